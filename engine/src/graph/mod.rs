@@ -1,0 +1,253 @@
+//! The road graph of one profile: immutable, flat arrays (CSR), dense `u32` ids.
+//!
+//! Nodes are intersections and way ends; each directed edge runs between two of them and
+//! keeps the way's intermediate nodes as geometry. A two-way road is two directed edges that
+//! name each other as `twin` (same geometry, reversed). Edge weights are whole metres and
+//! deciseconds. Strongly connected components are labelled at build time and numbered by
+//! decreasing size, so component `0` is the largest.
+//!
+//! Layout (structure of arrays): forward CSR `first_out` (n + 1) / `head`, reverse CSR
+//! `first_in` (n + 1) / `in_edge` (ids of forward edges, grouped by head). Coordinates are
+//! stored in the OSM fixed-point unit (1e-7 degree).
+
+mod builder;
+mod components;
+mod error;
+
+pub use builder::{GraphBuilder, Segment};
+pub use error::BuildError;
+
+use std::ops::Range;
+
+use crate::types::{EdgeId, LonLat, Meters, NodeId, OsmNodeId, OsmWayId, Deciseconds, from_fixed};
+
+/// Marker for "no edge" in `u32` edge arrays.
+pub const NO_EDGE: u32 = u32::MAX;
+
+/// Edge flag: the edge is a ferry crossing.
+pub const FLAG_FERRY: u8 = 1;
+
+/// An immutable road graph for one profile. Build it with [`GraphBuilder`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoadGraph {
+    pub(crate) profile: String,
+    pub(crate) node_lon: Vec<i32>,
+    pub(crate) node_lat: Vec<i32>,
+    pub(crate) node_osm: Vec<i64>,
+    pub(crate) first_out: Vec<u32>,
+    pub(crate) tail: Vec<u32>,
+    pub(crate) head: Vec<u32>,
+    pub(crate) duration: Vec<u32>,
+    pub(crate) distance: Vec<u32>,
+    pub(crate) way: Vec<i64>,
+    pub(crate) name: Vec<u32>,
+    pub(crate) names: Vec<String>,
+    pub(crate) flags: Vec<u8>,
+    pub(crate) twin: Vec<u32>,
+    pub(crate) geom_first: Vec<u32>,
+    pub(crate) geom_lon: Vec<i32>,
+    pub(crate) geom_lat: Vec<i32>,
+    pub(crate) first_in: Vec<u32>,
+    pub(crate) in_edge: Vec<u32>,
+    pub(crate) component: Vec<u32>,
+    pub(crate) component_size: Vec<u32>,
+}
+
+impl RoadGraph {
+    /// The profile this graph was built for (`car`, `bicycle`, `foot`).
+    #[must_use]
+    pub fn profile(&self) -> &str {
+        &self.profile
+    }
+
+    /// Number of nodes.
+    #[must_use]
+    pub fn num_nodes(&self) -> usize {
+        self.node_lon.len()
+    }
+
+    /// Number of directed edges.
+    #[must_use]
+    pub fn num_edges(&self) -> usize {
+        self.head.len()
+    }
+
+    /// Position of a node.
+    #[must_use]
+    pub fn node_lonlat(&self, n: NodeId) -> LonLat {
+        LonLat::new(from_fixed(self.node_lon[n.index()]), from_fixed(self.node_lat[n.index()]))
+    }
+
+    /// OSM id of a node.
+    #[must_use]
+    pub fn node_osm_id(&self, n: NodeId) -> OsmNodeId {
+        OsmNodeId(self.node_osm[n.index()])
+    }
+
+    /// Edges leaving `n`.
+    #[must_use]
+    pub fn out_edges(&self, n: NodeId) -> impl ExactSizeIterator<Item = EdgeId> + use<> {
+        let r = self.out_range(n);
+        r.map(EdgeId)
+    }
+
+    /// Range of ids of edges leaving `n` (forward CSR).
+    #[must_use]
+    #[inline]
+    pub fn out_range(&self, n: NodeId) -> Range<u32> {
+        self.first_out[n.index()]..self.first_out[n.index() + 1]
+    }
+
+    /// Edges entering `n`.
+    #[must_use]
+    pub fn in_edges(&self, n: NodeId) -> impl ExactSizeIterator<Item = EdgeId> + '_ {
+        let r = self.first_in[n.index()] as usize..self.first_in[n.index() + 1] as usize;
+        self.in_edge[r].iter().map(|&e| EdgeId(e))
+    }
+
+    /// Tail (start node) of an edge.
+    #[must_use]
+    #[inline]
+    pub fn edge_tail(&self, e: EdgeId) -> NodeId {
+        NodeId(self.tail[e.index()])
+    }
+
+    /// Head (end node) of an edge.
+    #[must_use]
+    #[inline]
+    pub fn edge_head(&self, e: EdgeId) -> NodeId {
+        NodeId(self.head[e.index()])
+    }
+
+    /// Travel time along the whole edge.
+    #[must_use]
+    #[inline]
+    pub fn edge_duration(&self, e: EdgeId) -> Deciseconds {
+        Deciseconds(self.duration[e.index()])
+    }
+
+    /// Length of the whole edge.
+    #[must_use]
+    #[inline]
+    pub fn edge_distance(&self, e: EdgeId) -> Meters {
+        Meters(self.distance[e.index()])
+    }
+
+    /// The OSM way the edge comes from.
+    #[must_use]
+    pub fn edge_way(&self, e: EdgeId) -> OsmWayId {
+        OsmWayId(self.way[e.index()])
+    }
+
+    /// Street name of the edge (`""` when the way has none).
+    #[must_use]
+    pub fn edge_name(&self, e: EdgeId) -> &str {
+        &self.names[self.name[e.index()] as usize]
+    }
+
+    /// Flags of the edge ([`FLAG_FERRY`], …).
+    #[must_use]
+    pub fn edge_flags(&self, e: EdgeId) -> u8 {
+        self.flags[e.index()]
+    }
+
+    /// The opposite direction of the same road segment, if it is routable.
+    #[must_use]
+    pub fn edge_twin(&self, e: EdgeId) -> Option<EdgeId> {
+        let t = self.twin[e.index()];
+        (t != NO_EDGE).then_some(EdgeId(t))
+    }
+
+    /// Full geometry of the edge, from its tail to its head (at least two points).
+    #[must_use]
+    pub fn edge_geometry(&self, e: EdgeId) -> Vec<LonLat> {
+        let mut pts = Vec::with_capacity(2 + self.edge_inner_points(e).len());
+        pts.push(self.node_lonlat(self.edge_tail(e)));
+        for i in self.edge_inner_points(e) {
+            pts.push(LonLat::new(from_fixed(self.geom_lon[i]), from_fixed(self.geom_lat[i])));
+        }
+        pts.push(self.node_lonlat(self.edge_head(e)));
+        pts
+    }
+
+    /// Indices of the edge's intermediate points in the geometry arrays.
+    fn edge_inner_points(&self, e: EdgeId) -> Range<usize> {
+        self.geom_first[e.index()] as usize..self.geom_first[e.index() + 1] as usize
+    }
+
+    /// Strongly connected component of a node (0 is the largest).
+    #[must_use]
+    #[inline]
+    pub fn component(&self, n: NodeId) -> u32 {
+        self.component[n.index()]
+    }
+
+    /// Number of nodes in a component.
+    #[must_use]
+    pub fn component_size(&self, c: u32) -> u32 {
+        self.component_size[c as usize]
+    }
+
+    /// Number of strongly connected components.
+    #[must_use]
+    pub fn num_components(&self) -> usize {
+        self.component_size.len()
+    }
+
+    /// Raw forward CSR offsets (`num_nodes + 1` entries), for hot loops.
+    #[must_use]
+    pub fn first_out(&self) -> &[u32] {
+        &self.first_out
+    }
+
+    /// Raw edge heads, indexed by edge id.
+    #[must_use]
+    pub fn heads(&self) -> &[u32] {
+        &self.head
+    }
+
+    /// Raw edge tails, indexed by edge id.
+    #[must_use]
+    pub fn tails(&self) -> &[u32] {
+        &self.tail
+    }
+
+    /// Raw edge durations in deciseconds, indexed by edge id.
+    #[must_use]
+    pub fn durations(&self) -> &[u32] {
+        &self.duration
+    }
+
+    /// Raw edge lengths in metres, indexed by edge id.
+    #[must_use]
+    pub fn distances(&self) -> &[u32] {
+        &self.distance
+    }
+
+    /// Raw reverse CSR offsets (`num_nodes + 1` entries).
+    #[must_use]
+    pub fn first_in(&self) -> &[u32] {
+        &self.first_in
+    }
+
+    /// Raw reverse CSR: forward edge ids grouped by head.
+    #[must_use]
+    pub fn in_edge_ids(&self) -> &[u32] {
+        &self.in_edge
+    }
+
+    /// Bounding box of all nodes and geometry as `(min, max)`; `None` for an empty graph.
+    #[must_use]
+    pub fn bbox(&self) -> Option<(LonLat, LonLat)> {
+        let lons = self.node_lon.iter().chain(&self.geom_lon);
+        let lats = self.node_lat.iter().chain(&self.geom_lat);
+        let (min_x, max_x) = lons.fold((i32::MAX, i32::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+        let (min_y, max_y) = lats.fold((i32::MAX, i32::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+        (min_x <= max_x).then(|| {
+            (
+                LonLat::new(from_fixed(min_x), from_fixed(min_y)),
+                LonLat::new(from_fixed(max_x), from_fixed(max_y)),
+            )
+        })
+    }
+}

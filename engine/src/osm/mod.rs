@@ -1,0 +1,1 @@
+//! Reading `.osm.pbf` files into routable ways for a profile (car, bicycle, foot).

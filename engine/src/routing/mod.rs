@@ -1,0 +1,3 @@
+//! Shortest paths on the road graph: Dijkstra, contraction hierarchies, matrices, trips.
+
+pub mod trip;

@@ -1,0 +1,1 @@
+//! Trips: the best order of stops from a travel-time matrix.

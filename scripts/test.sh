@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The test command (README names it; .ci/run calls it): formatting, lints, every test suite
+# (slow ones in release), docs and benchmark builds. With ../shared beside the repo (as in CI)
+# every suite runs and missing data is a failure; without it, the suites that need it are
+# skipped and listed loudly at the start and at the end.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+banner() { printf '\n==== %s ====\n' "$*"; }
+
+banner "data"
+bash scripts/fetch-data.sh || echo "WARNING: some default extracts could not be fetched" >&2
+if [ -d "$root/../shared/data/osm" ] && [ -d "$root/../shared/data/vrp" ]; then
+  export VMESTE_REQUIRE_DATA=1
+  skipped_note=""
+  echo "../shared/data found: every suite runs, and missing data fails the run."
+else
+  skipped_note="WITHOUT ../shared/data: suites on the GitHub-sourced extracts (Porto, Andorra, Isle of Man, Liechtenstein, Bayreuth, Moscow), the VRP benchmark instances and the routing anchors' workloads were SKIPPED; only Monaco, Helsinki and Kotka (from PyPI) were tested."
+  printf '\n!!!! %s\n\n' "$skipped_note" >&2
+fi
+
+banner "cargo fmt"
+cargo fmt --all --check
+
+banner "cargo clippy"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+banner "cargo test (debug)"
+cargo test --workspace 2>&1 | tee -a "$log"
+
+banner "cargo test (release, slow suites)"
+cargo test --workspace --release -- --ignored 2>&1 | tee -a "$log"
+
+banner "cargo doc"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
+
+banner "cargo bench --no-run"
+cargo bench --workspace --no-run --quiet
+
+for extra in scripts/test-clients.sh; do
+  if [ -x "$extra" ]; then
+    banner "$extra"
+    bash "$extra" 2>&1 | tee -a "$log"
+  fi
+done
+
+passed=$(grep -Eo '^test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
+failed=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}')
+[ -n "$skipped_note" ] && printf '\n!!!! %s\n' "$skipped_note" >&2
+echo
+echo "summary: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

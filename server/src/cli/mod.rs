@@ -1,0 +1,39 @@
+//! The `vmeste` command line: argument parsing and the subcommands.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// vmeste: road routing and delivery planning for volunteer mutual aid.
+#[derive(Debug, Parser)]
+#[command(name = "vmeste", version, about)]
+pub struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {}
+
+/// Parses the arguments, runs the subcommand and turns an error into one line on stderr.
+#[must_use]
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs one parsed command line.
+///
+/// # Errors
+/// Whatever the subcommand reports.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {}
+}

@@ -1,0 +1,1 @@
+//! The HTTP service (axum): OSRM's routing API and operations endpoints.

@@ -1,0 +1,11 @@
+//! Integration tests of the engine crate, on the real extracts and instances.
+
+#[path = "support/mod.rs"]
+mod support;
+
+#[test]
+fn data_lookup_finds_monaco_or_skips() {
+    if let Some(p) = support::osm("monaco-2023-12-26.osm.pbf") {
+        assert!(std::fs::metadata(p).unwrap().len() > 100_000);
+    }
+}

