@@ -5,7 +5,10 @@ mod support;
 
 #[test]
 fn vmeste_help_runs() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vmeste")).arg("--help").output().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vmeste"))
+        .arg("--help")
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("vmeste"));
 }

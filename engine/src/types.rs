@@ -97,7 +97,10 @@ impl LonLat {
 /// Degrees to the fixed-point unit of OSM (1e-7 degree).
 #[must_use]
 pub fn to_fixed(deg: f64) -> i32 {
-    #[expect(clippy::cast_possible_truncation, reason = "valid WGS84 degrees × 1e7 fit i32")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "valid WGS84 degrees × 1e7 fit i32"
+    )]
     let v = (deg * 1e7).round() as i32;
     v
 }

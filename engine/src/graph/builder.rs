@@ -119,7 +119,9 @@ impl GraphBuilder {
     /// [`BuildError::NoDirection`] when neither direction is open.
     pub fn add_segment(&mut self, s: &Segment<'_>) -> Result<(), BuildError> {
         if s.forward.is_none() && s.backward.is_none() {
-            return Err(BuildError::NoDirection { index: self.segments });
+            return Err(BuildError::NoDirection {
+                index: self.segments,
+            });
         }
         let seg = u32::try_from(self.segments).map_err(|_| BuildError::TooLarge {
             what: "segments",
@@ -132,9 +134,13 @@ impl GraphBuilder {
             self.geom_lon.push(to_fixed(p.lon));
             self.geom_lat.push(to_fixed(p.lat));
         }
-        self.seg_geom_first.push(u32::try_from(self.geom_lon.len()).unwrap_or(u32::MAX));
+        self.seg_geom_first
+            .push(u32::try_from(self.geom_lon.len()).unwrap_or(u32::MAX));
         let first = u32::try_from(self.tail.len()).unwrap_or(u32::MAX);
-        let dirs = [(s.forward, s.tail, s.head, false), (s.backward, s.head, s.tail, true)];
+        let dirs = [
+            (s.forward, s.tail, s.head, false),
+            (s.backward, s.head, s.tail, true),
+        ];
         let mut added = 0;
         for (dur, from, to, rev) in dirs {
             if let Some(d) = dur {
@@ -166,15 +172,27 @@ impl GraphBuilder {
     pub fn build(self) -> Result<RoadGraph, BuildError> {
         let n = self.node_lon.len();
         let m = self.tail.len();
-        for (what, count) in [("nodes", n), ("edges", m), ("geometry points", self.geom_lon.len())] {
+        for (what, count) in [
+            ("nodes", n),
+            ("edges", m),
+            ("geometry points", self.geom_lon.len()),
+        ] {
             if count >= u32::MAX as usize {
-                return Err(BuildError::TooLarge { what, count, limit: u32::MAX as usize - 1 });
+                return Err(BuildError::TooLarge {
+                    what,
+                    count,
+                    limit: u32::MAX as usize - 1,
+                });
             }
         }
         for (i, (&t, &h)) in self.tail.iter().zip(&self.head).enumerate() {
             for node in [t, h] {
                 if node as usize >= n {
-                    return Err(BuildError::UnknownNode { edge: i, node, nodes: n });
+                    return Err(BuildError::UnknownNode {
+                        edge: i,
+                        node,
+                        nodes: n,
+                    });
                 }
             }
         }

@@ -5,7 +5,17 @@ use petgraph::graph::DiGraph;
 
 /// Labels every node with its strongly connected component, numbered by decreasing size
 /// (ties: by the smallest node id), and returns `(label per node, size per component)`.
-pub(crate) fn strongly_connected(n: usize, first_out: &[u32], head: &[u32]) -> (Vec<u32>, Vec<u32>) {
+///
+/// The caller guarantees `n < u32::MAX` (checked by `GraphBuilder::build`).
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "n < u32::MAX is checked by the builder"
+)]
+pub(crate) fn strongly_connected(
+    n: usize,
+    first_out: &[u32],
+    head: &[u32],
+) -> (Vec<u32>, Vec<u32>) {
     let mut g = DiGraph::<(), (), u32>::with_capacity(n, head.len());
     for _ in 0..n {
         g.add_node(());

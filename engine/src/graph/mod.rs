@@ -19,7 +19,7 @@ pub use error::BuildError;
 
 use std::ops::Range;
 
-use crate::types::{EdgeId, LonLat, Meters, NodeId, OsmNodeId, OsmWayId, Deciseconds, from_fixed};
+use crate::types::{Deciseconds, EdgeId, LonLat, Meters, NodeId, OsmNodeId, OsmWayId, from_fixed};
 
 /// Marker for "no edge" in `u32` edge arrays.
 pub const NO_EDGE: u32 = u32::MAX;
@@ -75,7 +75,10 @@ impl RoadGraph {
     /// Position of a node.
     #[must_use]
     pub fn node_lonlat(&self, n: NodeId) -> LonLat {
-        LonLat::new(from_fixed(self.node_lon[n.index()]), from_fixed(self.node_lat[n.index()]))
+        LonLat::new(
+            from_fixed(self.node_lon[n.index()]),
+            from_fixed(self.node_lat[n.index()]),
+        )
     }
 
     /// OSM id of a node.
@@ -164,7 +167,10 @@ impl RoadGraph {
         let mut pts = Vec::with_capacity(2 + self.edge_inner_points(e).len());
         pts.push(self.node_lonlat(self.edge_tail(e)));
         for i in self.edge_inner_points(e) {
-            pts.push(LonLat::new(from_fixed(self.geom_lon[i]), from_fixed(self.geom_lat[i])));
+            pts.push(LonLat::new(
+                from_fixed(self.geom_lon[i]),
+                from_fixed(self.geom_lat[i]),
+            ));
         }
         pts.push(self.node_lonlat(self.edge_head(e)));
         pts

@@ -8,7 +8,7 @@ mod problem;
 mod solution;
 
 pub use problem::{
-    Break, Costs, Job, Load, Location, MAX_DIMENSIONS, Matrix, Objective, Place, Problem,
-    Shipment, SkillSet, TimeWindow, UNREACHABLE, Vehicle,
+    Break, Costs, Job, Load, Location, MAX_DIMENSIONS, Matrix, Objective, Place, Problem, Shipment,
+    SkillSet, TimeWindow, UNREACHABLE, Vehicle,
 };
 pub use solution::{Reason, Route, Solution, Stop, StopKind, Task, Unassigned};

@@ -29,28 +29,6 @@ impl Load {
         Load([v, 0, 0, 0])
     }
 
-    /// Component-wise sum (saturating).
-    #[must_use]
-    #[inline]
-    pub fn add(self, o: Load) -> Load {
-        let mut r = self.0;
-        for (a, b) in r.iter_mut().zip(o.0) {
-            *a = a.saturating_add(b);
-        }
-        Load(r)
-    }
-
-    /// Component-wise difference (saturating).
-    #[must_use]
-    #[inline]
-    pub fn sub(self, o: Load) -> Load {
-        let mut r = self.0;
-        for (a, b) in r.iter_mut().zip(o.0) {
-            *a = a.saturating_sub(b);
-        }
-        Load(r)
-    }
-
     /// Component-wise maximum.
     #[must_use]
     #[inline]
@@ -73,6 +51,34 @@ impl Load {
     #[must_use]
     pub fn is_non_negative(self) -> bool {
         self.0.iter().all(|&a| a >= 0)
+    }
+}
+
+impl std::ops::Add for Load {
+    type Output = Load;
+
+    /// Component-wise sum (saturating).
+    #[inline]
+    fn add(self, o: Load) -> Load {
+        let mut r = self.0;
+        for (a, b) in r.iter_mut().zip(o.0) {
+            *a = a.saturating_add(b);
+        }
+        Load(r)
+    }
+}
+
+impl std::ops::Sub for Load {
+    type Output = Load;
+
+    /// Component-wise difference (saturating).
+    #[inline]
+    fn sub(self, o: Load) -> Load {
+        let mut r = self.0;
+        for (a, b) in r.iter_mut().zip(o.0) {
+            *a = a.saturating_sub(b);
+        }
+        Load(r)
     }
 }
 
@@ -103,7 +109,10 @@ pub struct TimeWindow {
 
 impl TimeWindow {
     /// The whole time line.
-    pub const ALWAYS: TimeWindow = TimeWindow { start: 0, end: u32::MAX };
+    pub const ALWAYS: TimeWindow = TimeWindow {
+        start: 0,
+        end: u32::MAX,
+    };
 }
 
 /// Index of a location in the travel matrices.
@@ -183,7 +192,11 @@ pub struct Costs {
 impl Default for Costs {
     /// VROOM's defaults: cost = travel time in time units.
     fn default() -> Self {
-        Costs { fixed: 0, per_hour: 3600, per_km: 0 }
+        Costs {
+            fixed: 0,
+            per_hour: 3600,
+            per_km: 0,
+        }
     }
 }
 
