@@ -12,3 +12,6 @@ fn data_lookup_finds_monaco_or_skips() {
 
 #[path = "engine/spatial.rs"]
 mod spatial;
+
+#[path = "engine/trip.rs"]
+mod trip;
