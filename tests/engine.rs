@@ -9,3 +9,9 @@ fn data_lookup_finds_monaco_or_skips() {
         assert!(std::fs::metadata(p).unwrap().len() > 100_000);
     }
 }
+
+#[path = "engine/spatial.rs"]
+mod spatial;
+
+#[path = "engine/trip.rs"]
+mod trip;
