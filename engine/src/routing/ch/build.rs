@@ -21,6 +21,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -56,14 +57,15 @@ pub struct ContractionParams {
 }
 
 impl Default for ContractionParams {
-    /// Measured on Porto and Andorra (see BENCHMARKS.md): the edge quotient and a light depth
-    /// term give the fastest queries; the hop quotient and contracted-neighbour terms did not
-    /// help there, so they start at zero.
+    /// Measured on Porto (see BENCHMARKS.md): the edge quotient and a light depth term give
+    /// the fastest queries; the hop quotient and contracted-neighbour terms did not help
+    /// there, so they start at zero. Priority estimates need only tiny witness searches
+    /// (10 settled nodes): larger ones tripled the build time for no faster queries.
     fn default() -> Self {
         Self {
             settle_limit: 300,
-            priority_settle_limit: 100,
-            hop_limit: 16,
+            priority_settle_limit: 10,
+            hop_limit: 5,
             edge_quotient: 1.0,
             hop_quotient: 0.0,
             depth: 0.2,
@@ -116,6 +118,31 @@ struct Work {
     out: Vec<Vec<WEdge>>,
     inn: Vec<Vec<WEdge>>,
     contracted: Vec<bool>,
+}
+
+/// One witness state per rayon worker, kept for the whole build: `map_init` would allocate
+/// one per work split, thousands of times over the rounds.
+struct Pool {
+    states: Vec<Mutex<Witness>>,
+    n: usize,
+}
+
+impl Pool {
+    fn new(n: usize) -> Self {
+        let states = (0..rayon::current_num_threads() + 1)
+            .map(|_| Mutex::new(Witness::new(n)))
+            .collect();
+        Self { states, n }
+    }
+
+    /// Runs `f` with the calling worker's state (uncontended: one worker, one state).
+    fn with<R>(&self, f: impl FnOnce(&mut Witness) -> R) -> R {
+        let i = rayon::current_thread_index().map_or(0, |i| i + 1);
+        match self.states.get(i) {
+            Some(m) => f(&mut m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)),
+            None => f(&mut Witness::new(self.n)),
+        }
+    }
 }
 
 /// Per-thread state of the witness searches.
@@ -346,10 +373,11 @@ impl ContractionHierarchy {
         }
         let mut depth = vec![0u32; n];
         let mut cn = vec![0u32; n];
+        let pool = Pool::new(n);
         let all: Vec<u32> = (0..u32::try_from(n).expect("n checked above")).collect();
         let mut prio: Vec<f32> = all
             .par_iter()
-            .map_init(|| Witness::new(n), |ws, &v| ws.priority(&work, v, 0, 0, p))
+            .map(|&v| pool.with(|ws| ws.priority(&work, v, 0, 0, p)))
             .collect();
         let mut remaining = all;
         let mut rank = vec![0u32; n];
@@ -372,13 +400,12 @@ impl ContractionHierarchy {
             }
             let shortcuts: Vec<Vec<Shortcut>> = batch
                 .par_iter()
-                .map_init(
-                    || Witness::new(n),
-                    |ws, &v| {
+                .map(|&v| {
+                    pool.with(|ws| {
                         ws.shortcuts_of(&work, v, p.settle_limit, p.hop_limit);
                         ws.shortcuts.clone()
-                    },
-                )
+                    })
+                })
                 .collect();
             let mut neighbours = Vec::new();
             for (&v, scs) in batch.iter().zip(&shortcuts) {
@@ -420,10 +447,9 @@ impl ContractionHierarchy {
             }
             let updated: Vec<f32> = neighbours
                 .par_iter()
-                .map_init(
-                    || Witness::new(n),
-                    |ws, &u| ws.priority(&work, u, depth[u as usize], cn[u as usize], p),
-                )
+                .map(|&u| {
+                    pool.with(|ws| ws.priority(&work, u, depth[u as usize], cn[u as usize], p))
+                })
                 .collect();
             for (&u, pr) in neighbours.iter().zip(updated) {
                 prio[u as usize] = pr;
