@@ -21,7 +21,6 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -30,6 +29,7 @@ use crate::graph::RoadGraph;
 use crate::routing::RouteError;
 use crate::routing::dijkstra::check_size;
 use crate::routing::edge_point::edge_weight;
+use crate::routing::per_worker::PerWorker;
 use crate::routing::search_space::INF;
 
 /// Tuning of the contraction: witness-search bounds and priority weights.
@@ -118,31 +118,6 @@ struct Work {
     out: Vec<Vec<WEdge>>,
     inn: Vec<Vec<WEdge>>,
     contracted: Vec<bool>,
-}
-
-/// One witness state per rayon worker, kept for the whole build: `map_init` would allocate
-/// one per work split, thousands of times over the rounds.
-struct Pool {
-    states: Vec<Mutex<Witness>>,
-    n: usize,
-}
-
-impl Pool {
-    fn new(n: usize) -> Self {
-        let states = (0..rayon::current_num_threads() + 1)
-            .map(|_| Mutex::new(Witness::new(n)))
-            .collect();
-        Self { states, n }
-    }
-
-    /// Runs `f` with the calling worker's state (uncontended: one worker, one state).
-    fn with<R>(&self, f: impl FnOnce(&mut Witness) -> R) -> R {
-        let i = rayon::current_thread_index().map_or(0, |i| i + 1);
-        match self.states.get(i) {
-            Some(m) => f(&mut m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)),
-            None => f(&mut Witness::new(self.n)),
-        }
-    }
 }
 
 /// Per-thread state of the witness searches.
@@ -373,7 +348,7 @@ impl ContractionHierarchy {
         }
         let mut depth = vec![0u32; n];
         let mut cn = vec![0u32; n];
-        let pool = Pool::new(n);
+        let pool = PerWorker::new(|| Witness::new(n));
         let all: Vec<u32> = (0..u32::try_from(n).expect("n checked above")).collect();
         let mut prio: Vec<f32> = all
             .par_iter()
@@ -413,10 +388,13 @@ impl ContractionHierarchy {
                 next_rank += 1;
                 let inn = std::mem::take(&mut work.inn[v as usize]);
                 let out = std::mem::take(&mut work.out[v as usize]);
-                let base_down = down.len();
-                let base_up = up.len();
+                let base_down = down.len()?;
+                let base_up = up.len()?;
                 down.extend(v, &inn);
                 up.extend(v, &out);
+                // Both still index in u32 below ORIGINAL, so `base + pos` cannot overflow.
+                down.len()?;
+                up.len()?;
                 for s in scs {
                     let (a, b) = (base_down + s.in_pos, base_up + s.out_pos);
                     let e = WEdge {
@@ -489,8 +467,17 @@ struct Frozen {
 }
 
 impl Frozen {
-    fn len(&self) -> u32 {
-        u32::try_from(self.owner.len()).expect("fewer than 2^32 frozen edges")
+    /// Number of edges, which must stay below [`ORIGINAL`] (edge indices are `u32`).
+    fn len(&self) -> Result<u32, RouteError> {
+        let count = self.owner.len();
+        u32::try_from(count)
+            .ok()
+            .filter(|&c| c < ORIGINAL)
+            .ok_or(RouteError::TooLarge {
+                what: "hierarchy edges",
+                count,
+                limit: ORIGINAL as usize - 1,
+            })
     }
 
     fn extend(&mut self, owner: u32, edges: &[WEdge]) {
