@@ -416,3 +416,94 @@ fn bad_input_is_rejected_before_the_index() {
     let empty = SpatialIndex::new(&GraphBuilder::new("car").build().unwrap());
     assert_eq!(empty.snap(7.42, 43.73, None), Err(SnapError::EmptyGraph));
 }
+
+mod h3_cells {
+    use engine::spatial::CellError;
+    use engine::spatial::h3::{PointCells, cell_of};
+    use engine::types::{LonLat, haversine_m};
+    use rand::{RngExt, SeedableRng};
+    use rand_pcg::Pcg64;
+
+    fn scan(points: &[LonLat], c: LonLat, r: f64) -> Vec<u32> {
+        (0..points.len() as u32)
+            .filter(|&i| haversine_m(c, points[i as usize]) <= r)
+            .collect()
+    }
+
+    fn check_around(centre: LonLat, spread_deg: f64, seed: u64) {
+        let mut rng = Pcg64::seed_from_u64(seed);
+        let jitter = |rng: &mut Pcg64| {
+            LonLat::new(
+                centre.lon + rng.random_range(-spread_deg..spread_deg),
+                (centre.lat + rng.random_range(-spread_deg..spread_deg)).clamp(-89.9, 89.9),
+            )
+        };
+        let points: Vec<LonLat> = (0..2_000).map(|_| jitter(&mut rng)).collect();
+        for res in [7u8, 8, 9, 10] {
+            let cells = PointCells::new(res, &points).unwrap().with_max_rings(400);
+            let total: usize = cells
+                .buckets()
+                .map(|(c, ids)| {
+                    assert!(
+                        ids.iter()
+                            .all(|&i| cell_of(points[i as usize], res).unwrap() == c)
+                    );
+                    ids.len()
+                })
+                .sum();
+            assert_eq!(total, points.len());
+            for _ in 0..150 {
+                let q = jitter(&mut rng);
+                let r = rng.random_range(0.0..2_500.0);
+                let got = cells.within(q, r).unwrap();
+                let ids: Vec<u32> = {
+                    let mut v: Vec<u32> = got.iter().map(|&(id, _)| id).collect();
+                    v.sort_unstable();
+                    v
+                };
+                assert_eq!(ids, scan(&points, q, r), "res {res}, {q:?}, r {r}");
+                assert!(got.windows(2).all(|w| w[0].1 <= w[1].1));
+            }
+        }
+    }
+
+    #[test]
+    fn within_equals_linear_scan() {
+        check_around(LonLat::new(24.94, 60.17), 0.05, 1);
+        check_around(LonLat::new(-8.61, 41.15), 0.03, 2);
+    }
+
+    #[test]
+    fn within_equals_linear_scan_around_a_pentagon() {
+        let pentagon = h3o::Resolution::Eight.pentagons().next().unwrap();
+        let c = h3o::LatLng::from(pentagon);
+        check_around(LonLat::new(c.lng(), c.lat()), 0.03, 3);
+    }
+
+    #[test]
+    fn bad_input_is_an_error() {
+        let pts = [LonLat::new(24.94, 60.17)];
+        assert!(matches!(
+            PointCells::new(16, &pts),
+            Err(CellError::InvalidResolution { resolution: 16 })
+        ));
+        assert!(matches!(
+            PointCells::new(9, &[LonLat::new(f64::NAN, 0.0)]),
+            Err(CellError::InvalidCoordinate { .. })
+        ));
+        let cells = PointCells::new(9, &pts).unwrap();
+        assert!(matches!(
+            cells.within(LonLat::new(200.0, 0.0), 10.0),
+            Err(CellError::InvalidCoordinate { .. })
+        ));
+        for r in [f64::NAN, -1.0, f64::INFINITY, 1e7] {
+            assert!(
+                matches!(
+                    cells.within(LonLat::new(24.94, 60.17), r),
+                    Err(CellError::InvalidRadius { .. })
+                ),
+                "{r}"
+            );
+        }
+    }
+}
