@@ -15,3 +15,6 @@ mod spatial;
 
 #[path = "engine/trip.rs"]
 mod trip;
+
+#[path = "../benches/points.rs"]
+mod points;

@@ -15,8 +15,10 @@ use rand_pcg::Pcg64;
 
 /// The obvious oracle: every piece of every edge, projected like the index does.
 struct Scan {
-    /// `(edge, component, a, b)` for every straight piece of every directed edge.
+    /// `(edge, component, a, b)` for every straight piece of every directed edge, by edge.
     pieces: Vec<(EdgeId, u32, [f64; 2], [f64; 2])>,
+    /// Pieces of edge `e`: `pieces[first[e]..first[e + 1]]`.
+    first: Vec<usize>,
 }
 
 fn piece_dist(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> f64 {
@@ -35,6 +37,7 @@ impl Scan {
     fn new(graph: &RoadGraph, index: &SpatialIndex) -> Self {
         let proj = index.projection();
         let mut pieces = Vec::new();
+        let mut first = vec![0];
         for i in 0..graph.num_edges() {
             let e = EdgeId(i as u32);
             let comp = graph
@@ -48,15 +51,15 @@ impl Scan {
             for w in pts.windows(2) {
                 pieces.push((e, comp, w[0], w[1]));
             }
+            first.push(pieces.len());
         }
-        Self { pieces }
+        Self { pieces, first }
     }
 
     /// Distance from `p` to `edge` (either direction of its road).
     fn edge_dist(&self, edge: EdgeId, p: [f64; 2]) -> f64 {
-        self.pieces
+        self.pieces[self.first[edge.index()]..self.first[edge.index() + 1]]
             .iter()
-            .filter(|(e, ..)| *e == edge)
             .map(|&(_, _, a, b)| piece_dist(a, b, p))
             .fold(f64::INFINITY, f64::min)
     }
@@ -504,6 +507,134 @@ mod h3_cells {
                 ),
                 "{r}"
             );
+        }
+    }
+}
+
+mod extracts {
+    use super::{Scan, check_point};
+    use crate::support;
+    use engine::graph::{RoadGraph, from_network};
+    use engine::osm::{CAR, FOOT, Profile, read_network};
+    use engine::spatial::{SnapError, SpatialIndex};
+    use engine::types::{LonLat, NodeId};
+    use rand::{RngExt, SeedableRng};
+    use rand_pcg::Pcg64;
+    use rayon::prelude::*;
+
+    fn load(extract: &str, profile: &'static Profile) -> Option<RoadGraph> {
+        let path = support::osm(&format!("{extract}.osm.pbf"))?;
+        Some(from_network(&read_network(&path, profile).unwrap()).unwrap())
+    }
+
+    /// 10,000 workload points (or random ones in the bounding box when the extract has no
+    /// workload), plus 2,000 exactly on
+    /// nodes and 1,000 up to 20 km outside the box, checked against the linear scan.
+    fn check_extract(extract: &str, profile: &'static Profile, has_workload: bool) {
+        let Some(graph) = load(extract, profile) else {
+            return;
+        };
+        let index = SpatialIndex::new(&graph);
+        let scan = Scan::new(&graph, &index);
+        let (lo, hi) = graph.bbox().unwrap();
+        let mut rng = Pcg64::seed_from_u64(42);
+        let mut points = if has_workload {
+            let csv = support::anchors(&format!("routing/workloads/{extract}/points.csv"));
+            csv.map(|p| crate::points::read_points(&p))
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        while points.len() < 10_000 {
+            points.push(LonLat::new(
+                rng.random_range(lo.lon..hi.lon),
+                rng.random_range(lo.lat..hi.lat),
+            ));
+        }
+        for _ in 0..2_000 {
+            points.push(graph.node_lonlat(NodeId(rng.random_range(0..graph.num_nodes() as u32))));
+        }
+        for _ in 0..1_000 {
+            points.push(LonLat::new(
+                rng.random_range(lo.lon - 0.25..hi.lon + 0.25),
+                rng.random_range(lo.lat - 0.18..hi.lat + 0.18),
+            ));
+        }
+        let radius = index.default_radius_m();
+        let snapped: usize = points
+            .par_iter()
+            .map(|&q| usize::from(check_point(&graph, &index, &scan, q, radius)))
+            .sum();
+        let small = points
+            .iter()
+            .filter_map(|q| index.snap(q.lon, q.lat, None).ok())
+            .filter(|s| s.component != 0)
+            .count();
+        eprintln!(
+            "{extract} {}: {} segments, {snapped} of {} points snapped, {small} into small components",
+            profile.name,
+            index.num_segments(),
+            points.len()
+        );
+        assert!(snapped >= 10_000, "{snapped}");
+    }
+
+    #[test]
+    fn snap_equals_linear_scan_on_monaco() {
+        check_extract("monaco-2023-12-26", &CAR, true);
+    }
+
+    #[test]
+    #[ignore = "slow: run in release by scripts/test.sh"]
+    fn snap_equals_linear_scan_on_monaco_foot() {
+        check_extract("monaco-2023-12-26", &FOOT, true);
+    }
+
+    #[test]
+    #[ignore = "slow: run in release by scripts/test.sh"]
+    fn snap_equals_linear_scan_on_andorra() {
+        check_extract("andorra-2020-05-01", &CAR, true);
+    }
+
+    #[test]
+    #[ignore = "slow: run in release by scripts/test.sh"]
+    fn snap_equals_linear_scan_on_porto() {
+        check_extract("porto-2015-06-06-highways", &CAR, true);
+    }
+
+    #[test]
+    #[ignore = "slow: run in release by scripts/test.sh"]
+    fn snap_equals_linear_scan_on_kotka() {
+        check_extract("kotka-karhula-2019-04", &FOOT, false);
+    }
+
+    #[test]
+    #[ignore = "slow: run in release by scripts/test.sh"]
+    fn snap_equals_linear_scan_on_helsinki() {
+        check_extract("helsinki-centre-2019-04", &FOOT, false);
+    }
+
+    #[test]
+    fn sea_point_past_the_radius_names_the_distance() {
+        for (profile, radius) in [(&CAR, 5_000.0), (&FOOT, 1_000.0)] {
+            let Some(graph) = load("monaco-2023-12-26", profile) else {
+                return;
+            };
+            let index = SpatialIndex::new(&graph);
+            // The Mediterranean, 12 km south of the port of Monaco.
+            match index.snap(7.425, 43.62, None) {
+                Err(SnapError::TooFar {
+                    distance_m,
+                    radius_m,
+                }) => {
+                    assert_eq!(radius_m, radius);
+                    assert!((9_000.0..14_000.0).contains(&distance_m), "{distance_m}");
+                }
+                other => panic!("{other:?}"),
+            }
+            // With a larger radius it reaches the coast road.
+            let s = index.snap(7.425, 43.62, Some(20_000.0)).unwrap();
+            assert!(s.location.lat > 43.72, "{s:?}");
         }
     }
 }
