@@ -9,5 +9,7 @@ fn data_lookup_finds_monaco_or_skips() {
         assert!(std::fs::metadata(p).unwrap().len() > 100_000);
     }
 }
+#[path = "engine/graph.rs"]
+mod graph;
 #[path = "engine/osm.rs"]
 mod osm;

@@ -1,4 +1,5 @@
 //! `engine::osm` and the graph built from it, on the real extracts.
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation, reason = "test code")]
 
 use std::path::{Path, PathBuf};
 

@@ -76,9 +76,9 @@ pub const EXTRACTS: &[&str] = &[
 
 /// Length of the first frame (4-byte size, `BlobHeader`, blob) of an `.osm.pbf` file.
 pub fn first_pbf_frame_len(pbf: &[u8]) -> usize {
-    let header_len = u32::from_be_bytes(pbf[..4].try_into().unwrap()) as usize;
+    let header_len = u32::from_be_bytes(pbf[..4].try_into().expect("4 bytes")) as usize;
     let mut h = &pbf[4..4 + header_len];
-    let mut varint = |b: &mut &[u8]| {
+    let varint = |b: &mut &[u8]| -> usize {
         let mut v = 0u64;
         let mut shift = 0;
         loop {
@@ -87,19 +87,19 @@ pub fn first_pbf_frame_len(pbf: &[u8]) -> usize {
             v |= u64::from(byte & 0x7f) << shift;
             shift += 7;
             if byte & 0x80 == 0 {
-                return v;
+                return usize::try_from(v).expect("small varint");
             }
         }
     };
     while !h.is_empty() {
         let key = varint(&mut h);
         match key & 7 {
-            0 if key >> 3 == 3 => return 4 + header_len + varint(&mut h) as usize,
+            0 if key >> 3 == 3 => return 4 + header_len + varint(&mut h),
             0 => {
                 varint(&mut h);
             }
             2 => {
-                let n = varint(&mut h) as usize;
+                let n = varint(&mut h);
                 h = &h[n..];
             }
             _ => panic!("unexpected wire type in BlobHeader"),
