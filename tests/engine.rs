@@ -15,3 +15,8 @@ mod spatial;
 
 #[path = "engine/trip.rs"]
 mod trip;
+
+#[path = "engine/graph.rs"]
+mod graph;
+#[path = "engine/osm.rs"]
+mod osm;
