@@ -20,3 +20,5 @@ mod trip;
 mod graph;
 #[path = "engine/osm.rs"]
 mod osm;
+#[path = "engine/routing.rs"]
+mod routing;
