@@ -22,3 +22,5 @@ mod graph;
 mod osm;
 #[path = "engine/routing.rs"]
 mod routing;
+#[path = "../benches/points.rs"]
+mod points;
