@@ -10,8 +10,9 @@
 use std::time::Duration;
 
 use engine::vrp::{
-    Costs, Job, Load, Location, Matrix, Objective, Place, Problem, Reason, Shipment, SkillSet,
-    Solution, SolveError, SolverConfig, StopKind, Task, TimeWindow, UNREACHABLE, Vehicle, solve,
+    Costs, InsertionEvaluator, Job, Load, Location, Matrix, Objective, Place, Problem, Reason,
+    Shipment, SkillSet, Solution, SolveError, SolverConfig, StopKind, Task, TimeWindow,
+    UNREACHABLE, Vehicle, solve,
 };
 use proptest::prelude::*;
 use rand::{RngExt, SeedableRng as _};
@@ -268,6 +269,9 @@ fn bks(set: &str) -> Vec<(String, u32, f64)> {
 #[test]
 #[ignore = "slow: run in release by scripts/test.sh"]
 fn solomon_quality() {
+    let iters: Option<u64> = std::env::var("VMESTE_VRP_ITERS")
+        .ok()
+        .and_then(|s| s.parse().ok());
     let secs: f64 = std::env::var("VMESTE_VRP_SECONDS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -887,4 +891,23 @@ fn breaks_are_scheduled_inside_their_windows() {
             assert!(r.stops.iter().any(|st| st.kind == StopKind::Break(0)));
         }
     }
+}
+
+/// The O(1) insertion checks agree with a full re-simulation of every candidate route.
+#[test]
+fn cached_insertion_checks_match_resimulation() {
+    let mut checked = 0;
+    for seed in 0..60 {
+        let p = tiny(seed, 7, seed % 2 == 0);
+        let s = solve(&p, &iterations(100)).unwrap();
+        let eval = InsertionEvaluator::new(&p, &s).unwrap();
+        let (mut fast, mut naive) = (Vec::new(), Vec::new());
+        for j in 0..p.jobs.len() {
+            eval.fast(j, &mut fast);
+            eval.naive(j, &mut naive);
+            assert_eq!(fast, naive, "seed {seed} job {j}");
+            checked += fast.len();
+        }
+    }
+    assert!(checked > 500);
 }

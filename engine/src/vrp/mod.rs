@@ -8,6 +8,7 @@
 
 mod config;
 mod error;
+mod evaluator;
 mod model;
 mod problem;
 mod route;
@@ -18,6 +19,7 @@ mod validate;
 
 pub use config::SolverConfig;
 pub use error::SolveError;
+pub use evaluator::InsertionEvaluator;
 pub use problem::{
     Break, Costs, Job, Load, Location, MAX_DIMENSIONS, Matrix, Objective, Place, Problem, Shipment,
     SkillSet, TimeWindow, UNREACHABLE, Vehicle,
