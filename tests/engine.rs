@@ -24,3 +24,5 @@ mod osm;
 mod routing;
 #[path = "../benches/points.rs"]
 mod points;
+#[path = "engine/vrp_solver.rs"]
+mod vrp_solver;
