@@ -9,3 +9,6 @@ fn data_lookup_finds_monaco_or_skips() {
         assert!(std::fs::metadata(p).unwrap().len() > 100_000);
     }
 }
+
+#[path = "engine/vrp.rs"]
+mod vrp;

@@ -12,3 +12,5 @@ pub use problem::{
     SkillSet, TimeWindow, UNREACHABLE, Vehicle,
 };
 pub use solution::{Reason, Route, Solution, Stop, StopKind, Task, Unassigned};
+pub mod check;
+pub mod io;
