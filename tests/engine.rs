@@ -10,5 +10,11 @@ fn data_lookup_finds_monaco_or_skips() {
     }
 }
 
+#[path = "engine/spatial.rs"]
+mod spatial;
+
+#[path = "engine/trip.rs"]
+mod trip;
+
 #[path = "engine/vrp.rs"]
 mod vrp;
