@@ -1154,3 +1154,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn docs_json_example_parses_and_validates() {
+    let doc = std::fs::read_to_string(support::workspace().join("docs/vrp-json.md")).unwrap();
+    let json = doc.split("```json").nth(1).unwrap().split("```").next().unwrap();
+    let inst = Instance::parse("example", json, None).unwrap();
+    assert_eq!(inst.format, Format::Json);
+    let p = &inst.problem;
+    assert_eq!((p.jobs.len(), p.shipments.len(), p.vehicles[0].breaks.len()), (2, 1, 1));
+    let order = vec![
+        StopKind::Pickup(0),
+        StopKind::Job(0),
+        StopKind::Delivery(0),
+        StopKind::Break(0),
+        StopKind::Job(1),
+    ];
+    let sol = check::build_solution(p, &[(0, order)]);
+    let verdict = inst.verify(&sol);
+    assert!(verdict.feasible, "{:?}", verdict.check);
+    // 0→3→1→1→2→0: 6000 + 4000 + 0 + 3000 + 8000 metres.
+    assert_eq!(verdict.distance, 21000.0);
+}
