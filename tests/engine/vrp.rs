@@ -1158,11 +1158,20 @@ proptest! {
 #[test]
 fn docs_json_example_parses_and_validates() {
     let doc = std::fs::read_to_string(support::workspace().join("docs/vrp-json.md")).unwrap();
-    let json = doc.split("```json").nth(1).unwrap().split("```").next().unwrap();
+    let json = doc
+        .split("```json")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
     let inst = Instance::parse("example", json, None).unwrap();
     assert_eq!(inst.format, Format::Json);
     let p = &inst.problem;
-    assert_eq!((p.jobs.len(), p.shipments.len(), p.vehicles[0].breaks.len()), (2, 1, 1));
+    assert_eq!(
+        (p.jobs.len(), p.shipments.len(), p.vehicles[0].breaks.len()),
+        (2, 1, 1)
+    );
     let order = vec![
         StopKind::Pickup(0),
         StopKind::Job(0),
