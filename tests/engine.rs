@@ -26,3 +26,5 @@ mod routing;
 mod points;
 #[path = "engine/vrp_solver.rs"]
 mod vrp_solver;
+#[path = "engine/vrp.rs"]
+mod vrp;
