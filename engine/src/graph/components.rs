@@ -91,6 +91,7 @@ pub(crate) fn strongly_connected(
 }
 
 #[cfg(test)]
+#[expect(clippy::cast_possible_truncation, reason = "small test graphs")]
 mod tests {
     use petgraph::algo::tarjan_scc;
     use petgraph::graph::DiGraph;
