@@ -15,7 +15,8 @@ use rand_pcg::Pcg64;
 
 /// The obvious oracle: every piece of every edge, projected like the index does.
 struct Scan {
-    /// `(edge, component, a, b)` for every straight piece of every directed edge, by edge.
+    /// `(edge, component, a, b)` for every straight piece of every road, by edge (a two-way
+    /// road under its smaller edge id).
     pieces: Vec<(EdgeId, u32, [f64; 2], [f64; 2])>,
     /// Pieces of edge `e`: `pieces[first[e]..first[e + 1]]`.
     first: Vec<usize>,
@@ -43,6 +44,14 @@ impl Scan {
             let comp = graph
                 .component(graph.edge_tail(e))
                 .max(graph.component(graph.edge_head(e)));
+            // A road's second direction has the same pieces, reversed: check, don't rescan.
+            if let Some(t) = graph.edge_twin(e).filter(|&t| t < e) {
+                let mut back = graph.edge_geometry(t);
+                back.reverse();
+                assert_eq!(graph.edge_geometry(e), back);
+                first.push(pieces.len());
+                continue;
+            }
             let pts: Vec<[f64; 2]> = graph
                 .edge_geometry(e)
                 .into_iter()
@@ -56,7 +65,7 @@ impl Scan {
         Self { pieces, first }
     }
 
-    /// Distance from `p` to `edge` (either direction of its road).
+    /// Distance from `p` to `edge` (the smaller id of a two-way road).
     fn edge_dist(&self, edge: EdgeId, p: [f64; 2]) -> f64 {
         self.pieces[self.first[edge.index()]..self.first[edge.index() + 1]]
             .iter()
