@@ -288,9 +288,12 @@ fn solomon_quality() {
         let p = solomon(&path, 1000.0);
         let config = SolverConfig {
             time_limit: Some(Duration::from_secs_f64(secs)),
+            max_iterations: iters,
             ..Default::default()
         };
+        let clock = std::time::Instant::now();
         let s = solve(&p, &config).unwrap();
+        let took = clock.elapsed().as_secs_f64();
         verify(&p, &s);
         assert!(s.unassigned.is_empty(), "{name}: unassigned");
         let d = s.distance as f64 / 1000.0;
@@ -301,7 +304,7 @@ fn solomon_quality() {
             gap_sum += gap;
         }
         println!(
-            "{name}: vehicles {} (bks {veh}) distance {d:.2} (bks {dist}) gap {gap:.2}%",
+            "{name}: vehicles {} (bks {veh}) distance {d:.2} (bks {dist}) gap {gap:.2}% {took:.2}s",
             s.routes.len()
         );
     }
