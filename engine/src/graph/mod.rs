@@ -13,9 +13,12 @@
 mod builder;
 mod components;
 mod error;
+pub mod file;
+mod network;
 
 pub use builder::{GraphBuilder, Segment};
 pub use error::BuildError;
+pub use network::from_network;
 
 use std::ops::Range;
 

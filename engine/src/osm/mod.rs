@@ -1,1 +1,97 @@
 //! Reading `.osm.pbf` files into routable ways for a profile (car, bicycle, foot).
+//!
+//! - [`profile`]: the profiles as data (highway speeds, access tags, barriers, oneway,
+//!   surface factors, ferry speed).
+//! - [`tags`]: the tag parsers (`maxspeed`, `oneway`, `duration`) and the rules that give a
+//!   way its speeds per direction and tell whether a node blocks a profile.
+//! - [`read_network`]: two passes over the file (ways, then the nodes they use), parallel
+//!   over blocks with rayon, giving an [`OsmNetwork`]: plain vectors keyed by OSM ids. This
+//!   module knows nothing of the graph; [`crate::graph`] splits the ways at intersections.
+//!
+//! Ways that refer to nodes missing from the file (clipped extracts) are cut at the gap.
+//! Every malformed input is an [`ImportError`], never a panic.
+//!
+//! # Examples
+//! ```no_run
+//! use engine::osm::{CAR, read_network};
+//! let net = read_network("monaco.osm.pbf".as_ref(), &CAR)?;
+//! println!("{} routable ways", net.ways.len());
+//! # Ok::<(), engine::osm::ImportError>(())
+//! ```
+
+mod error;
+mod pbf;
+pub mod profile;
+mod reader;
+pub mod tags;
+
+use std::ops::Range;
+
+pub use error::ImportError;
+pub use profile::{BICYCLE, CAR, FOOT, PROFILES, Profile};
+pub use reader::{Progress, read_network, read_network_with_progress};
+
+use crate::types::{LonLat, OsmNodeId, OsmWayId, from_fixed};
+
+/// The routable part of an extract for one profile.
+///
+/// Nodes are numbered densely (`0..node_ids.len()`, increasing OSM id) and are exactly the
+/// nodes the ways use. Every way has at least two nodes, all present, no two consecutive
+/// equal. A way cut at missing nodes appears as several [`OsmWay`]s with the same id.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OsmNetwork {
+    /// The profile the ways were selected for.
+    pub profile: &'static Profile,
+    /// SHA-256 of the source file.
+    pub source_sha256: [u8; 32],
+    /// OSM id of each node.
+    pub node_ids: Vec<OsmNodeId>,
+    /// Longitude of each node, 1e-7 degree.
+    pub node_lon: Vec<i32>,
+    /// Latitude of each node, 1e-7 degree.
+    pub node_lat: Vec<i32>,
+    /// Whether the node carries a barrier (or access tag) that blocks the profile.
+    pub node_blocks: Vec<bool>,
+    /// Routable ways (or pieces of ways), in increasing id order.
+    pub ways: Vec<OsmWay>,
+    /// Node indices of all ways, each way a range of it.
+    pub way_nodes: Vec<u32>,
+}
+
+/// One routable way (or a piece of one, between gaps), in the way's node order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OsmWay {
+    /// The OSM way.
+    pub id: OsmWayId,
+    /// Its nodes: a range of [`OsmNetwork::way_nodes`].
+    pub nodes: Range<usize>,
+    /// Speed along the node order (km/h), `None` when closed in that direction.
+    pub forward_kmh: Option<f64>,
+    /// Speed against the node order (km/h), `None` when closed in that direction.
+    pub backward_kmh: Option<f64>,
+    /// `route=ferry` (speeds then come from its `duration` when tagged).
+    pub ferry: bool,
+    /// `name` (or `ref`), `""` when untagged.
+    pub name: String,
+}
+
+impl OsmNetwork {
+    /// Position of node `i`.
+    #[must_use]
+    pub fn node_pos(&self, i: u32) -> LonLat {
+        let i = i as usize;
+        LonLat::new(from_fixed(self.node_lon[i]), from_fixed(self.node_lat[i]))
+    }
+
+    /// Node indices of a way.
+    #[must_use]
+    pub fn nodes_of(&self, way: &OsmWay) -> &[u32] {
+        &self.way_nodes[way.nodes.clone()]
+    }
+
+    /// Haversine length of a way in metres.
+    #[must_use]
+    pub fn length_m(&self, way: &OsmWay) -> f64 {
+        reader::polyline_m(self, self.nodes_of(way))
+    }
+}

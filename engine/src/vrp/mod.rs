@@ -26,3 +26,6 @@ pub use problem::{
 };
 pub use solution::{Reason, Route, Solution, Stop, StopKind, Task, Unassigned};
 pub use solver::solve;
+
+pub mod check;
+pub mod io;

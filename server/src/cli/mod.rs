@@ -4,6 +4,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod bench;
+pub mod import;
+pub mod info;
+
 /// vmeste: road routing and delivery planning for volunteer mutual aid.
 #[derive(Debug, Parser)]
 #[command(name = "vmeste", version, about)]
@@ -15,7 +19,14 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Import an `.osm.pbf` extract into a graph file for one profile.
+    Import(import::ImportArgs),
+    /// Load and verify a graph file, print its header and counts.
+    Info(info::InfoArgs),
+    /// Run a benchmark workload end to end.
+    Bench(bench::BenchArgs),
+}
 
 /// Parses the arguments, runs the subcommand and turns an error into one line on stderr.
 #[must_use]
@@ -35,5 +46,9 @@ pub fn main() -> ExitCode {
 /// # Errors
 /// Whatever the subcommand reports.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {}
+    match cli.command {
+        Command::Import(a) => import::run(&a),
+        Command::Info(a) => info::run(&a),
+        Command::Bench(a) => bench::run(&a),
+    }
 }

@@ -1,0 +1,605 @@
+//! The graph file: one [`RoadGraph`] plus opaque named sections (for example a contraction
+//! hierarchy), versioned and checksummed.
+//!
+//! Layout, all integers little-endian:
+//!
+//! ```text
+//! magic "VMESTEGR" (8 bytes) | format version u32 | header length u32
+//! header: profile (u8 length + UTF-8) | source SHA-256 (32 bytes) |
+//!         bbox min_lon, min_lat, max_lon, max_lat (i32, 1e-7 degree) |
+//!         nodes u64 | edges u64 | components u64 | section count u32 |
+//!         per section: name (u8 length + UTF-8), offset u64, length u64
+//! section bytes ...
+//! CRC-32 (u32) of every byte before it
+//! ```
+//!
+//! The graph's arrays are sections named `graph.*`; callers add their own sections (names
+//! must not start with `graph.`). Reading checks the magic, the version, the checksum, every
+//! section's bounds and length, and every index of the graph (CSR offsets, node and edge
+//! ids, twins, names, geometry, components), so a damaged file gives a [`FileError`] and
+//! never a graph that panics later. Reading is O(file size).
+
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use super::{NO_EDGE, RoadGraph};
+
+/// First bytes of every graph file.
+pub const MAGIC: [u8; 8] = *b"VMESTEGR";
+/// Version of the layout written by this build.
+pub const FORMAT_VERSION: u32 = 1;
+/// Prefix of the section names reserved for the graph itself.
+pub const GRAPH_PREFIX: &str = "graph.";
+
+/// Why a graph file could not be written or read.
+#[derive(Debug, Error)]
+pub enum FileError {
+    /// Reading or writing the file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The file does not start with the graph-file magic.
+    #[error("not a vmeste graph file (bad magic)")]
+    BadMagic,
+    /// The file was written in another format version.
+    #[error(
+        "graph file format version {found} is not supported (this build reads version {expected}); re-run `vmeste import`"
+    )]
+    UnsupportedVersion {
+        /// Version in the file.
+        found: u32,
+        /// Version this build reads.
+        expected: u32,
+    },
+    /// The file is shorter than its layout requires.
+    #[error("graph file truncated: {len} bytes, at least {needed} needed")]
+    Truncated {
+        /// Length of the file.
+        len: usize,
+        /// Length required.
+        needed: usize,
+    },
+    /// The stored checksum does not match the content.
+    #[error("graph file corrupt: checksum {stored:#010x} stored, {computed:#010x} computed")]
+    ChecksumMismatch {
+        /// CRC-32 stored in the file.
+        stored: u32,
+        /// CRC-32 of the content.
+        computed: u32,
+    },
+    /// The content is inconsistent (a damaged or hand-made file).
+    #[error("graph file malformed: {detail}")]
+    Malformed {
+        /// What is wrong.
+        detail: String,
+    },
+    /// A caller's section name is empty, too long, reserved or repeated.
+    #[error("invalid section name {name:?}")]
+    SectionName {
+        /// The name.
+        name: String,
+    },
+}
+
+/// What the caller records about the graph's origin.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Meta {
+    /// SHA-256 of the source `.osm.pbf` file.
+    pub source_sha256: [u8; 32],
+}
+
+/// The header of a graph file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// Format version.
+    pub version: u32,
+    /// Profile of the graph.
+    pub profile: String,
+    /// SHA-256 of the source `.osm.pbf` file.
+    pub source_sha256: [u8; 32],
+    /// Bounding box `[min_lon, min_lat, max_lon, max_lat]` in 1e-7 degree (zeros when empty).
+    pub bbox: [i32; 4],
+    /// Number of nodes.
+    pub num_nodes: u64,
+    /// Number of directed edges.
+    pub num_edges: u64,
+    /// Number of strongly connected components.
+    pub num_components: u64,
+    /// Names and lengths (bytes) of all sections, graph's included, in file order.
+    pub sections: Vec<(String, u64)>,
+}
+
+/// A graph file read back: header, graph, and the caller's extra sections.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GraphFile {
+    /// The header.
+    pub header: Header,
+    /// The graph.
+    pub graph: RoadGraph,
+    /// The extra sections, in file order.
+    pub sections: Vec<(String, Vec<u8>)>,
+}
+
+impl GraphFile {
+    /// The bytes of the extra section `name`.
+    #[must_use]
+    pub fn section(&self, name: &str) -> Option<&[u8]> {
+        self.sections
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b.as_slice())
+    }
+}
+
+/// Writes `graph` and the `extra` sections to `path` (through a temporary file renamed into
+/// place). Returns the number of bytes written.
+///
+/// # Errors
+/// [`FileError::SectionName`] for a bad extra name, [`FileError::Io`] on write failure.
+///
+/// # Examples
+/// ```
+/// use engine::graph::{GraphBuilder, file};
+/// use engine::types::{LonLat, OsmNodeId};
+/// let mut b = GraphBuilder::new("foot");
+/// b.add_node(OsmNodeId(1), LonLat::new(7.42, 43.73));
+/// let g = b.build()?;
+/// let path = std::env::temp_dir().join(format!("doc-{}.graph", std::process::id()));
+/// file::write(&path, &g, &file::Meta { source_sha256: [0; 32] }, &[("ch.order", &[1, 2, 3])])?;
+/// let back = file::read(&path)?;
+/// # std::fs::remove_file(&path).ok();
+/// assert_eq!(back.graph, g);
+/// assert_eq!(back.section("ch.order"), Some(&[1u8, 2, 3][..]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn write(
+    path: &Path,
+    graph: &RoadGraph,
+    meta: &Meta,
+    extra: &[(&str, &[u8])],
+) -> Result<u64, FileError> {
+    let bytes = encode(graph, meta, extra)?;
+    let io = |source| FileError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, &bytes).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)?;
+    Ok(bytes.len() as u64)
+}
+
+/// Reads and fully verifies a graph file.
+///
+/// # Errors
+/// Any [`FileError`]: unreadable, not a graph file, other version, truncated, checksum
+/// mismatch, inconsistent content.
+pub fn read(path: &Path) -> Result<GraphFile, FileError> {
+    let bytes = std::fs::read(path).map_err(|source| FileError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    decode(&bytes)
+}
+
+fn u32_le(v: &[u32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+fn i32_le(v: &[i32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+fn i64_le(v: &[i64]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+fn put_name(out: &mut Vec<u8>, name: &str) -> Result<(), FileError> {
+    let len = u8::try_from(name.len()).map_err(|_| FileError::SectionName {
+        name: name.to_owned(),
+    })?;
+    out.push(len);
+    out.extend_from_slice(name.as_bytes());
+    Ok(())
+}
+
+/// The graph's own sections.
+fn graph_sections(g: &RoadGraph) -> Vec<(&'static str, Vec<u8>)> {
+    let mut name_offsets = Vec::with_capacity(g.names.len() + 1);
+    let mut name_bytes = Vec::new();
+    name_offsets.push(0u32);
+    for n in &g.names {
+        name_bytes.extend_from_slice(n.as_bytes());
+        name_offsets.push(u32::try_from(name_bytes.len()).unwrap_or(u32::MAX));
+    }
+    vec![
+        ("graph.node_lon", i32_le(&g.node_lon)),
+        ("graph.node_lat", i32_le(&g.node_lat)),
+        ("graph.node_osm", i64_le(&g.node_osm)),
+        ("graph.first_out", u32_le(&g.first_out)),
+        ("graph.tail", u32_le(&g.tail)),
+        ("graph.head", u32_le(&g.head)),
+        ("graph.duration", u32_le(&g.duration)),
+        ("graph.distance", u32_le(&g.distance)),
+        ("graph.way", i64_le(&g.way)),
+        ("graph.name", u32_le(&g.name)),
+        ("graph.name_offsets", u32_le(&name_offsets)),
+        ("graph.name_bytes", name_bytes),
+        ("graph.flags", g.flags.clone()),
+        ("graph.twin", u32_le(&g.twin)),
+        ("graph.geom_first", u32_le(&g.geom_first)),
+        ("graph.geom_lon", i32_le(&g.geom_lon)),
+        ("graph.geom_lat", i32_le(&g.geom_lat)),
+        ("graph.first_in", u32_le(&g.first_in)),
+        ("graph.in_edge", u32_le(&g.in_edge)),
+        ("graph.component", u32_le(&g.component)),
+        ("graph.component_size", u32_le(&g.component_size)),
+    ]
+}
+
+/// The bytes of a graph file.
+///
+/// # Errors
+/// [`FileError::SectionName`] for an empty, over-long (> 255 bytes), reserved (`graph.`) or
+/// repeated extra section name.
+pub fn encode(
+    graph: &RoadGraph,
+    meta: &Meta,
+    extra: &[(&str, &[u8])],
+) -> Result<Vec<u8>, FileError> {
+    for (i, (name, _)) in extra.iter().enumerate() {
+        let repeated = extra[..i].iter().any(|(n, _)| n == name);
+        if name.is_empty() || name.len() > 255 || name.starts_with(GRAPH_PREFIX) || repeated {
+            return Err(FileError::SectionName {
+                name: (*name).to_owned(),
+            });
+        }
+    }
+    let own = graph_sections(graph);
+    let sections: Vec<(&str, &[u8])> = own
+        .iter()
+        .map(|(n, b)| (*n, b.as_slice()))
+        .chain(extra.iter().copied())
+        .collect();
+    let mut header = Vec::new();
+    if graph.profile.len() > 255 {
+        return Err(FileError::Malformed {
+            detail: format!("profile name {:?} too long", graph.profile),
+        });
+    }
+    put_name(&mut header, &graph.profile)?;
+    header.extend_from_slice(&meta.source_sha256);
+    let bbox = match graph.bbox() {
+        Some((lo, hi)) => [lo.lon, lo.lat, hi.lon, hi.lat].map(crate::types::to_fixed),
+        None => [0; 4],
+    };
+    header.extend(bbox.iter().flat_map(|v| v.to_le_bytes()));
+    for count in [graph.num_nodes(), graph.num_edges(), graph.num_components()] {
+        header.extend_from_slice(&(count as u64).to_le_bytes());
+    }
+    header.extend_from_slice(
+        &u32::try_from(sections.len())
+            .unwrap_or(u32::MAX)
+            .to_le_bytes(),
+    );
+    // Section table: offsets are known once the table's own length is.
+    let table_len: usize = sections.iter().map(|(n, _)| 1 + n.len() + 16).sum();
+    let header_len = header.len() + table_len;
+    let mut offset = (16 + header_len) as u64;
+    for (name, bytes) in &sections {
+        put_name(&mut header, name)?;
+        header.extend_from_slice(&offset.to_le_bytes());
+        header.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        offset += bytes.len() as u64;
+    }
+    let total = usize::try_from(offset).unwrap_or(usize::MAX) + 4;
+    let mut out = Vec::with_capacity(total);
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    let header_len_u32 = u32::try_from(header.len()).map_err(|_| FileError::Malformed {
+        detail: "header too long".to_owned(),
+    })?;
+    out.extend_from_slice(&header_len_u32.to_le_bytes());
+    out.extend_from_slice(&header);
+    for (_, bytes) in &sections {
+        out.extend_from_slice(bytes);
+    }
+    let crc = crc32fast::hash(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    Ok(out)
+}
+
+/// A bounds-checked reader over the header bytes.
+struct Cursor<'a> {
+    b: &'a [u8],
+}
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], FileError> {
+        if self.b.len() < n {
+            return Err(malformed("header ends early"));
+        }
+        let (head, rest) = self.b.split_at(n);
+        self.b = rest;
+        Ok(head)
+    }
+    fn u8(&mut self) -> Result<u8, FileError> {
+        Ok(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Result<u32, FileError> {
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().expect("4 bytes"),
+        ))
+    }
+    fn i32(&mut self) -> Result<i32, FileError> {
+        Ok(i32::from_le_bytes(
+            self.take(4)?.try_into().expect("4 bytes"),
+        ))
+    }
+    fn u64(&mut self) -> Result<u64, FileError> {
+        Ok(u64::from_le_bytes(
+            self.take(8)?.try_into().expect("8 bytes"),
+        ))
+    }
+    fn name(&mut self) -> Result<String, FileError> {
+        let n = usize::from(self.u8()?);
+        let b = self.take(n)?;
+        String::from_utf8(b.to_vec()).map_err(|_| malformed("a name is not UTF-8"))
+    }
+}
+
+fn malformed(detail: impl Into<String>) -> FileError {
+    FileError::Malformed {
+        detail: detail.into(),
+    }
+}
+
+/// Parses and verifies the bytes of a graph file.
+///
+/// # Errors
+/// As [`read`].
+pub fn decode(bytes: &[u8]) -> Result<GraphFile, FileError> {
+    let len = bytes.len();
+    if len < MAGIC.len() || bytes[..MAGIC.len()] != MAGIC {
+        return Err(FileError::BadMagic);
+    }
+    if len < 16 + 4 {
+        return Err(FileError::Truncated { len, needed: 20 });
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+    if version != FORMAT_VERSION {
+        return Err(FileError::UnsupportedVersion {
+            found: version,
+            expected: FORMAT_VERSION,
+        });
+    }
+    let header_len = u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes")) as usize;
+    let needed = 16usize.saturating_add(header_len).saturating_add(4);
+    if len < needed {
+        return Err(FileError::Truncated { len, needed });
+    }
+    let body = &bytes[..len - 4];
+    let stored = u32::from_le_bytes(bytes[len - 4..].try_into().expect("4 bytes"));
+    let computed = crc32fast::hash(body);
+    if stored != computed {
+        return Err(FileError::ChecksumMismatch { stored, computed });
+    }
+    let mut c = Cursor {
+        b: &bytes[16..16 + header_len],
+    };
+    let profile = c.name()?;
+    let source_sha256: [u8; 32] = c.take(32)?.try_into().expect("32 bytes");
+    let bbox = [c.i32()?, c.i32()?, c.i32()?, c.i32()?];
+    let (num_nodes, num_edges, num_components) = (c.u64()?, c.u64()?, c.u64()?);
+    let count = c.u32()? as usize;
+    let mut table: Vec<(String, &[u8])> = Vec::with_capacity(count.min(1024));
+    for _ in 0..count {
+        let name = c.name()?;
+        let (off, n) = (c.u64()?, c.u64()?);
+        let start = usize::try_from(off).map_err(|_| malformed("section offset"))?;
+        let size = usize::try_from(n).map_err(|_| malformed("section length"))?;
+        let end = start
+            .checked_add(size)
+            .filter(|&e| e <= body.len() && start >= 16 + header_len);
+        let Some(end) = end else {
+            return Err(malformed(format!("section {name} lies outside the file")));
+        };
+        if table.iter().any(|(n, _)| *n == name) {
+            return Err(malformed(format!("section {name} repeated")));
+        }
+        table.push((name, &body[start..end]));
+    }
+    let header = Header {
+        version,
+        profile,
+        source_sha256,
+        bbox,
+        num_nodes,
+        num_edges,
+        num_components,
+        sections: table
+            .iter()
+            .map(|(n, b)| (n.clone(), b.len() as u64))
+            .collect(),
+    };
+    let graph = decode_graph(&header, &table)?;
+    let sections = table
+        .into_iter()
+        .filter(|(n, _)| !n.starts_with(GRAPH_PREFIX))
+        .map(|(n, b)| (n, b.to_vec()))
+        .collect();
+    Ok(GraphFile {
+        header,
+        graph,
+        sections,
+    })
+}
+
+/// Typed access to the graph sections, checking each length.
+struct Sections<'a, 'b> {
+    table: &'b [(String, &'a [u8])],
+}
+
+impl<'a> Sections<'a, '_> {
+    fn raw(&self, name: &str, width: usize, count: Option<usize>) -> Result<&'a [u8], FileError> {
+        let b = self
+            .table
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| *b)
+            .ok_or_else(|| malformed(format!("section {name} missing")))?;
+        if b.len() % width != 0 || count.is_some_and(|c| Some(b.len()) != c.checked_mul(width)) {
+            return Err(malformed(format!(
+                "section {name} has {} bytes, expected {count:?} × {width}",
+                b.len()
+            )));
+        }
+        Ok(b)
+    }
+    fn u32s(&self, name: &str, count: Option<usize>) -> Result<Vec<u32>, FileError> {
+        let b = self.raw(name, 4, count)?;
+        Ok(b.chunks_exact(4)
+            .map(|x| u32::from_le_bytes(x.try_into().expect("4 bytes")))
+            .collect())
+    }
+    fn i32s(&self, name: &str, count: Option<usize>) -> Result<Vec<i32>, FileError> {
+        let b = self.raw(name, 4, count)?;
+        Ok(b.chunks_exact(4)
+            .map(|x| i32::from_le_bytes(x.try_into().expect("4 bytes")))
+            .collect())
+    }
+    fn i64s(&self, name: &str, count: Option<usize>) -> Result<Vec<i64>, FileError> {
+        let b = self.raw(name, 8, count)?;
+        Ok(b.chunks_exact(8)
+            .map(|x| i64::from_le_bytes(x.try_into().expect("8 bytes")))
+            .collect())
+    }
+}
+
+fn decode_graph(h: &Header, table: &[(String, &[u8])]) -> Result<RoadGraph, FileError> {
+    let too_big = |_| malformed("counts exceed this machine's address space");
+    let n = usize::try_from(h.num_nodes).map_err(too_big)?;
+    let m = usize::try_from(h.num_edges).map_err(too_big)?;
+    let k = usize::try_from(h.num_components).map_err(too_big)?;
+    if n >= u32::MAX as usize || m >= u32::MAX as usize {
+        return Err(malformed("more nodes or edges than u32 ids allow"));
+    }
+    let s = Sections { table };
+    let first_out = s.u32s("graph.first_out", Some(n + 1))?;
+    let first_in = s.u32s("graph.first_in", Some(n + 1))?;
+    let geom_first = s.u32s("graph.geom_first", Some(m + 1))?;
+    let name_offsets = s.u32s("graph.name_offsets", None)?;
+    let name_bytes = s.raw("graph.name_bytes", 1, None)?;
+    let mut names = Vec::with_capacity(name_offsets.len().saturating_sub(1));
+    check_offsets("graph.name_offsets", &name_offsets, name_bytes.len())?;
+    for w in name_offsets.windows(2) {
+        let bytes = &name_bytes[w[0] as usize..w[1] as usize];
+        let name =
+            std::str::from_utf8(bytes).map_err(|_| malformed("a street name is not UTF-8"))?;
+        names.push(name.to_owned());
+    }
+    check_offsets("graph.first_out", &first_out, m)?;
+    check_offsets("graph.first_in", &first_in, m)?;
+    check_offsets("graph.geom_first", &geom_first, usize::MAX)?;
+    let points = geom_first.last().map_or(0, |&p| p as usize);
+    let g = RoadGraph {
+        profile: h.profile.clone(),
+        node_lon: s.i32s("graph.node_lon", Some(n))?,
+        node_lat: s.i32s("graph.node_lat", Some(n))?,
+        node_osm: s.i64s("graph.node_osm", Some(n))?,
+        first_out,
+        tail: s.u32s("graph.tail", Some(m))?,
+        head: s.u32s("graph.head", Some(m))?,
+        duration: s.u32s("graph.duration", Some(m))?,
+        distance: s.u32s("graph.distance", Some(m))?,
+        way: s.i64s("graph.way", Some(m))?,
+        name: s.u32s("graph.name", Some(m))?,
+        names,
+        flags: s.raw("graph.flags", 1, Some(m))?.to_vec(),
+        twin: s.u32s("graph.twin", Some(m))?,
+        geom_first,
+        geom_lon: s.i32s("graph.geom_lon", Some(points))?,
+        geom_lat: s.i32s("graph.geom_lat", Some(points))?,
+        first_in,
+        in_edge: s.u32s("graph.in_edge", Some(m))?,
+        component: s.u32s("graph.component", Some(n))?,
+        component_size: s.u32s("graph.component_size", Some(k))?,
+    };
+    check_graph(&g)?;
+    Ok(g)
+}
+
+/// CSR offsets: start at 0, never decrease, end at `total` (any end when `total` is `MAX`).
+fn check_offsets(name: &str, first: &[u32], total: usize) -> Result<(), FileError> {
+    let ok = first.first() == Some(&0)
+        && first.windows(2).all(|w| w[0] <= w[1])
+        && (total == usize::MAX || first.last().is_some_and(|&l| l as usize == total));
+    if ok {
+        Ok(())
+    } else {
+        Err(malformed(format!(
+            "{name}: offsets are not a valid CSR index"
+        )))
+    }
+}
+
+/// Every index of the graph is in range and the two CSRs, twins and components agree.
+fn check_graph(g: &RoadGraph) -> Result<(), FileError> {
+    let (n, m) = (g.num_nodes(), g.num_edges());
+    for u in 0..n {
+        for e in g.first_out[u]..g.first_out[u + 1] {
+            if g.tail[e as usize] as usize != u {
+                return Err(malformed(format!("edge {e}: tail disagrees with the CSR")));
+            }
+        }
+    }
+    if let Some(e) = g.head.iter().position(|&h| h as usize >= n) {
+        return Err(malformed(format!("edge {e}: head out of range")));
+    }
+    let mut seen = vec![false; m];
+    for v in 0..n {
+        for i in g.first_in[v]..g.first_in[v + 1] {
+            let e = g.in_edge[i as usize] as usize;
+            if e >= m || seen[e] || g.head[e] as usize != v {
+                return Err(malformed(format!("reverse CSR entry {i} is wrong")));
+            }
+            seen[e] = true;
+        }
+    }
+    for (e, &t) in g.twin.iter().enumerate() {
+        if t != NO_EDGE
+            && ((t as usize) >= m
+                || g.twin[t as usize] as usize != e
+                || g.tail[t as usize] != g.head[e]
+                || g.head[t as usize] != g.tail[e])
+        {
+            return Err(malformed(format!("edge {e}: bad twin {t}")));
+        }
+    }
+    if let Some(e) = g.name.iter().position(|&x| x as usize >= g.names.len()) {
+        return Err(malformed(format!("edge {e}: name out of range")));
+    }
+    let valid = |lon: &[i32], lat: &[i32]| {
+        lon.iter().all(|v| v.unsigned_abs() <= 1_800_000_000)
+            && lat.iter().all(|v| v.unsigned_abs() <= 900_000_000)
+    };
+    if !valid(&g.node_lon, &g.node_lat) || !valid(&g.geom_lon, &g.geom_lat) {
+        return Err(malformed("coordinates out of range"));
+    }
+    let mut sizes = vec![0u32; g.component_size.len()];
+    for &c in &g.component {
+        match sizes.get_mut(c as usize) {
+            Some(s) => *s += 1,
+            None => return Err(malformed(format!("component {c} out of range"))),
+        }
+    }
+    if sizes != g.component_size {
+        return Err(malformed("component sizes disagree with the labels"));
+    }
+    Ok(())
+}

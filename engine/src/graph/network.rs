@@ -1,0 +1,144 @@
+//! From an [`OsmNetwork`] to a [`RoadGraph`]: split ways at intersections.
+//!
+//! A graph node is a way end, a node used by two or more ways (or twice by one way), or a
+//! node that blocks the profile (a barrier). Every other node becomes geometry of the edge
+//! that passes through it. A blocking node gets a separate graph node for each segment that
+//! ends there, so the segments keep their geometry but no route passes the barrier. A closed
+//! way that would give a loop segment (tail = head) is split at its middle point.
+//!
+//! Lengths are the haversine sum along the geometry, rounded to whole metres; durations are
+//! length / speed, rounded to deciseconds. O(number of way nodes).
+
+use super::{BuildError, FLAG_FERRY, GraphBuilder, RoadGraph, Segment};
+use crate::osm::{OsmNetwork, OsmWay};
+use crate::types::{Deciseconds, LonLat, Meters, NodeId, OsmNodeId, haversine_m};
+
+const UNSET: u32 = u32::MAX;
+
+/// Builds the road graph of a network.
+///
+/// # Errors
+/// [`BuildError::TooLarge`] past the `u32` id space.
+///
+/// # Examples
+/// ```no_run
+/// use engine::{graph::from_network, osm::{FOOT, read_network}};
+/// let net = read_network("monaco.osm.pbf".as_ref(), &FOOT)?;
+/// let graph = from_network(&net)?;
+/// println!("{} nodes, {} edges", graph.num_nodes(), graph.num_edges());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn from_network(net: &OsmNetwork) -> Result<RoadGraph, BuildError> {
+    let n = net.node_ids.len();
+    let mut uses = vec![0u8; n];
+    for way in &net.ways {
+        let nodes = net.nodes_of(way);
+        for &v in nodes {
+            uses[v as usize] = uses[v as usize].saturating_add(1);
+        }
+        // Way ends are graph nodes whatever their count.
+        for end in [nodes[0], nodes[nodes.len() - 1]] {
+            uses[end as usize] = 2;
+        }
+    }
+    let mut split = Splitter {
+        net,
+        builder: GraphBuilder::new(net.profile.name),
+        graph_id: vec![UNSET; n],
+        geometry: Vec::new(),
+    };
+    for (u, &blocks) in uses.iter_mut().zip(&net.node_blocks) {
+        if blocks {
+            *u = 2;
+        }
+    }
+    for way in &net.ways {
+        let nodes = net.nodes_of(way);
+        let mut start = 0;
+        for i in 1..nodes.len() {
+            if uses[nodes[i] as usize] >= 2 {
+                split.segments(way, &nodes[start..=i])?;
+                start = i;
+            }
+        }
+    }
+    split.builder.build()
+}
+
+struct Splitter<'a> {
+    net: &'a OsmNetwork,
+    builder: GraphBuilder,
+    /// Graph node of each network node, once it is the end of a segment.
+    graph_id: Vec<u32>,
+    geometry: Vec<LonLat>,
+}
+
+impl Splitter<'_> {
+    /// Adds the segment over `nodes` (ends are graph nodes), split in two if it is a loop.
+    fn segments(&mut self, way: &OsmWay, nodes: &[u32]) -> Result<(), BuildError> {
+        let (first, last) = (nodes[0], nodes[nodes.len() - 1]);
+        if first == last && !self.net.node_blocks[first as usize] {
+            if nodes.len() < 3 {
+                return Ok(()); // a way going A → A with nothing between: no road
+            }
+            let mid = nodes.len() / 2;
+            self.segment(way, &nodes[..=mid])?;
+            return self.segment(way, &nodes[mid..]);
+        }
+        self.segment(way, nodes)
+    }
+
+    fn segment(&mut self, way: &OsmWay, nodes: &[u32]) -> Result<(), BuildError> {
+        let net = self.net;
+        let tail = self.node(nodes[0]);
+        let head = self.node(nodes[nodes.len() - 1]);
+        self.geometry.clear();
+        self.geometry
+            .extend(nodes[1..nodes.len() - 1].iter().map(|&v| net.node_pos(v)));
+        let length_m: f64 = nodes
+            .windows(2)
+            .map(|w| haversine_m(net.node_pos(w[0]), net.node_pos(w[1])))
+            .sum();
+        let duration = |kmh: f64| Deciseconds(to_u32(length_m * 36.0 / kmh));
+        self.builder.add_segment(&Segment {
+            tail,
+            head,
+            forward: way.forward_kmh.map(duration),
+            backward: way.backward_kmh.map(duration),
+            distance: Meters(to_u32(length_m)),
+            way: way.id,
+            name: &way.name,
+            flags: if way.ferry { FLAG_FERRY } else { 0 },
+            geometry: &self.geometry,
+        })
+    }
+
+    /// The graph node of a network node; a fresh one at every use for blocking nodes.
+    fn node(&mut self, v: u32) -> NodeId {
+        let net = self.net;
+        let add = |b: &mut GraphBuilder| {
+            b.add_node(OsmNodeId(net.node_ids[v as usize].0), net.node_pos(v))
+        };
+        if net.node_blocks[v as usize] {
+            return add(&mut self.builder);
+        }
+        match self.graph_id[v as usize] {
+            UNSET => {
+                let id = add(&mut self.builder);
+                self.graph_id[v as usize] = id.0;
+                id
+            }
+            id => NodeId(id),
+        }
+    }
+}
+
+/// Rounds a non-negative finite value to `u32`, saturating.
+fn to_u32(x: f64) -> u32 {
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "clamped to the u32 range first"
+    )]
+    let v = x.round().clamp(0.0, f64::from(u32::MAX)) as u32;
+    v
+}

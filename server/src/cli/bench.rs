@@ -1,0 +1,105 @@
+//! `vmeste bench <kind>`: end-to-end workloads with wall times and memory.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use engine::graph::file;
+
+use super::import::{import_graph, peak_memory_text, profile_by_name};
+
+/// Arguments of `vmeste bench`.
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// The workload.
+    #[command(subcommand)]
+    pub kind: BenchKind,
+}
+
+/// The workloads.
+#[derive(Debug, clap::Subcommand)]
+pub enum BenchKind {
+    /// Import an extract: import time, peak memory, graph file size, load time.
+    Import(BenchImportArgs),
+}
+
+/// Arguments of `vmeste bench import`.
+#[derive(Debug, clap::Args)]
+pub struct BenchImportArgs {
+    /// The `.osm.pbf` extract.
+    pub input: PathBuf,
+    /// Routing profile: car, bicycle or foot.
+    #[arg(long, default_value = "car")]
+    pub profile: String,
+    /// Number of runs (the median is reported).
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+}
+
+/// Runs `vmeste bench`.
+///
+/// # Errors
+/// Whatever the workload reports.
+pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
+    match &args.kind {
+        BenchKind::Import(a) => bench_import(a),
+    }
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn bench_import(args: &BenchImportArgs) -> anyhow::Result<()> {
+    let profile = profile_by_name(&args.profile)?;
+    let runs = args.runs.max(1);
+    let out =
+        std::env::temp_dir().join(format!("vmeste-bench-import-{}.graph", std::process::id()));
+    let (mut import_s, mut write_s, mut load_s) = (Vec::new(), Vec::new(), Vec::new());
+    let mut size = 0;
+    let mut summary = String::new();
+    for run in 1..=runs {
+        let imported = import_graph(&args.input, profile, false)?;
+        let t = Instant::now();
+        let meta = file::Meta {
+            source_sha256: imported.source_sha256,
+        };
+        size = file::write(&out, &imported.graph, &meta, &[])?;
+        write_s.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let loaded = file::read(&out)?;
+        load_s.push(t.elapsed().as_secs_f64());
+        anyhow::ensure!(
+            loaded.graph == imported.graph,
+            "the loaded graph differs from the imported one"
+        );
+        import_s.push(imported.elapsed.as_secs_f64());
+        let g = &imported.graph;
+        summary = format!(
+            "{} nodes, {} edges, {} components",
+            g.num_nodes(),
+            g.num_edges(),
+            g.num_components()
+        );
+        println!(
+            "run {run}/{runs}: import {:.3} s, write {:.3} s, load {:.3} s",
+            imported.elapsed.as_secs_f64(),
+            write_s[write_s.len() - 1],
+            load_s[load_s.len() - 1],
+        );
+    }
+    std::fs::remove_file(&out).ok();
+    let (imp, wr, ld) = (
+        median(&mut import_s),
+        median(&mut write_s),
+        median(&mut load_s),
+    );
+    println!(
+        "bench import {} --profile {}: {summary}; median of {runs}: import {imp:.3} s, write {wr:.3} s, load {ld:.3} s (load/import {:.1}%), file {size} bytes, peak memory {}",
+        args.input.display(),
+        profile.name,
+        ld / imp * 100.0,
+        peak_memory_text(),
+    );
+    Ok(())
+}

@@ -1,0 +1,138 @@
+//! `vmeste import`: `.osm.pbf` → graph file for one profile.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use engine::graph::{RoadGraph, file, from_network};
+use engine::osm::{Profile, Progress, read_network_with_progress};
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// Arguments of `vmeste import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The `.osm.pbf` extract to read.
+    pub input: PathBuf,
+    /// Routing profile: car, bicycle or foot.
+    #[arg(long, default_value = "car")]
+    pub profile: String,
+    /// The graph file to write.
+    #[arg(short = 'o', long = "output")]
+    pub output: PathBuf,
+}
+
+/// A graph imported from an extract, with what it cost.
+#[derive(Debug)]
+pub struct Imported {
+    /// The graph.
+    pub graph: RoadGraph,
+    /// SHA-256 of the source file.
+    pub source_sha256: [u8; 32],
+    /// Wall time of reading and building.
+    pub elapsed: Duration,
+}
+
+/// The built-in profile named `name`, or an error listing the valid ones.
+///
+/// # Errors
+/// An unknown name.
+pub fn profile_by_name(name: &str) -> anyhow::Result<&'static Profile> {
+    match Profile::by_name(name) {
+        Some(p) => Ok(p),
+        None => bail!("unknown profile {name:?} (expected car, bicycle or foot)"),
+    }
+}
+
+/// Reads `input` and builds its graph for `profile`, with a progress bar on a terminal.
+///
+/// # Errors
+/// Any import or build error, with the file name.
+pub fn import_graph(
+    input: &Path,
+    profile: &'static Profile,
+    bar: bool,
+) -> anyhow::Result<Imported> {
+    let start = Instant::now();
+    let pb = if bar && std::io::stderr().is_terminal() {
+        let pb = ProgressBar::new(0);
+        pb.set_style(
+            ProgressStyle::with_template("{msg:>12} [{bar:40}] {bytes}/{total_bytes} {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        pb
+    } else {
+        ProgressBar::hidden()
+    };
+    let on_progress = |p: Progress| {
+        pb.set_length(p.bytes_total);
+        pb.set_position(p.bytes_done);
+        pb.set_message(if p.pass == 1 { "ways" } else { "nodes" });
+    };
+    let net = read_network_with_progress(input, profile, &on_progress)?;
+    pb.set_message("graph");
+    let graph =
+        from_network(&net).with_context(|| format!("building the graph of {}", input.display()))?;
+    pb.finish_and_clear();
+    Ok(Imported {
+        graph,
+        source_sha256: net.source_sha256,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// Peak resident memory of this process in bytes (`VmHWM`), if the OS reports it.
+#[must_use]
+pub fn peak_memory_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Share of nodes in the largest strongly connected component, in percent.
+#[must_use]
+pub fn largest_component_pct(g: &RoadGraph) -> f64 {
+    if g.num_nodes() == 0 {
+        return 0.0;
+    }
+    f64::from(g.component_size(0)) * 100.0 / g.num_nodes() as f64
+}
+
+/// Peak memory formatted in MiB (or "n/a").
+#[must_use]
+pub fn peak_memory_text() -> String {
+    peak_memory_bytes().map_or_else(
+        || "n/a".to_owned(),
+        |b| format!("{:.1} MiB", b as f64 / 1048576.0),
+    )
+}
+
+/// Runs `vmeste import`.
+///
+/// # Errors
+/// Unknown profile, unreadable or invalid input, write failure.
+pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
+    let profile = profile_by_name(&args.profile)?;
+    let imported = import_graph(&args.input, profile, true)?;
+    let g = &imported.graph;
+    let meta = file::Meta {
+        source_sha256: imported.source_sha256,
+    };
+    let bytes = file::write(&args.output, g, &meta, &[])?;
+    println!(
+        "{}: profile {}, {} nodes, {} edges, {} components, largest {:.1}% of nodes, {:.2} s, peak memory {}, wrote {} ({} bytes)",
+        args.input.display(),
+        profile.name,
+        g.num_nodes(),
+        g.num_edges(),
+        g.num_components(),
+        largest_component_pct(g),
+        imported.elapsed.as_secs_f64(),
+        peak_memory_text(),
+        args.output.display(),
+        bytes,
+    );
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! `vmeste info`: load and verify a graph file, print its header and counts.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use engine::graph::file;
+use engine::types::from_fixed;
+
+use super::import::largest_component_pct;
+
+/// Arguments of `vmeste info`.
+#[derive(Debug, clap::Args)]
+pub struct InfoArgs {
+    /// The graph file.
+    pub file: PathBuf,
+}
+
+/// Runs `vmeste info`.
+///
+/// # Errors
+/// An unreadable, damaged or incompatible file.
+pub fn run(args: &InfoArgs) -> anyhow::Result<()> {
+    let start = std::time::Instant::now();
+    let f = file::read(&args.file).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    let h = &f.header;
+    let g = &f.graph;
+    let sha: String = h.source_sha256.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    });
+    let [a, b, c, d] = h.bbox.map(from_fixed);
+    println!(
+        "file: {} (verified: checksum and structure ok, {:.3} s)",
+        args.file.display(),
+        start.elapsed().as_secs_f64()
+    );
+    println!("format version: {}", h.version);
+    println!("profile: {}", h.profile);
+    println!("source sha256: {sha}");
+    println!("bbox (min lon, min lat, max lon, max lat): {a:.7},{b:.7},{c:.7},{d:.7}");
+    println!(
+        "nodes: {}, edges: {}, components: {}, largest component: {:.1}% of nodes",
+        h.num_nodes,
+        h.num_edges,
+        h.num_components,
+        largest_component_pct(g)
+    );
+    let sections: Vec<String> = h
+        .sections
+        .iter()
+        .map(|(n, len)| format!("{n} ({len} B)"))
+        .collect();
+    println!("sections: {}", sections.join(", "));
+    Ok(())
+}
