@@ -9,7 +9,22 @@ fn data_lookup_finds_monaco_or_skips() {
         assert!(std::fs::metadata(p).unwrap().len() > 100_000);
     }
 }
+
+#[path = "engine/spatial.rs"]
+mod spatial;
+
+#[path = "engine/trip.rs"]
+mod trip;
+
 #[path = "engine/graph.rs"]
 mod graph;
 #[path = "engine/osm.rs"]
 mod osm;
+#[path = "engine/routing.rs"]
+mod routing;
+#[path = "../benches/points.rs"]
+mod points;
+#[path = "engine/vrp_solver.rs"]
+mod vrp_solver;
+#[path = "engine/vrp.rs"]
+mod vrp;

@@ -1,3 +1,35 @@
-//! Shortest paths on the road graph: Dijkstra, contraction hierarchies, matrices, trips.
+//! Shortest routes on the road graph: Dijkstra, contraction hierarchies, matrices, trips.
+//!
+//! - [`EdgePoint`]: a position along a directed edge (what snapping produces); how a search
+//!   leaves and reaches it, with the one rounding rule, lives in [`edge_point`].
+//! - [`Dijkstra`]: the reference, bidirectional from edge points, one-way aware.
+//! - [`ContractionHierarchy`]: built once per graph (stored in the graph file), answers
+//!   point-to-point queries in microseconds ([`ContractionHierarchy::route`]) and
+//!   many-to-many matrices with the bucket algorithm ([`ContractionHierarchy::matrix`]).
+//! - [`SearchSpace`]: per-thread query state; queries allocate nothing else.
+//!
+//! Costs are whole deciseconds and metres. The fastest route wins; among equally fast ones
+//! the shortest, so every algorithm returns the same duration *and* distance. Every search
+//! is bounded by a settled-node cap and reports [`RouteError::LimitExceeded`] past it;
+//! "no route" is `Ok(None)` (or a `None` matrix cell), never an error nor a huge number.
 
+mod ch;
+mod dijkstra;
+pub mod edge_point;
+mod error;
+mod matrix;
+mod path;
+mod search_space;
 pub mod trip;
+
+pub use ch::{ContractionHierarchy, ContractionParams};
+pub use dijkstra::Dijkstra;
+pub use edge_point::{Cost, EdgePoint};
+pub use error::RouteError;
+pub use matrix::TravelMatrix;
+pub use path::Path;
+pub use search_space::SearchSpace;
+
+#[cfg(test)]
+#[path = "routing_tests.rs"]
+mod tests;

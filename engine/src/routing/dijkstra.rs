@@ -1,0 +1,242 @@
+//! The reference: Dijkstra's algorithm on the road graph itself.
+//!
+//! [`Dijkstra::query`] and [`Dijkstra::route`] run a bidirectional search (forward over
+//! out-edges, backward over in-edges, so one-way streets are respected) between two
+//! [`EdgePoint`]s, started and ended exactly as every other algorithm here does (see
+//! [`edge_point`](super::edge_point)). The search alternates directions by smallest key and
+//! stops once the two smallest keys add up to the best meeting found (Dijkstra 1959; Pohl
+//! 1971). [`Dijkstra::node_to_node`] is the plain one-directional search between nodes.
+//! O((n + m) log n) per query; no allocation beyond the [`SearchSpace`].
+
+use super::edge_point::{self, Seeds, edge_weight, unpack};
+use super::path::build_path;
+use super::search_space::{INF, NO_PARENT};
+use super::{Cost, EdgePoint, Path, RouteError, SearchSpace};
+use crate::graph::RoadGraph;
+use crate::types::NodeId;
+
+/// Parent label of a node reached straight from seed `i`: `SEED + i`.
+pub(crate) const SEED: u32 = u32::MAX - 2;
+
+/// Where the best route was found.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Meet {
+    /// Along one edge, without entering the graph: `(edge, source fraction, target fraction)`.
+    Direct(u32, f64, f64),
+    /// At a node labelled by both searches.
+    Node(u32),
+}
+
+/// Checks that edge ids leave room for the seed labels.
+pub(crate) fn check_size(graph: &RoadGraph) -> Result<(), RouteError> {
+    let limit = SEED as usize;
+    for (what, count) in [("edges", graph.num_edges()), ("nodes", graph.num_nodes())] {
+        if count > limit {
+            return Err(RouteError::TooLarge { what, count, limit });
+        }
+    }
+    Ok(())
+}
+
+/// Labels the seeds of both ends and returns the best meeting among them.
+pub(crate) fn start(
+    space: &mut SearchSpace,
+    src: &Seeds,
+    dst: &Seeds,
+    best: &mut (u64, Option<Meet>),
+) {
+    for (i, s) in src.iter() {
+        space.fwd.relax(s.node, s.weight, SEED + i);
+    }
+    for (i, t) in dst.iter() {
+        space.bwd.relax(t.node, t.weight, SEED + i);
+    }
+    for (_, t) in dst.iter() {
+        let d = space
+            .fwd
+            .dist(t.node)
+            .saturating_add(space.bwd.dist(t.node));
+        if d < best.0 {
+            *best = (d, Some(Meet::Node(t.node)));
+        }
+    }
+}
+
+/// The bidirectional Dijkstra reference over a [`RoadGraph`].
+#[derive(Clone, Copy, Debug)]
+pub struct Dijkstra<'g> {
+    graph: &'g RoadGraph,
+}
+
+impl<'g> Dijkstra<'g> {
+    /// The reference search over `graph`.
+    #[must_use]
+    pub fn new(graph: &'g RoadGraph) -> Self {
+        Self { graph }
+    }
+
+    /// Cost of the fastest route from `from` to `to`, `None` when there is none.
+    ///
+    /// # Errors
+    /// [`RouteError::UnknownEdge`] / [`RouteError::InvalidFraction`] for a bad point,
+    /// [`RouteError::LimitExceeded`] when a direction settles more nodes than the bound of
+    /// `space`.
+    pub fn query(
+        &self,
+        space: &mut SearchSpace,
+        from: EdgePoint,
+        to: EdgePoint,
+    ) -> Result<Option<Cost>, RouteError> {
+        Ok(self.search(space, from, to)?.map(|(w, _)| unpack(w)))
+    }
+
+    /// The fastest route from `from` to `to` with its edges and geometry, `None` when there
+    /// is none.
+    ///
+    /// # Errors
+    /// As [`Dijkstra::query`].
+    pub fn route(
+        &self,
+        space: &mut SearchSpace,
+        from: EdgePoint,
+        to: EdgePoint,
+    ) -> Result<Option<Path>, RouteError> {
+        let Some((w, meet)) = self.search(space, from, to)? else {
+            return Ok(None);
+        };
+        let g = self.graph;
+        let node = match meet {
+            Meet::Direct(e, fs, ft) => return Ok(Some(build_path(g, w, &[e], fs, ft))),
+            Meet::Node(x) => x,
+        };
+        let src = edge_point::source_seeds(g, from);
+        let dst = edge_point::target_seeds(g, to);
+        let mut edges = Vec::new();
+        let mut x = node;
+        let mut p = space.fwd.parent(x);
+        while p < SEED {
+            edges.push(p);
+            x = g.tails()[p as usize];
+            p = space.fwd.parent(x);
+        }
+        let s = src
+            .get(p.wrapping_sub(SEED))
+            .expect("a forward label chain ends at a source seed");
+        edges.push(s.edge);
+        edges.reverse();
+        let mut x = node;
+        let mut p = space.bwd.parent(x);
+        while p < SEED {
+            edges.push(p);
+            x = g.heads()[p as usize];
+            p = space.bwd.parent(x);
+        }
+        let t = dst
+            .get(p.wrapping_sub(SEED))
+            .expect("a backward label chain ends at a target seed");
+        edges.push(t.edge);
+        Ok(Some(build_path(g, w, &edges, s.fraction, t.fraction)))
+    }
+
+    /// Packed weight and meeting of the best route.
+    fn search(
+        &self,
+        space: &mut SearchSpace,
+        from: EdgePoint,
+        to: EdgePoint,
+    ) -> Result<Option<(u64, Meet)>, RouteError> {
+        let g = self.graph;
+        check_size(g)?;
+        edge_point::validate_pair(g, from, to)?;
+        let src = edge_point::source_seeds(g, from);
+        let dst = edge_point::target_seeds(g, to);
+        let mut best: (u64, Option<Meet>) = match edge_point::direct(g, from, to) {
+            Some((w, e, fs, ft)) => (w, Some(Meet::Direct(e, fs, ft))),
+            None => (INF, None),
+        };
+        space.reset(g.num_nodes());
+        start(space, &src, &dst, &mut best);
+        let limit = space.settle_limit();
+        let (first_out, heads, tails) = (g.first_out(), g.heads(), g.tails());
+        let (first_in, in_edges) = (g.first_in(), g.in_edge_ids());
+        loop {
+            let (kf, kb) = (
+                space.fwd.peek().unwrap_or(INF),
+                space.bwd.peek().unwrap_or(INF),
+            );
+            if kf == INF || kb == INF || kf.saturating_add(kb) >= best.0 {
+                break;
+            }
+            if kf <= kb {
+                let Some((d, u)) = space.fwd.pop(limit)? else {
+                    break;
+                };
+                for e in first_out[u as usize]..first_out[u as usize + 1] {
+                    let v = heads[e as usize];
+                    let nd = d.saturating_add(edge_weight(g, e));
+                    if space.fwd.relax(v, nd, e) {
+                        let total = nd.saturating_add(space.bwd.dist(v));
+                        if total < best.0 {
+                            best = (total, Some(Meet::Node(v)));
+                        }
+                    }
+                }
+            } else {
+                let Some((d, u)) = space.bwd.pop(limit)? else {
+                    break;
+                };
+                for &e in
+                    &in_edges[first_in[u as usize] as usize..first_in[u as usize + 1] as usize]
+                {
+                    let v = tails[e as usize];
+                    let nd = d.saturating_add(edge_weight(g, e));
+                    if space.bwd.relax(v, nd, e) {
+                        let total = nd.saturating_add(space.fwd.dist(v));
+                        if total < best.0 {
+                            best = (total, Some(Meet::Node(v)));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(best.1.map(|m| (best.0, m)))
+    }
+
+    /// Cost of the fastest route between two nodes (one-directional Dijkstra), `None` when
+    /// `to` cannot be reached from `from`.
+    ///
+    /// # Errors
+    /// [`RouteError::UnknownNode`] for a node not in the graph, [`RouteError::LimitExceeded`]
+    /// past the settled-node bound of `space`.
+    pub fn node_to_node(
+        &self,
+        space: &mut SearchSpace,
+        from: NodeId,
+        to: NodeId,
+    ) -> Result<Option<Cost>, RouteError> {
+        let g = self.graph;
+        for n in [from, to] {
+            if n.index() >= g.num_nodes() {
+                return Err(RouteError::UnknownNode {
+                    node: n.0,
+                    nodes: g.num_nodes(),
+                });
+            }
+        }
+        space.reset(g.num_nodes());
+        space.fwd.relax(from.0, 0, NO_PARENT);
+        let limit = space.settle_limit();
+        let (first_out, heads) = (g.first_out(), g.heads());
+        while let Some((d, u)) = space.fwd.pop(limit)? {
+            if u == to.0 {
+                return Ok(Some(unpack(d)));
+            }
+            for e in first_out[u as usize]..first_out[u as usize + 1] {
+                space
+                    .fwd
+                    .relax(heads[e as usize], d.saturating_add(edge_weight(g, e)), e);
+            }
+        }
+        Ok(None)
+    }
+}

@@ -1,0 +1,230 @@
+//! Positions on edges and how a search starts and ends at them.
+//!
+//! An [`EdgePoint`] is the point at `fraction` (0..=1) of the way along a directed edge from
+//! its tail. When the edge has a twin (the other direction of the same road), the point lies
+//! on the twin too, at `1 − fraction`, and a route may leave or reach it in either
+//! direction. Every algorithm of this module (Dijkstra, contraction hierarchies, matrices)
+//! starts and ends through the functions here, so they agree to the decisecond.
+//!
+//! Costs on part of an edge are rounded once, by [`share`]: `round(fraction × whole)`.
+//! - leaving a source at fraction `f` of edge `e` costs `share(e, 1 − f)` to `head(e)`;
+//! - reaching a target at fraction `f` of edge `e` costs `share(e, f)` from `tail(e)`;
+//! - when both lie on the same edge with the target ahead, the direct cost is
+//!   `share(e, f_target − f_source)`.
+//!
+//! Weights are compared lexicographically as (duration, distance), packed into one `u64`
+//! (duration in the high 32 bits): the shortest path is the fastest one and, among equally
+//! fast ones, the shortest, so every algorithm reports the same distance too. The packing
+//! holds while a path is shorter than 2³² m (4.3 million km).
+
+use super::RouteError;
+use crate::graph::RoadGraph;
+use crate::types::{Deciseconds, EdgeId, Meters};
+
+/// A position on the road graph: `fraction` of the way along `edge`, from its tail.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EdgePoint {
+    /// The directed edge.
+    pub edge: EdgeId,
+    /// How far along the edge, from its tail (0) to its head (1).
+    pub fraction: f64,
+}
+
+impl EdgePoint {
+    /// The point at `fraction` of the way along `edge`.
+    #[must_use]
+    pub const fn new(edge: EdgeId, fraction: f64) -> Self {
+        Self { edge, fraction }
+    }
+
+    /// Checks the point against a graph.
+    ///
+    /// # Errors
+    /// [`RouteError::UnknownEdge`] for an edge not in the graph,
+    /// [`RouteError::InvalidFraction`] for a fraction that is NaN or outside `0..=1`.
+    pub fn validate(self, graph: &RoadGraph) -> Result<(), RouteError> {
+        if self.edge.index() >= graph.num_edges() {
+            return Err(RouteError::UnknownEdge {
+                edge: self.edge.0,
+                edges: graph.num_edges(),
+            });
+        }
+        if !(0.0..=1.0).contains(&self.fraction) {
+            return Err(RouteError::InvalidFraction {
+                edge: self.edge.0,
+                fraction: self.fraction,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Travel time and length of a route or of a matrix cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Cost {
+    /// Travel time.
+    pub duration: Deciseconds,
+    /// Length.
+    pub distance: Meters,
+}
+
+/// `(duration, distance)` packed so that `u64` order is lexicographic order.
+#[inline]
+pub(crate) const fn pack(duration: u32, distance: u32) -> u64 {
+    ((duration as u64) << 32) | distance as u64
+}
+
+/// The cost of a packed weight.
+#[inline]
+pub(crate) fn unpack(w: u64) -> Cost {
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "both halves are 32-bit fields"
+    )]
+    let (d, m) = ((w >> 32) as u32, w as u32);
+    Cost {
+        duration: Deciseconds(d),
+        distance: Meters(m),
+    }
+}
+
+/// Packed weight of a whole edge.
+#[inline]
+pub(crate) fn edge_weight(graph: &RoadGraph, e: u32) -> u64 {
+    pack(graph.durations()[e as usize], graph.distances()[e as usize])
+}
+
+/// `round(fraction × whole)`: the one rounding rule for parts of edges (`fraction` in 0..=1).
+#[must_use]
+#[inline]
+pub fn share(whole: u32, fraction: f64) -> u32 {
+    let v = (f64::from(whole) * fraction.clamp(0.0, 1.0)).round();
+    #[expect(clippy::cast_possible_truncation, reason = "0 <= v <= whole, a u32")]
+    let v = v as u32;
+    v.min(whole)
+}
+
+/// Packed weight of `fraction` of edge `e`.
+#[inline]
+fn part(graph: &RoadGraph, e: u32, fraction: f64) -> u64 {
+    let i = e as usize;
+    pack(
+        share(graph.durations()[i], fraction),
+        share(graph.distances()[i], fraction),
+    )
+}
+
+/// Where a search starts (a node reached from a source) or ends (a node a target is reached
+/// from), the weight of the partial edge between, and that edge.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Seed {
+    /// The node where the graph search starts or ends.
+    pub(crate) node: u32,
+    /// Packed weight of the partial edge between the point and `node`.
+    pub(crate) weight: u64,
+    /// The directed edge carrying the point, in the direction of travel.
+    pub(crate) edge: u32,
+    /// The point's fraction along `edge`.
+    pub(crate) fraction: f64,
+}
+
+/// The one or two ways a point can be left or reached (along its edge and its twin).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Seeds {
+    items: [Option<Seed>; 2],
+}
+
+impl Seeds {
+    /// The seeds, in a fixed order (the point's own edge first).
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, &Seed)> {
+        self.items
+            .iter()
+            .zip(0u32..)
+            .filter_map(|(s, i)| s.as_ref().map(|s| (i, s)))
+    }
+
+    /// A search that starts or ends at node `v` itself.
+    pub(crate) fn node(v: u32) -> Self {
+        Self {
+            items: [
+                Some(Seed {
+                    node: v,
+                    weight: 0,
+                    edge: u32::MAX,
+                    fraction: 0.0,
+                }),
+                None,
+            ],
+        }
+    }
+
+    /// The seed with index `i` (as numbered by [`Seeds::iter`]).
+    pub(crate) fn get(&self, i: u32) -> Option<&Seed> {
+        self.items.get(i as usize).and_then(Option::as_ref)
+    }
+}
+
+/// The representations `(edge, fraction)` of a validated point.
+fn representations(graph: &RoadGraph, p: EdgePoint) -> [Option<(u32, f64)>; 2] {
+    let twin = graph.edge_twin(p.edge).map(|t| (t.0, 1.0 - p.fraction));
+    [Some((p.edge.0, p.fraction)), twin]
+}
+
+/// How a validated source point enters the graph: to the head of its edge (and its twin's).
+pub(crate) fn source_seeds(graph: &RoadGraph, p: EdgePoint) -> Seeds {
+    let mut items = [None; 2];
+    for (slot, r) in items.iter_mut().zip(representations(graph, p)) {
+        *slot = r.map(|(e, f)| Seed {
+            node: graph.heads()[e as usize],
+            weight: part(graph, e, 1.0 - f),
+            edge: e,
+            fraction: f,
+        });
+    }
+    Seeds { items }
+}
+
+/// How a validated target point is reached: from the tail of its edge (and its twin's).
+pub(crate) fn target_seeds(graph: &RoadGraph, p: EdgePoint) -> Seeds {
+    let mut items = [None; 2];
+    for (slot, r) in items.iter_mut().zip(representations(graph, p)) {
+        *slot = r.map(|(e, f)| Seed {
+            node: graph.tails()[e as usize],
+            weight: part(graph, e, f),
+            edge: e,
+            fraction: f,
+        });
+    }
+    Seeds { items }
+}
+
+/// The direct way from `from` to `to` along one edge, when the target lies ahead of the
+/// source on a common edge: `(packed weight, edge, source fraction, target fraction)`.
+pub(crate) fn direct(
+    graph: &RoadGraph,
+    from: EdgePoint,
+    to: EdgePoint,
+) -> Option<(u64, u32, f64, f64)> {
+    let mut best: Option<(u64, u32, f64, f64)> = None;
+    for (es, fs) in representations(graph, from).into_iter().flatten() {
+        for (et, ft) in representations(graph, to).into_iter().flatten() {
+            if es == et && ft >= fs {
+                let w = part(graph, es, ft - fs);
+                if best.is_none_or(|b| w < b.0) {
+                    best = Some((w, es, fs, ft));
+                }
+            }
+        }
+    }
+    best
+}
+
+/// Validates both ends of a query.
+pub(crate) fn validate_pair(
+    graph: &RoadGraph,
+    from: EdgePoint,
+    to: EdgePoint,
+) -> Result<(), RouteError> {
+    from.validate(graph)?;
+    to.validate(graph)
+}

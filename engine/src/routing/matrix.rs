@@ -1,0 +1,171 @@
+//! Many-to-many travel times and distances with the bucket algorithm (Knopp, Sanders,
+//! Schultes, Schulz, Wagner 2007) on a [`ContractionHierarchy`].
+//!
+//! One backward upward search per target leaves `(target, weight)` in a bucket at every node
+//! it settles (and does not stall); then one forward upward search per source scans the
+//! buckets of the nodes it settles: the best `forward + bucket` over all nodes is the exact
+//! shortest route, as in a point-to-point query. Both phases run in parallel with rayon, one
+//! [`SearchSpace`] per thread, and every search is bounded by `settle_limit`. Any size that
+//! fits in memory works; a pair without a route is `None`, never a huge number.
+
+use rayon::prelude::*;
+
+use super::ch::{relax, stalled};
+use super::edge_point::{self, unpack};
+use super::search_space::INF;
+use super::{ContractionHierarchy, EdgePoint, RouteError, SearchSpace};
+use crate::graph::RoadGraph;
+use crate::types::{Deciseconds, Meters};
+
+/// Travel times and distances from every source to every target (flat, row-major).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TravelMatrix {
+    sources: usize,
+    targets: usize,
+    /// Packed (duration, distance) per cell; `u64::MAX` for no route.
+    cells: Vec<u64>,
+}
+
+impl TravelMatrix {
+    /// Number of sources (rows).
+    #[must_use]
+    pub fn num_sources(&self) -> usize {
+        self.sources
+    }
+
+    /// Number of targets (columns).
+    #[must_use]
+    pub fn num_targets(&self) -> usize {
+        self.targets
+    }
+
+    /// Duration and distance from source `i` to target `j`; `None` when there is no route
+    /// or when `i` or `j` is out of range.
+    #[must_use]
+    pub fn get(&self, i: usize, j: usize) -> Option<(Deciseconds, Meters)> {
+        if i >= self.sources || j >= self.targets {
+            return None;
+        }
+        let w = self.cells[i * self.targets + j];
+        (w != INF).then(|| {
+            let c = unpack(w);
+            (c.duration, c.distance)
+        })
+    }
+}
+
+/// One backward search's bucket entries: `(node, weight)` per settled, unstalled node.
+fn backward_space(
+    ch: &ContractionHierarchy,
+    g: &RoadGraph,
+    space: &mut SearchSpace,
+    to: EdgePoint,
+) -> Result<Vec<(u32, u64)>, RouteError> {
+    space.reset(g.num_nodes());
+    for (i, s) in edge_point::target_seeds(g, to).iter() {
+        space.bwd.relax(s.node, s.weight, i);
+    }
+    let limit = space.settle_limit();
+    let mut out = Vec::new();
+    while let Some((d, u)) = space.bwd.pop(limit)? {
+        if !stalled(&space.bwd, &ch.up, u, d) {
+            out.push((u, d));
+            relax(&mut space.bwd, &ch.down, u, d);
+        }
+    }
+    Ok(out)
+}
+
+impl ContractionHierarchy {
+    /// The travel matrix from every source to every target.
+    ///
+    /// # Errors
+    /// [`RouteError::UnknownEdge`] / [`RouteError::InvalidFraction`] for a bad point,
+    /// [`RouteError::GraphMismatch`] when `graph` is not the hierarchy's graph,
+    /// [`RouteError::LimitExceeded`] when one search settles more than `settle_limit` nodes,
+    /// [`RouteError::TooLarge`] when the matrix does not fit in memory.
+    pub fn matrix(
+        &self,
+        graph: &RoadGraph,
+        sources: &[EdgePoint],
+        targets: &[EdgePoint],
+        settle_limit: usize,
+    ) -> Result<TravelMatrix, RouteError> {
+        self.check_graph(graph)?;
+        for &p in sources.iter().chain(targets) {
+            p.validate(graph)?;
+        }
+        let (rows, cols) = (sources.len(), targets.len());
+        let too_large = || RouteError::TooLarge {
+            what: "matrix cells",
+            count: rows.saturating_mul(cols),
+            limit: isize::MAX as usize / 8,
+        };
+        let size = rows.checked_mul(cols).ok_or_else(too_large)?;
+        let mut cells: Vec<u64> = Vec::new();
+        cells.try_reserve_exact(size).map_err(|_| too_large())?;
+        cells.resize(size, INF);
+        if size == 0 {
+            return Ok(TravelMatrix {
+                sources: rows,
+                targets: cols,
+                cells,
+            });
+        }
+        let n = graph.num_nodes();
+        let new_space = || SearchSpace::new(n).with_settle_limit(settle_limit);
+        let spaces: Vec<Vec<(u32, u64)>> = targets
+            .par_iter()
+            .map_init(new_space, |space, &t| backward_space(self, graph, space, t))
+            .collect::<Result<_, _>>()?;
+        // Buckets as a CSR keyed by node: (target, weight).
+        let mut first = vec![0usize; n + 1];
+        for space in &spaces {
+            for &(v, _) in space {
+                first[v as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            first[i + 1] += first[i];
+        }
+        let mut next = first.clone();
+        let mut bucket = vec![(0u32, 0u64); first[n]];
+        for (j, space) in (0u32..).zip(&spaces) {
+            for &(v, d) in space {
+                bucket[next[v as usize]] = (j, d);
+                next[v as usize] += 1;
+            }
+        }
+        drop(spaces);
+        cells.par_chunks_mut(cols).zip(sources).try_for_each_init(
+            new_space,
+            |space, (row, &from)| {
+                for (cell, &to) in row.iter_mut().zip(targets) {
+                    if let Some((w, ..)) = edge_point::direct(graph, from, to) {
+                        *cell = w;
+                    }
+                }
+                space.reset(n);
+                for (i, s) in edge_point::source_seeds(graph, from).iter() {
+                    space.fwd.relax(s.node, s.weight, i);
+                }
+                while let Some((d, u)) = space.fwd.pop(settle_limit)? {
+                    if stalled(&space.fwd, &self.down, u, d) {
+                        continue;
+                    }
+                    for &(j, db) in &bucket[first[u as usize]..first[u as usize + 1]] {
+                        let c = &mut row[j as usize];
+                        *c = (*c).min(d.saturating_add(db));
+                    }
+                    relax(&mut space.fwd, &self.up, u, d);
+                }
+                Ok::<(), RouteError>(())
+            },
+        )?;
+        Ok(TravelMatrix {
+            sources: rows,
+            targets: cols,
+            cells,
+        })
+    }
+}
