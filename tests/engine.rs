@@ -16,5 +16,15 @@ mod spatial;
 #[path = "engine/trip.rs"]
 mod trip;
 
+#[path = "engine/graph.rs"]
+mod graph;
+#[path = "engine/osm.rs"]
+mod osm;
+#[path = "../benches/points.rs"]
+mod points;
 #[path = "engine/routing.rs"]
 mod routing;
+#[path = "engine/vrp.rs"]
+mod vrp;
+#[path = "engine/vrp_solver.rs"]
+mod vrp_solver;

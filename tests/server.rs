@@ -12,3 +12,5 @@ fn vmeste_help_runs() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("vmeste"));
 }
+#[path = "server/cli_import.rs"]
+mod cli_import;

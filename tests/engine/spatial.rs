@@ -15,8 +15,11 @@ use rand_pcg::Pcg64;
 
 /// The obvious oracle: every piece of every edge, projected like the index does.
 struct Scan {
-    /// `(edge, component, a, b)` for every straight piece of every directed edge.
+    /// `(edge, component, a, b)` for every straight piece of every road, by edge (a two-way
+    /// road under its smaller edge id).
     pieces: Vec<(EdgeId, u32, [f64; 2], [f64; 2])>,
+    /// Pieces of edge `e`: `pieces[first[e]..first[e + 1]]`.
+    first: Vec<usize>,
 }
 
 fn piece_dist(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> f64 {
@@ -35,11 +38,20 @@ impl Scan {
     fn new(graph: &RoadGraph, index: &SpatialIndex) -> Self {
         let proj = index.projection();
         let mut pieces = Vec::new();
+        let mut first = vec![0];
         for i in 0..graph.num_edges() {
             let e = EdgeId(i as u32);
             let comp = graph
                 .component(graph.edge_tail(e))
                 .max(graph.component(graph.edge_head(e)));
+            // A road's second direction has the same pieces, reversed: check, don't rescan.
+            if let Some(t) = graph.edge_twin(e).filter(|&t| t < e) {
+                let mut back = graph.edge_geometry(t);
+                back.reverse();
+                assert_eq!(graph.edge_geometry(e), back);
+                first.push(pieces.len());
+                continue;
+            }
             let pts: Vec<[f64; 2]> = graph
                 .edge_geometry(e)
                 .into_iter()
@@ -48,15 +60,15 @@ impl Scan {
             for w in pts.windows(2) {
                 pieces.push((e, comp, w[0], w[1]));
             }
+            first.push(pieces.len());
         }
-        Self { pieces }
+        Self { pieces, first }
     }
 
-    /// Distance from `p` to `edge` (either direction of its road).
+    /// Distance from `p` to `edge` (the smaller id of a two-way road).
     fn edge_dist(&self, edge: EdgeId, p: [f64; 2]) -> f64 {
-        self.pieces
+        self.pieces[self.first[edge.index()]..self.first[edge.index() + 1]]
             .iter()
-            .filter(|(e, ..)| *e == edge)
             .map(|&(_, _, a, b)| piece_dist(a, b, p))
             .fold(f64::INFINITY, f64::min)
     }
@@ -340,6 +352,44 @@ fn insertion_built_index_snaps_like_bulk_loaded() {
     }
 }
 
+/// `nearest` returns the `k` nearest distinct roads within the radius, as the scan does.
+fn check_nearest(
+    graph: &RoadGraph,
+    index: &SpatialIndex,
+    scan: &Scan,
+    q: LonLat,
+    k: usize,
+    radius: f64,
+) {
+    let p = index.projection().project(q);
+    let Ok(got) = index.nearest(q.lon, q.lat, k, Some(radius)) else {
+        let nearest = scan
+            .pieces
+            .iter()
+            .map(|&(_, _, a, b)| piece_dist(a, b, p))
+            .fold(f64::INFINITY, f64::min);
+        assert!(
+            nearest > radius,
+            "{q:?}: nearest failed with a road at {nearest} m"
+        );
+        return;
+    };
+    // Oracle: per road (the scan lists each road once), its distance; the k smallest.
+    let mut want: Vec<f64> = (0..graph.num_edges())
+        .map(|e| scan.edge_dist(EdgeId(e as u32), p))
+        .filter(|&d| d <= radius)
+        .collect();
+    want.sort_by(f64::total_cmp);
+    want.truncate(k);
+    assert_eq!(got.len(), want.len());
+    for (s, d) in got.iter().zip(&want) {
+        assert!(close(s.distance_m, *d), "{} vs {d}", s.distance_m);
+        check_snap(graph, index, scan, s, p);
+    }
+    let roads: std::collections::HashSet<EdgeId> = got.iter().map(|s| s.edge).collect();
+    assert_eq!(roads.len(), got.len());
+}
+
 #[test]
 fn nearest_returns_distinct_roads_in_order() {
     let graph = random_graph(11, 300, LonLat::new(-8.61, 41.15), 0.02, "foot");
@@ -347,29 +397,11 @@ fn nearest_returns_distinct_roads_in_order() {
     let scan = Scan::new(&graph, &index);
     let mut rng = Pcg64::seed_from_u64(12);
     for _ in 0..300 {
-        let (lon, lat) = (
-            -8.61 + rng.random_range(-0.02..0.02),
-            41.15 + rng.random_range(-0.015..0.015),
+        let q = LonLat::new(
+            -8.61 + rng.random_range(-0.03..0.03),
+            41.15 + rng.random_range(-0.02..0.02),
         );
-        let p = index.projection().project(LonLat::new(lon, lat));
-        let got = index.nearest(lon, lat, 5, Some(2_000.0)).unwrap();
-        // Oracle: per road (edge pair), the distance; the 5 smallest.
-        let mut per_road = std::collections::HashMap::new();
-        for &(e, _, a, b) in &scan.pieces {
-            let road = graph.edge_twin(e).map_or(e, |t| t.min(e));
-            let d = piece_dist(a, b, p);
-            let slot = per_road.entry(road).or_insert(f64::INFINITY);
-            *slot = f64::min(*slot, d);
-        }
-        let mut want: Vec<f64> = per_road.into_values().filter(|&d| d <= 2_000.0).collect();
-        want.sort_by(f64::total_cmp);
-        want.truncate(5);
-        assert_eq!(got.len(), want.len());
-        for (s, d) in got.iter().zip(&want) {
-            assert!(close(s.distance_m, *d), "{} vs {d}", s.distance_m);
-        }
-        let roads: std::collections::HashSet<EdgeId> = got.iter().map(|s| s.edge).collect();
-        assert_eq!(roads.len(), got.len());
+        check_nearest(&graph, &index, &scan, q, 5, 2_000.0);
     }
 }
 
@@ -415,4 +447,243 @@ fn bad_input_is_rejected_before_the_index() {
     }
     let empty = SpatialIndex::new(&GraphBuilder::new("car").build().unwrap());
     assert_eq!(empty.snap(7.42, 43.73, None), Err(SnapError::EmptyGraph));
+}
+
+mod h3_cells {
+    use engine::spatial::CellError;
+    use engine::spatial::h3::{PointCells, cell_of};
+    use engine::types::{LonLat, haversine_m};
+    use rand::{RngExt, SeedableRng};
+    use rand_pcg::Pcg64;
+
+    fn scan(points: &[LonLat], c: LonLat, r: f64) -> Vec<u32> {
+        (0..points.len() as u32)
+            .filter(|&i| haversine_m(c, points[i as usize]) <= r)
+            .collect()
+    }
+
+    fn check_around(centre: LonLat, spread_deg: f64, seed: u64) {
+        let mut rng = Pcg64::seed_from_u64(seed);
+        let jitter = |rng: &mut Pcg64| {
+            LonLat::new(
+                centre.lon + rng.random_range(-spread_deg..spread_deg),
+                (centre.lat + rng.random_range(-spread_deg..spread_deg)).clamp(-89.9, 89.9),
+            )
+        };
+        let points: Vec<LonLat> = (0..2_000).map(|_| jitter(&mut rng)).collect();
+        for res in [7u8, 8, 9, 10] {
+            let cells = PointCells::new(res, &points).unwrap().with_max_rings(400);
+            let total: usize = cells
+                .buckets()
+                .map(|(c, ids)| {
+                    assert!(
+                        ids.iter()
+                            .all(|&i| cell_of(points[i as usize], res).unwrap() == c)
+                    );
+                    ids.len()
+                })
+                .sum();
+            assert_eq!(total, points.len());
+            for _ in 0..150 {
+                let q = jitter(&mut rng);
+                let r = rng.random_range(0.0..2_500.0);
+                let got = cells.within(q, r).unwrap();
+                let ids: Vec<u32> = {
+                    let mut v: Vec<u32> = got.iter().map(|&(id, _)| id).collect();
+                    v.sort_unstable();
+                    v
+                };
+                assert_eq!(ids, scan(&points, q, r), "res {res}, {q:?}, r {r}");
+                assert!(got.windows(2).all(|w| w[0].1 <= w[1].1));
+            }
+        }
+    }
+
+    #[test]
+    fn within_equals_linear_scan() {
+        check_around(LonLat::new(24.94, 60.17), 0.05, 1);
+        check_around(LonLat::new(-8.61, 41.15), 0.03, 2);
+    }
+
+    #[test]
+    fn within_equals_linear_scan_around_a_pentagon() {
+        let pentagon = h3o::Resolution::Eight.pentagons().next().unwrap();
+        let c = h3o::LatLng::from(pentagon);
+        check_around(LonLat::new(c.lng(), c.lat()), 0.03, 3);
+    }
+
+    #[test]
+    fn bad_input_is_an_error() {
+        let pts = [LonLat::new(24.94, 60.17)];
+        assert!(matches!(
+            PointCells::new(16, &pts),
+            Err(CellError::InvalidResolution { resolution: 16 })
+        ));
+        assert!(matches!(
+            PointCells::new(9, &[LonLat::new(f64::NAN, 0.0)]),
+            Err(CellError::InvalidCoordinate { .. })
+        ));
+        let cells = PointCells::new(9, &pts).unwrap();
+        assert!(matches!(
+            cells.within(LonLat::new(200.0, 0.0), 10.0),
+            Err(CellError::InvalidCoordinate { .. })
+        ));
+        for r in [f64::NAN, -1.0, f64::INFINITY, 1e7] {
+            assert!(
+                matches!(
+                    cells.within(LonLat::new(24.94, 60.17), r),
+                    Err(CellError::InvalidRadius { .. })
+                ),
+                "{r}"
+            );
+        }
+    }
+}
+
+mod extracts {
+    use super::{Scan, check_nearest, check_point};
+    use crate::support;
+    use engine::graph::{RoadGraph, from_network};
+    use engine::osm::{CAR, FOOT, Profile, read_network};
+    use engine::spatial::{SnapError, SpatialIndex};
+    use engine::types::{LonLat, NodeId};
+    use rand::{RngExt, SeedableRng};
+    use rand_pcg::Pcg64;
+    use rayon::prelude::*;
+
+    fn load(extract: &str, profile: &'static Profile) -> Option<RoadGraph> {
+        let path = support::osm(&format!("{extract}.osm.pbf"))?;
+        Some(from_network(&read_network(&path, profile).unwrap()).unwrap())
+    }
+
+    /// 10,000 workload points (or random ones in the bounding box when the extract has no
+    /// workload), plus 2,000 exactly on
+    /// nodes and 1,000 up to 20 km outside the box, checked against the linear scan.
+    fn check_extract(extract: &str, profile: &'static Profile, has_workload: bool) {
+        let Some(graph) = load(extract, profile) else {
+            return;
+        };
+        let index = SpatialIndex::new(&graph);
+        let scan = Scan::new(&graph, &index);
+        let (lo, hi) = graph.bbox().unwrap();
+        let mut rng = Pcg64::seed_from_u64(42);
+        let mut points = if has_workload {
+            let csv = support::anchors(&format!("routing/workloads/{extract}/points.csv"));
+            csv.map(|p| crate::points::read_points(&p))
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        while points.len() < 10_000 {
+            points.push(LonLat::new(
+                rng.random_range(lo.lon..hi.lon),
+                rng.random_range(lo.lat..hi.lat),
+            ));
+        }
+        for _ in 0..2_000 {
+            points.push(graph.node_lonlat(NodeId(rng.random_range(0..graph.num_nodes() as u32))));
+        }
+        for _ in 0..1_000 {
+            points.push(LonLat::new(
+                rng.random_range(lo.lon - 0.25..hi.lon + 0.25),
+                rng.random_range(lo.lat - 0.18..hi.lat + 0.18),
+            ));
+        }
+        let radius = index.default_radius_m();
+        let snapped: usize = points
+            .par_iter()
+            .map(|&q| usize::from(check_point(&graph, &index, &scan, q, radius)))
+            .sum();
+        let small = points
+            .iter()
+            .filter_map(|q| index.snap(q.lon, q.lat, None).ok())
+            .filter(|s| s.component != 0)
+            .count();
+        eprintln!(
+            "{extract} {}: {} segments, {snapped} of {} points snapped, {small} into small components",
+            profile.name,
+            index.num_segments(),
+            points.len()
+        );
+        assert!(snapped >= 10_000, "{snapped}");
+    }
+
+    #[test]
+    fn snap_equals_linear_scan_on_monaco() {
+        check_extract("monaco-2023-12-26", &CAR, true);
+    }
+
+    #[test]
+    #[ignore = "slow: run in release by scripts/test.sh"]
+    fn snap_equals_linear_scan_on_monaco_foot() {
+        check_extract("monaco-2023-12-26", &FOOT, true);
+    }
+
+    #[test]
+    #[ignore = "slow: run in release by scripts/test.sh"]
+    fn snap_equals_linear_scan_on_andorra() {
+        check_extract("andorra-2020-05-01", &CAR, true);
+    }
+
+    #[test]
+    #[ignore = "slow: run in release by scripts/test.sh"]
+    fn snap_equals_linear_scan_on_porto() {
+        check_extract("porto-2015-06-06-highways", &CAR, true);
+    }
+
+    #[test]
+    #[ignore = "slow: run in release by scripts/test.sh"]
+    fn snap_equals_linear_scan_on_kotka() {
+        check_extract("kotka-karhula-2019-04", &FOOT, false);
+    }
+
+    #[test]
+    #[ignore = "slow: run in release by scripts/test.sh"]
+    fn snap_equals_linear_scan_on_helsinki() {
+        check_extract("helsinki-centre-2019-04", &FOOT, false);
+    }
+
+    #[test]
+    fn nearest_equals_linear_scan_on_monaco() {
+        let Some(graph) = load("monaco-2023-12-26", &FOOT) else {
+            return;
+        };
+        let index = SpatialIndex::new(&graph);
+        let scan = Scan::new(&graph, &index);
+        let (lo, hi) = graph.bbox().unwrap();
+        let mut rng = Pcg64::seed_from_u64(5);
+        for k in [1, 3, 10] {
+            for _ in 0..100 {
+                let q = LonLat::new(
+                    rng.random_range(lo.lon..hi.lon),
+                    rng.random_range(lo.lat..hi.lat),
+                );
+                check_nearest(&graph, &index, &scan, q, k, 300.0);
+            }
+        }
+    }
+
+    #[test]
+    fn sea_point_past_the_radius_names_the_distance() {
+        for (profile, radius) in [(&CAR, 5_000.0), (&FOOT, 1_000.0)] {
+            let Some(graph) = load("monaco-2023-12-26", profile) else {
+                return;
+            };
+            let index = SpatialIndex::new(&graph);
+            // The Mediterranean, 12 km south of the port of Monaco.
+            match index.snap(7.425, 43.62, None) {
+                Err(SnapError::TooFar {
+                    distance_m,
+                    radius_m,
+                }) => {
+                    assert_eq!(radius_m, radius);
+                    assert!((9_000.0..14_000.0).contains(&distance_m), "{distance_m}");
+                }
+                other => panic!("{other:?}"),
+            }
+            // With a larger radius it reaches the coast road.
+            let s = index.snap(7.425, 43.62, Some(20_000.0)).unwrap();
+            assert!(s.location.lat > 43.72, "{s:?}");
+        }
+    }
 }

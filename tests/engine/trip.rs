@@ -40,15 +40,9 @@ fn random_matrix(seed: u64, n: usize) -> Vec<Option<u32>> {
 /// The haversine matrix (metres) of the first `n` workload points of an extract.
 fn workload_matrix(extract: &str, n: usize) -> Option<Vec<Option<u32>>> {
     let path = support::anchors(&format!("routing/workloads/{extract}/points.csv"))?;
-    let text = std::fs::read_to_string(path).unwrap();
-    let pts: Vec<LonLat> = text
-        .lines()
-        .skip(1)
+    let pts: Vec<LonLat> = crate::points::read_points(&path)
+        .into_iter()
         .take(n)
-        .map(|l| {
-            let f: Vec<f64> = l.split(',').skip(1).map(|x| x.parse().unwrap()).collect();
-            LonLat::new(f[0], f[1])
-        })
         .collect();
     let mut m = vec![Some(0); n * n];
     for a in 0..n {

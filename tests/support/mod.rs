@@ -73,3 +73,37 @@ pub const EXTRACTS: &[&str] = &[
     "moscow-myasnitskaya-2020-07-20.osm.pbf",
     "moscow-ostankino-2013.osm.pbf",
 ];
+
+/// Length of the first frame (4-byte size, `BlobHeader`, blob) of an `.osm.pbf` file.
+pub fn first_pbf_frame_len(pbf: &[u8]) -> usize {
+    let header_len = u32::from_be_bytes(pbf[..4].try_into().expect("4 bytes")) as usize;
+    let mut h = &pbf[4..4 + header_len];
+    let varint = |b: &mut &[u8]| -> usize {
+        let mut v = 0u64;
+        let mut shift = 0;
+        loop {
+            let byte = b[0];
+            *b = &b[1..];
+            v |= u64::from(byte & 0x7f) << shift;
+            shift += 7;
+            if byte & 0x80 == 0 {
+                return usize::try_from(v).expect("small varint");
+            }
+        }
+    };
+    while !h.is_empty() {
+        let key = varint(&mut h);
+        match key & 7 {
+            0 if key >> 3 == 3 => return 4 + header_len + varint(&mut h),
+            0 => {
+                varint(&mut h);
+            }
+            2 => {
+                let n = varint(&mut h);
+                h = &h[n..];
+            }
+            _ => panic!("unexpected wire type in BlobHeader"),
+        }
+    }
+    panic!("BlobHeader without datasize")
+}

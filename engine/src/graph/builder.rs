@@ -314,7 +314,7 @@ mod tests {
     fn csr_twins_and_components() {
         let mut b = GraphBuilder::new("car");
         for i in 0..4 {
-            b.add_node(OsmNodeId(i), LonLat::new(f64::from(i as i32) * 0.001, 0.0));
+            b.add_node(OsmNodeId(i), LonLat::new(i as f64 * 0.001, 0.0));
         }
         b.add_segment(&seg(0, 1, Some(5), Some(6))).unwrap();
         b.add_segment(&seg(1, 2, Some(7), None)).unwrap();

@@ -561,6 +561,8 @@ struct LocalSearch<'a> {
     in_nb: Vec<Vec<usize>>,
     queue: VecDeque<usize>,
     queued: Vec<bool>,
+    /// Scratch list of Or-opt insertion gaps, kept to avoid allocating per move.
+    gaps: Vec<usize>,
     best: Vec<usize>,
     best_cost: i64,
 }
@@ -599,6 +601,7 @@ impl<'a> LocalSearch<'a> {
             in_nb,
             queue: VecDeque::new(),
             queued: vec![false; m.nodes],
+            gaps: Vec::with_capacity(4 * NEIGHBOURS + 2),
             best: path.clone(),
             best_cost,
             path,
@@ -737,7 +740,8 @@ impl<'a> LocalSearch<'a> {
             let seg_bwd = self.bwd[j] - self.bwd[i];
             let removed = self.c(prev, first) + self.c(last, next) - self.c(prev, next);
             // Candidate gaps `k` (between path[k] and path[k + 1]) outside the segment.
-            let mut gaps: Vec<usize> = Vec::with_capacity(4 * NEIGHBOURS + 2);
+            let mut gaps = std::mem::take(&mut self.gaps);
+            gaps.clear();
             gaps.push(0);
             gaps.push(f);
             for &p in self.in_nb[first].iter().chain(&self.in_nb[last]) {
@@ -761,6 +765,7 @@ impl<'a> LocalSearch<'a> {
                     }
                 }
             }
+            self.gaps = gaps;
             if let Some((_, k, rev)) = best {
                 self.move_segment(i, j, k, rev);
                 return true;

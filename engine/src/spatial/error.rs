@@ -61,4 +61,10 @@ pub enum CellError {
         /// The ring limit of the index.
         max_rings: u32,
     },
+    /// More points than `u32` ids.
+    #[error("too many points: {count} (ids are u32)")]
+    TooManyPoints {
+        /// Number of points given.
+        count: usize,
+    },
 }

@@ -15,6 +15,7 @@
 //! (volunteers, requests) in H3 cells and answers exact radius queries.
 
 mod error;
+pub mod h3;
 mod projection;
 mod snap;
 

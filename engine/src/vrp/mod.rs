@@ -2,13 +2,30 @@
 //!
 //! The model ([`Problem`]) works from travel matrices alone, never from a road graph, so every
 //! solver test runs from a matrix. [`Solution`]'s module docs define the schedule, load and
-//! cost semantics that the solver and the independent checker both implement.
+//! cost semantics that the solver and the independent checker both implement. [`solve`] runs
+//! the search (greedy insertion, then SISR ruin and recreate with fleet minimisation) bounded
+//! by a [`SolverConfig`].
 
+mod config;
+mod error;
+mod evaluator;
+mod model;
 mod problem;
+mod route;
+mod search;
 mod solution;
+mod solver;
+mod validate;
 
+pub use config::SolverConfig;
+pub use error::SolveError;
+pub use evaluator::InsertionEvaluator;
 pub use problem::{
     Break, Costs, Job, Load, Location, MAX_DIMENSIONS, Matrix, Objective, Place, Problem, Shipment,
     SkillSet, TimeWindow, UNREACHABLE, Vehicle,
 };
 pub use solution::{Reason, Route, Solution, Stop, StopKind, Task, Unassigned};
+pub use solver::solve;
+
+pub mod check;
+pub mod io;

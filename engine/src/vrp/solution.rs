@@ -9,14 +9,19 @@
 //!   `>= arrival` inside one of the task's windows (waiting is allowed) and must not be later
 //!   than that window's end; `departure = start + service`.
 //! - A break is taken where the vehicle is (no travel): it starts at the earliest time
-//!   `>=` the previous departure inside one of its windows and lasts its duration.
+//!   `>=` the previous departure inside one of its windows and lasts its duration; its
+//!   stop's `arrival` is that previous departure. The next leg starts from where the vehicle
+//!   was.
 //! - The route ends at the arrival at `end`, or at the last departure when `end` is `None`;
 //!   that time must be `<= shift.end`.
 //! - Loads: the vehicle leaves with the sum of the `delivery` amounts of its jobs; a job
 //!   unloads its `delivery` and loads its `pickup`; a shipment loads `amount` at its pickup and
-//!   unloads it at its delivery. The load must fit the capacity after every stop.
+//!   unloads it at its delivery. The load must fit the capacity when leaving the start and
+//!   after every stop.
 //! - Route cost = `fixed + round(per_hour × travel_time / 3600 + per_km × distance / 1000)`,
-//!   where travel time and distance are the route's totals (waiting and service are free).
+//!   where travel time and distance are the route's totals (waiting and service are free);
+//!   the rounding is to the nearest integer, halves up, computed exactly in integers as
+//!   `(per_hour × time × 1000 + per_km × distance × 3600 + 1_800_000) / 3_600_000`.
 //! - Objective, compared lexicographically, first the unassigned penalty
 //!   `Σ (1 + priority)` over unassigned tasks, then: [`PriorityThenCost`] total cost;
 //!   [`VehiclesThenDistance`] vehicles used, then total distance; [`DistanceOnly`] total

@@ -1,0 +1,88 @@
+//! Line and number scanning shared by the text readers.
+
+use super::IoError;
+
+/// Non-blank lines with their 1-based numbers, trimmed.
+pub(super) fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty())
+}
+
+/// A syntax error quoting at most 60 characters of `found`.
+pub(super) fn syntax(line: usize, expected: &'static str, found: &str) -> IoError {
+    IoError::Syntax {
+        line,
+        expected,
+        found: found.chars().take(60).collect(),
+    }
+}
+
+/// Exactly `N` finite numbers from the whitespace-separated fields of `text`.
+pub(super) fn numbers<const N: usize>(
+    line: usize,
+    text: &str,
+    expected: &'static str,
+) -> Result<[f64; N], IoError> {
+    let mut out = [0.0; N];
+    let mut fields = text.split_whitespace();
+    for slot in &mut out {
+        let field = fields.next().ok_or_else(|| syntax(line, expected, text))?;
+        *slot = field
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| syntax(line, expected, text))?;
+    }
+    if fields.next().is_some() {
+        return Err(syntax(line, expected, text));
+    }
+    Ok(out)
+}
+
+/// `v` as a whole number in `0..=max`.
+pub(super) fn whole(line: usize, what: &'static str, v: f64, max: u64) -> Result<u64, IoError> {
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "the limits used are far below 2^53, so the comparison is exact"
+    )]
+    let in_range = v >= 0.0 && v.fract() == 0.0 && v <= max as f64;
+    if !in_range {
+        return Err(IoError::OutOfRange {
+            line,
+            what,
+            value: v,
+        });
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "checked above: a whole number in 0..=max"
+    )]
+    Ok(v as u64)
+}
+
+/// `v` as an `i32` amount (demand or capacity), whole and in `i32` range.
+pub(super) fn amount(line: usize, what: &'static str, v: f64) -> Result<i32, IoError> {
+    let ok = v.fract() == 0.0 && v >= f64::from(i32::MIN) && v <= f64::from(i32::MAX);
+    if !ok {
+        return Err(IoError::OutOfRange {
+            line,
+            what,
+            value: v,
+        });
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "checked above: whole and in i32 range"
+    )]
+    Ok(v as i32)
+}
+
+/// Parses an unsigned id or count field.
+pub(super) fn id(line: usize, field: &str, expected: &'static str) -> Result<u64, IoError> {
+    field
+        .parse::<u64>()
+        .map_err(|_| syntax(line, expected, field))
+}

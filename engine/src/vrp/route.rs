@@ -1,0 +1,416 @@
+//! A route under search with cached forward and backward data per position, so that
+//! inserting a stop is checked and costed in O(1) (Savelsbergh 1992; Vidal et al. 2013 for the
+//! forward/backward decomposition):
+//!
+//! - forward: departure time from each position (earliest schedule), load after it, running
+//!   maximum of the load, cumulative distance and travel time;
+//! - backward: the latest arrival at each position from which the rest of the route is still
+//!   feasible, and the suffix maximum of the load.
+//!
+//! Positions are `0` (start), `1..=n` (stops), `n + 1` (end). The latest arrival is exact with
+//! several windows per stop: a later arrival never starts service earlier, so the feasible
+//! arrivals form an interval `(-∞, latest]`. Vehicles with breaks fall back to a full
+//! simulation per candidate ([`Model::simulate`]), O(n) per check.
+
+use super::Load;
+use super::model::{Model, RouteStats};
+
+/// Cached data at one position.
+#[derive(Clone, Copy, Debug, Default)]
+struct Pos {
+    loc: u32,
+    /// Departure from the position (start: shift start; end: arrival).
+    dep: i64,
+    /// Latest feasible arrival (start: unused).
+    latest: i64,
+    /// Load after the position (start: leaving load).
+    load: Load,
+    /// Maximum of `load` over positions `0..=k`.
+    pmax: Load,
+    /// Maximum of `load` over positions `k..=n` (end: zero).
+    smax: Load,
+}
+
+/// One vehicle's route and its caches.
+#[derive(Clone, Debug)]
+pub(crate) struct RouteState {
+    pub(crate) vehicle: usize,
+    pub(crate) nodes: Vec<u32>,
+    pos: Vec<Pos>,
+    pub(crate) distance: i64,
+    pub(crate) travel_time: i64,
+    /// Cost in search units (0 when empty).
+    pub(crate) cost: i64,
+}
+
+/// A candidate insertion: cost increase and where (gap after position `i`; for a pair the
+/// second stop goes in gap `j >= i`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Insertion {
+    pub(crate) delta: i64,
+    pub(crate) i: usize,
+    pub(crate) j: usize,
+}
+
+impl RouteState {
+    /// An empty route of vehicle `v`.
+    pub(crate) fn new(m: &Model, v: usize) -> RouteState {
+        let mut r = RouteState {
+            vehicle: v,
+            nodes: Vec::new(),
+            pos: Vec::new(),
+            distance: 0,
+            travel_time: 0,
+            cost: 0,
+        };
+        r.update(m);
+        r
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// Route cost in search units from its totals.
+    pub(crate) fn cost_of(m: &Model, v: usize, s: RouteStats, empty: bool) -> i64 {
+        if empty {
+            return 0;
+        }
+        let veh = &m.vehicles[v];
+        veh.fixed
+            .saturating_add(veh.w_time.saturating_mul(s.travel_time))
+            .saturating_add(veh.w_dist.saturating_mul(s.distance))
+    }
+
+    /// Recomputes every cache after `nodes` changed. O(n).
+    pub(crate) fn update(&mut self, m: &Model) {
+        let veh = &m.vehicles[self.vehicle];
+        let ty = veh.ty;
+        let n = self.nodes.len();
+        self.pos.clear();
+        self.pos.resize(n + 2, Pos::default());
+        self.pos[0].loc = veh.start;
+        for (k, &u) in self.nodes.iter().enumerate() {
+            self.pos[k + 1].loc = m.node_loc[u as usize];
+        }
+        self.pos[n + 1].loc = veh.end;
+        // Forward.
+        let mut load = Load::ZERO;
+        for &u in &self.nodes {
+            load = load + m.node_pre[u as usize];
+        }
+        self.pos[0].dep = veh.shift_start;
+        self.pos[0].load = load;
+        self.pos[0].pmax = load;
+        let (mut dist, mut tt) = (0, 0);
+        for k in 1..=n + 1 {
+            let (a, b) = (self.pos[k - 1].loc, self.pos[k].loc);
+            let travel = m.t(ty, a, b);
+            dist += m.d(ty, a, b);
+            tt += travel;
+            let arrival = self.pos[k - 1].dep + travel;
+            if k <= n {
+                let u = self.nodes[k - 1];
+                // An infeasible route (only while repairing) keeps arriving late.
+                let start = m.earliest_start(u, arrival).unwrap_or(arrival);
+                self.pos[k].dep = start + m.node_service[u as usize];
+                load = load + m.node_change[u as usize];
+            } else {
+                self.pos[k].dep = arrival;
+            }
+            self.pos[k].load = load;
+            self.pos[k].pmax = self.pos[k - 1].pmax.max(load);
+        }
+        // Backward.
+        self.pos[n + 1].latest = veh.shift_end;
+        self.pos[n + 1].smax = Load::ZERO;
+        for k in (1..=n).rev() {
+            let u = self.nodes[k - 1];
+            let bound = self.pos[k + 1].latest
+                - m.t(ty, self.pos[k].loc, self.pos[k + 1].loc)
+                - m.node_service[u as usize];
+            self.pos[k].latest = m.latest_arrival(u, bound).unwrap_or(i64::MIN / 4);
+            self.pos[k].smax = self.pos[k + 1].smax.max(self.pos[k].load);
+        }
+        self.pos[0].smax = self.pos[1].smax.max(self.pos[0].load);
+        let stats = if veh.breaks.is_empty() || n == 0 {
+            RouteStats {
+                distance: dist,
+                travel_time: tt,
+            }
+        } else {
+            m.simulate(self.vehicle, &self.nodes, None)
+                .unwrap_or(RouteStats {
+                    distance: dist,
+                    travel_time: tt,
+                })
+        };
+        self.distance = stats.distance;
+        self.travel_time = stats.travel_time;
+        self.cost = Self::cost_of(m, self.vehicle, stats, n == 0);
+    }
+
+    /// Departure time from position `k` (non-decreasing along the route): no stop whose
+    /// windows close before it can go in a gap at or after `k`.
+    pub(crate) fn departure(&self, k: usize) -> i64 {
+        self.pos[k].dep
+    }
+
+    /// Whether the route uses the O(1) checks (no breaks).
+    fn fast(&self, m: &Model) -> bool {
+        m.vehicles[self.vehicle].breaks.is_empty()
+    }
+
+    /// Cost increase of inserting stop `u` in the gap after position `k` (`0..=n`), or
+    /// `None` when infeasible. O(1) without breaks.
+    pub(crate) fn insert_delta(&self, m: &Model, u: u32, k: usize) -> Option<i64> {
+        let veh = &m.vehicles[self.vehicle];
+        if self.nodes.len() >= veh.max_tasks {
+            return None;
+        }
+        if !self.fast(m) {
+            return self.delta_by_simulation(m, &[(k, u)]);
+        }
+        let ui = u as usize;
+        let ty = veh.ty;
+        let (pa, pb) = (&self.pos[k], &self.pos[k + 1]);
+        let lu = m.node_loc[ui];
+        // Time first: the most selective test on time-windowed instances.
+        let arrival = pa.dep + m.t(ty, pa.loc, lu);
+        let start = m.earliest_start(u, arrival)?;
+        if start + m.node_service[ui] + m.t(ty, lu, pb.loc) > pb.latest {
+            return None;
+        }
+        // Loads: positions up to k carry the stop's start load, the rest its change too.
+        let pre = m.node_pre[ui];
+        let post = pre + m.node_change[ui];
+        if !(pa.pmax + pre).fits(veh.capacity)
+            || !(pa.load + post).fits(veh.capacity)
+            || !(pb.smax + post).fits(veh.capacity)
+        {
+            return None;
+        }
+        let dd = m.d(ty, pa.loc, lu) + m.d(ty, lu, pb.loc) - m.d(ty, pa.loc, pb.loc);
+        let dt = m.t(ty, pa.loc, lu) + m.t(ty, lu, pb.loc) - m.t(ty, pa.loc, pb.loc);
+        if self.distance + dd > veh.max_distance || self.travel_time + dt > veh.max_travel_time {
+            return None;
+        }
+        let mut delta = veh
+            .w_dist
+            .saturating_mul(dd)
+            .saturating_add(veh.w_time.saturating_mul(dt));
+        if self.nodes.is_empty() {
+            delta = delta
+                .saturating_add(veh.fixed)
+                .saturating_add(veh.open_penalty);
+        }
+        Some(delta)
+    }
+
+    /// Cost increase of replacing the stop at position `k` (`1..=n`, a job) by stop `u`, or
+    /// `None` when infeasible or when the route has breaks. O(1): the prefix before `k` and the
+    /// suffix after it keep their cached schedule bounds; loads shift by the difference of the
+    /// two stops' amounts.
+    pub(crate) fn replace_delta(&self, m: &Model, u: u32, k: usize) -> Option<i64> {
+        if !self.fast(m) {
+            return None;
+        }
+        let veh = &m.vehicles[self.vehicle];
+        let e = self.nodes[k - 1] as usize;
+        let ui = u as usize;
+        let ty = veh.ty;
+        let (pa, pe, pb) = (&self.pos[k - 1], &self.pos[k], &self.pos[k + 1]);
+        let lu = m.node_loc[ui];
+        let dpre = m.node_pre[ui] - m.node_pre[e];
+        let dpost = (m.node_pre[ui] + m.node_change[ui]) - (m.node_pre[e] + m.node_change[e]);
+        if !(pa.pmax + dpre).fits(veh.capacity)
+            || !(pa.load + dpre + m.node_change[ui]).fits(veh.capacity)
+            || !(pb.smax + dpost).fits(veh.capacity)
+        {
+            return None;
+        }
+        let start = m.earliest_start(u, pa.dep + m.t(ty, pa.loc, lu))?;
+        if start + m.node_service[ui] + m.t(ty, lu, pb.loc) > pb.latest {
+            return None;
+        }
+        let dd = m.d(ty, pa.loc, lu) + m.d(ty, lu, pb.loc)
+            - m.d(ty, pa.loc, pe.loc)
+            - m.d(ty, pe.loc, pb.loc);
+        let dt = m.t(ty, pa.loc, lu) + m.t(ty, lu, pb.loc)
+            - m.t(ty, pa.loc, pe.loc)
+            - m.t(ty, pe.loc, pb.loc);
+        if self.distance + dd > veh.max_distance || self.travel_time + dt > veh.max_travel_time {
+            return None;
+        }
+        Some(
+            veh.w_dist
+                .saturating_mul(dd)
+                .saturating_add(veh.w_time.saturating_mul(dt)),
+        )
+    }
+
+    /// Best insertion of the shipment with pickup `p` (delivery `p + 1`): pickup in gap `i`,
+    /// delivery in gap `j >= i`. `skip` is asked once per candidate (blinks). O(n²) without
+    /// breaks: for each `i` the schedule is pushed forward stop by stop.
+    pub(crate) fn best_pair(
+        &self,
+        m: &Model,
+        p: u32,
+        mut skip: impl FnMut() -> bool,
+    ) -> Option<Insertion> {
+        let veh = &m.vehicles[self.vehicle];
+        let n = self.nodes.len();
+        if n + 2 > veh.max_tasks {
+            return None;
+        }
+        let d = p + 1;
+        let mut best: Option<Insertion> = None;
+        let consider = |best: &mut Option<Insertion>, delta: i64, i: usize, j: usize| {
+            if best.is_none_or(|b| delta < b.delta) {
+                *best = Some(Insertion { delta, i, j });
+            }
+        };
+        if !self.fast(m) {
+            for i in 0..=n {
+                for j in i..=n {
+                    if skip() {
+                        continue;
+                    }
+                    if let Some(delta) = self.delta_by_simulation(m, &[(i, p), (j, d)]) {
+                        consider(&mut best, delta, i, j);
+                    }
+                }
+            }
+            return best;
+        }
+        let ty = veh.ty;
+        let (lp, ld) = (m.node_loc[p as usize], m.node_loc[d as usize]);
+        let amount = m.node_change[p as usize];
+        let (sp, sd) = (m.node_service[p as usize], m.node_service[d as usize]);
+        let open = if n == 0 {
+            veh.fixed.saturating_add(veh.open_penalty)
+        } else {
+            0
+        };
+        let cost = |dd: i64, dt: i64| -> Option<i64> {
+            if self.distance + dd > veh.max_distance || self.travel_time + dt > veh.max_travel_time
+            {
+                return None;
+            }
+            Some(
+                veh.w_dist
+                    .saturating_mul(dd)
+                    .saturating_add(veh.w_time.saturating_mul(dt))
+                    .saturating_add(open),
+            )
+        };
+        for i in 0..=n {
+            let pa = &self.pos[i];
+            if !(pa.load + amount).fits(veh.capacity) {
+                continue;
+            }
+            let Some(start_p) = m.earliest_start(p, pa.dep + m.t(ty, pa.loc, lp)) else {
+                continue;
+            };
+            let mut time = start_p + sp;
+            let mut loc = lp;
+            let b = self.pos[i + 1].loc;
+            let dd_p = m.d(ty, pa.loc, lp) + m.d(ty, lp, b) - m.d(ty, pa.loc, b);
+            let dt_p = m.t(ty, pa.loc, lp) + m.t(ty, lp, b) - m.t(ty, pa.loc, b);
+            for j in i..=n {
+                // Delivery in gap j: from `loc` at `time` to the delivery, then position j + 1.
+                let next = &self.pos[j + 1];
+                if let Some(start_d) = m.earliest_start(d, time + m.t(ty, loc, ld))
+                    && start_d + sd + m.t(ty, ld, next.loc) <= next.latest
+                    && !skip()
+                {
+                    let (dd, dt) = if j == i {
+                        (
+                            m.d(ty, pa.loc, lp) + m.d(ty, lp, ld) + m.d(ty, ld, b)
+                                - m.d(ty, pa.loc, b),
+                            m.t(ty, pa.loc, lp) + m.t(ty, lp, ld) + m.t(ty, ld, b)
+                                - m.t(ty, pa.loc, b),
+                        )
+                    } else {
+                        let a = self.pos[j].loc;
+                        (
+                            dd_p + m.d(ty, a, ld) + m.d(ty, ld, next.loc) - m.d(ty, a, next.loc),
+                            dt_p + m.t(ty, a, ld) + m.t(ty, ld, next.loc) - m.t(ty, a, next.loc),
+                        )
+                    };
+                    if let Some(delta) = cost(dd, dt) {
+                        consider(&mut best, delta, i, j);
+                    }
+                }
+                if j == n {
+                    break;
+                }
+                // Move past stop j + 1 carrying the shipment.
+                if !(next.load + amount).fits(veh.capacity) {
+                    break;
+                }
+                let arrival = time + m.t(ty, loc, next.loc);
+                if arrival > next.latest {
+                    break;
+                }
+                let u = self.nodes[j];
+                let Some(s) = m.earliest_start(u, arrival) else {
+                    break;
+                };
+                time = s + m.node_service[u as usize];
+                loc = next.loc;
+            }
+        }
+        best
+    }
+
+    /// Cost increase of inserting `(gap, stop)` pairs (gaps in the current route, in order)
+    /// by simulating the whole new route. O(n).
+    fn delta_by_simulation(&self, m: &Model, ins: &[(usize, u32)]) -> Option<i64> {
+        let mut seq = Vec::with_capacity(self.nodes.len() + ins.len());
+        let mut it = ins.iter().peekable();
+        for k in 0..=self.nodes.len() {
+            if k > 0 {
+                seq.push(self.nodes[k - 1]);
+            }
+            while let Some(&&(g, u)) = it.peek() {
+                if g != k {
+                    break;
+                }
+                seq.push(u);
+                it.next();
+            }
+        }
+        let stats = m.simulate(self.vehicle, &seq, None)?;
+        let new = Self::cost_of(m, self.vehicle, stats, false);
+        let open = if self.nodes.is_empty() {
+            m.vehicles[self.vehicle].open_penalty
+        } else {
+            0
+        };
+        Some((new - self.cost).saturating_add(open))
+    }
+
+    /// Inserts stop `u` in the gap after position `k` and refreshes the caches.
+    pub(crate) fn insert(&mut self, m: &Model, u: u32, k: usize) {
+        self.nodes.insert(k, u);
+        self.update(m);
+    }
+
+    /// Inserts a shipment found by [`RouteState::best_pair`].
+    pub(crate) fn insert_pair(&mut self, m: &Model, p: u32, ins: Insertion) {
+        self.nodes.insert(ins.j, p + 1);
+        self.nodes.insert(ins.i, p);
+        self.update(m);
+    }
+
+    /// Removes the stops for which `removed` holds and refreshes the caches.
+    pub(crate) fn remove_where(&mut self, m: &Model, removed: impl Fn(u32) -> bool) {
+        self.nodes.retain(|&u| !removed(u));
+        self.update(m);
+    }
+}
