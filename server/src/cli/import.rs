@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use engine::graph::{RoadGraph, file, from_network};
 use engine::osm::{Profile, Progress, read_network_with_progress};
+use engine::routing::ContractionHierarchy;
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Arguments of `vmeste import`.
@@ -82,6 +83,16 @@ pub fn import_graph(
     })
 }
 
+/// Builds the contraction hierarchy of `graph` and says how long it took.
+///
+/// # Errors
+/// A graph too large for the hierarchy's id space.
+pub fn build_hierarchy(graph: &RoadGraph) -> anyhow::Result<(ContractionHierarchy, Duration)> {
+    let start = Instant::now();
+    let ch = ContractionHierarchy::build(graph).context("building the contraction hierarchy")?;
+    Ok((ch, start.elapsed()))
+}
+
 /// Peak resident memory of this process in bytes (`VmHWM`), if the OS reports it.
 #[must_use]
 pub fn peak_memory_bytes() -> Option<u64> {
@@ -117,12 +128,18 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
     let profile = profile_by_name(&args.profile)?;
     let imported = import_graph(&args.input, profile, true)?;
     let g = &imported.graph;
+    let (ch, ch_elapsed) = build_hierarchy(g)?;
     let meta = file::Meta {
         source_sha256: imported.source_sha256,
     };
-    let bytes = file::write(&args.output, g, &meta, &[])?;
+    let bytes = file::write(
+        &args.output,
+        g,
+        &meta,
+        &[(ContractionHierarchy::SECTION, &ch.to_bytes())],
+    )?;
     println!(
-        "{}: profile {}, {} nodes, {} edges, {} components, largest {:.1}% of nodes, {:.2} s, peak memory {}, wrote {} ({} bytes)",
+        "{}: profile {}, {} nodes, {} edges, {} components, largest {:.1}% of nodes, {:.2} s (+ contraction hierarchy {:.2} s, {} shortcuts), peak memory {}, wrote {} ({} bytes)",
         args.input.display(),
         profile.name,
         g.num_nodes(),
@@ -130,6 +147,8 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
         g.num_components(),
         largest_component_pct(g),
         imported.elapsed.as_secs_f64(),
+        ch_elapsed.as_secs_f64(),
+        ch.num_shortcuts(),
         peak_memory_text(),
         args.output.display(),
         bytes,

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use engine::graph::file;
+use engine::routing::ContractionHierarchy;
 use engine::types::from_fixed;
 
 use super::import::largest_component_pct;
@@ -24,6 +25,11 @@ pub fn run(args: &InfoArgs) -> anyhow::Result<()> {
     let f = file::read(&args.file).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let h = &f.header;
     let g = &f.graph;
+    let ch = f
+        .section(ContractionHierarchy::SECTION)
+        .map(|bytes| ContractionHierarchy::from_bytes(bytes, g))
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("{}: contraction hierarchy: {e}", args.file.display()))?;
     let sha: String = h.source_sha256.iter().fold(String::new(), |mut s, b| {
         let _ = write!(s, "{b:02x}");
         s
@@ -51,5 +57,13 @@ pub fn run(args: &InfoArgs) -> anyhow::Result<()> {
         .map(|(n, len)| format!("{n} ({len} B)"))
         .collect();
     println!("sections: {}", sections.join(", "));
+    match ch {
+        Some(ch) => println!(
+            "contraction hierarchy: {} edges, {} shortcuts (verified)",
+            ch.num_edges(),
+            ch.num_shortcuts()
+        ),
+        None => println!("contraction hierarchy: none (routing builds one at load)"),
+    }
     Ok(())
 }
