@@ -1057,6 +1057,16 @@ fn solution_files_with_unknown_ids_or_too_many_routes_are_rejected() {
     let sol = inst.parse_solution("Route 1 : 1 2\n").unwrap();
     assert_eq!(sol.routes.len(), 1);
     assert!(inst.verify(&sol).feasible);
+    // Exact schedule: (0,0) → (3,4) is 5, service 5, → (6,8) another 5; back 10 by 100.
+    let exact = inst.exact_route(0, &sol.routes[0]);
+    assert_eq!(
+        (exact.arrivals.clone(), exact.distance),
+        (vec![5.0, 15.0], 20.0)
+    );
+    // A later departure shifts the exact schedule too.
+    let mut later = sol.routes[0].clone();
+    later.departure += 10 * engine::vrp::io::EUCLID_SCALE;
+    assert_eq!(inst.exact_route(0, &later).arrivals, [15.0, 25.0]);
     assert!(matches!(
         inst.parse_solution("Route 1 : 1 7\n"),
         Err(IoError::UnknownId { id: 7, .. })
