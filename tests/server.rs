@@ -14,3 +14,6 @@ fn vmeste_help_runs() {
 }
 #[path = "server/cli_import.rs"]
 mod cli_import;
+
+#[path = "server/cli_solve.rs"]
+mod cli_solve;

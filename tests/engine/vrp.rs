@@ -1057,6 +1057,16 @@ fn solution_files_with_unknown_ids_or_too_many_routes_are_rejected() {
     let sol = inst.parse_solution("Route 1 : 1 2\n").unwrap();
     assert_eq!(sol.routes.len(), 1);
     assert!(inst.verify(&sol).feasible);
+    // Exact schedule: (0,0) → (3,4) is 5, service 5, → (6,8) another 5; back 10 by 100.
+    let exact = inst.exact_route(0, &sol.routes[0]);
+    assert_eq!(
+        (exact.arrivals.clone(), exact.distance),
+        (vec![5.0, 15.0], 20.0)
+    );
+    // A later departure shifts the exact schedule too.
+    let mut later = sol.routes[0].clone();
+    later.departure += 10 * engine::vrp::io::EUCLID_SCALE;
+    assert_eq!(inst.exact_route(0, &later).arrivals, [15.0, 25.0]);
     assert!(matches!(
         inst.parse_solution("Route 1 : 1 7\n"),
         Err(IoError::UnknownId { id: 7, .. })
@@ -1184,4 +1194,74 @@ fn docs_json_example_parses_and_validates() {
     assert!(verdict.feasible, "{:?}", verdict.check);
     // 0→3→1→1→2→0: 6000 + 4000 + 0 + 3000 + 8000 metres.
     assert_eq!(verdict.distance, 21000.0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The solver's answers on real instances, re-verified by the checker.
+
+fn solve_checked(inst: &Instance, config: &engine::vrp::SolverConfig) -> Solution {
+    let sol = engine::vrp::solve(&inst.problem, config).unwrap();
+    // The integer model is exact for the solver's own schedule: no rounding excuse here.
+    let report = check::check(&inst.problem, &sol).unwrap_or_else(|v| {
+        panic!(
+            "{}: checker rejects the solver's solution: {v:?}",
+            inst.name
+        )
+    });
+    assert_eq!(report.cost, sol.cost);
+    let verdict = inst.verify(&sol);
+    assert!(
+        verdict.feasible && verdict.late.is_empty(),
+        "{}: {:?}",
+        inst.name,
+        verdict.late
+    );
+    sol
+}
+
+#[test]
+fn solver_answers_pass_the_checker_on_one_instance_per_format() {
+    let config = engine::vrp::SolverConfig {
+        time_limit: Some(std::time::Duration::from_secs(5)),
+        max_iterations: Some(300),
+        seed: 1,
+        threads: 1,
+    };
+    for rel in [
+        "solomon/instances/R101.txt",
+        "lilim/100/instances/lrc101.txt",
+        "x/instances/X-n101-k25.vrp",
+    ] {
+        let Some(path) = support::vrp(rel) else {
+            return;
+        };
+        let inst = Instance::from_path(&path, None).unwrap();
+        let sol = solve_checked(&inst, &config);
+        assert!(sol.unassigned.is_empty(), "{rel}: {:?}", sol.unassigned);
+    }
+}
+
+#[test]
+#[ignore = "slow: run in release by scripts/test.sh"]
+fn solver_gives_feasible_checked_solutions_on_every_solomon_instance() {
+    let Some(dir) = support::vrp("solomon/instances") else {
+        return;
+    };
+    let config = engine::vrp::SolverConfig {
+        time_limit: Some(std::time::Duration::from_millis(500)),
+        max_iterations: None,
+        seed: 1,
+        threads: 1,
+    };
+    for path in files(&dir, "txt") {
+        let inst = Instance::from_path(&path, None).unwrap();
+        let sol = solve_checked(&inst, &config);
+        assert!(
+            sol.unassigned.is_empty(),
+            "{}: {:?}",
+            inst.name,
+            sol.unassigned
+        );
+        assert!(sol.routes.len() <= 25);
+    }
 }

@@ -573,20 +573,15 @@ fn leg(matrix: &Matrix, speed_factor: f64, from: Location, to: Location) -> Opti
     Some((travel, u64::from(distance)))
 }
 
-/// `fixed + round(per_hour × travel_time / 3600 + per_km × distance / 1000)`, rounding half
-/// away from zero, in exact integer arithmetic.
+/// `fixed + round(per_hour × travel_time / 3600 + per_km × distance / 1000)`, computed
+/// exactly as `solution.rs` states: `(per_hour × time × 1000 + per_km × distance × 3600 +
+/// 1_800_000) / 3_600_000` in integers (here `i128`, so nothing overflows).
 fn route_cost(vehicle: &Vehicle, travel_time: u64, distance: u64) -> i64 {
     let c = &vehicle.costs;
     let num = i128::from(c.per_hour) * i128::from(travel_time) * 1000
         + i128::from(c.per_km) * i128::from(distance) * 3600;
-    let den = 3_600_000i128;
-    let half = if num >= 0 { den / 2 } else { -den / 2 };
-    let variable = (num + half) / den;
-    i64::try_from(i128::from(c.fixed) + variable).unwrap_or(if num >= 0 {
-        i64::MAX
-    } else {
-        i64::MIN
-    })
+    let total = i128::from(c.fixed) + (num + 1_800_000) / 3_600_000;
+    i64::try_from(total).unwrap_or(if total > 0 { i64::MAX } else { i64::MIN })
 }
 
 /// Recomputes one route's schedule from `departure` and the order of `stops`; pushes its

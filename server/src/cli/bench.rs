@@ -22,6 +22,8 @@ pub struct BenchArgs {
 pub enum BenchKind {
     /// Import an extract: import time, peak memory, graph file size, load time.
     Import(BenchImportArgs),
+    /// Solve a VRP benchmark set and compare with the best-known solutions.
+    Vrp(super::bench_vrp::BenchVrpArgs),
 }
 
 /// Arguments of `vmeste bench import`.
@@ -44,6 +46,7 @@ pub struct BenchImportArgs {
 pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     match &args.kind {
         BenchKind::Import(a) => bench_import(a),
+        BenchKind::Vrp(a) => super::bench_vrp::run(a),
     }
 }
 

@@ -5,8 +5,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod bench;
+pub mod bench_vrp;
 pub mod import;
 pub mod info;
+pub mod solve;
 
 /// vmeste: road routing and delivery planning for volunteer mutual aid.
 #[derive(Debug, Parser)]
@@ -26,6 +28,8 @@ pub enum Command {
     Info(info::InfoArgs),
     /// Run a benchmark workload end to end.
     Bench(bench::BenchArgs),
+    /// Solve one VRP instance file and print one JSON solution.
+    Solve(solve::SolveArgs),
 }
 
 /// Parses the arguments, runs the subcommand and turns an error into one line on stderr.
@@ -50,5 +54,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(a) => import::run(&a),
         Command::Info(a) => info::run(&a),
         Command::Bench(a) => bench::run(&a),
+        Command::Solve(a) => solve::run(&a),
     }
 }

@@ -104,7 +104,9 @@ impl Instance {
         };
         let timed = matches!(self.convention, Convention::EuclidDouble { .. });
         let depot = start.and_then(|l| self.site(l));
-        let mut time = depot.map_or(0.0, |d| d.ready);
+        // The route's own departure (scaled back), never before the depot opens.
+        let departure = self.to_instance_units(u64::from(route.departure));
+        let mut time = depot.map_or(departure, |d| d.ready.max(departure));
         let mut at = start;
         let (mut distance, mut arrivals, mut late) = (0.0, Vec::new(), Vec::new());
         for (s, (stop, loc)) in route.stops.iter().zip(&locations).enumerate() {
