@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 pub mod bench;
 pub mod import;
 pub mod info;
+pub mod route;
+pub mod serve;
 
 /// vmeste: road routing and delivery planning for volunteer mutual aid.
 #[derive(Debug, Parser)]
@@ -26,6 +28,14 @@ pub enum Command {
     Info(info::InfoArgs),
     /// Run a benchmark workload end to end.
     Bench(bench::BenchArgs),
+    /// Serve OSRM's HTTP API on graph files until Ctrl-C or SIGTERM.
+    Serve(serve::ServeArgs),
+    /// Print the fastest route through points: `{"distance", "duration", "geometry"}`.
+    Route(route::RouteArgs),
+    /// Print the travel-time and distance matrix between the points of a CSV file.
+    Table(route::TableArgs),
+    /// Print the best visiting order of points, with totals.
+    Trip(route::TripArgs),
 }
 
 /// Parses the arguments, runs the subcommand and turns an error into one line on stderr.
@@ -50,5 +60,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(a) => import::run(&a),
         Command::Info(a) => info::run(&a),
         Command::Bench(a) => bench::run(&a),
+        Command::Serve(a) => serve::run(&a),
+        Command::Route(a) => route::run_route(&a),
+        Command::Table(a) => route::run_table(&a),
+        Command::Trip(a) => route::run_trip(&a),
     }
 }
