@@ -11,6 +11,8 @@ mod http_golden;
 mod http_hostile;
 #[path = "server/http_ops.rs"]
 mod http_ops;
+#[path = "server/http_oracle.rs"]
+mod http_oracle;
 #[path = "server/http_osrm.rs"]
 mod http_osrm;
 #[path = "server/http_support.rs"]
