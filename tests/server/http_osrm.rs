@@ -210,6 +210,9 @@ fn nearest_returns_sorted_roads_with_nodes() {
     }
     assert_eq!(w[0]["nodes"].as_array().unwrap().len(), 2);
     let one = ok(&format!("/nearest/v1/foot/{A}"));
+    // OSRM's usual profile names reach vmeste's profiles of the same mode.
+    assert_eq!(ok(&format!("/nearest/v1/walking/{A}")), one);
+    assert_eq!(ok(&format!("/nearest/v1/driving/{A}.json?number=3")), v);
     assert_eq!(one["waypoints"].as_array().unwrap().len(), 1);
 }
 

@@ -153,13 +153,14 @@ async fn answer(state: AppState, req: Request) -> Result<Response, ApiError> {
             ),
         ));
     }
-    if !state.engine.has_profile(&path.profile) {
+    let profile = resolve_profile(&state.engine, path.profile);
+    if !state.engine.has_profile(&profile) {
         let loaded = state.engine.profiles().join(", ");
         return Err(ApiError::new(
             ErrorCode::InvalidUrl,
             format!(
                 "profile {} is not loaded (loaded: {loaded})",
-                truncate(&path.profile)
+                truncate(&profile)
             ),
         ));
     }
@@ -178,13 +179,31 @@ async fn answer(state: AppState, req: Request) -> Result<Response, ApiError> {
         }
     }
     let engine = Arc::clone(&state.engine);
-    let profile = path.profile;
     let body = run_heavy(&state, move || compute(&engine, &profile, &coords, opts)).await?;
     Ok((
         [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],
         Body::from(body),
     )
         .into_response())
+}
+
+/// The loaded profile a URL names: the name itself, or for OSRM's usual names (`driving`,
+/// `walking`, `cycling`, `bike`), vmeste's profile of that mode when loaded.
+fn resolve_profile(engine: &Engine, name: String) -> String {
+    if engine.has_profile(&name) {
+        return name;
+    }
+    let alias = match name.as_str() {
+        "driving" => "car",
+        "walking" => "foot",
+        "cycling" | "bike" => "bicycle",
+        _ => return name,
+    };
+    if engine.has_profile(alias) {
+        alias.to_owned()
+    } else {
+        name
+    }
 }
 
 /// Runs `work` on a blocking thread once a heavy-request permit is free, within the time
