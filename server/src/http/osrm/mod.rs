@@ -267,13 +267,14 @@ fn compute(
                     &destinations,
                 )
                 .map_err(err(ErrorCode::NoTable))?;
-            response::table_response(
+            // Written as bytes directly: see `response::table_response`.
+            return Ok(response::table_response(
                 &table,
                 o.durations,
                 o.distances,
                 o.scale_factor,
                 o.common.skip_waypoints,
-            )
+            ));
         }
         Options::Nearest(o) => {
             let loc = locations(coords, &o.common.radiuses);

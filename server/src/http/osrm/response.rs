@@ -144,6 +144,42 @@ pub fn route_response(
     Value::Object(m)
 }
 
+/// Writes a row-major matrix as JSON arrays of rows, each cell rounded to 0.1 and printed
+/// with one decimal (`null` for `None`). Written directly: a `Value` tree of a million-cell
+/// table costs more than computing the table.
+fn write_matrix(out: &mut Vec<u8>, cells: &[Option<f64>], cols: usize, scale: f64) {
+    use std::io::Write as _;
+    out.push(b'[');
+    for (r, row) in cells.chunks(cols.max(1)).enumerate() {
+        if r > 0 {
+            out.push(b',');
+        }
+        out.push(b'[');
+        for (c, cell) in row.iter().enumerate() {
+            if c > 0 {
+                out.push(b',');
+            }
+            match cell.map(|v| (v * scale * 10.0).round()) {
+                Some(tenths) if tenths.is_finite() && tenths >= 0.0 && tenths < 1e15 => {
+                    #[expect(
+                        clippy::cast_possible_truncation,
+                        clippy::cast_sign_loss,
+                        reason = "0 <= tenths < 1e15"
+                    )]
+                    let t = tenths as u64;
+                    let _ = write!(out, "{}.{}", t / 10, t % 10);
+                }
+                Some(v) => {
+                    let _ = write!(out, "{}", serde_json::json!(round1(v / 10.0)));
+                }
+                None => out.extend_from_slice(b"null"),
+            }
+        }
+        out.push(b']');
+    }
+    out.push(b']');
+}
+
 /// The body of a `/table` answer: `durations` (scaled by `scale_factor`) and/or `distances`,
 /// `null` for unreachable cells.
 #[must_use]
@@ -153,37 +189,35 @@ pub fn table_response(
     distances: bool,
     scale_factor: f64,
     skip_waypoints: bool,
-) -> Value {
-    let cols = t.destinations.len().max(1);
-    let rows = |cells: &[Option<f64>], scale: f64| -> Value {
-        cells
-            .chunks(cols)
-            .map(|row| {
-                row.iter()
-                    .map(|c| c.map(|v| round1(v * scale)))
-                    .collect::<Vec<_>>()
-            })
-            .collect::<Vec<_>>()
-            .into()
-    };
-    let mut m = Map::new();
-    m.insert("code".into(), json!("Ok"));
+) -> Vec<u8> {
+    let cols = t.destinations.len();
+    let mut out = Vec::with_capacity(
+        16 + t.durations_s.len() * 8 * (usize::from(durations) + usize::from(distances)),
+    );
+    out.extend_from_slice(br#"{"code":"Ok""#);
     if durations {
-        m.insert("durations".into(), rows(&t.durations_s, scale_factor));
+        out.extend_from_slice(br#","durations":"#);
+        write_matrix(&mut out, &t.durations_s, cols, scale_factor);
     }
     if distances {
-        m.insert("distances".into(), rows(&t.distances_m, 1.0));
+        out.extend_from_slice(br#","distances":"#);
+        write_matrix(&mut out, &t.distances_m, cols, 1.0);
     }
     if !skip_waypoints {
         let wps = |ws: &[Waypoint]| {
-            ws.iter()
-                .map(|w| Value::Object(waypoint(w, false)))
-                .collect::<Vec<_>>()
+            Value::Array(
+                ws.iter()
+                    .map(|w| Value::Object(waypoint(w, false)))
+                    .collect(),
+            )
         };
-        m.insert("sources".into(), wps(&t.sources).into());
-        m.insert("destinations".into(), wps(&t.destinations).into());
+        for (key, ws) in [("sources", &t.sources), ("destinations", &t.destinations)] {
+            out.extend_from_slice(format!(",\"{key}\":").as_bytes());
+            out.extend_from_slice(wps(ws).to_string().as_bytes());
+        }
     }
-    Value::Object(m)
+    out.push(b'}');
+    out
 }
 
 /// The body of a `/nearest` answer.
@@ -361,11 +395,12 @@ mod tests {
             durations_s: vec![Some(10.04), None],
             distances_m: vec![Some(100.0), None],
         };
-        let v = table_response(&t, true, true, 2.0, false);
+        let parse = |b: Vec<u8>| serde_json::from_slice::<Value>(&b).unwrap();
+        let v = parse(table_response(&t, true, true, 2.0, false));
         assert_eq!(v["durations"], json!([[20.1], [null]]));
         assert_eq!(v["distances"], json!([[100.0], [null]]));
         assert_eq!(v["sources"].as_array().unwrap().len(), 2);
-        let v = table_response(&t, true, false, 1.0, true);
+        let v = parse(table_response(&t, true, false, 1.0, true));
         assert!(v.get("distances").is_none() && v.get("sources").is_none());
     }
 
