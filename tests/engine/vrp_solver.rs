@@ -12,96 +12,12 @@ use std::time::Duration;
 use engine::vrp::{
     Costs, InsertionEvaluator, Job, Load, Location, Matrix, Objective, Place, Problem, Reason,
     Shipment, SkillSet, Solution, SolveError, SolverConfig, StopKind, Task, TimeWindow,
-    UNREACHABLE, Vehicle, solve,
+    UNREACHABLE, Vehicle, check, io::Instance, solve,
 };
 use proptest::prelude::*;
 use rand::{RngExt, SeedableRng as _};
 
 use crate::support;
-
-/// Reads a Solomon instance (test-local parser), distances and times scaled by `scale` and
-/// rounded to the nearest integer.
-fn solomon(path: &std::path::Path, scale: f64) -> Problem {
-    let text = std::fs::read_to_string(path).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    let fleet: Vec<u32> = lines
-        .iter()
-        .find_map(|l| {
-            let v: Vec<u32> = l
-                .split_whitespace()
-                .filter_map(|x| x.parse().ok())
-                .collect();
-            (v.len() == 2).then_some(v)
-        })
-        .unwrap();
-    let rows: Vec<Vec<f64>> = lines
-        .iter()
-        .map(|l| {
-            l.split_whitespace()
-                .filter_map(|x| x.parse().ok())
-                .collect::<Vec<f64>>()
-        })
-        .filter(|v| v.len() == 7)
-        .collect();
-    let n = rows.len();
-    let mut d = vec![0_u32; n * n];
-    for a in 0..n {
-        for b in 0..n {
-            let e = ((rows[a][1] - rows[b][1]).powi(2) + (rows[a][2] - rows[b][2]).powi(2)).sqrt();
-            d[a * n + b] = (e * scale).round() as u32;
-        }
-    }
-    let s = |x: f64| (x * scale).round() as u32;
-    let jobs = rows[1..]
-        .iter()
-        .enumerate()
-        .map(|(i, r)| Job {
-            id: r[0] as u64,
-            place: Place {
-                location: Location(i as u32 + 1),
-                service: s(r[6]),
-                time_windows: vec![TimeWindow {
-                    start: s(r[4]),
-                    end: s(r[5]),
-                }],
-            },
-            delivery: Load::single(r[3] as i32),
-            pickup: Load::ZERO,
-            skills: SkillSet(0),
-            priority: 0,
-        })
-        .collect();
-    let vehicle = |id| Vehicle {
-        id,
-        start: Some(Location(0)),
-        end: Some(Location(0)),
-        shift: TimeWindow {
-            start: s(rows[0][4]),
-            end: s(rows[0][5]),
-        },
-        capacity: Load::single(fleet[1] as i32),
-        skills: SkillSet(0),
-        profile: 0,
-        speed_factor: 1.0,
-        max_travel_time: None,
-        max_distance: None,
-        max_tasks: None,
-        costs: Costs::default(),
-        breaks: vec![],
-    };
-    Problem {
-        jobs,
-        shipments: vec![],
-        vehicles: (0..u64::from(fleet[0])).map(vehicle).collect(),
-        matrices: vec![Matrix {
-            size: n,
-            durations: d.clone(),
-            distances: d,
-        }],
-        skill_names: vec![],
-        objective: Objective::VehiclesThenDistance,
-    }
-}
 
 /// Recomputes a solution's schedule, loads and totals from the solution module's semantics,
 /// independently of the solver, and panics on any violation. Returns (distance, travel time,
@@ -264,11 +180,12 @@ fn bks(set: &str) -> Vec<(String, u32, f64)> {
         .collect()
 }
 
-/// Solomon quality table: `VMESTE_VRP_SECONDS` (default 1) per instance,
-/// `VMESTE_VRP_FILTER` to pick instances by name prefix.
-#[test]
-#[ignore = "slow: run in release by scripts/test.sh"]
-fn solomon_quality() {
+/// Quality table over a benchmark set (`solomon`, `x`, `lilim/100`, `homberger/200`):
+/// `VMESTE_VRP_SECONDS` (default 1) per instance, `VMESTE_VRP_ITERS` to bound iterations,
+/// `VMESTE_VRP_FILTER` to pick instances by name prefix. Every solution passes the checker.
+/// Prints vehicles, distance, BKS and gap per instance, then instances at the BKS vehicle
+/// count with the mean distance gap on those, and the mean gap over all.
+fn quality(set: &str, ext: &str) {
     let iters: Option<u64> = std::env::var("VMESTE_VRP_ITERS")
         .ok()
         .and_then(|s| s.parse().ok());
@@ -277,38 +194,85 @@ fn solomon_quality() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1.0);
     let filter = std::env::var("VMESTE_VRP_FILTER").unwrap_or_default();
-    let (mut at_bks, mut gap_sum, mut total) = (0, 0.0, 0);
-    for (name, veh, dist) in bks("solomon") {
+    let (mut at_bks, mut gap_at_bks, mut gap_all, mut total) = (0, 0.0, 0.0, 0);
+    for (name, veh, dist) in bks(set) {
         if !name.starts_with(&filter) {
             continue;
         }
-        let Some(path) = support::vrp(&format!("solomon/instances/{name}.txt")) else {
+        let Some(path) = support::vrp(&format!("{set}/instances/{name}{ext}")) else {
             return;
         };
-        let p = solomon(&path, 1000.0);
+        let inst = Instance::from_path(&path, None).unwrap();
         let config = SolverConfig {
             time_limit: Some(Duration::from_secs_f64(secs)),
+            max_iterations: iters,
             ..Default::default()
         };
-        let s = solve(&p, &config).unwrap();
-        verify(&p, &s);
+        let clock = std::time::Instant::now();
+        let s = solve(&inst.problem, &config).unwrap();
+        let took = clock.elapsed().as_secs_f64();
+        check::check(&inst.problem, &s).unwrap();
         assert!(s.unassigned.is_empty(), "{name}: unassigned");
-        let d = s.distance as f64 / 1000.0;
+        let d = inst.exact_distance(&s);
         let gap = 100.0 * (d - dist) / dist;
         total += 1;
+        gap_all += gap;
         if s.routes.len() as u32 <= veh {
             at_bks += 1;
-            gap_sum += gap;
+            gap_at_bks += gap;
         }
         println!(
-            "{name}: vehicles {} (bks {veh}) distance {d:.2} (bks {dist}) gap {gap:.2}%",
+            "{name}: vehicles {} (bks {veh}) distance {d:.2} (bks {dist}) gap {gap:.2}% {took:.2}s",
             s.routes.len()
         );
     }
     println!(
-        "at BKS vehicles: {at_bks}/{total}, mean gap on those {:.2}%",
-        gap_sum / f64::from(at_bks.max(1))
+        "{set}: at BKS vehicles {at_bks}/{total}, mean gap on those {:.2}%; mean gap on all {:.2}%",
+        gap_at_bks / f64::from(at_bks.max(1)),
+        gap_all / f64::from(total.max(1))
     );
+}
+
+#[test]
+#[ignore = "slow: run in release by scripts/test.sh"]
+fn solomon_quality() {
+    quality("solomon", ".txt");
+}
+
+#[test]
+#[ignore = "slow: run in release by scripts/test.sh"]
+fn x_quality() {
+    quality("x", ".vrp");
+}
+
+#[test]
+#[ignore = "slow: run in release by scripts/test.sh"]
+fn lilim_quality() {
+    quality("lilim/100", ".txt");
+}
+
+/// Every Solomon instance at a short limit: feasible, checker-verified, all served.
+#[test]
+#[ignore = "slow: run in release by scripts/test.sh"]
+fn every_solomon_instance_is_solved_feasibly() {
+    for (name, _, _) in bks("solomon") {
+        let Some(path) = support::vrp(&format!("solomon/instances/{name}.txt")) else {
+            return;
+        };
+        let inst = Instance::from_path(&path, None).unwrap();
+        let s = solve(&inst.problem, &iterations(300)).unwrap();
+        let report = check::check(&inst.problem, &s).unwrap();
+        assert_eq!(
+            (report.distance, report.cost),
+            (s.distance, s.cost),
+            "{name}"
+        );
+        assert!(s.unassigned.is_empty(), "{name}");
+        assert!(
+            inst.verify(&s).feasible,
+            "{name}: infeasible in exact doubles"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------

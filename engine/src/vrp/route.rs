@@ -154,6 +154,12 @@ impl RouteState {
         self.cost = Self::cost_of(m, self.vehicle, stats, n == 0);
     }
 
+    /// Departure time from position `k` (non-decreasing along the route): no stop whose
+    /// windows close before it can go in a gap at or after `k`.
+    pub(crate) fn departure(&self, k: usize) -> i64 {
+        self.pos[k].dep
+    }
+
     /// Whether the route uses the O(1) checks (no breaks).
     fn fast(&self, m: &Model) -> bool {
         m.vehicles[self.vehicle].breaks.is_empty()
@@ -173,6 +179,12 @@ impl RouteState {
         let ty = veh.ty;
         let (pa, pb) = (&self.pos[k], &self.pos[k + 1]);
         let lu = m.node_loc[ui];
+        // Time first: the most selective test on time-windowed instances.
+        let arrival = pa.dep + m.t(ty, pa.loc, lu);
+        let start = m.earliest_start(u, arrival)?;
+        if start + m.node_service[ui] + m.t(ty, lu, pb.loc) > pb.latest {
+            return None;
+        }
         // Loads: positions up to k carry the stop's start load, the rest its change too.
         let pre = m.node_pre[ui];
         let post = pre + m.node_change[ui];
@@ -180,11 +192,6 @@ impl RouteState {
             || !(pa.load + post).fits(veh.capacity)
             || !(pb.smax + post).fits(veh.capacity)
         {
-            return None;
-        }
-        let arrival = pa.dep + m.t(ty, pa.loc, lu);
-        let start = m.earliest_start(u, arrival)?;
-        if start + m.node_service[ui] + m.t(ty, lu, pb.loc) > pb.latest {
             return None;
         }
         let dd = m.d(ty, pa.loc, lu) + m.d(ty, lu, pb.loc) - m.d(ty, pa.loc, pb.loc);
@@ -202,6 +209,48 @@ impl RouteState {
                 .saturating_add(veh.open_penalty);
         }
         Some(delta)
+    }
+
+    /// Cost increase of replacing the stop at position `k` (`1..=n`, a job) by stop `u`, or
+    /// `None` when infeasible or when the route has breaks. O(1): the prefix before `k` and the
+    /// suffix after it keep their cached schedule bounds; loads shift by the difference of the
+    /// two stops' amounts.
+    pub(crate) fn replace_delta(&self, m: &Model, u: u32, k: usize) -> Option<i64> {
+        if !self.fast(m) {
+            return None;
+        }
+        let veh = &m.vehicles[self.vehicle];
+        let e = self.nodes[k - 1] as usize;
+        let ui = u as usize;
+        let ty = veh.ty;
+        let (pa, pe, pb) = (&self.pos[k - 1], &self.pos[k], &self.pos[k + 1]);
+        let lu = m.node_loc[ui];
+        let dpre = m.node_pre[ui] - m.node_pre[e];
+        let dpost = (m.node_pre[ui] + m.node_change[ui]) - (m.node_pre[e] + m.node_change[e]);
+        if !(pa.pmax + dpre).fits(veh.capacity)
+            || !(pa.load + dpre + m.node_change[ui]).fits(veh.capacity)
+            || !(pb.smax + dpost).fits(veh.capacity)
+        {
+            return None;
+        }
+        let start = m.earliest_start(u, pa.dep + m.t(ty, pa.loc, lu))?;
+        if start + m.node_service[ui] + m.t(ty, lu, pb.loc) > pb.latest {
+            return None;
+        }
+        let dd = m.d(ty, pa.loc, lu) + m.d(ty, lu, pb.loc)
+            - m.d(ty, pa.loc, pe.loc)
+            - m.d(ty, pe.loc, pb.loc);
+        let dt = m.t(ty, pa.loc, lu) + m.t(ty, lu, pb.loc)
+            - m.t(ty, pa.loc, pe.loc)
+            - m.t(ty, pe.loc, pb.loc);
+        if self.distance + dd > veh.max_distance || self.travel_time + dt > veh.max_travel_time {
+            return None;
+        }
+        Some(
+            veh.w_dist
+                .saturating_mul(dd)
+                .saturating_add(veh.w_time.saturating_mul(dt)),
+        )
     }
 
     /// Best insertion of the shipment with pickup `p` (delivery `p + 1`): pickup in gap `i`,

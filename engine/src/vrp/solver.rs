@@ -66,7 +66,13 @@ pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution, Solve
             .map(|(_, p)| p)
             .expect("threads >= 1")
     };
-    Ok(to_solution(problem, &model, &plan))
+    let solution = to_solution(problem, &model, &plan);
+    debug_assert!(
+        super::check::check(problem, &solution).is_ok(),
+        "the checker rejects a solution: {:?}",
+        super::check::check(problem, &solution).err()
+    );
+    Ok(solution)
 }
 
 /// Seed of thread `i` (SplitMix64 of the seed and the index; thread 0 keeps the seed).

@@ -22,7 +22,7 @@ use super::route::RouteState;
 /// Iterations when neither a time nor an iteration bound is given.
 const DEFAULT_ITERATIONS: u64 = 10_000;
 /// Share of the budget given to fleet minimisation (vehicles-then-distance only).
-const FLEET_SHARE: f64 = 0.5;
+const FLEET_SHARE: f64 = 0.6;
 
 /// Lexicographic objective: unassigned penalty, vehicles (when they count first), cost.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

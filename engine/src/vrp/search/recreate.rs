@@ -70,11 +70,69 @@ impl Search<'_> {
                 }
             }
         }
-        for task in tasks.drain(..) {
-            if !self.insert_task(task, allow_new) {
-                self.unassigned.push(task);
+        // With absence counters (fleet minimisation), a task that fits nowhere may take the
+        // place of a stop left out less often, which then queues for reinsertion (a one-stop
+        // ejection in the spirit of Nagata & Bräysy 2009); absences strictly decrease along a
+        // chain, and the number of ejections is capped.
+        let mut ejections = tasks.len();
+        let mut i = 0;
+        while i < tasks.len() {
+            let task = tasks[i];
+            i += 1;
+            if self.insert_task(task, allow_new) {
+                continue;
+            }
+            if let Some(a) = absences
+                && ejections > 0
+                && let Some(out) = self.eject_for(task, a)
+            {
+                ejections -= 1;
+                tasks.push(out);
+                continue;
+            }
+            self.unassigned.push(task);
+        }
+        tasks.clear();
+    }
+
+    /// Puts job `task` in place of the routed job with the smallest absence count below its
+    /// own (ties by cost), returning the ejected task.
+    fn eject_for(&mut self, task: u32, absences: &[i64]) -> Option<u32> {
+        let m = self.m;
+        let node = m.task_node(task as usize);
+        if m.node_sibling[node as usize] != super::NONE {
+            return None;
+        }
+        let own = absences[task as usize];
+        let mut best: Option<((i64, i64), usize, usize)> = None;
+        for r in 0..self.routes.len() {
+            if self.routes[r].is_empty() || !m.compatible(task as usize, r) {
+                continue;
+            }
+            let route = &self.routes[r];
+            for k in 1..=route.len() {
+                let e = route.nodes[k - 1];
+                if m.node_sibling[e as usize] != super::NONE {
+                    continue;
+                }
+                let a = absences[m.node_task[e as usize] as usize];
+                if a >= own || best.is_some_and(|(key, _, _)| a > key.0) {
+                    continue;
+                }
+                if let Some(delta) = route.replace_delta(m, node, k)
+                    && best.is_none_or(|(key, _, _)| (a, delta) < key)
+                {
+                    best = Some(((a, delta), r, k));
+                }
             }
         }
+        let (_, r, k) = best?;
+        self.touch(r);
+        let e = std::mem::replace(&mut self.routes[r].nodes[k - 1], node);
+        self.routes[r].update(m);
+        self.pos[e as usize] = (super::NONE, super::NONE);
+        self.refresh_pos(r);
+        Some(m.node_task[e as usize])
     }
 
     /// Inserts one task at its cheapest position over all routes; `false` if none is feasible.
@@ -97,7 +155,11 @@ impl Search<'_> {
                 route.best_pair(m, node, || rng.random::<f64>() < BLINK_RATE)
             } else {
                 let mut b: Option<Insertion> = None;
+                let closes = m.node_win[node as usize].1;
                 for k in 0..=route.len() {
+                    if route.departure(k) > closes {
+                        break;
+                    }
                     if rng.random::<f64>() < BLINK_RATE {
                         continue;
                     }
