@@ -1,6 +1,7 @@
 //! Answers served over HTTP against an independent oracle: the reference bidirectional
 //! Dijkstra (`engine::routing::Dijkstra`) between points snapped independently with
 //! `engine::spatial::SpatialIndex`, on the routing anchors' Monaco workload.
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use engine::routing::{Dijkstra, EdgePoint, SearchSpace};
 use engine::spatial::SpatialIndex;

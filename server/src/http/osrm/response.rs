@@ -160,7 +160,7 @@ fn write_matrix(out: &mut Vec<u8>, cells: &[Option<f64>], cols: usize, scale: f6
                 out.push(b',');
             }
             match cell.map(|v| (v * scale * 10.0).round()) {
-                Some(tenths) if tenths.is_finite() && tenths >= 0.0 && tenths < 1e15 => {
+                Some(tenths) if (0.0..1e15).contains(&tenths) => {
                     #[expect(
                         clippy::cast_possible_truncation,
                         clippy::cast_sign_loss,
