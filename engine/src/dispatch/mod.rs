@@ -445,3 +445,7 @@ fn route_error(e: RouteError) -> DispatchError {
         other => DispatchError::Internal(other.to_string()),
     }
 }
+
+#[cfg(test)]
+#[path = "dispatch_tests.rs"]
+mod tests;
