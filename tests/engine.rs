@@ -20,11 +20,11 @@ mod trip;
 mod graph;
 #[path = "engine/osm.rs"]
 mod osm;
-#[path = "engine/routing.rs"]
-mod routing;
 #[path = "../benches/points.rs"]
 mod points;
-#[path = "engine/vrp_solver.rs"]
-mod vrp_solver;
+#[path = "engine/routing.rs"]
+mod routing;
 #[path = "engine/vrp.rs"]
 mod vrp;
+#[path = "engine/vrp_solver.rs"]
+mod vrp_solver;

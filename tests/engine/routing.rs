@@ -210,3 +210,38 @@ fn pairs_across_components_are_unreachable_one_way_at_least() {
         assert!(unreachable >= 200);
     }
 }
+
+/// The hierarchy travels as a section of the graph file and answers the same afterwards.
+#[test]
+fn hierarchy_round_trips_through_the_graph_file() {
+    let Some(g) = load("monaco-2023-12-26.osm.pbf", &CAR) else {
+        return;
+    };
+    let ch = ContractionHierarchy::build(&g).unwrap();
+    let bytes = ch.to_bytes();
+    let path = std::env::temp_dir().join(format!("routing-ch-{}.graph", std::process::id()));
+    let meta = engine::graph::file::Meta {
+        source_sha256: [0; 32],
+    };
+    engine::graph::file::write(&path, &g, &meta, &[(ContractionHierarchy::SECTION, &bytes)])
+        .unwrap();
+    let back = engine::graph::file::read(&path).unwrap();
+    std::fs::remove_file(&path).ok();
+    let section = back.section(ContractionHierarchy::SECTION).unwrap();
+    let loaded = ContractionHierarchy::from_bytes(section, &back.graph).unwrap();
+    assert_eq!(loaded, ch);
+    let mut rng = Pcg64::seed_from_u64(4);
+    let mut s = SearchSpace::new(g.num_nodes());
+    for _ in 0..200 {
+        let (a, b) = (random_point(&mut rng, &g), random_point(&mut rng, &g));
+        assert_eq!(
+            loaded.query(&back.graph, &mut s, a, b).unwrap(),
+            ch.query(&g, &mut s, a, b).unwrap()
+        );
+    }
+    // A hierarchy never loads against another graph.
+    let Some(other) = load("monaco-2023-12-26.osm.pbf", &FOOT) else {
+        return;
+    };
+    assert!(ContractionHierarchy::from_bytes(section, &other).is_err());
+}

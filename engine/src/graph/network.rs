@@ -142,3 +142,81 @@ fn to_u32(x: f64) -> u32 {
     let v = x.round().clamp(0.0, f64::from(u32::MAX)) as u32;
     v
 }
+
+#[cfg(test)]
+#[expect(clippy::cast_possible_truncation, reason = "tiny test networks")]
+mod tests {
+    use super::*;
+    use crate::osm::{CAR, OsmNetwork, OsmWay};
+    use crate::types::{EdgeId, OsmWayId};
+
+    /// Nodes on a line 0.001° apart; ways given as node-index lists, all two-way at 36 km/h.
+    fn network(n: usize, ways: &[&[u32]], blocking: &[u32]) -> OsmNetwork {
+        let mut net = OsmNetwork {
+            profile: &CAR,
+            source_sha256: [0; 32],
+            node_ids: (0..n as i64).map(|i| OsmNodeId(100 + i)).collect(),
+            node_lon: (0..n as i32).map(|i| 10_000 * i).collect(),
+            node_lat: vec![0; n],
+            node_blocks: (0..n as u32).map(|i| blocking.contains(&i)).collect(),
+            ways: Vec::new(),
+            way_nodes: Vec::new(),
+        };
+        for (k, w) in ways.iter().enumerate() {
+            let start = net.way_nodes.len();
+            net.way_nodes.extend_from_slice(w);
+            net.ways.push(OsmWay {
+                id: OsmWayId(k as i64),
+                nodes: start..net.way_nodes.len(),
+                forward_kmh: Some(36.0),
+                backward_kmh: Some(36.0),
+                ferry: false,
+                name: String::new(),
+            });
+        }
+        net
+    }
+
+    #[test]
+    fn ways_split_at_shared_nodes_only() {
+        // Way 0: 0-1-2-3-4, way 1: 2-5. Node 2 is shared: 3 segments, 6 directed edges.
+        let g = from_network(&network(6, &[&[0, 1, 2, 3, 4], &[2, 5]], &[])).unwrap();
+        assert_eq!(g.num_nodes(), 4);
+        assert_eq!(g.num_edges(), 6);
+        let e = (0..6)
+            .map(EdgeId)
+            .find(|&e| g.edge_geometry(e).len() == 3)
+            .unwrap();
+        // 2 × 0.001° of longitude at the equator: 222 m, at 36 km/h 22.2 s.
+        assert_eq!(g.edge_distance(e).0, 222);
+        assert_eq!(g.edge_duration(e).0, 222);
+    }
+
+    #[test]
+    fn a_blocking_barrier_cuts_the_road_but_keeps_its_geometry() {
+        let g = from_network(&network(3, &[&[0, 1, 2]], &[1])).unwrap();
+        // 0, 1 (end of the first piece), 1 (start of the second), 2.
+        assert_eq!(g.num_nodes(), 4);
+        assert_eq!(g.num_edges(), 4);
+        assert_eq!(g.num_components(), 2);
+        let (a, c) = (0..4)
+            .map(NodeId)
+            .fold((None, None), |(a, c), v| match g.node_osm_id(v).0 {
+                100 => (Some(v), c),
+                102 => (a, Some(v)),
+                _ => (a, c),
+            });
+        assert_ne!(g.component(a.unwrap()), g.component(c.unwrap()));
+    }
+
+    #[test]
+    fn a_closed_way_becomes_two_segments_not_a_loop() {
+        // Way 0: 0-1-2-3-0 (closed), way 1: 0-4.
+        let g = from_network(&network(5, &[&[0, 1, 2, 3, 0], &[0, 4]], &[])).unwrap();
+        for e in (0..g.num_edges() as u32).map(EdgeId) {
+            assert_ne!(g.edge_tail(e), g.edge_head(e));
+        }
+        assert_eq!(g.num_edges(), 6);
+        assert_eq!(g.num_components(), 1);
+    }
+}

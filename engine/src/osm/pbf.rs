@@ -3,7 +3,8 @@
 //!
 //! [`scan`] walks the frames without decompressing anything, so a file that is not a PBF, or
 //! is cut short, is reported precisely before any parsing starts; the blobs are then read
-//! and decoded independently (in parallel) with `osmpbf`.
+//! and decoded independently (in parallel) with `osmpbf`. Blocks are read with positioned
+//! reads (`FileExt::read_exact_at`), so this module builds on Unix targets only.
 
 use std::fs::File;
 use std::os::unix::fs::FileExt;

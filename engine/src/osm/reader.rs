@@ -135,43 +135,60 @@ pub fn read_network_with_progress(
     }
 
     let found = pass_nodes(&file, path, &node_blocks_, &needed, profile, progress)?;
-    // Dense numbering of the needed nodes present in the file.
+    // Scatter by needed index (a node repeated in the file: the first copy wins), then
+    // number the present ones densely in id order. O(needed), no sort.
     const ABSENT: u32 = u32::MAX;
-    let mut index = vec![ABSENT; needed.len()];
+    let mut slot = vec![ABSENT; needed.len()];
+    for (k, f) in found.iter().enumerate() {
+        let s = &mut slot[f.0 as usize];
+        if *s == ABSENT {
+            *s = u32::try_from(k).expect("fewer than u32::MAX found nodes");
+        }
+    }
+    let present = slot.iter().filter(|&&s| s != ABSENT).count();
     let mut net = OsmNetwork {
         profile,
         source_sha256,
-        node_ids: Vec::with_capacity(found.len()),
-        node_lon: Vec::with_capacity(found.len()),
-        node_lat: Vec::with_capacity(found.len()),
-        node_blocks: Vec::with_capacity(found.len()),
+        node_ids: Vec::with_capacity(present),
+        node_lon: Vec::with_capacity(present),
+        node_lat: Vec::with_capacity(present),
+        node_blocks: Vec::with_capacity(present),
         ways: Vec::new(),
         way_nodes: Vec::new(),
     };
-    let mut found = found;
-    found.par_sort_unstable_by_key(|f| f.0);
-    for &(i, lon, lat, blocks) in &found {
-        let slot = &mut index[i as usize];
-        if *slot != ABSENT {
-            continue; // a node repeated in the file: keep the first
+    let mut index = slot;
+    for (i, s) in index.iter_mut().enumerate() {
+        if *s != ABSENT {
+            let (_, lon, lat, blocks) = found[*s as usize];
+            *s = u32::try_from(net.node_ids.len()).expect("fewer than u32::MAX needed nodes");
+            net.node_ids.push(OsmNodeId(needed[i]));
+            net.node_lon.push(lon);
+            net.node_lat.push(lat);
+            net.node_blocks.push(blocks);
         }
-        *slot = u32::try_from(net.node_ids.len()).expect("fewer than u32::MAX needed nodes");
-        net.node_ids.push(OsmNodeId(needed[i as usize]));
-        net.node_lon.push(lon);
-        net.node_lat.push(lat);
-        net.node_blocks.push(blocks);
     }
     drop(found);
+    // Node ids of every way → dense node index (ABSENT where the file lacks the node).
+    let mapped: Vec<Vec<u32>> = chunks
+        .par_iter()
+        .map(|c| {
+            c.refs
+                .iter()
+                .map(|r| {
+                    index[needed
+                        .binary_search(r)
+                        .expect("every ref is among the needed ids")]
+                })
+                .collect()
+        })
+        .collect();
     for &(c, w) in &ways {
         let raw = &chunks[c].ways[w];
-        let refs = &chunks[c].refs[raw.first..raw.first + raw.len];
-        let nodes = refs.iter().map(|r| {
-            let i = needed
-                .binary_search(r)
-                .expect("every ref is among the needed ids");
-            index[i]
-        });
-        add_way_pieces(&mut net, raw, nodes);
+        add_way_pieces(
+            &mut net,
+            raw,
+            mapped[c][raw.first..raw.first + raw.len].iter().copied(),
+        );
     }
     if net.ways.is_empty() {
         return Err(ImportError::NoRoutableRoads {

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use super::ch::{relax, stalled};
 use super::edge_point::{self, unpack};
+use super::per_worker::PerWorker;
 use super::search_space::INF;
 use super::{ContractionHierarchy, EdgePoint, RouteError, SearchSpace};
 use crate::graph::RoadGraph;
@@ -113,10 +114,10 @@ impl ContractionHierarchy {
             });
         }
         let n = graph.num_nodes();
-        let new_space = || SearchSpace::new(n).with_settle_limit(settle_limit);
+        let pool = PerWorker::new(|| SearchSpace::new(n).with_settle_limit(settle_limit));
         let spaces: Vec<Vec<(u32, u64)>> = targets
             .par_iter()
-            .map_init(new_space, |space, &t| backward_space(self, graph, space, t))
+            .map(|&t| pool.with(|space| backward_space(self, graph, space, t)))
             .collect::<Result<_, _>>()?;
         // Buckets as a CSR keyed by node: (target, weight).
         let mut first = vec![0usize; n + 1];
@@ -137,35 +138,61 @@ impl ContractionHierarchy {
             }
         }
         drop(spaces);
-        cells.par_chunks_mut(cols).zip(sources).try_for_each_init(
-            new_space,
-            |space, (row, &from)| {
-                for (cell, &to) in row.iter_mut().zip(targets) {
-                    if let Some((w, ..)) = edge_point::direct(graph, from, to) {
-                        *cell = w;
-                    }
-                }
-                space.reset(n);
-                for (i, s) in edge_point::source_seeds(graph, from).iter() {
-                    space.fwd.relax(s.node, s.weight, i);
-                }
-                while let Some((d, u)) = space.fwd.pop(settle_limit)? {
-                    if stalled(&space.fwd, &self.down, u, d) {
-                        continue;
-                    }
-                    for &(j, db) in &bucket[first[u as usize]..first[u as usize + 1]] {
-                        let c = &mut row[j as usize];
-                        *c = (*c).min(d.saturating_add(db));
-                    }
-                    relax(&mut space.fwd, &self.up, u, d);
-                }
-                Ok::<(), RouteError>(())
-            },
-        )?;
+        let buckets = Buckets {
+            first: &first,
+            entries: &bucket,
+        };
+        cells
+            .par_chunks_mut(cols)
+            .zip(sources)
+            .try_for_each(|(row, &from)| {
+                pool.with(|space| self.fill_row(graph, space, &buckets, targets, row, from))
+            })?;
         Ok(TravelMatrix {
             sources: rows,
             targets: cols,
             cells,
         })
     }
+
+    /// One row: the direct ways along a shared edge, then the forward upward search that
+    /// scans the buckets of the nodes it settles.
+    fn fill_row(
+        &self,
+        graph: &RoadGraph,
+        space: &mut SearchSpace,
+        buckets: &Buckets<'_>,
+        targets: &[EdgePoint],
+        row: &mut [u64],
+        from: EdgePoint,
+    ) -> Result<(), RouteError> {
+        for (cell, &to) in row.iter_mut().zip(targets) {
+            if let Some((w, ..)) = edge_point::direct(graph, from, to) {
+                *cell = w;
+            }
+        }
+        space.reset(graph.num_nodes());
+        for (i, s) in edge_point::source_seeds(graph, from).iter() {
+            space.fwd.relax(s.node, s.weight, i);
+        }
+        let limit = space.settle_limit();
+        while let Some((d, u)) = space.fwd.pop(limit)? {
+            if stalled(&space.fwd, &self.down, u, d) {
+                continue;
+            }
+            let u_ = u as usize;
+            for &(j, db) in &buckets.entries[buckets.first[u_]..buckets.first[u_ + 1]] {
+                let c = &mut row[j as usize];
+                *c = (*c).min(d.saturating_add(db));
+            }
+            relax(&mut space.fwd, &self.up, u, d);
+        }
+        Ok(())
+    }
+}
+
+/// The backward searches' results as a CSR keyed by node: `(target, weight)` entries.
+struct Buckets<'a> {
+    first: &'a [usize],
+    entries: &'a [(u32, u64)],
 }

@@ -19,6 +19,7 @@ pub mod edge_point;
 mod error;
 mod matrix;
 mod path;
+mod per_worker;
 mod search_space;
 pub mod trip;
 

@@ -29,6 +29,7 @@ use crate::graph::RoadGraph;
 use crate::routing::RouteError;
 use crate::routing::dijkstra::check_size;
 use crate::routing::edge_point::edge_weight;
+use crate::routing::per_worker::PerWorker;
 use crate::routing::search_space::INF;
 
 /// Tuning of the contraction: witness-search bounds and priority weights.
@@ -56,14 +57,15 @@ pub struct ContractionParams {
 }
 
 impl Default for ContractionParams {
-    /// Measured on Porto and Andorra (see BENCHMARKS.md): the edge quotient and a light depth
-    /// term give the fastest queries; the hop quotient and contracted-neighbour terms did not
-    /// help there, so they start at zero.
+    /// Measured on Porto (see BENCHMARKS.md): the edge quotient and a light depth term give
+    /// the fastest queries; the hop quotient and contracted-neighbour terms did not help
+    /// there, so they start at zero. Priority estimates need only tiny witness searches
+    /// (10 settled nodes): larger ones tripled the build time for no faster queries.
     fn default() -> Self {
         Self {
             settle_limit: 300,
-            priority_settle_limit: 100,
-            hop_limit: 16,
+            priority_settle_limit: 10,
+            hop_limit: 5,
             edge_quotient: 1.0,
             hop_quotient: 0.0,
             depth: 0.2,
@@ -346,10 +348,11 @@ impl ContractionHierarchy {
         }
         let mut depth = vec![0u32; n];
         let mut cn = vec![0u32; n];
+        let pool = PerWorker::new(|| Witness::new(n));
         let all: Vec<u32> = (0..u32::try_from(n).expect("n checked above")).collect();
         let mut prio: Vec<f32> = all
             .par_iter()
-            .map_init(|| Witness::new(n), |ws, &v| ws.priority(&work, v, 0, 0, p))
+            .map(|&v| pool.with(|ws| ws.priority(&work, v, 0, 0, p)))
             .collect();
         let mut remaining = all;
         let mut rank = vec![0u32; n];
@@ -372,13 +375,12 @@ impl ContractionHierarchy {
             }
             let shortcuts: Vec<Vec<Shortcut>> = batch
                 .par_iter()
-                .map_init(
-                    || Witness::new(n),
-                    |ws, &v| {
+                .map(|&v| {
+                    pool.with(|ws| {
                         ws.shortcuts_of(&work, v, p.settle_limit, p.hop_limit);
                         ws.shortcuts.clone()
-                    },
-                )
+                    })
+                })
                 .collect();
             let mut neighbours = Vec::new();
             for (&v, scs) in batch.iter().zip(&shortcuts) {
@@ -386,10 +388,13 @@ impl ContractionHierarchy {
                 next_rank += 1;
                 let inn = std::mem::take(&mut work.inn[v as usize]);
                 let out = std::mem::take(&mut work.out[v as usize]);
-                let base_down = down.len();
-                let base_up = up.len();
+                let base_down = down.len()?;
+                let base_up = up.len()?;
                 down.extend(v, &inn);
                 up.extend(v, &out);
+                // Both still index in u32 below ORIGINAL, so `base + pos` cannot overflow.
+                down.len()?;
+                up.len()?;
                 for s in scs {
                     let (a, b) = (base_down + s.in_pos, base_up + s.out_pos);
                     let e = WEdge {
@@ -420,10 +425,9 @@ impl ContractionHierarchy {
             }
             let updated: Vec<f32> = neighbours
                 .par_iter()
-                .map_init(
-                    || Witness::new(n),
-                    |ws, &u| ws.priority(&work, u, depth[u as usize], cn[u as usize], p),
-                )
+                .map(|&u| {
+                    pool.with(|ws| ws.priority(&work, u, depth[u as usize], cn[u as usize], p))
+                })
                 .collect();
             for (&u, pr) in neighbours.iter().zip(updated) {
                 prio[u as usize] = pr;
@@ -463,8 +467,17 @@ struct Frozen {
 }
 
 impl Frozen {
-    fn len(&self) -> u32 {
-        u32::try_from(self.owner.len()).expect("fewer than 2^32 frozen edges")
+    /// Number of edges, which must stay below [`ORIGINAL`] (edge indices are `u32`).
+    fn len(&self) -> Result<u32, RouteError> {
+        let count = self.owner.len();
+        u32::try_from(count)
+            .ok()
+            .filter(|&c| c < ORIGINAL)
+            .ok_or(RouteError::TooLarge {
+                what: "hierarchy edges",
+                count,
+                limit: ORIGINAL as usize - 1,
+            })
     }
 
     fn extend(&mut self, owner: u32, edges: &[WEdge]) {

@@ -108,6 +108,9 @@ pub(crate) fn graph_fingerprint(g: &RoadGraph) -> u32 {
 }
 
 impl ContractionHierarchy {
+    /// Name of the graph-file section holding [`ContractionHierarchy::to_bytes`].
+    pub const SECTION: &'static str = "routing.ch";
+
     /// Number of nodes.
     #[must_use]
     pub fn num_nodes(&self) -> usize {
