@@ -231,3 +231,33 @@ fn nearest_is_sorted_and_snap_names_the_road() {
     assert_eq!(s.name, "East");
     assert!(s.distance_m < 2.0);
 }
+
+#[test]
+fn graph_files_load_with_or_without_a_stored_hierarchy() {
+    use crate::graph::file;
+    let g = grid("foot");
+    let ch = ContractionHierarchy::build(&g).unwrap();
+    let dir = std::env::temp_dir().join(format!("vmeste-dispatch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let meta = file::Meta {
+        source_sha256: [0; 32],
+    };
+    let with = dir.join("with-ch.vmg");
+    let without = dir.join("without-ch.vmg");
+    file::write(&with, &g, &meta, &[(CH_SECTION, &ch.to_bytes())]).unwrap();
+    file::write(&without, &g, &meta, &[]).unwrap();
+    let locs = [loc(PTS[0].0, PTS[0].1), loc(PTS[1].0, PTS[1].1)];
+    let mut durations = Vec::new();
+    for path in [&with, &without] {
+        let mut e = Engine::new();
+        assert_eq!(e.add_graph_file(path).unwrap(), "foot");
+        durations.push(e.route("foot", &locs).unwrap().duration_s());
+    }
+    assert!((durations[0] - durations[1]).abs() < 1e-9);
+    assert!(
+        Engine::new()
+            .add_graph_file(&dir.join("missing.vmg"))
+            .is_err()
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

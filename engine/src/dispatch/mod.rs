@@ -29,8 +29,9 @@ use route::{OnEdge, assemble_leg};
 /// graph, low enough to stop a runaway search.
 pub const DEFAULT_SETTLE_LIMIT: usize = 50_000_000;
 
-/// Name of the graph-file section that holds the contraction hierarchy.
-pub const CH_SECTION: &str = "ch";
+/// Name of the graph-file section that holds the contraction hierarchy
+/// ([`ContractionHierarchy::SECTION`]).
+pub const CH_SECTION: &str = ContractionHierarchy::SECTION;
 
 /// One profile's data.
 #[derive(Debug)]
