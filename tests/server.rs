@@ -3,6 +3,21 @@
 #[path = "support/mod.rs"]
 mod support;
 
+#[path = "server/cli_route.rs"]
+mod cli_route;
+#[path = "server/http_golden.rs"]
+mod http_golden;
+#[path = "server/http_hostile.rs"]
+mod http_hostile;
+#[path = "server/http_ops.rs"]
+mod http_ops;
+#[path = "server/http_oracle.rs"]
+mod http_oracle;
+#[path = "server/http_osrm.rs"]
+mod http_osrm;
+#[path = "server/http_support.rs"]
+mod http_support;
+
 #[test]
 fn vmeste_help_runs() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_vmeste"))

@@ -1,1 +1,452 @@
 //! Use cases that join the layers: snap a point, then route from it.
+//!
+//! [`Engine`] holds one road graph per profile with its spatial index and contraction
+//! hierarchy; it is built once and shared read-only (`Arc<Engine>`) by the server and the
+//! CLI. Its answers ([`Route`], [`Table`], [`Trip`], [`Waypoint`]) carry no dense graph ids.
+//!
+//! Every query snaps its coordinates first ([`SpatialIndex::snap`], radius per coordinate),
+//! then searches the hierarchy between the snapped [`EdgePoint`]s. Searches are bounded by
+//! [`Engine::settle_limit`]; query state ([`SearchSpace`]) is pooled per profile, so a query
+//! allocates only its answer.
+
+mod error;
+mod result;
+mod route;
+mod trip;
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+pub use error::DispatchError;
+pub use result::{Leg, LegSegment, Location, RoadSpan, Route, Table, Trip, TripEnds, Waypoint};
+
+use crate::graph::RoadGraph;
+use crate::routing::{ContractionHierarchy, EdgePoint, Path, RouteError, SearchSpace};
+use crate::spatial::{Snap, SnapError, SpatialIndex};
+use route::{OnEdge, assemble_leg};
+
+/// Default bound on the nodes one search may settle: far above any route in a city-sized
+/// graph, low enough to stop a runaway search.
+pub const DEFAULT_SETTLE_LIMIT: usize = 50_000_000;
+
+/// Name of the graph-file section that holds the contraction hierarchy
+/// ([`ContractionHierarchy::SECTION`]).
+pub const CH_SECTION: &str = ContractionHierarchy::SECTION;
+
+/// One profile's data.
+#[derive(Debug)]
+struct Profile {
+    graph: RoadGraph,
+    index: SpatialIndex,
+    ch: ContractionHierarchy,
+    spaces: Mutex<Vec<SearchSpace>>,
+}
+
+/// A coordinate snapped onto a profile's graph.
+#[derive(Clone, Copy, Debug)]
+struct Snapped {
+    snap: Snap,
+    input: crate::types::LonLat,
+}
+
+impl Snapped {
+    fn point(&self) -> EdgePoint {
+        EdgePoint::new(self.snap.edge, self.snap.fraction)
+    }
+}
+
+/// The routing engine: one graph per profile, read-only once built.
+#[derive(Debug)]
+pub struct Engine {
+    profiles: BTreeMap<String, Profile>,
+    settle_limit: usize,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Engine {
+    /// An engine with no profile.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            profiles: BTreeMap::new(),
+            settle_limit: DEFAULT_SETTLE_LIMIT,
+        }
+    }
+
+    /// Adds a profile's graph (named by [`RoadGraph::profile`]), building its spatial index,
+    /// and its contraction hierarchy when `ch` is `None`.
+    ///
+    /// # Errors
+    /// [`DispatchError::Internal`] when building the hierarchy fails or `ch` does not belong
+    /// to `graph`; [`DispatchError::DuplicateProfile`] when the profile is already loaded.
+    pub fn add_profile(
+        &mut self,
+        graph: RoadGraph,
+        ch: Option<ContractionHierarchy>,
+    ) -> Result<(), DispatchError> {
+        let name = graph.profile().to_owned();
+        if self.profiles.contains_key(&name) {
+            return Err(DispatchError::DuplicateProfile { profile: name });
+        }
+        let ch = match ch {
+            Some(ch) => ch,
+            None => ContractionHierarchy::build(&graph)
+                .map_err(|e| DispatchError::Internal(e.to_string()))?,
+        };
+        let index = SpatialIndex::new(&graph);
+        self.profiles.insert(
+            name,
+            Profile {
+                graph,
+                index,
+                ch,
+                spaces: Mutex::new(Vec::new()),
+            },
+        );
+        Ok(())
+    }
+
+    /// Loads a graph file (written by `vmeste import`) as a profile, named by the profile
+    /// recorded in the file. The contraction hierarchy is read from the file's
+    /// [`CH_SECTION`] section, or built now when the file has none. Returns the profile name.
+    ///
+    /// # Errors
+    /// [`DispatchError::File`] for an unreadable or corrupt file, [`DispatchError::Internal`]
+    /// for a corrupt hierarchy section, [`DispatchError::DuplicateProfile`].
+    pub fn add_graph_file(&mut self, path: &std::path::Path) -> Result<String, DispatchError> {
+        let file = crate::graph::file::read(path)?;
+        let ch = match file.section(CH_SECTION) {
+            Some(bytes) => Some(
+                ContractionHierarchy::from_bytes(bytes, &file.graph)
+                    .map_err(|e| DispatchError::Internal(format!("{}: {e}", path.display())))?,
+            ),
+            None => None,
+        };
+        let name = file.graph.profile().to_owned();
+        self.add_profile(file.graph, ch)?;
+        Ok(name)
+    }
+
+    /// Sets the bound on nodes settled per search.
+    #[must_use]
+    pub fn with_settle_limit(mut self, limit: usize) -> Self {
+        self.settle_limit = limit;
+        self
+    }
+
+    /// The bound on nodes settled per search.
+    #[must_use]
+    pub fn settle_limit(&self) -> usize {
+        self.settle_limit
+    }
+
+    /// Names of the loaded profiles, sorted.
+    #[must_use]
+    pub fn profiles(&self) -> Vec<&str> {
+        self.profiles.keys().map(String::as_str).collect()
+    }
+
+    /// `true` when `profile` is loaded.
+    #[must_use]
+    pub fn has_profile(&self, profile: &str) -> bool {
+        self.profiles.contains_key(profile)
+    }
+
+    /// The graph of a profile.
+    #[must_use]
+    pub fn graph(&self, profile: &str) -> Option<&RoadGraph> {
+        self.profiles.get(profile).map(|p| &p.graph)
+    }
+
+    fn profile(&self, profile: &str) -> Result<&Profile, DispatchError> {
+        self.profiles
+            .get(profile)
+            .ok_or_else(|| DispatchError::UnknownProfile {
+                profile: profile.to_owned(),
+            })
+    }
+
+    /// Runs `f` with a search space of `p` taken from its pool (and put back after).
+    fn with_space<T>(&self, p: &Profile, f: impl FnOnce(&mut SearchSpace) -> T) -> T {
+        let pooled = p.spaces.lock().map(|mut v| v.pop()).unwrap_or(None);
+        let mut space = pooled.unwrap_or_else(|| SearchSpace::new(p.graph.num_nodes()));
+        space.set_settle_limit(self.settle_limit);
+        let out = f(&mut space);
+        if let Ok(mut v) = p.spaces.lock() {
+            v.push(space);
+        }
+        out
+    }
+
+    fn snap_one(p: &Profile, index: usize, loc: Location) -> Result<Snapped, DispatchError> {
+        let pos = loc.position;
+        match p.index.snap(pos.lon, pos.lat, loc.radius_m) {
+            Ok(snap) => Ok(Snapped { snap, input: pos }),
+            Err(e) => Err(snap_error(index, &e)),
+        }
+    }
+
+    fn waypoint(p: &Profile, s: &Snapped) -> Waypoint {
+        let g = &p.graph;
+        let e = s.snap.edge;
+        Waypoint {
+            input: s.input,
+            location: s.snap.location,
+            distance_m: s.snap.distance_m,
+            name: g.edge_name(e).to_owned(),
+            nodes: [g.node_osm_id(g.edge_tail(e)), g.node_osm_id(g.edge_head(e))],
+        }
+    }
+
+    /// Snaps one location onto the profile's roads.
+    ///
+    /// # Errors
+    /// [`DispatchError::UnknownProfile`], [`DispatchError::InvalidCoordinate`],
+    /// [`DispatchError::InvalidRadius`], [`DispatchError::NoSegment`] (no road within the
+    /// radius; the message names the distance to the nearest road).
+    pub fn snap(&self, profile: &str, loc: Location) -> Result<Waypoint, DispatchError> {
+        let p = self.profile(profile)?;
+        let s = Self::snap_one(p, 0, loc)?;
+        Ok(Self::waypoint(p, &s))
+    }
+
+    /// The nearest position on each of the `k` nearest roads, nearest first (OSRM's
+    /// `nearest`).
+    ///
+    /// # Errors
+    /// As [`Engine::snap`].
+    pub fn nearest(
+        &self,
+        profile: &str,
+        loc: Location,
+        k: usize,
+    ) -> Result<Vec<Waypoint>, DispatchError> {
+        let p = self.profile(profile)?;
+        let pos = loc.position;
+        let snaps = p
+            .index
+            .nearest(pos.lon, pos.lat, k, loc.radius_m)
+            .map_err(|e| snap_error(0, &e))?;
+        Ok(snaps
+            .into_iter()
+            .map(|snap| {
+                Self::waypoint(
+                    p,
+                    &Snapped {
+                        snap,
+                        input: loc.position,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    /// Snaps every location, after checking there are at least `needed`.
+    fn snap_at_least(
+        p: &Profile,
+        locs: &[Location],
+        needed: usize,
+    ) -> Result<Vec<Snapped>, DispatchError> {
+        if locs.len() < needed {
+            return Err(DispatchError::TooFewCoordinates {
+                needed,
+                given: locs.len(),
+            });
+        }
+        Self::snap_all(p, locs)
+    }
+
+    fn snap_all(p: &Profile, locs: &[Location]) -> Result<Vec<Snapped>, DispatchError> {
+        locs.iter()
+            .enumerate()
+            .map(|(i, &l)| Self::snap_one(p, i, l))
+            .collect()
+    }
+
+    /// The leg along `path` from `a` to `b`.
+    fn leg(p: &Profile, a: &Snapped, b: &Snapped, path: &Path) -> Result<Leg, DispatchError> {
+        let g = &p.graph;
+        // The path may leave or reach a point along the twin of the snapped edge.
+        let on = |s: &Snapped, e: Option<&crate::types::EdgeId>| -> OnEdge {
+            let e = e.copied().unwrap_or(s.snap.edge);
+            let fraction = if e == s.snap.edge {
+                s.snap.fraction
+            } else {
+                1.0 - s.snap.fraction
+            };
+            OnEdge {
+                edge: e,
+                fraction,
+                point: s.snap.location,
+            }
+        };
+        let from = on(a, path.edges.first());
+        let to = on(b, path.edges.last());
+        let mut leg = assemble_leg(g, from, to, &path.edges).ok_or_else(|| {
+            DispatchError::Internal("route path does not join its end points".into())
+        })?;
+        // The search's totals are authoritative (they match tables to the decisecond);
+        // spread the rounding difference over the segments.
+        scale_leg(
+            &mut leg,
+            f64::from(path.distance.0),
+            path.duration.as_secs_f64(),
+        );
+        Ok(leg)
+    }
+
+    /// The fastest route through the locations in order.
+    ///
+    /// # Errors
+    /// As [`Engine::snap`] for each location; [`DispatchError::TooFewCoordinates`] for fewer
+    /// than two; [`DispatchError::NoRoute`] when a leg has no route;
+    /// [`DispatchError::Internal`] when a search exceeds the settle limit.
+    pub fn route(&self, profile: &str, locs: &[Location]) -> Result<Route, DispatchError> {
+        let p = self.profile(profile)?;
+        let snapped = Self::snap_at_least(p, locs, 2)?;
+        let order: Vec<usize> = (0..snapped.len()).collect();
+        self.route_through(p, &snapped, &order)
+    }
+
+    /// The route visiting `snapped[order[0]]`, `snapped[order[1]]`, ….
+    fn route_through(
+        &self,
+        p: &Profile,
+        snapped: &[Snapped],
+        order: &[usize],
+    ) -> Result<Route, DispatchError> {
+        let legs = self.with_space(p, |space| {
+            order
+                .windows(2)
+                .map(|w| {
+                    let (a, b) = (&snapped[w[0]], &snapped[w[1]]);
+                    let path =
+                        p.ch.route(&p.graph, space, a.point(), b.point())
+                            .map_err(route_error)?;
+                    let path = path.ok_or(DispatchError::NoRoute {
+                        from: w[0],
+                        to: w[1],
+                    })?;
+                    Self::leg(p, a, b, &path)
+                })
+                .collect::<Result<Vec<Leg>, DispatchError>>()
+        })?;
+        let waypoints = order
+            .iter()
+            .map(|&i| Self::waypoint(p, &snapped[i]))
+            .collect();
+        Ok(Route { waypoints, legs })
+    }
+
+    /// Travel times and distances from each of `sources` to each of `destinations`
+    /// (indices into `locs`); unreachable cells are `None`.
+    ///
+    /// # Errors
+    /// As [`Engine::snap`] for each location; [`DispatchError::IndexOutOfRange`];
+    /// [`DispatchError::Internal`] when a search exceeds the settle limit or the matrix does
+    /// not fit in memory.
+    pub fn table(
+        &self,
+        profile: &str,
+        locs: &[Location],
+        sources: &[usize],
+        destinations: &[usize],
+    ) -> Result<Table, DispatchError> {
+        let p = self.profile(profile)?;
+        for (what, list) in [("source", sources), ("destination", destinations)] {
+            if let Some(&index) = list.iter().find(|&&i| i >= locs.len()) {
+                return Err(DispatchError::IndexOutOfRange {
+                    what,
+                    index,
+                    count: locs.len(),
+                });
+            }
+        }
+        let snapped = Self::snap_all(p, locs)?;
+        let pick = |list: &[usize]| -> Vec<EdgePoint> {
+            list.iter().map(|&i| snapped[i].point()).collect()
+        };
+        let m =
+            p.ch.matrix(
+                &p.graph,
+                &pick(sources),
+                &pick(destinations),
+                self.settle_limit,
+            )
+            .map_err(route_error)?;
+        let mut durations_s = Vec::with_capacity(sources.len() * destinations.len());
+        let mut distances_m = Vec::with_capacity(sources.len() * destinations.len());
+        for i in 0..sources.len() {
+            for j in 0..destinations.len() {
+                let cell = m.get(i, j);
+                durations_s.push(cell.map(|(d, _)| d.as_secs_f64()));
+                distances_m.push(cell.map(|(_, m)| f64::from(m.0)));
+            }
+        }
+        let wps = |list: &[usize]| {
+            list.iter()
+                .map(|&i| Self::waypoint(p, &snapped[i]))
+                .collect()
+        };
+        Ok(Table {
+            sources: wps(sources),
+            destinations: wps(destinations),
+            durations_s,
+            distances_m,
+        })
+    }
+}
+
+/// Scales a leg's segments so that they sum to the given totals.
+fn scale_leg(leg: &mut Leg, distance_m: f64, duration_s: f64) {
+    let fd = if leg.distance_m > 0.0 {
+        distance_m / leg.distance_m
+    } else {
+        0.0
+    };
+    let ft = if leg.duration_s > 0.0 {
+        duration_s / leg.duration_s
+    } else {
+        0.0
+    };
+    for s in &mut leg.segments {
+        s.distance_m *= fd;
+        s.duration_s *= ft;
+    }
+    leg.distance_m = distance_m;
+    leg.duration_s = duration_s;
+}
+
+fn snap_error(index: usize, e: &SnapError) -> DispatchError {
+    match *e {
+        SnapError::InvalidCoordinate { lon, lat } => {
+            DispatchError::InvalidCoordinate { index, lon, lat }
+        }
+        SnapError::InvalidRadius { radius_m } => DispatchError::InvalidRadius {
+            index,
+            radius: radius_m,
+        },
+        SnapError::TooFar { .. } | SnapError::EmptyGraph => DispatchError::NoSegment {
+            index,
+            reason: e.to_string(),
+        },
+    }
+}
+
+fn route_error(e: RouteError) -> DispatchError {
+    match e {
+        RouteError::LimitExceeded { .. } | RouteError::TooLarge { .. } => {
+            DispatchError::LimitExceeded(e.to_string())
+        }
+        other => DispatchError::Internal(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+#[path = "dispatch_tests.rs"]
+mod tests;

@@ -9,6 +9,8 @@ pub mod bench_vrp;
 pub mod import;
 pub mod info;
 pub mod solve;
+pub mod route;
+pub mod serve;
 
 /// vmeste: road routing and delivery planning for volunteer mutual aid.
 #[derive(Debug, Parser)]
@@ -30,6 +32,14 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Solve one VRP instance file and print one JSON solution.
     Solve(solve::SolveArgs),
+    /// Serve OSRM's HTTP API on graph files until Ctrl-C or SIGTERM.
+    Serve(serve::ServeArgs),
+    /// Print the fastest route through points: `{"distance", "duration", "geometry"}`.
+    Route(route::RouteArgs),
+    /// Print the travel-time and distance matrix between the points of a CSV file.
+    Table(route::TableArgs),
+    /// Print the best visiting order of points, with totals.
+    Trip(route::TripArgs),
 }
 
 /// Parses the arguments, runs the subcommand and turns an error into one line on stderr.
@@ -55,5 +65,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Info(a) => info::run(&a),
         Command::Bench(a) => bench::run(&a),
         Command::Solve(a) => solve::run(&a),
+        Command::Serve(a) => serve::run(&a),
+        Command::Route(a) => route::run_route(&a),
+        Command::Table(a) => route::run_table(&a),
+        Command::Trip(a) => route::run_trip(&a),
     }
 }

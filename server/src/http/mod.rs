@@ -1,1 +1,108 @@
 //! The HTTP service (axum): OSRM's routing API and operations endpoints.
+//!
+//! - [`osrm`]: `/{route,table,nearest,trip}/v1/{profile}/{coordinates}` (GET) and
+//!   `/{service}/v1/{profile}` (POST, JSON body); errors in OSRM's shape ([`error`]).
+//! - `/health`, `/metrics` (Prometheus text), `/openapi.json`.
+//!
+//! Every request is counted and logged once ([`metrics::track`]); CORS allows any origin so a
+//! browser page elsewhere can call the API. [`serve`] runs the service until a shutdown
+//! signal, then lets requests in progress finish.
+
+pub mod error;
+pub mod extract;
+pub mod geometry;
+pub mod metrics;
+pub mod openapi;
+pub mod osrm;
+pub mod state;
+
+use std::future::Future;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{Method, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use serde_json::json;
+use tokio::net::TcpListener;
+use tower_http::cors::{Any, CorsLayer};
+
+pub use self::state::{AppState, Limits};
+
+async fn health(State(state): State<AppState>) -> impl IntoResponse {
+    Json(json!({"status": "ok", "profiles": state.engine.profiles()}))
+}
+
+async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    Json(openapi::document())
+}
+
+/// The whole service.
+pub fn app(state: AppState) -> Router {
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers(Any);
+    Router::new()
+        .route("/health", get(health))
+        .route("/metrics", get(metrics_text))
+        .route("/openapi.json", get(openapi_json))
+        .fallback(osrm::handle)
+        .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(cors)
+        .with_state(state)
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then stops accepting connections
+/// and lets requests in progress finish.
+///
+/// hyper refuses a request line longer than 64 KiB itself (414, empty body) before the
+/// service sees it; larger requests go by POST.
+///
+/// # Errors
+/// Only if serving fails for good.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,127 @@
+//! `vmeste serve`: the HTTP server on one or more graph files.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use engine::dispatch::Engine;
+
+use crate::http::{self, AppState, Limits};
+
+/// Arguments of `vmeste serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// A graph file from `vmeste import`; repeat for more profiles (one graph per profile).
+    #[arg(long = "graph", required = true)]
+    pub graphs: Vec<PathBuf>,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:5000")]
+    pub listen: String,
+    /// Most coordinates of a /route request.
+    #[arg(long, default_value_t = Limits::default().max_route_coordinates)]
+    pub max_route_coordinates: usize,
+    /// Most coordinates of a /table request.
+    #[arg(long, default_value_t = Limits::default().max_table_coordinates)]
+    pub max_table_coordinates: usize,
+    /// Most cells (sources × destinations) of a /table answer.
+    #[arg(long, default_value_t = Limits::default().max_table_cells)]
+    pub max_table_cells: usize,
+    /// Most coordinates of a /trip request.
+    #[arg(long, default_value_t = Limits::default().max_trip_coordinates)]
+    pub max_trip_coordinates: usize,
+    /// Largest `number` of a /nearest request.
+    #[arg(long, default_value_t = Limits::default().max_nearest)]
+    pub max_nearest: usize,
+    /// Largest request body, in bytes.
+    #[arg(long, default_value_t = Limits::default().max_body_bytes)]
+    pub max_body_bytes: usize,
+    /// Longest request URL, in bytes.
+    #[arg(long, default_value_t = Limits::default().max_url_bytes)]
+    pub max_url_bytes: usize,
+    /// Time limit per request, in seconds.
+    #[arg(long, default_value_t = Limits::default().request_timeout.as_secs_f64())]
+    pub timeout_s: f64,
+    /// Most requests computing at once (default: the number of CPUs).
+    #[arg(long, default_value_t = Limits::default().max_concurrent_heavy)]
+    pub max_concurrent: usize,
+    /// Log one JSON object per line instead of text.
+    #[arg(long)]
+    pub log_json: bool,
+}
+
+impl ServeArgs {
+    fn limits(&self) -> anyhow::Result<Limits> {
+        anyhow::ensure!(
+            self.timeout_s.is_finite() && self.timeout_s > 0.0,
+            "--timeout-s must be a positive number of seconds"
+        );
+        Ok(Limits {
+            max_route_coordinates: self.max_route_coordinates,
+            max_table_coordinates: self.max_table_coordinates,
+            max_table_cells: self.max_table_cells,
+            max_trip_coordinates: self.max_trip_coordinates,
+            max_nearest: self.max_nearest,
+            max_body_bytes: self.max_body_bytes,
+            max_url_bytes: self.max_url_bytes,
+            request_timeout: Duration::from_secs_f64(self.timeout_s),
+            max_concurrent_heavy: self.max_concurrent.max(1),
+        })
+    }
+}
+
+fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // A second initialisation (tests) is harmless: keep the first subscriber.
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+/// Loads every graph file into one engine.
+///
+/// # Errors
+/// An unreadable or corrupt file, or two files of the same profile.
+pub fn load_engine(graphs: &[PathBuf]) -> anyhow::Result<Engine> {
+    let mut engine = Engine::new();
+    for path in graphs {
+        let start = Instant::now();
+        let profile = engine
+            .add_graph_file(path)
+            .with_context(|| format!("loading {}", path.display()))?;
+        tracing::info!(profile, file = %path.display(), seconds = start.elapsed().as_secs_f64(), "graph loaded");
+    }
+    Ok(engine)
+}
+
+/// Runs `vmeste serve` until Ctrl-C or SIGTERM.
+///
+/// # Errors
+/// Bad limits, a graph that cannot be loaded, an address that cannot be bound.
+pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
+    init_logging(args.log_json);
+    let limits = args.limits()?;
+    let engine = Arc::new(load_engine(&args.graphs)?);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&args.listen)
+            .await
+            .with_context(|| format!("binding {}", args.listen))?;
+        let addr = listener.local_addr()?;
+        let profiles = engine.profiles().join(", ");
+        tracing::info!(%addr, profiles, "listening");
+        let app = http::app(AppState::new(engine, limits));
+        http::serve(listener, app, http::shutdown_signal()).await?;
+        tracing::info!("stopped");
+        anyhow::Ok(())
+    })
+}

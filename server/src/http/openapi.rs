@@ -1,0 +1,200 @@
+//! `/openapi.json`: an OpenAPI 3.0 description of every endpoint, written by hand.
+
+use serde_json::{Value, json};
+
+fn param(name: &str, description: &str, schema: &Value) -> Value {
+    json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema})
+}
+
+fn osrm_get(summary: &str, params: &[Value]) -> Value {
+    let mut all = vec![
+        json!({"name": "profile", "in": "path", "required": true, "schema": {"type": "string"}, "description": "Profile of a loaded graph (car, bicycle, foot)."}),
+        json!({"name": "coordinates", "in": "path", "required": true, "schema": {"type": "string"},
+               "description": "lon,lat;lon,lat… or polyline(…) (precision 5) or polyline6(…); an optional .json suffix."}),
+        param(
+            "radiuses",
+            "Snapping radius per coordinate in metres (`;`-separated, empty or `unlimited` for the profile default).",
+            &json!({"type": "string"}),
+        ),
+        param(
+            "generate_hints",
+            "Accepted for compatibility; vmeste does not emit hints.",
+            &json!({"type": "boolean"}),
+        ),
+        param(
+            "skip_waypoints",
+            "Leave the waypoints out of the response.",
+            &json!({"type": "boolean"}),
+        ),
+        param(
+            "bearings",
+            "Refused with InvalidOptions unless every element is empty.",
+            &json!({"type": "string"}),
+        ),
+        param(
+            "hints",
+            "Refused with InvalidOptions unless every element is empty.",
+            &json!({"type": "string"}),
+        ),
+        param(
+            "approaches",
+            "Only `unrestricted` (or empty) is accepted.",
+            &json!({"type": "string"}),
+        ),
+        param(
+            "exclude",
+            "Refused with InvalidOptions unless empty.",
+            &json!({"type": "string"}),
+        ),
+        param(
+            "snapping",
+            "Only `default` is accepted.",
+            &json!({"type": "string"}),
+        ),
+    ];
+    all.extend_from_slice(params);
+    json!({"summary": summary, "parameters": all, "responses": {
+        "200": {"description": "code Ok", "content": {"application/json": {"schema": {"type": "object"}}}},
+        "400": {"description": "OSRM error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    }})
+}
+
+fn osrm_post(summary: &str) -> Value {
+    json!({"summary": summary,
+    "parameters": [{"name": "profile", "in": "path", "required": true, "schema": {"type": "string"}}],
+    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["coordinates"],
+        "properties": {"coordinates": {"type": "array", "items": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}}},
+        "additionalProperties": true,
+        "description": "The GET options as fields: lists as arrays (null for an empty element), booleans, numbers, strings."}}}},
+    "responses": {
+        "200": {"description": "code Ok", "content": {"application/json": {"schema": {"type": "object"}}}},
+        "400": {"description": "OSRM error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    }})
+}
+
+/// The OpenAPI document.
+#[must_use]
+pub fn document() -> Value {
+    let shape = [
+        param(
+            "steps",
+            "Add turn-by-turn steps.",
+            &json!({"type": "boolean"}),
+        ),
+        param(
+            "annotations",
+            "true, false, or a comma list of duration, distance, nodes, speed, weight, datasources. `nodes` lists the OSM ids of the graph nodes (intersections) passed.",
+            &json!({"type": "string"}),
+        ),
+        param(
+            "geometries",
+            "polyline (default), polyline6, geojson.",
+            &json!({"type": "string", "enum": ["polyline", "polyline6", "geojson"]}),
+        ),
+        param(
+            "overview",
+            "simplified (default, Douglas–Peucker), full, false.",
+            &json!({"type": "string", "enum": ["simplified", "full", "false"]}),
+        ),
+    ];
+    let mut route = shape.to_vec();
+    route.push(param(
+        "alternatives",
+        "Accepted; only the best route is returned.",
+        &json!({"type": "string"}),
+    ));
+    route.push(param(
+        "continue_straight",
+        "default, true, false.",
+        &json!({"type": "string"}),
+    ));
+    route.push(param(
+        "waypoints",
+        "Only the list of every coordinate is accepted.",
+        &json!({"type": "string"}),
+    ));
+    let table = [
+        param(
+            "sources",
+            "Row indices (`;`-separated) or all.",
+            &json!({"type": "string"}),
+        ),
+        param(
+            "destinations",
+            "Column indices (`;`-separated) or all.",
+            &json!({"type": "string"}),
+        ),
+        param(
+            "annotations",
+            "duration (default), distance, or duration,distance.",
+            &json!({"type": "string"}),
+        ),
+        param(
+            "scale_factor",
+            "Multiplier of durations.",
+            &json!({"type": "number"}),
+        ),
+    ];
+    let nearest = [param(
+        "number",
+        "Number of nearest roads (1..=max).",
+        &json!({"type": "integer", "minimum": 1}),
+    )];
+    let mut trip = shape.to_vec();
+    trip.push(param(
+        "roundtrip",
+        "Return to the first stop (default true).",
+        &json!({"type": "boolean"}),
+    ));
+    trip.push(param(
+        "source",
+        "any (default) or first.",
+        &json!({"type": "string"}),
+    ));
+    trip.push(param(
+        "destination",
+        "any (default) or last.",
+        &json!({"type": "string"}),
+    ));
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "vmeste", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "OSRM v1 compatible routing API (route, table, nearest, trip), also by POST with a JSON body, and operations endpoints. Errors: HTTP 400 with {code, message} as OSRM."},
+        "paths": {
+            "/route/v1/{profile}/{coordinates}": {"get": osrm_get("Fastest route through the coordinates in order.", &route)},
+            "/table/v1/{profile}/{coordinates}": {"get": osrm_get("Travel times (and distances) between coordinates; null when unreachable.", &table)},
+            "/nearest/v1/{profile}/{coordinates}": {"get": osrm_get("Nearest road positions of one coordinate.", &nearest)},
+            "/trip/v1/{profile}/{coordinates}": {"get": osrm_get("Best visiting order of the coordinates.", &trip)},
+            "/route/v1/{profile}": {"post": osrm_post("As GET /route, coordinates and options in a JSON body.")},
+            "/table/v1/{profile}": {"post": osrm_post("As GET /table, for tables too large for a URL.")},
+            "/nearest/v1/{profile}": {"post": osrm_post("As GET /nearest.")},
+            "/trip/v1/{profile}": {"post": osrm_post("As GET /trip.")},
+            "/health": {"get": {"summary": "Liveness and loaded profiles.", "responses": {"200": {"description": "{status: ok, profiles: [...]}"}}}},
+            "/metrics": {"get": {"summary": "Prometheus metrics (text format 0.0.4).", "responses": {"200": {"description": "metrics"}}}},
+            "/openapi.json": {"get": {"summary": "This document.", "responses": {"200": {"description": "OpenAPI 3.0"}}}}
+        },
+        "components": {"schemas": {"Error": {"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string", "enum": ["InvalidUrl", "InvalidService", "InvalidVersion", "InvalidOptions", "InvalidQuery", "InvalidValue", "NoSegment", "NoRoute", "NoTable", "NoTrips", "TooBig", "InternalError"]},
+            "message": {"type": "string"}}}}}
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_service_is_described_for_get_and_post() {
+        let d = document();
+        for s in ["route", "table", "nearest", "trip"] {
+            assert!(
+                d["paths"][format!("/{s}/v1/{{profile}}/{{coordinates}}")]["get"].is_object(),
+                "{s}"
+            );
+            assert!(
+                d["paths"][format!("/{s}/v1/{{profile}}")]["post"].is_object(),
+                "{s}"
+            );
+        }
+    }
+}

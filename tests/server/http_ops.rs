@@ -1,0 +1,97 @@
+//! Operations endpoints: health, metrics, OpenAPI, CORS, and the limits.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use server::http::Limits;
+
+use crate::http_support::{assert_osrm_error, get, monaco, monaco_engine, raw, start};
+
+const A: &str = "7.415637,43.735767";
+const B: &str = "7.422844,43.736876";
+
+#[test]
+fn health_lists_profiles() {
+    let Some(addr) = monaco() else { return };
+    let a = get(addr, "/health");
+    assert_eq!(a.status, 200);
+    assert_eq!(a.json()["profiles"], serde_json::json!(["car", "foot"]));
+}
+
+#[test]
+fn metrics_count_requests_and_errors_by_service() {
+    let Some(engine) = monaco_engine() else {
+        return;
+    };
+    // A server of its own, so other tests' requests do not change the counts.
+    let addr = start(engine, Limits::default());
+    get(addr, &format!("/route/v1/car/{A};{B}"));
+    get(addr, "/route/v1/car/abc");
+    get(addr, &format!("/table/v1/car/{A};{B}"));
+    let a = get(addr, "/metrics");
+    assert_eq!(a.status, 200);
+    assert!(a.header("content-type").unwrap().starts_with("text/plain"));
+    let text = String::from_utf8(a.body).unwrap();
+    assert!(
+        text.contains("vmeste_http_requests_total{service=\"route\"} 2"),
+        "{text}"
+    );
+    assert!(text.contains("vmeste_http_requests_total{service=\"table\"} 1"));
+    assert!(text.contains("vmeste_http_errors_total{service=\"route\",code=\"InvalidQuery\"} 1"));
+    assert!(text.contains("vmeste_http_request_duration_seconds_count{service=\"route\"} 2"));
+}
+
+#[test]
+fn openapi_describes_every_service() {
+    let Some(addr) = monaco() else { return };
+    let v = get(addr, "/openapi.json").json();
+    assert_eq!(v["openapi"], "3.0.3");
+    for s in ["route", "table", "nearest", "trip"] {
+        assert!(v["paths"][format!("/{s}/v1/{{profile}}/{{coordinates}}")]["get"].is_object());
+    }
+}
+
+#[test]
+fn cors_allows_other_origins() {
+    let Some(addr) = monaco() else { return };
+    let pre = raw(
+        addr,
+        format!("OPTIONS /route/v1/car/{A};{B} HTTP/1.1\r\nHost: t\r\nOrigin: http://dispatch.example\r\nAccess-Control-Request-Method: GET\r\nConnection: close\r\n\r\n").as_bytes(),
+    );
+    assert!(pre.status < 300, "{}", pre.status);
+    assert_eq!(pre.header("access-control-allow-origin"), Some("*"));
+    let a = raw(addr, format!("GET /route/v1/car/{A};{B} HTTP/1.1\r\nHost: t\r\nOrigin: http://dispatch.example\r\nConnection: close\r\n\r\n").as_bytes());
+    assert_eq!(a.status, 200);
+    assert_eq!(a.header("access-control-allow-origin"), Some("*"));
+}
+
+#[test]
+fn configured_limits_apply() {
+    let Some(engine) = monaco_engine() else {
+        return;
+    };
+    let limits = Limits {
+        max_table_coordinates: 3,
+        max_table_cells: 4,
+        max_url_bytes: 2000,
+        request_timeout: Duration::from_secs(30),
+        ..Limits::default()
+    };
+    let addr = start(Arc::clone(&engine), limits);
+    assert_osrm_error(
+        &get(addr, &format!("/table/v1/car/{A};{B};{A};{B}")),
+        "TooBig",
+    );
+    assert_osrm_error(&get(addr, &format!("/table/v1/car/{A};{B};{A}")), "TooBig");
+    assert_eq!(
+        get(addr, &format!("/table/v1/car/{A};{B};{A}?sources=0")).status,
+        200
+    );
+    assert_osrm_error(
+        &get(
+            addr,
+            &format!("/route/v1/car/{A};{B}?x={}", "y".repeat(3000)),
+        ),
+        "TooBig",
+    );
+}
