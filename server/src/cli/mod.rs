@@ -8,9 +8,9 @@ pub mod bench;
 pub mod bench_vrp;
 pub mod import;
 pub mod info;
-pub mod solve;
 pub mod route;
 pub mod serve;
+pub mod solve;
 
 /// vmeste: road routing and delivery planning for volunteer mutual aid.
 #[derive(Debug, Parser)]
