@@ -22,7 +22,7 @@ use super::route::RouteState;
 /// Iterations when neither a time nor an iteration bound is given.
 const DEFAULT_ITERATIONS: u64 = 10_000;
 /// Share of the budget given to fleet minimisation (vehicles-then-distance only).
-const FLEET_SHARE: f64 = 0.6;
+const FLEET_SHARE: f64 = 0.5;
 
 /// Lexicographic objective: unassigned penalty, vehicles (when they count first), cost.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -307,8 +307,8 @@ fn anneal(s: &mut Search<'_>, budget: &Budget, iterations: &mut u64, mut best: P
 }
 
 /// Start and final temperatures, in average arc costs of the starting solution.
-const T0: f64 = 1.0;
-const TF: f64 = 0.01;
+const T0: f64 = 15.0;
+const TF: f64 = 0.1;
 
 impl Search<'_> {
     /// SISR fleet minimisation: remove a route, then ruin and recreate without opening
