@@ -1,5 +1,9 @@
 //! The graph file: round trips, damaged files, version mismatch.
-#![allow(clippy::unwrap_used, clippy::cast_possible_truncation, reason = "test code")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    reason = "test code"
+)]
 
 use engine::graph::file::{self, FORMAT_VERSION, FileError, Meta};
 use engine::graph::{RoadGraph, from_network};

@@ -1,5 +1,9 @@
 //! `engine::osm` and the graph built from it, on the real extracts.
-#![allow(clippy::unwrap_used, clippy::cast_possible_truncation, reason = "test code")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    reason = "test code"
+)]
 
 use std::path::{Path, PathBuf};
 
@@ -84,27 +88,12 @@ fn check_invariants(g: &RoadGraph) {
 }
 
 #[test]
-#[ignore = "slow: run in release by scripts/test.sh"]
 fn every_extract_imports_for_every_profile() {
     for name in support::EXTRACTS {
         for p in PROFILES {
             let Some(g) = graph(name, p) else { continue };
             check_invariants(&g);
             assert_eq!(g.profile(), p.name);
-        }
-    }
-}
-
-#[test]
-fn small_extracts_import_for_every_profile() {
-    for name in [
-        "monaco-2023-12-26.osm.pbf",
-        "kotka-karhula-2019-04.osm.pbf",
-        "moscow-ostankino-2013.osm.pbf",
-    ] {
-        for p in PROFILES {
-            let Some(g) = graph(name, p) else { continue };
-            check_invariants(&g);
         }
     }
 }

@@ -15,7 +15,8 @@ use rand_pcg::Pcg64;
 
 /// The obvious oracle: every piece of every edge, projected like the index does.
 struct Scan {
-    /// `(edge, component, a, b)` for every straight piece of every directed edge, by edge.
+    /// `(edge, component, a, b)` for every straight piece of every road, by edge (a two-way
+    /// road under its smaller edge id).
     pieces: Vec<(EdgeId, u32, [f64; 2], [f64; 2])>,
     /// Pieces of edge `e`: `pieces[first[e]..first[e + 1]]`.
     first: Vec<usize>,
@@ -43,6 +44,14 @@ impl Scan {
             let comp = graph
                 .component(graph.edge_tail(e))
                 .max(graph.component(graph.edge_head(e)));
+            // A road's second direction has the same pieces, reversed: check, don't rescan.
+            if let Some(t) = graph.edge_twin(e).filter(|&t| t < e) {
+                let mut back = graph.edge_geometry(t);
+                back.reverse();
+                assert_eq!(graph.edge_geometry(e), back);
+                first.push(pieces.len());
+                continue;
+            }
             let pts: Vec<[f64; 2]> = graph
                 .edge_geometry(e)
                 .into_iter()
@@ -56,7 +65,7 @@ impl Scan {
         Self { pieces, first }
     }
 
-    /// Distance from `p` to `edge` (either direction of its road).
+    /// Distance from `p` to `edge` (the smaller id of a two-way road).
     fn edge_dist(&self, edge: EdgeId, p: [f64; 2]) -> f64 {
         self.pieces[self.first[edge.index()]..self.first[edge.index() + 1]]
             .iter()
@@ -343,6 +352,44 @@ fn insertion_built_index_snaps_like_bulk_loaded() {
     }
 }
 
+/// `nearest` returns the `k` nearest distinct roads within the radius, as the scan does.
+fn check_nearest(
+    graph: &RoadGraph,
+    index: &SpatialIndex,
+    scan: &Scan,
+    q: LonLat,
+    k: usize,
+    radius: f64,
+) {
+    let p = index.projection().project(q);
+    let Ok(got) = index.nearest(q.lon, q.lat, k, Some(radius)) else {
+        let nearest = scan
+            .pieces
+            .iter()
+            .map(|&(_, _, a, b)| piece_dist(a, b, p))
+            .fold(f64::INFINITY, f64::min);
+        assert!(
+            nearest > radius,
+            "{q:?}: nearest failed with a road at {nearest} m"
+        );
+        return;
+    };
+    // Oracle: per road (the scan lists each road once), its distance; the k smallest.
+    let mut want: Vec<f64> = (0..graph.num_edges())
+        .map(|e| scan.edge_dist(EdgeId(e as u32), p))
+        .filter(|&d| d <= radius)
+        .collect();
+    want.sort_by(f64::total_cmp);
+    want.truncate(k);
+    assert_eq!(got.len(), want.len());
+    for (s, d) in got.iter().zip(&want) {
+        assert!(close(s.distance_m, *d), "{} vs {d}", s.distance_m);
+        check_snap(graph, index, scan, s, p);
+    }
+    let roads: std::collections::HashSet<EdgeId> = got.iter().map(|s| s.edge).collect();
+    assert_eq!(roads.len(), got.len());
+}
+
 #[test]
 fn nearest_returns_distinct_roads_in_order() {
     let graph = random_graph(11, 300, LonLat::new(-8.61, 41.15), 0.02, "foot");
@@ -350,29 +397,11 @@ fn nearest_returns_distinct_roads_in_order() {
     let scan = Scan::new(&graph, &index);
     let mut rng = Pcg64::seed_from_u64(12);
     for _ in 0..300 {
-        let (lon, lat) = (
-            -8.61 + rng.random_range(-0.02..0.02),
-            41.15 + rng.random_range(-0.015..0.015),
+        let q = LonLat::new(
+            -8.61 + rng.random_range(-0.03..0.03),
+            41.15 + rng.random_range(-0.02..0.02),
         );
-        let p = index.projection().project(LonLat::new(lon, lat));
-        let got = index.nearest(lon, lat, 5, Some(2_000.0)).unwrap();
-        // Oracle: per road (edge pair), the distance; the 5 smallest.
-        let mut per_road = std::collections::HashMap::new();
-        for &(e, _, a, b) in &scan.pieces {
-            let road = graph.edge_twin(e).map_or(e, |t| t.min(e));
-            let d = piece_dist(a, b, p);
-            let slot = per_road.entry(road).or_insert(f64::INFINITY);
-            *slot = f64::min(*slot, d);
-        }
-        let mut want: Vec<f64> = per_road.into_values().filter(|&d| d <= 2_000.0).collect();
-        want.sort_by(f64::total_cmp);
-        want.truncate(5);
-        assert_eq!(got.len(), want.len());
-        for (s, d) in got.iter().zip(&want) {
-            assert!(close(s.distance_m, *d), "{} vs {d}", s.distance_m);
-        }
-        let roads: std::collections::HashSet<EdgeId> = got.iter().map(|s| s.edge).collect();
-        assert_eq!(roads.len(), got.len());
+        check_nearest(&graph, &index, &scan, q, 5, 2_000.0);
     }
 }
 
@@ -512,7 +541,7 @@ mod h3_cells {
 }
 
 mod extracts {
-    use super::{Scan, check_point};
+    use super::{Scan, check_nearest, check_point};
     use crate::support;
     use engine::graph::{RoadGraph, from_network};
     use engine::osm::{CAR, FOOT, Profile, read_network};
@@ -612,6 +641,26 @@ mod extracts {
     #[ignore = "slow: run in release by scripts/test.sh"]
     fn snap_equals_linear_scan_on_helsinki() {
         check_extract("helsinki-centre-2019-04", &FOOT, false);
+    }
+
+    #[test]
+    fn nearest_equals_linear_scan_on_monaco() {
+        let Some(graph) = load("monaco-2023-12-26", &FOOT) else {
+            return;
+        };
+        let index = SpatialIndex::new(&graph);
+        let scan = Scan::new(&graph, &index);
+        let (lo, hi) = graph.bbox().unwrap();
+        let mut rng = Pcg64::seed_from_u64(5);
+        for k in [1, 3, 10] {
+            for _ in 0..100 {
+                let q = LonLat::new(
+                    rng.random_range(lo.lon..hi.lon),
+                    rng.random_range(lo.lat..hi.lat),
+                );
+                check_nearest(&graph, &index, &scan, q, k, 300.0);
+            }
+        }
     }
 
     #[test]

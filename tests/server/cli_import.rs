@@ -1,5 +1,9 @@
 //! `vmeste import`, `vmeste info` and `vmeste bench import` as a user runs them.
-#![allow(clippy::unwrap_used, clippy::cast_possible_truncation, reason = "test code")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    reason = "test code"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

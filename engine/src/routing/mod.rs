@@ -22,7 +22,7 @@ mod path;
 mod search_space;
 pub mod trip;
 
-pub use ch::ContractionHierarchy;
+pub use ch::{ContractionHierarchy, ContractionParams};
 pub use dijkstra::Dijkstra;
 pub use edge_point::{Cost, EdgePoint};
 pub use error::RouteError;

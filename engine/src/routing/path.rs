@@ -54,7 +54,14 @@ pub(crate) fn build_path(
     for (i, &e) in edges.iter().enumerate() {
         let a = if i == 0 { from_fraction } else { 0.0 };
         let b = if i == last { to_fraction } else { 1.0 };
-        push_slice(&graph.edge_geometry(EdgeId(e)), a, b, &mut geometry);
+        let pts = graph.edge_geometry(EdgeId(e));
+        if a <= 0.0 && b >= 1.0 {
+            for p in pts {
+                push_point(&mut geometry, p);
+            }
+        } else {
+            push_slice(&pts, a, b, &mut geometry);
+        }
     }
     Path {
         duration: cost.duration,

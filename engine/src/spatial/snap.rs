@@ -36,7 +36,8 @@ pub struct Snap {
     pub location: LonLat,
     /// The directed edge the point is on (of a two-way road, the one with the smaller id).
     pub edge: EdgeId,
-    /// The opposite direction of the same road, if it is routable.
+    /// The opposite direction of the same road, if it is routable. Its geometry is `edge`'s
+    /// reversed, so on it the same point lies at `1 − fraction`, `length − offset_m`.
     pub twin: Option<EdgeId>,
     /// Index of the straight piece of the edge geometry the point is on (0 at the tail).
     pub segment: u32,

@@ -31,23 +31,48 @@ use crate::routing::dijkstra::check_size;
 use crate::routing::edge_point::edge_weight;
 use crate::routing::search_space::INF;
 
-/// Bounds of the witness searches.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Params {
-    /// Nodes a witness search may settle.
-    pub(crate) settle_limit: usize,
+/// Tuning of the contraction: witness-search bounds and priority weights.
+///
+/// Larger witness bounds give fewer shortcuts and faster queries for a slower build. The
+/// priority of a node is `edge_quotient × shortcuts / edges removed + hop_quotient ×
+/// original edges added / original edges removed + depth × depth in the hierarchy +
+/// contracted_neighbours × contracted neighbours`; smaller is contracted first.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ContractionParams {
+    /// Nodes a witness search may settle when contracting.
+    pub settle_limit: usize,
+    /// Nodes a witness search may settle when estimating a priority.
+    pub priority_settle_limit: usize,
     /// Edges a witness path may have.
-    pub(crate) hop_limit: u8,
+    pub hop_limit: u8,
+    /// Weight of the edge quotient (shortcuts added / edges removed).
+    pub edge_quotient: f32,
+    /// Weight of the original-edge quotient (hops added / hops removed).
+    pub hop_quotient: f32,
+    /// Weight of the depth of the node in the hierarchy built so far.
+    pub depth: f32,
+    /// Weight of the number of contracted neighbours.
+    pub contracted_neighbours: f32,
 }
 
-impl Default for Params {
+impl Default for ContractionParams {
+    /// Measured on Porto and Andorra (see BENCHMARKS.md): the edge quotient and a light depth
+    /// term give the fastest queries; the hop quotient and contracted-neighbour terms did not
+    /// help there, so they start at zero.
     fn default() -> Self {
         Self {
-            settle_limit: 500,
+            settle_limit: 300,
+            priority_settle_limit: 100,
             hop_limit: 16,
+            edge_quotient: 1.0,
+            hop_quotient: 0.0,
+            depth: 0.2,
+            contracted_neighbours: 0.0,
         }
     }
 }
+
+type Params = ContractionParams;
 
 /// An edge of the graph being contracted.
 #[derive(Clone, Copy, Debug)]
@@ -137,6 +162,7 @@ impl Witness {
 
     /// Dijkstra from `source` avoiding `avoid` and contracted nodes, until every target is
     /// settled, the key passes `bound`, or a limit is reached.
+    #[expect(clippy::too_many_arguments, reason = "one private hot function")]
     fn search(
         &mut self,
         work: &Work,
@@ -144,7 +170,8 @@ impl Witness {
         avoid: u32,
         bound: u64,
         mut targets: usize,
-        p: Params,
+        settle_limit: usize,
+        hop_limit: u8,
     ) {
         let g = self.generation;
         self.stamp[source as usize] = g;
@@ -156,7 +183,7 @@ impl Witness {
             if d != self.dist(x) {
                 continue;
             }
-            if d > bound || settled >= p.settle_limit {
+            if d > bound || settled >= settle_limit {
                 break;
             }
             settled += 1;
@@ -167,7 +194,7 @@ impl Witness {
                 }
             }
             let h = self.hops[x as usize];
-            if h >= p.hop_limit {
+            if h >= hop_limit {
                 continue;
             }
             for e in &work.out[x as usize] {
@@ -187,7 +214,7 @@ impl Witness {
     }
 
     /// Fills `self.shortcuts` with the shortcuts contracting `v` needs.
-    fn shortcuts_of(&mut self, work: &Work, v: u32, p: Params) {
+    fn shortcuts_of(&mut self, work: &Work, v: u32, settle_limit: usize, hop_limit: u8) {
         self.shortcuts.clear();
         let (inn, out) = (&work.inn[v as usize], &work.out[v as usize]);
         for (i, ein) in (0u32..).zip(inn) {
@@ -210,7 +237,8 @@ impl Witness {
             if targets == 0 {
                 continue;
             }
-            self.search(work, u, v, ein.weight.saturating_add(max_out), targets, p);
+            let bound = ein.weight.saturating_add(max_out);
+            self.search(work, u, v, bound, targets, settle_limit, hop_limit);
             for (j, eout) in (0u32..).zip(out) {
                 let w = eout.node;
                 if w == u || work.contracted[w as usize] {
@@ -241,7 +269,7 @@ impl Witness {
         contracted_neighbours: u32,
         p: Params,
     ) -> f32 {
-        self.shortcuts_of(work, v, p);
+        self.shortcuts_of(work, v, p.priority_settle_limit, p.hop_limit);
         let (inn, out) = (&work.inn[v as usize], &work.out[v as usize]);
         let removed = inn.len() + out.len();
         let removed_hops: u64 = inn.iter().chain(out).map(|e| u64::from(e.hops)).sum();
@@ -250,10 +278,10 @@ impl Witness {
         #[expect(clippy::cast_precision_loss, reason = "a heuristic score")]
         let ratio = |a: u64, b: u64| a as f32 / b.max(1) as f32;
         #[expect(clippy::cast_precision_loss, reason = "a heuristic score")]
-        let score = 2.0 * ratio(added as u64, removed as u64)
-            + ratio(added_hops, removed_hops)
-            + depth as f32
-            + 0.5 * contracted_neighbours as f32;
+        let score = p.edge_quotient * ratio(added as u64, removed as u64)
+            + p.hop_quotient * ratio(added_hops, removed_hops)
+            + p.depth * depth as f32
+            + p.contracted_neighbours * contracted_neighbours as f32;
         score
     }
 }
@@ -267,10 +295,15 @@ impl ContractionHierarchy {
     /// [`RouteError::TooLarge`] when the graph exceeds the id space of the hierarchy
     /// (2³¹ nodes or edges).
     pub fn build(graph: &RoadGraph) -> Result<Self, RouteError> {
-        Self::build_with(graph, Params::default())
+        Self::build_with(graph, &ContractionParams::default())
     }
 
-    pub(crate) fn build_with(graph: &RoadGraph, p: Params) -> Result<Self, RouteError> {
+    /// [`ContractionHierarchy::build`] with other witness bounds and priority weights.
+    ///
+    /// # Errors
+    /// As [`ContractionHierarchy::build`].
+    pub fn build_with(graph: &RoadGraph, params: &ContractionParams) -> Result<Self, RouteError> {
+        let p = *params;
         check_size(graph)?;
         let n = graph.num_nodes();
         let limit = (ORIGINAL >> 1) as usize;
@@ -342,7 +375,7 @@ impl ContractionHierarchy {
                 .map_init(
                     || Witness::new(n),
                     |ws, &v| {
-                        ws.shortcuts_of(&work, v, p);
+                        ws.shortcuts_of(&work, v, p.settle_limit, p.hop_limit);
                         ws.shortcuts.clone()
                     },
                 )

@@ -16,6 +16,8 @@
 mod build;
 mod serial;
 
+pub use build::ContractionParams;
+
 use super::dijkstra::{Meet, SEED, check_size, start};
 use super::edge_point::{self, Seeds, unpack};
 use super::path::build_path;
