@@ -98,6 +98,8 @@ pub(crate) struct Search<'a> {
     /// Per-class stamp so that only one empty vehicle per class is tried.
     class_stamp: Vec<u64>,
     stamp: u64,
+    /// Scratch list of routes near a task (recreate).
+    pub(crate) near_routes: Vec<usize>,
 }
 
 impl<'a> Search<'a> {
@@ -114,6 +116,7 @@ impl<'a> Search<'a> {
             saved_unassigned: Vec::new(),
             class_stamp: vec![0; nv],
             stamp: 0,
+            near_routes: Vec::new(),
         }
     }
 
