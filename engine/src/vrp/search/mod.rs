@@ -2,6 +2,19 @@
 //! string removals (SISR, Christiaens & Vanden Berghe 2020) under simulated annealing, with
 //! SISR's fleet-minimisation phase first when vehicles count first.
 //!
+//! - Construction: every task inserted at its cheapest feasible position, farthest from the
+//!   depot first; opening a vehicle costs its fixed cost, and with vehicles first it is the
+//!   last resort.
+//! - Ruin: adjacent string removal around a random stop ([`ruin`]); recreate: greedy insertion
+//!   with blinks in one of SISR's orders ([`recreate`]); from 300 stops on, the routes near a
+//!   task are tried first.
+//! - Acceptance: lexicographic on (unassigned penalty, vehicles) and simulated annealing on cost,
+//!   the temperature falling geometrically from 15 to 0.1 average arc costs of the start.
+//! - Fleet minimisation (vehicles then distance, first half of the budget): the smallest route
+//!   is removed and ruin/recreate runs without opening vehicles, accepting fewer unassigned tasks
+//!   or a smaller sum of their absence counters; a task that fits nowhere may replace a stop left
+//!   out less often. Stops when the capacity lower bound is reached.
+//!
 //! State: one [`RouteState`] per vehicle (most empty), the unassigned tasks, and the position
 //! of every routed stop. An iteration records the routes it touches (an undo log), so a
 //! rejected candidate is rolled back in time proportional to what it changed.
