@@ -2,6 +2,19 @@
 //! string removals (SISR, Christiaens & Vanden Berghe 2020) under simulated annealing, with
 //! SISR's fleet-minimisation phase first when vehicles count first.
 //!
+//! - Construction: every task inserted at its cheapest feasible position, farthest from the
+//!   depot first; opening a vehicle costs its fixed cost, and with vehicles first it is the
+//!   last resort.
+//! - Ruin: adjacent string removal around a random stop ([`ruin`]); recreate: greedy insertion
+//!   with blinks in one of SISR's orders ([`recreate`]); from 300 stops on, the routes near a
+//!   task are tried first.
+//! - Acceptance: lexicographic on (unassigned penalty, vehicles) and simulated annealing on cost,
+//!   the temperature falling geometrically from 15 to 0.1 average arc costs of the start.
+//! - Fleet minimisation (vehicles then distance, first half of the budget): the smallest route
+//!   is removed and ruin/recreate runs without opening vehicles, accepting fewer unassigned tasks
+//!   or a smaller sum of their absence counters; a task that fits nowhere may replace a stop left
+//!   out less often. Stops when the capacity lower bound is reached.
+//!
 //! State: one [`RouteState`] per vehicle (most empty), the unassigned tasks, and the position
 //! of every routed stop. An iteration records the routes it touches (an undo log), so a
 //! rejected candidate is rolled back in time proportional to what it changed.
@@ -22,7 +35,7 @@ use super::route::RouteState;
 /// Iterations when neither a time nor an iteration bound is given.
 const DEFAULT_ITERATIONS: u64 = 10_000;
 /// Share of the budget given to fleet minimisation (vehicles-then-distance only).
-const FLEET_SHARE: f64 = 0.6;
+const FLEET_SHARE: f64 = 0.5;
 
 /// Lexicographic objective: unassigned penalty, vehicles (when they count first), cost.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -98,6 +111,8 @@ pub(crate) struct Search<'a> {
     /// Per-class stamp so that only one empty vehicle per class is tried.
     class_stamp: Vec<u64>,
     stamp: u64,
+    /// Scratch list of routes near a task (recreate).
+    pub(crate) near_routes: Vec<usize>,
 }
 
 impl<'a> Search<'a> {
@@ -114,6 +129,7 @@ impl<'a> Search<'a> {
             saved_unassigned: Vec::new(),
             class_stamp: vec![0; nv],
             stamp: 0,
+            near_routes: Vec::new(),
         }
     }
 
@@ -307,8 +323,8 @@ fn anneal(s: &mut Search<'_>, budget: &Budget, iterations: &mut u64, mut best: P
 }
 
 /// Start and final temperatures, in average arc costs of the starting solution.
-const T0: f64 = 1.0;
-const TF: f64 = 0.01;
+const T0: f64 = 15.0;
+const TF: f64 = 0.1;
 
 impl Search<'_> {
     /// SISR fleet minimisation: remove a route, then ruin and recreate without opening

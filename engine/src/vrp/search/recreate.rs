@@ -12,6 +12,11 @@ use super::Search;
 
 /// Probability of skipping a candidate position.
 const BLINK_RATE: f64 = 0.01;
+/// From this many stops on, a task is first tried only on the routes of its
+/// [`NEAR_ROUTES_NEIGHBOURS`] nearest stops (a granular neighbourhood, Toth & Vigo 2003), and on
+/// every route only when none of those fits it.
+const NEAR_ROUTES_FROM: usize = 300;
+const NEAR_ROUTES_NEIGHBOURS: usize = 40;
 
 /// Order in which removed tasks are reinserted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,10 +144,39 @@ impl Search<'_> {
     fn insert_task(&mut self, task: u32, allow_new: bool) -> bool {
         let m = self.m;
         let node = m.task_node(task as usize);
+        if m.n_nodes() >= NEAR_ROUTES_FROM {
+            let mut near = std::mem::take(&mut self.near_routes);
+            near.clear();
+            for &c in m.neighbours[node as usize]
+                .iter()
+                .take(NEAR_ROUTES_NEIGHBOURS)
+            {
+                let r = self.pos[c as usize].0;
+                if r != super::NONE && !near.contains(&(r as usize)) {
+                    near.push(r as usize);
+                }
+            }
+            near.sort_unstable();
+            let found = self.insert_task_in(task, allow_new, Some(&near));
+            self.near_routes = near;
+            if found {
+                return true;
+            }
+        }
+        self.insert_task_in(task, allow_new, None)
+    }
+
+    /// [`Search::insert_task`] over the routes `only` (all when `None`; empty vehicles are
+    /// tried only then).
+    fn insert_task_in(&mut self, task: u32, allow_new: bool, only: Option<&[usize]>) -> bool {
+        let m = self.m;
+        let node = m.task_node(task as usize);
         let pair = m.node_sibling[node as usize] != super::NONE;
         let stamp = self.new_stamp();
         let mut best: Option<(Insertion, usize)> = None;
-        for r in 0..self.routes.len() {
+        let count = only.map_or(self.routes.len(), <[usize]>::len);
+        for idx in 0..count {
+            let r = only.map_or(idx, |c| c[idx]);
             if !m.compatible(task as usize, r) {
                 continue;
             }
