@@ -92,6 +92,62 @@ fn bench_routing_on_monaco_reports_sane_json() {
     );
 }
 
+/// A graph file with no stored hierarchy and an unknown source: the hierarchy is built and
+/// timed, and the pairs are drawn from the graph.
+#[test]
+fn bench_routing_builds_missing_hierarchy_and_draws_pairs() {
+    let Some(pbf) = support::osm("monaco-2023-12-26.osm.pbf") else {
+        return;
+    };
+    let full = tmp("monaco-full.graph");
+    let out = vmeste(&[
+        "import",
+        pbf.to_str().unwrap(),
+        "-o",
+        full.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let loaded = engine::graph::file::read(&full).unwrap();
+    std::fs::remove_file(&full).ok();
+    let bare = tmp("monaco-bare.graph");
+    let meta = engine::graph::file::Meta {
+        source_sha256: [7; 32],
+    };
+    engine::graph::file::write(&bare, &loaded.graph, &meta, &[]).unwrap();
+    let b = bare.to_str().unwrap();
+    let out = vmeste(&[
+        "bench",
+        "routing",
+        b,
+        "--pairs",
+        "100",
+        "--dijkstra-pairs",
+        "100",
+        "--json",
+    ]);
+    std::fs::remove_file(&bare).ok();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    assert_eq!(v["workload"], false, "{v}");
+    assert!(v["source"].as_str().unwrap().contains("drawn"), "{v}");
+    assert!(v["ch_build_seconds"].as_f64().unwrap() > 0.0, "{v}");
+    // Drawn at nodes of the largest component: everything snaps and every pair is reachable.
+    assert_eq!(v["snap"]["failed"], 0, "{v}");
+    assert_eq!(v["ch_query"]["pairs"], 100, "{v}");
+    assert_eq!(v["ch_query"]["unreachable"], 0, "{v}");
+    assert_eq!(v["dijkstra"]["pairs"], 100, "{v}");
+    assert_eq!(v["dijkstra"]["equal_durations"], true, "{v}");
+}
+
 #[test]
 fn bench_routing_missing_file_fails_with_one_line() {
     let missing = tmp("no-such.graph");
