@@ -30,5 +30,7 @@ fn vmeste_help_runs() {
 #[path = "server/cli_import.rs"]
 mod cli_import;
 
+#[path = "server/cli_bench_routing.rs"]
+mod cli_bench_routing;
 #[path = "server/cli_solve.rs"]
 mod cli_solve;

@@ -24,6 +24,8 @@ pub enum BenchKind {
     Import(BenchImportArgs),
     /// Solve a VRP benchmark set and compare with the best-known solutions.
     Vrp(super::bench_vrp::BenchVrpArgs),
+    /// Route on a graph file: snap, hierarchy queries and routes, Dijkstra speedup, matrices.
+    Routing(super::bench_routing::BenchRoutingArgs),
 }
 
 /// Arguments of `vmeste bench import`.
@@ -47,6 +49,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     match &args.kind {
         BenchKind::Import(a) => bench_import(a),
         BenchKind::Vrp(a) => super::bench_vrp::run(a),
+        BenchKind::Routing(a) => super::bench_routing::run(a),
     }
 }
 
