@@ -1167,14 +1167,8 @@ proptest! {
 
 #[test]
 fn docs_json_example_parses_and_validates() {
-    let doc = std::fs::read_to_string(support::workspace().join("docs/vrp-json.md")).unwrap();
-    let json = doc
-        .split("```json")
-        .nth(1)
-        .unwrap()
-        .split("```")
-        .next()
-        .unwrap();
+    let example = support::vrp_json_example();
+    let json = example.as_str();
     let inst = Instance::parse("example", json, None).unwrap();
     assert_eq!(inst.format, Format::Json);
     let p = &inst.problem;

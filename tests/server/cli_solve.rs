@@ -138,14 +138,8 @@ fn solve_objective_and_limits_are_honoured() {
 
 #[test]
 fn solve_json_model_reports_its_ids() {
-    let doc = std::fs::read_to_string(support::workspace().join("docs/vrp-json.md")).unwrap();
-    let json = doc
-        .split("```json")
-        .nth(1)
-        .unwrap()
-        .split("```")
-        .next()
-        .unwrap();
+    let example = support::vrp_json_example();
+    let json = example.as_str();
     let path = temp_file("model.json", json);
     let out = solve(&path, &["--time-limit", "1"]);
     std::fs::remove_file(&path).unwrap();

@@ -107,3 +107,14 @@ pub fn first_pbf_frame_len(pbf: &[u8]) -> usize {
     }
     panic!("BlobHeader without datasize")
 }
+
+/// The JSON example of `docs/vrp-json.md` (its first fenced `json` block).
+pub fn vrp_json_example() -> String {
+    let doc = std::fs::read_to_string(workspace().join("docs/vrp-json.md"))
+        .expect("docs/vrp-json.md is part of the repo");
+    doc.split("```json")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/vrp-json.md has a json block")
+        .to_owned()
+}

@@ -67,6 +67,16 @@ const BLOCKED: &[&str] = &[
     "use_sidepath",
 ];
 
+/// Speed factors by `smoothness` for wheeled vehicles (car and bicycle alike).
+const WHEELED_SMOOTHNESS: &[(&str, f64)] = &[
+    ("intermediate", 0.9),
+    ("bad", 0.7),
+    ("very_bad", 0.5),
+    ("horrible", 0.3),
+    ("very_horrible", 0.2),
+    ("impassable", 0.0),
+];
+
 /// Motor vehicles: highway classes down to `track`.
 pub static CAR: Profile = Profile {
     name: "car",
@@ -138,14 +148,7 @@ pub static CAR: Profile = Profile {
         ("grade4", 0.5),
         ("grade5", 0.4),
     ],
-    smoothness_factors: &[
-        ("intermediate", 0.9),
-        ("bad", 0.7),
-        ("very_bad", 0.5),
-        ("horrible", 0.3),
-        ("very_horrible", 0.2),
-        ("impassable", 0.0),
-    ],
+    smoothness_factors: WHEELED_SMOOTHNESS,
     ferry_speed_kmh: 10.0,
     avoids_motorroad: false,
 };
@@ -216,14 +219,7 @@ pub static BICYCLE: Profile = Profile {
         ("grade4", 0.6),
         ("grade5", 0.5),
     ],
-    smoothness_factors: &[
-        ("intermediate", 0.9),
-        ("bad", 0.7),
-        ("very_bad", 0.5),
-        ("horrible", 0.3),
-        ("very_horrible", 0.2),
-        ("impassable", 0.0),
-    ],
+    smoothness_factors: WHEELED_SMOOTHNESS,
     ferry_speed_kmh: 10.0,
     avoids_motorroad: true,
 };
