@@ -1,4 +1,5 @@
-//! VRP solver benches: the insertion-evaluation rate of the O(1) checks against a naive full
+//! VRP solver benches: the insertion-evaluation rate of the O(1) checks and the local-search
+//! move-evaluation rate of the cached concatenations, each against a naive full
 //! re-simulation of each candidate route (measured in the same run), and the solve time at a
 //! fixed iteration count, on a generated Solomon R1-like instance (100 customers, random
 //! coordinates in 100 × 100, tight windows, capacity 200, distances × 1000).
@@ -122,6 +123,49 @@ fn insertion(c: &mut Criterion) {
     g.finish();
 }
 
+/// Local-search move evaluation: 2-opt* between every pair of routes at every pair of
+/// positions (two concatenations per move), cached against full re-simulation.
+fn local_search_moves(c: &mut Criterion) {
+    let p = r1_like(100, 1);
+    let s = solve(&p, &iterations(2000)).expect("valid instance");
+    let eval = InsertionEvaluator::new(&p, &s).expect("valid instance");
+    let moves: Vec<(usize, usize, usize, usize)> = (0..eval.routes())
+        .flat_map(|x| {
+            (0..eval.routes())
+                .filter(move |&y| y != x)
+                .map(move |y| (x, y))
+        })
+        .flat_map(|(x, y)| {
+            let (nx, ny) = (eval.route_len(x), eval.route_len(y));
+            (1..=nx).flat_map(move |i| (1..=ny).map(move |j| (x, i, y, j)))
+        })
+        .collect();
+    let mut g = c.benchmark_group("vrp_2opt_star_r1_100");
+    // One element = one move (both new routes) checked and costed.
+    g.throughput(Throughput::Elements(moves.len() as u64));
+    let run = |b: &mut criterion::Bencher<'_>, naive: bool| {
+        b.iter(|| {
+            for &(x, i, y, j) in &moves {
+                let (a, c) = if naive {
+                    (
+                        eval.concat_naive(x, i, &[], y, j - 1),
+                        eval.concat_naive(y, j - 1, &[], x, i),
+                    )
+                } else {
+                    (
+                        eval.concat_fast(x, i, &[], y, j - 1),
+                        eval.concat_fast(y, j - 1, &[], x, i),
+                    )
+                };
+                black_box((a, c));
+            }
+        });
+    };
+    g.bench_function("cached_concatenation", |b| run(b, false));
+    g.bench_function("naive_resimulation", |b| run(b, true));
+    g.finish();
+}
+
 fn solve_fixed_iterations(c: &mut Criterion) {
     let mut g = c.benchmark_group("vrp_solve_1000_iterations");
     g.sample_size(10);
@@ -134,5 +178,10 @@ fn solve_fixed_iterations(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, insertion, solve_fixed_iterations);
+criterion_group!(
+    benches,
+    insertion,
+    local_search_moves,
+    solve_fixed_iterations
+);
 criterion_main!(benches);

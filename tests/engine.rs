@@ -26,5 +26,7 @@ mod points;
 mod routing;
 #[path = "engine/vrp.rs"]
 mod vrp;
+#[path = "engine/vrp_local.rs"]
+mod vrp_local;
 #[path = "engine/vrp_solver.rs"]
 mod vrp_solver;

@@ -280,7 +280,7 @@ fn every_solomon_instance_is_solved_feasibly() {
 
 /// A random tiny problem: `jobs` jobs, optionally one shipment, two different vehicles,
 /// windows, skills, capacities, priorities; costs chosen so that route costs are integers.
-fn tiny(seed: u64, jobs: usize, shipment: bool) -> Problem {
+pub(crate) fn tiny(seed: u64, jobs: usize, shipment: bool) -> Problem {
     let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed);
     let n_tasks_locs = jobs + if shipment { 2 } else { 0 };
     let n = n_tasks_locs + 2;
@@ -642,7 +642,7 @@ fn solution_objective(p: &Problem, s: &Solution) -> (i64, i64, i64) {
     objective_of(p, penalty, &routes)
 }
 
-fn iterations(n: u64) -> SolverConfig {
+pub(crate) fn iterations(n: u64) -> SolverConfig {
     SolverConfig {
         time_limit: None,
         max_iterations: Some(n),
@@ -717,10 +717,11 @@ fn base_problem() -> Problem {
     p
 }
 
-#[test]
-fn infeasible_tasks_come_back_with_their_reason() {
-    type Edit = Box<dyn Fn(&mut Problem)>;
-    let cases: Vec<(Reason, Edit)> = vec![
+type Edit = Box<dyn Fn(&mut Problem)>;
+
+/// Edits of [`base_problem`] that leave job 0 (or both jobs) out for one reason.
+fn reason_cases() -> Vec<(Reason, Edit)> {
+    vec![
         (
             Reason::Skills,
             Box::new(|p| p.jobs[0].skills = SkillSet(1 << 7)),
@@ -779,8 +780,12 @@ fn infeasible_tasks_come_back_with_their_reason() {
                 p.vehicles.truncate(1);
             }),
         ),
-    ];
-    for (reason, edit) in cases {
+    ]
+}
+
+#[test]
+fn infeasible_tasks_come_back_with_their_reason() {
+    for (reason, edit) in reason_cases() {
         let mut p = base_problem();
         edit(&mut p);
         let s = solve(&p, &iterations(50)).unwrap();
@@ -798,6 +803,43 @@ fn infeasible_tasks_come_back_with_their_reason() {
             "{reason:?}: {s:?}"
         );
     }
+}
+
+/// The checker accepts the solver's reasons and rejects every other one for the same task.
+#[test]
+fn checker_rejects_wrong_unassigned_reasons() {
+    const ALL: [Reason; 9] = [
+        Reason::Skills,
+        Reason::Capacity,
+        Reason::TimeWindow,
+        Reason::ShiftLength,
+        Reason::MaxTasks,
+        Reason::MaxDistance,
+        Reason::MaxTravelTime,
+        Reason::Unreachable,
+        Reason::NoRoomInPlan,
+    ];
+    let mut rejected = 0;
+    for (reason, edit) in reason_cases() {
+        let mut p = base_problem();
+        edit(&mut p);
+        let s = solve(&p, &iterations(50)).unwrap();
+        check::check(&p, &s).unwrap();
+        for other in ALL.into_iter().filter(|&r| r != reason) {
+            let mut wrong = s.clone();
+            wrong.unassigned[0].reason = other;
+            let violations = check::check(&p, &wrong).unwrap_err();
+            assert!(
+                violations.iter().any(|v| matches!(
+                    v,
+                    check::Violation::ReasonMismatch { index: 0, reason: r, .. } if *r == other
+                )),
+                "{reason:?} given as {other:?}: {violations:?}"
+            );
+            rejected += 1;
+        }
+    }
+    assert_eq!(rejected, 8 * 8);
 }
 
 #[test]

@@ -11,11 +11,15 @@
 //! same route; skills; capacity in every dimension when leaving the start and after every
 //! stop; time windows (earliest service start, waiting allowed) and the reported arrival and
 //! start; breaks inside their windows, each taken exactly once on a used route; the shift
-//! (departure and end); task, distance and travel-time limits; unreachable legs; the totals.
+//! (departure and end); task, distance and travel-time limits; unreachable legs; the totals;
+//! the reason of every unassigned task, by serving it alone with each vehicle (`reasons`).
 //!
-//! Arithmetic is in `u64`/`i128`, so no total can overflow. Complexity O(stops + tasks).
+//! Arithmetic is in `u64`/`i128`, so no total can overflow. Complexity O(stops + tasks +
+//! unassigned × vehicles × break placements).
 
 use thiserror::Error;
+
+mod reasons;
 
 use super::{
     Break, Load, Location, MAX_DIMENSIONS, Matrix, Objective, Place, Problem, Reason, Route,
@@ -76,6 +80,18 @@ pub enum Violation {
         index: usize,
         /// The task it names.
         task: Task,
+    },
+    /// An unassigned task's reason does not hold (see the module docs for what each means).
+    #[error("unassigned entry {index}: {task:?} with reason {reason:?}, but {why}")]
+    ReasonMismatch {
+        /// Index into `Solution::unassigned`.
+        index: usize,
+        /// The task.
+        task: Task,
+        /// The reason given.
+        reason: Reason,
+        /// What contradicts it.
+        why: &'static str,
     },
     /// A task is not accounted for exactly once (served once xor unassigned once).
     #[error("{task:?} is served {served} time(s) and listed unassigned {unassigned} time(s)")]
@@ -382,6 +398,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<CheckReport, Vec<
         tally.add_route(r, &route.stops);
     }
     let unassigned_penalty = tally.finish(problem, &solution.unassigned, &mut out);
+    reasons::verify(problem, &solution.unassigned, &mut out);
     let cost = i64::try_from(cost).unwrap_or(i64::MAX);
     if cost != solution.cost {
         out.push(Violation::CostMismatch {

@@ -1,6 +1,8 @@
-//! Insertion checks on a fixed plan, exposed so that benchmarks and tests can compare the
-//! O(1) checks on cached route data ([`InsertionEvaluator::fast`]) with a naive full
-//! re-simulation of each candidate route ([`InsertionEvaluator::naive`]).
+//! Insertion and concatenation checks on a fixed plan, exposed so that benchmarks and tests can
+//! compare the O(1) checks on cached route data ([`InsertionEvaluator::fast`],
+//! [`InsertionEvaluator::concat_fast`], the building block of every local-search move) with a
+//! naive full re-simulation of each candidate route ([`InsertionEvaluator::naive`],
+//! [`InsertionEvaluator::concat_naive`]).
 
 use super::model::Model;
 use super::route::RouteState;
@@ -49,6 +51,79 @@ impl InsertionEvaluator {
     #[must_use]
     pub fn positions(&self) -> usize {
         self.routes.iter().map(|r| r.len() + 1).sum()
+    }
+
+    /// Number of routes.
+    #[must_use]
+    pub fn routes(&self) -> usize {
+        self.routes.len()
+    }
+
+    /// Number of stops (breaks excluded) of route `r`.
+    ///
+    /// # Panics
+    /// If `r` is out of range.
+    #[must_use]
+    pub fn route_len(&self, r: usize) -> usize {
+        self.routes[r].len()
+    }
+
+    /// Distance and travel time of the route made of route `x`'s first `i` stops, then the
+    /// stops `middle` (each `(route, index)` of an existing stop, `index` from 0), then route
+    /// `y`'s stops from index `j` on (`j <= route_len(y)`), on `x`'s vehicle; `None` when it
+    /// breaks a constraint. Uses the cached route data (O(|middle|)); skills are not checked.
+    ///
+    /// # Panics
+    /// If an index is out of range.
+    #[must_use]
+    pub fn concat_fast(
+        &self,
+        x: usize,
+        i: usize,
+        middle: &[(usize, usize)],
+        y: usize,
+        j: usize,
+    ) -> Option<(i64, i64)> {
+        let mid = self.middle(middle);
+        let mut scratch = Vec::new();
+        RouteState::compose(
+            &self.model,
+            &self.routes[x],
+            i,
+            &mid,
+            &self.routes[y],
+            j + 1,
+            &mut scratch,
+        )
+        .map(|s| (s.distance, s.travel_time))
+    }
+
+    /// The same as [`InsertionEvaluator::concat_fast`], by simulating the whole route.
+    ///
+    /// # Panics
+    /// If an index is out of range.
+    #[must_use]
+    pub fn concat_naive(
+        &self,
+        x: usize,
+        i: usize,
+        middle: &[(usize, usize)],
+        y: usize,
+        j: usize,
+    ) -> Option<(i64, i64)> {
+        let mut seq = self.routes[x].nodes[..i].to_vec();
+        seq.extend(self.middle(middle));
+        seq.extend_from_slice(&self.routes[y].nodes[j..]);
+        self.model
+            .simulate(self.routes[x].vehicle, &seq, None)
+            .map(|s| (s.distance, s.travel_time))
+    }
+
+    fn middle(&self, middle: &[(usize, usize)]) -> Vec<u32> {
+        middle
+            .iter()
+            .map(|&(r, k)| self.routes[r].nodes[k])
+            .collect()
     }
 
     /// Cost increase (search units) of inserting job `job` at every gap of every route, in

@@ -3,8 +3,8 @@
 //! The model ([`Problem`]) works from travel matrices alone, never from a road graph, so every
 //! solver test runs from a matrix. [`Solution`]'s module docs define the schedule, load and
 //! cost semantics that the solver and the independent checker both implement. [`solve`] runs
-//! the search (greedy insertion, then SISR ruin and recreate with fleet minimisation) bounded
-//! by a [`SolverConfig`].
+//! the search (greedy insertion, then SISR ruin and recreate with fleet minimisation and local
+//! search on new best solutions) bounded by a [`SolverConfig`].
 
 mod config;
 mod error;

@@ -91,6 +91,8 @@ pub(crate) struct Model {
     pub(crate) vehicles: Vec<VehicleData>,
     /// `compat[task * V + v]`: skills, capacity and the task alone on `v` are feasible.
     pub(crate) compat: Vec<bool>,
+    /// Every task is compatible with every vehicle.
+    pub(crate) all_compatible: bool,
     /// Other stops by increasing distance (capped).
     pub(crate) neighbours: Vec<Vec<u32>>,
 }
@@ -244,6 +246,7 @@ impl Model {
             task_size: Vec::new(),
             vehicles,
             compat: Vec::new(),
+            all_compatible: true,
             neighbours: Vec::new(),
         };
         let push_place = |m: &mut Model, p: &super::Place| {
@@ -299,6 +302,8 @@ impl Model {
                     skills.is_subset_of(veh.skills) && m.simulate(v, &nodes, None).is_some();
             }
         }
+
+        m.all_compatible = m.compat.iter().all(|&c| c);
 
         // Neighbour lists on the first vehicle type's distances (symmetrised).
         if !m.dist.is_empty() {

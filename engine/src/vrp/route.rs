@@ -29,6 +29,11 @@ struct Pos {
     pmax: Load,
     /// Maximum of `load` over positions `k..=n` (end: zero).
     smax: Load,
+    /// Sum of the start loads (`node_pre`) of the stops at positions `1..=k`.
+    cpre: Load,
+    /// Distance and travel time from the start to the position.
+    cdist: i64,
+    ctime: i64,
 }
 
 /// One vehicle's route and its caches.
@@ -107,6 +112,7 @@ impl RouteState {
         self.pos[0].load = load;
         self.pos[0].pmax = load;
         let (mut dist, mut tt) = (0, 0);
+        let mut cpre = Load::ZERO;
         for k in 1..=n + 1 {
             let (a, b) = (self.pos[k - 1].loc, self.pos[k].loc);
             let travel = m.t(ty, a, b);
@@ -119,11 +125,15 @@ impl RouteState {
                 let start = m.earliest_start(u, arrival).unwrap_or(arrival);
                 self.pos[k].dep = start + m.node_service[u as usize];
                 load = load + m.node_change[u as usize];
+                cpre = cpre + m.node_pre[u as usize];
             } else {
                 self.pos[k].dep = arrival;
             }
             self.pos[k].load = load;
             self.pos[k].pmax = self.pos[k - 1].pmax.max(load);
+            self.pos[k].cpre = cpre;
+            self.pos[k].cdist = dist;
+            self.pos[k].ctime = tt;
         }
         // Backward.
         self.pos[n + 1].latest = veh.shift_end;
@@ -251,6 +261,88 @@ impl RouteState {
                 .saturating_mul(dd)
                 .saturating_add(veh.w_time.saturating_mul(dt)),
         )
+    }
+
+    /// Totals of the route made of `x`'s positions `0..=i` (its first `i` stops), then the
+    /// stops `middle`, then `y`'s positions `j..=n_y + 1` (its stops from the `j`-th on), on
+    /// `x`'s vehicle; `None` when it breaks a constraint. Every local-search move is one or two
+    /// such concatenations (Vidal et al. 2013, "concatenation of subsequences"). O(|middle|):
+    /// the prefix keeps its cached departure and load profile, the suffix its latest feasible
+    /// arrivals and suffix load maxima shifted by the load entering it. When `x`'s vehicle has
+    /// breaks, or `y`'s suffix bounds were computed for another travel matrix, end or shift
+    /// end, the route is simulated in full instead (O(n), exact for every feature). Skills are
+    /// the caller's business. `scratch` is reused.
+    pub(crate) fn compose(
+        m: &Model,
+        x: &RouteState,
+        i: usize,
+        middle: &[u32],
+        y: &RouteState,
+        j: usize,
+        scratch: &mut Vec<u32>,
+    ) -> Option<RouteStats> {
+        let veh = &m.vehicles[x.vehicle];
+        let ny = y.nodes.len();
+        debug_assert!(i <= x.nodes.len() && (1..=ny + 1).contains(&j));
+        let count = i + middle.len() + (ny + 1 - j);
+        if count > veh.max_tasks {
+            return None;
+        }
+        let wy = &m.vehicles[y.vehicle];
+        if !x.fast(m) || wy.ty != veh.ty || wy.end != veh.end || wy.shift_end != veh.shift_end {
+            scratch.clear();
+            scratch.extend_from_slice(&x.nodes[..i]);
+            scratch.extend_from_slice(middle);
+            scratch.extend_from_slice(&y.nodes[j - 1..]);
+            return m.simulate(x.vehicle, scratch, None);
+        }
+        let ty = veh.ty;
+        let px = &x.pos[i];
+        let py = &y.pos[j];
+        // Time.
+        let mut time = px.dep;
+        let mut loc = px.loc;
+        let (mut dist, mut tt) = (px.cdist, px.ctime);
+        let mut mid_pre = Load::ZERO;
+        for &u in middle {
+            let ui = u as usize;
+            let lu = m.node_loc[ui];
+            let travel = m.t(ty, loc, lu);
+            time = m.earliest_start(u, time + travel)? + m.node_service[ui];
+            dist += m.d(ty, loc, lu);
+            tt += travel;
+            mid_pre = mid_pre + m.node_pre[ui];
+            loc = lu;
+        }
+        let travel = m.t(ty, loc, py.loc);
+        if time + travel > py.latest {
+            return None;
+        }
+        dist += m.d(ty, loc, py.loc) + (y.pos[ny + 1].cdist - py.cdist);
+        tt += travel + (y.pos[ny + 1].ctime - py.ctime);
+        if dist > veh.max_distance || tt > veh.max_travel_time {
+            return None;
+        }
+        // Loads: the start load is the sum of the three parts' start loads.
+        let start_load = px.cpre + mid_pre + (y.pos[ny + 1].cpre - y.pos[j - 1].cpre);
+        let shift = start_load - x.pos[0].load;
+        if !(px.pmax + shift).fits(veh.capacity) {
+            return None;
+        }
+        let mut load = px.load + shift;
+        for &u in middle {
+            load = load + m.node_change[u as usize];
+            if !load.fits(veh.capacity) {
+                return None;
+            }
+        }
+        if j <= ny && !(py.smax + (load - y.pos[j - 1].load)).fits(veh.capacity) {
+            return None;
+        }
+        Some(RouteStats {
+            distance: dist,
+            travel_time: tt,
+        })
     }
 
     /// Best insertion of the shipment with pickup `p` (delivery `p + 1`): pickup in gap `i`,
