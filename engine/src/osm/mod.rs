@@ -30,6 +30,7 @@ use std::ops::Range;
 pub use error::ImportError;
 pub use profile::{BICYCLE, CAR, FOOT, PROFILES, Profile};
 pub use reader::{Progress, read_network, read_network_with_progress};
+pub use tags::{Junction, RoadClass};
 
 use crate::types::{LonLat, OsmNodeId, OsmWayId, from_fixed};
 
@@ -73,6 +74,14 @@ pub struct OsmWay {
     pub ferry: bool,
     /// `name` (or `ref`), `""` when untagged.
     pub name: String,
+    /// `ref` (route number), `""` when untagged.
+    pub reference: String,
+    /// `destination` (where the road leads, as signposted), `""` when untagged.
+    pub destination: String,
+    /// Road class from `highway` (or ferry), for guidance.
+    pub class: RoadClass,
+    /// Whether the way is part of a roundabout or traffic circle.
+    pub junction: Junction,
 }
 
 impl OsmNetwork {
