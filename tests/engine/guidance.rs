@@ -2,8 +2,6 @@
 //! of every geometry point, checked against the PBF read independently.
 #![allow(clippy::unwrap_used, reason = "test code")]
 
-use std::collections::HashMap;
-
 use engine::graph::{file, from_network};
 use engine::osm::{CAR, Junction, RoadClass, read_network};
 use engine::types::{EdgeId, to_fixed};
@@ -75,23 +73,7 @@ fn monaco_geometry_points_are_the_pbf_nodes_of_their_way() {
     };
     let g = from_network(&read_network(&path, &CAR).unwrap()).unwrap();
     // Independent read: node positions and way node lists straight from the file.
-    let mut pos: HashMap<i64, (i32, i32)> = HashMap::new();
-    let mut ways: HashMap<i64, Vec<i64>> = HashMap::new();
-    osmpbf::ElementReader::from_path(&path)
-        .unwrap()
-        .for_each(|el| match el {
-            osmpbf::Element::DenseNode(n) => {
-                pos.insert(n.id(), (n.decimicro_lon(), n.decimicro_lat()));
-            }
-            osmpbf::Element::Node(n) => {
-                pos.insert(n.id(), (n.decimicro_lon(), n.decimicro_lat()));
-            }
-            osmpbf::Element::Way(w) => {
-                ways.insert(w.id(), w.refs().collect());
-            }
-            osmpbf::Element::Relation(_) => {}
-        })
-        .unwrap();
+    let (pos, ways) = support::pbf_nodes_and_ways(&path);
     let mut points = 0;
     for e in (0..u32::try_from(g.num_edges()).unwrap()).map(EdgeId) {
         let ids = g.edge_geometry_osm_ids(e);

@@ -1,12 +1,15 @@
 //! Turn-by-turn guidance through the real server on the Monaco extract: a roundabout with
 //! its exit number, steps that chain, intersections that agree with their bearings, and
 //! `annotation.nodes` that are the PBF's own nodes at the route's points.
-
-use std::collections::HashMap;
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    reason = "test code"
+)]
 
 use engine::graph::RoadGraph;
 use engine::osm::Junction;
-use engine::types::{EdgeId, LonLat, NodeId};
+use engine::types::{EdgeId, LonLat, NodeId, from_fixed};
 use serde_json::Value;
 
 use crate::http_support::{get, monaco, monaco_engine};
@@ -186,19 +189,7 @@ fn annotation_nodes_are_the_pbf_nodes_at_every_point() {
     let (Some(_), Some(path)) = (monaco(), support::osm("monaco-2023-12-26.osm.pbf")) else {
         return;
     };
-    let mut pos: HashMap<i64, (f64, f64)> = HashMap::new();
-    osmpbf::ElementReader::from_path(&path)
-        .unwrap()
-        .for_each(|el| match el {
-            osmpbf::Element::DenseNode(n) => {
-                pos.insert(n.id(), (n.lon(), n.lat()));
-            }
-            osmpbf::Element::Node(n) => {
-                pos.insert(n.id(), (n.lon(), n.lat()));
-            }
-            _ => {}
-        })
-        .unwrap();
+    let (pos, _) = support::pbf_nodes_and_ways(&path);
     let v = ok(
         "/route/v1/car/7.415637,43.735767;7.429717,43.743469;7.414254,43.734398?annotations=nodes,distance&geometries=geojson&overview=full",
     );
@@ -228,6 +219,7 @@ fn annotation_nodes_are_the_pbf_nodes_at_every_point() {
         let nodes = leg["annotation"]["nodes"].as_array().unwrap();
         for (i, id) in nodes.iter().enumerate() {
             let (lon, lat) = pos[&id.as_i64().unwrap()];
+            let (lon, lat) = (from_fixed(lon), from_fixed(lat));
             let c = &coords[k + i];
             let inner = i > 0 && i + 1 < nodes.len();
             if inner {

@@ -9,6 +9,11 @@
 //! Layout (structure of arrays): forward CSR `first_out` (n + 1) / `head`, reverse CSR
 //! `first_in` (n + 1) / `in_edge` (ids of forward edges, grouped by head). Coordinates are
 //! stored in the OSM fixed-point unit (1e-7 degree).
+//!
+//! For turn-by-turn guidance each edge also keeps its road class, traffic-circle flags
+//! ([`FLAG_ROUNDABOUT`], [`FLAG_CIRCULAR`]), `ref` and `destination` (indices into the name
+//! table), and every geometry point keeps its OSM node id, so a route can list the OSM node
+//! of each of its points.
 
 mod builder;
 mod components;

@@ -3,7 +3,8 @@
 //! - [`profile`]: the profiles as data (highway speeds, access tags, barriers, oneway,
 //!   surface factors, ferry speed).
 //! - [`tags`]: the tag parsers (`maxspeed`, `oneway`, `duration`) and the rules that give a
-//!   way its speeds per direction and tell whether a node blocks a profile.
+//!   way its speeds per direction and tell whether a node blocks a profile; the guidance
+//!   attributes of a way ([`RoadClass`], [`Junction`]).
 //! - [`read_network`]: two passes over the file (ways, then the nodes they use), parallel
 //!   over blocks with rayon, giving an [`OsmNetwork`]: plain vectors keyed by OSM ids. This
 //!   module knows nothing of the graph; [`crate::graph`] splits the ways at intersections.
