@@ -60,13 +60,6 @@ fn bearing(a: LonLat, b: LonLat) -> u16 {
     d % 360
 }
 
-/// Bearing of the first segment of `pts` that has a length (0 when none has).
-fn first_bearing(pts: &[LonLat]) -> u16 {
-    pts.windows(2)
-        .find(|w| w[0] != w[1])
-        .map_or(0, |w| bearing(w[0], w[1]))
-}
-
 /// The most edges walked around a traffic circle before giving up.
 const MAX_RING_EDGES: usize = 64;
 
@@ -123,15 +116,14 @@ fn intersection(g: &RoadGraph, arrived: EdgeId, out: EdgeId, point: usize) -> In
         name: g.edge_name(e).to_owned(),
     };
     // Roads one may take (out edges), then one-way roads that only arrive here.
+    let at = g.node_lonlat(node);
     let mut roads: Vec<(EdgeId, IntersectionRoad)> = g
         .out_edges(node)
-        .map(|e| (e, road(e, first_bearing(&g.edge_geometry(e)), true)))
+        .map(|e| (e, road(e, bearing(at, g.edge_leaving_point(e)), true)))
         .collect();
     for f in g.in_edges(node) {
         if g.edge_twin(f).is_none() {
-            let mut pts = g.edge_geometry(f);
-            pts.reverse();
-            roads.push((f, road(f, first_bearing(&pts), false)));
+            roads.push((f, road(f, bearing(at, g.edge_arriving_point(f)), false)));
         }
     }
     roads.sort_by_key(|(e, r)| (r.bearing, e.0));

@@ -242,6 +242,29 @@ impl RoadGraph {
         pts
     }
 
+    /// The first point of the edge's geometry that differs from its tail (the head when none
+    /// does): where the edge heads as it leaves its tail. Allocation-free.
+    #[must_use]
+    pub fn edge_leaving_point(&self, e: EdgeId) -> LonLat {
+        let tail = self.node_lonlat(self.edge_tail(e));
+        self.edge_inner_points(e)
+            .map(|i| LonLat::new(from_fixed(self.geom_lon[i]), from_fixed(self.geom_lat[i])))
+            .find(|&p| p != tail)
+            .unwrap_or_else(|| self.node_lonlat(self.edge_head(e)))
+    }
+
+    /// The last point of the edge's geometry that differs from its head (the tail when none
+    /// does): where the edge comes from as it reaches its head. Allocation-free.
+    #[must_use]
+    pub fn edge_arriving_point(&self, e: EdgeId) -> LonLat {
+        let head = self.node_lonlat(self.edge_head(e));
+        self.edge_inner_points(e)
+            .rev()
+            .map(|i| LonLat::new(from_fixed(self.geom_lon[i]), from_fixed(self.geom_lat[i])))
+            .find(|&p| p != head)
+            .unwrap_or_else(|| self.node_lonlat(self.edge_tail(e)))
+    }
+
     /// Indices of the edge's intermediate points in the geometry arrays.
     fn edge_inner_points(&self, e: EdgeId) -> Range<usize> {
         self.geom_first[e.index()] as usize..self.geom_first[e.index() + 1] as usize
