@@ -10,7 +10,11 @@
 use engine::graph::RoadGraph;
 use engine::osm::Junction;
 use engine::types::{EdgeId, LonLat, NodeId, from_fixed};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::Value;
+use server::http::osrm::options::Geometries;
+use server::http::osrm::steps::steps;
 
 use crate::http_support::{get, monaco, monaco_engine};
 use crate::support;
@@ -232,4 +236,97 @@ fn annotation_nodes_are_the_pbf_nodes_at_every_point() {
         }
         k += nodes.len() - 1;
     }
+}
+
+/// The maneuver types OSRM defines that vmeste emits.
+const TYPES: [&str; 16] = [
+    "depart",
+    "arrive",
+    "turn",
+    "new name",
+    "continue",
+    "merge",
+    "on ramp",
+    "off ramp",
+    "fork",
+    "end of road",
+    "roundabout",
+    "rotary",
+    "roundabout turn",
+    "exit roundabout",
+    "exit rotary",
+    "notification",
+];
+
+#[test]
+fn steps_of_random_monaco_routes_keep_their_invariants() {
+    let Some(engine) = monaco_engine() else {
+        return;
+    };
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            cases: 200,
+            ..Config::default()
+        },
+        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    );
+    let point = (7.409..7.440f64, 43.725..43.750f64);
+    let routed = std::sync::atomic::AtomicUsize::new(0);
+    runner
+        .run(&(point.clone(), point), |((x0, y0), (x1, y1))| {
+            let locs = [
+                engine::dispatch::Location::new(x0, y0),
+                engine::dispatch::Location::new(x1, y1),
+            ];
+            let Ok(route) = engine.route("car", &locs) else {
+                return Ok(());
+            };
+            routed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let leg = &route.legs[0];
+            // One OSM node per point; edges cover the segments in order.
+            prop_assert_eq!(leg.nodes.len(), leg.coordinates.len());
+            let mut next = 0;
+            for e in &leg.edges {
+                prop_assert_eq!(e.first_segment, next);
+                if let Some(at) = &e.intersection {
+                    prop_assert_eq!(at.point, e.first_segment);
+                    prop_assert!(at.in_road < at.roads.len() && at.out_road < at.roads.len());
+                    prop_assert!(at.roads[at.out_road].entry);
+                    prop_assert!(at.in_road == at.out_road || !at.roads[at.in_road].entry);
+                }
+                next += e.num_segments;
+            }
+            prop_assert_eq!(next, leg.segments.len());
+            let s = steps(leg, "car", Geometries::GeoJson);
+            let v = serde_json::json!({"routes": [{"legs": [{
+                "steps": s,
+                "distance": leg.distance_m,
+                "duration": leg.duration_s,
+            }]}]});
+            check_steps(&v);
+            let s = v["routes"][0]["legs"][0]["steps"].as_array().unwrap();
+            for (k, step) in s.iter().enumerate() {
+                let t = step["maneuver"]["type"].as_str().unwrap();
+                prop_assert!(TYPES.contains(&t), "{}", t);
+                prop_assert_eq!(t == "depart", k == 0);
+                prop_assert_eq!(t == "arrive", k + 1 == s.len());
+                if t.starts_with("exit ") && k > 0 {
+                    // The ring step before it (if the leg entered the ring) has the same exit.
+                    let entry = s[..k].iter().rev().find(|p| {
+                        matches!(
+                            p["maneuver"]["type"].as_str(),
+                            Some("roundabout" | "rotary" | "roundabout turn")
+                        )
+                    });
+                    if let Some(p) = entry {
+                        prop_assert_eq!(&p["maneuver"]["exit"], &step["maneuver"]["exit"]);
+                    }
+                    prop_assert!(step["maneuver"]["exit"].as_u64().unwrap() >= 1);
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    let routed = routed.into_inner();
+    assert!(routed >= 100, "only {routed} of 200 random pairs routed");
 }

@@ -47,7 +47,7 @@ pub struct IntersectionRoad {
     /// Bearing of the road leaving the intersection, degrees clockwise from north (0..360).
     pub bearing: u16,
     /// Whether the road may be taken from the intersection (false for one-way roads that
-    /// arrive there, and for the road the leg arrives by).
+    /// arrive there, and for the road the leg arrives by unless the leg turns back on it).
     pub entry: bool,
     /// Road class.
     pub class: RoadClass,

@@ -136,7 +136,10 @@ fn intersection(g: &RoadGraph, arrived: EdgeId, out: EdgeId, point: usize) -> In
         .iter()
         .position(|(e, _)| *e == out)
         .expect("the edge taken starts at the node");
-    roads[in_road].1.entry = false;
+    // The road arrived by is not an entry, unless the leg turns back along it (a U-turn).
+    if in_road != out_road {
+        roads[in_road].1.entry = false;
+    }
     Intersection {
         point,
         roads: roads.into_iter().map(|(_, r)| r).collect(),
