@@ -158,7 +158,22 @@ fn drafts(leg: &Leg) -> Vec<Draft> {
             *exits.get_or_insert(0) += ring_exits(at, Some(at.out_road));
             last.intersections.push(intersection_json(leg, at));
         } else if was_on_ring {
-            let n = exits.take().unwrap_or(0) + 1;
+            // Several roads may leave the ring at this node: those more to the right come
+            // first (traffic circulates counter-clockwise).
+            let ours = turn_angle(before, after);
+            let earlier = at
+                .roads
+                .iter()
+                .enumerate()
+                .filter(|&(i, r)| {
+                    r.entry
+                        && r.junction == Junction::None
+                        && i != at.in_road
+                        && i != at.out_road
+                        && turn_angle(before, r.bearing) > ours
+                })
+                .count();
+            let n = exits.take().unwrap_or(0) + earlier + 1;
             let ring_kind = ring_kind(prev.junction, ring_of(edges, k));
             let entry = out
                 .iter_mut()

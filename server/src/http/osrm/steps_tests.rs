@@ -246,6 +246,15 @@ fn a_roundabout_gives_its_exit_number_and_an_exit_step() {
     // The ring node passed is an intersection of the roundabout step.
     assert_eq!(s[1]["intersections"].as_array().unwrap().len(), 2);
     check_chain_and_sums(&l, &s);
+    // Two roads leave at the exit node: the one more to the right comes first.
+    let mut two = l.clone();
+    let at = two.edges[3].intersection.as_mut().unwrap();
+    at.roads.push(road(170, true, NO, "Right"));
+    at.roads.sort_by_key(|r| r.bearing);
+    at.in_road = 2;
+    at.out_road = 0;
+    let s2 = steps(&two, "car", Geometries::GeoJson);
+    assert_eq!(s2[1]["maneuver"]["exit"], 3);
     // A large named ring is a rotary with its name.
     let mut l = l;
     if let Some(r) = l.edges[1].ring.as_mut() {
