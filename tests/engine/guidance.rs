@@ -108,3 +108,35 @@ fn monaco_geometry_points_are_the_pbf_nodes_of_their_way() {
     }
     assert!(points > 10_000, "{points}");
 }
+
+#[test]
+fn a_version_1_graph_file_is_rejected_with_a_re_import_hint() {
+    let mut b = engine::graph::GraphBuilder::new("car");
+    b.add_node(
+        engine::types::OsmNodeId(1),
+        engine::types::LonLat::new(7.42, 43.73),
+    );
+    let g = b.build().unwrap();
+    let mut bytes = file::encode(
+        &g,
+        &file::Meta {
+            source_sha256: [0; 32],
+        },
+        &[],
+    )
+    .unwrap();
+    assert_eq!(file::FORMAT_VERSION, 2);
+    bytes[8..12].copy_from_slice(&1u32.to_le_bytes());
+    let err = file::decode(&bytes).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            file::FileError::UnsupportedVersion {
+                found: 1,
+                expected: 2
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("re-run `vmeste import`"), "{err}");
+}
