@@ -8,15 +8,8 @@ use engine::types::{EdgeId, to_fixed};
 
 use crate::support;
 
-/// The ways of Rond-Point Canton, Monaco (OSM, 2023-12-26 extract).
-const CANTON: [i64; 6] = [
-    423_632_269,
-    952_419_569,
-    952_419_570,
-    952_419_571,
-    952_419_572,
-    952_419_573,
-];
+/// The ways of Rond-Point Canton, a roundabout of the Monaco extract.
+const CANTON: [i64; 6] = support::MONACO_ROND_POINT_CANTON_WAYS;
 
 #[test]
 fn monaco_roundabout_ways_carry_junction_class_and_name() {

@@ -19,15 +19,8 @@ use server::http::osrm::steps::steps;
 use crate::http_support::{get, monaco, monaco_engine};
 use crate::support;
 
-/// Ways of Rond-Point Canton, Monaco (2023-12-26 extract).
-const CANTON: [i64; 6] = [
-    423_632_269,
-    952_419_569,
-    952_419_570,
-    952_419_571,
-    952_419_572,
-    952_419_573,
-];
+/// The ways of Rond-Point Canton, a roundabout of the Monaco extract.
+const CANTON: [i64; 6] = support::MONACO_ROND_POINT_CANTON_WAYS;
 
 fn ok(path: &str) -> Value {
     let a = get(monaco().expect("monaco"), path);

@@ -147,3 +147,14 @@ pub fn pbf_nodes_and_ways(path: &Path) -> PbfNodesAndWays {
         .expect("a valid PBF");
     (pos, ways)
 }
+
+/// OSM ids of the ways of Rond-Point Canton (a named `junction=roundabout`, `highway=primary`)
+/// in `monaco-2023-12-26.osm.pbf`.
+pub const MONACO_ROND_POINT_CANTON_WAYS: [i64; 6] = [
+    423_632_269,
+    952_419_569,
+    952_419_570,
+    952_419_571,
+    952_419_572,
+    952_419_573,
+];
