@@ -158,6 +158,14 @@ impl Seeds {
         }
     }
 
+    /// The same seeds with their nodes renamed by `ids` (graph node → another numbering).
+    pub(crate) fn relabel(mut self, ids: &[u32]) -> Self {
+        for s in self.items.iter_mut().flatten() {
+            s.node = ids[s.node as usize];
+        }
+        self
+    }
+
     /// The seed with index `i` (as numbered by [`Seeds::iter`]).
     pub(crate) fn get(&self, i: u32) -> Option<&Seed> {
         self.items.get(i as usize).and_then(Option::as_ref)

@@ -10,7 +10,7 @@
 
 use rayon::prelude::*;
 
-use super::ch::{relax, stalled};
+use super::ch::{Dir, relax, stalled};
 use super::edge_point::{self, unpack};
 use super::per_worker::PerWorker;
 use super::search_space::INF;
@@ -63,15 +63,15 @@ fn backward_space(
     to: EdgePoint,
 ) -> Result<Vec<(u32, u64)>, RouteError> {
     space.reset(g.num_nodes());
-    for (i, s) in edge_point::target_seeds(g, to).iter() {
+    for (i, s) in edge_point::target_seeds(g, to).relabel(&ch.rank).iter() {
         space.bwd.relax(s.node, s.weight, i);
     }
     let limit = space.settle_limit();
     let mut out = Vec::new();
     while let Some((d, u)) = space.bwd.pop(limit)? {
-        if !stalled(&space.bwd, &ch.up, u, d) {
+        if !stalled(&space.bwd, ch.adjacency.arcs(u, Dir::Up), d) {
             out.push((u, d));
-            relax(&mut space.bwd, &ch.down, u, d);
+            relax(&mut space.bwd, ch.adjacency.arcs(u, Dir::Down), d);
         }
     }
     Ok(out)
@@ -172,12 +172,15 @@ impl ContractionHierarchy {
             }
         }
         space.reset(graph.num_nodes());
-        for (i, s) in edge_point::source_seeds(graph, from).iter() {
+        for (i, s) in edge_point::source_seeds(graph, from)
+            .relabel(&self.rank)
+            .iter()
+        {
             space.fwd.relax(s.node, s.weight, i);
         }
         let limit = space.settle_limit();
         while let Some((d, u)) = space.fwd.pop(limit)? {
-            if stalled(&space.fwd, &self.down, u, d) {
+            if stalled(&space.fwd, self.adjacency.arcs(u, Dir::Down), d) {
                 continue;
             }
             let u_ = u as usize;
@@ -185,7 +188,7 @@ impl ContractionHierarchy {
                 let c = &mut row[j as usize];
                 *c = (*c).min(d.saturating_add(db));
             }
-            relax(&mut space.fwd, &self.up, u, d);
+            relax(&mut space.fwd, self.adjacency.arcs(u, Dir::Up), d);
         }
         Ok(())
     }

@@ -17,12 +17,24 @@ pub(crate) const INF: u64 = u64::MAX;
 /// Parent of an unreached node or of a node without a parent edge.
 pub(crate) const NO_PARENT: u32 = u32::MAX;
 
+/// The label of one node, kept together so that a visit touches one cache line.
+#[derive(Clone, Copy, Debug, Default)]
+struct Label {
+    dist: u64,
+    parent: u32,
+    stamp: u32,
+}
+
+const UNREACHED: Label = Label {
+    dist: INF,
+    parent: NO_PARENT,
+    stamp: 0,
+};
+
 /// One search direction: labels, parents, stamps and heap.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Side {
-    dist: Vec<u64>,
-    parent: Vec<u32>,
-    stamp: Vec<u32>,
+    labels: Vec<Label>,
     generation: u32,
     heap: BinaryHeap<Reverse<(u64, u32)>>,
     settled: usize,
@@ -31,15 +43,13 @@ pub(crate) struct Side {
 impl Side {
     /// Forgets every label; resizes only when the graph size changes.
     fn reset(&mut self, n: usize) {
-        if self.dist.len() != n {
-            self.dist = vec![INF; n];
-            self.parent = vec![NO_PARENT; n];
-            self.stamp = vec![0; n];
+        if self.labels.len() != n {
+            self.labels = vec![UNREACHED; n];
             self.generation = 0;
         }
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
-            self.stamp.fill(0);
+            self.labels.fill(UNREACHED);
             self.generation = 1;
         }
         self.heap.clear();
@@ -49,9 +59,9 @@ impl Side {
     /// Tentative weight of `v` (`INF` when unreached).
     #[inline]
     pub(crate) fn dist(&self, v: u32) -> u64 {
-        let i = v as usize;
-        if self.stamp[i] == self.generation {
-            self.dist[i]
+        let l = &self.labels[v as usize];
+        if l.stamp == self.generation {
+            l.dist
         } else {
             INF
         }
@@ -60,9 +70,9 @@ impl Side {
     /// Parent label of `v` (meaning depends on the search).
     #[inline]
     pub(crate) fn parent(&self, v: u32) -> u32 {
-        let i = v as usize;
-        if self.stamp[i] == self.generation {
-            self.parent[i]
+        let l = &self.labels[v as usize];
+        if l.stamp == self.generation {
+            l.parent
         } else {
             NO_PARENT
         }
@@ -74,10 +84,11 @@ impl Side {
         if d >= self.dist(v) {
             return false;
         }
-        let i = v as usize;
-        self.stamp[i] = self.generation;
-        self.dist[i] = d;
-        self.parent[i] = parent;
+        self.labels[v as usize] = Label {
+            dist: d,
+            parent,
+            stamp: self.generation,
+        };
         self.heap.push(Reverse((d, v)));
         true
     }
@@ -165,6 +176,13 @@ impl SearchSpace {
         self.limit = limit;
     }
 
+    /// Nodes settled by the last search, forward and backward (the size of its search
+    /// space, the usual measure of a hierarchy's quality).
+    #[must_use]
+    pub fn settled(&self) -> (usize, usize) {
+        (self.fwd.settled, self.bwd.settled)
+    }
+
     /// Forgets the previous query (O(1) unless the graph size changed).
     pub(crate) fn reset(&mut self, n: usize) {
         self.fwd.reset(n);
@@ -205,7 +223,9 @@ mod tests {
     fn stamps_survive_generation_wrap() {
         let mut s = SearchSpace::new(2);
         s.fwd.generation = u32::MAX;
-        s.fwd.stamp.fill(u32::MAX);
+        for l in &mut s.fwd.labels {
+            l.stamp = u32::MAX;
+        }
         s.fwd.relax(0, 3, 0);
         s.reset(2);
         assert_eq!(s.fwd.dist(0), INF);

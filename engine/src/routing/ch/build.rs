@@ -435,8 +435,8 @@ impl ContractionHierarchy {
             }
             remaining.retain(|&v| !work.contracted[v as usize]);
         }
-        let (up, up_perm) = up.into_csr(n);
-        let (mut down, down_perm) = down.into_csr(n);
+        let (up, up_perm) = up.relabel(&rank).into_csr(n);
+        let (mut down, down_perm) = down.relabel(&rank).into_csr(n);
         let mut up = up;
         for csr in [&mut up, &mut down] {
             for (a, b) in csr.a.iter_mut().zip(&mut csr.b) {
@@ -446,13 +446,13 @@ impl ContractionHierarchy {
                 }
             }
         }
-        Ok(Self {
-            num_edges: u32::try_from(graph.num_edges()).expect("checked above"),
-            fingerprint: graph_fingerprint(graph),
+        Ok(Self::assemble(
+            u32::try_from(graph.num_edges()).expect("checked above"),
+            graph_fingerprint(graph),
             rank,
             up,
             down,
-        })
+        ))
     }
 }
 
@@ -488,6 +488,14 @@ impl Frozen {
             self.a.push(e.a);
             self.b.push(e.b);
         }
+    }
+
+    /// The same edges with their nodes numbered by `rank` (see [`ContractionHierarchy`]).
+    fn relabel(mut self, rank: &[u32]) -> Self {
+        for v in self.owner.iter_mut().chain(&mut self.node) {
+            *v = rank[*v as usize];
+        }
+        self
     }
 
     /// Groups the edges by owner (counting sort); returns the CSR and `perm[old] = new`.

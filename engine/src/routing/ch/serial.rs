@@ -1,7 +1,7 @@
 //! The byte form of a hierarchy, stored as a section of the graph file.
 //!
 //! Little-endian: magic `VMCH`, version, node count, graph edge count, graph fingerprint,
-//! ranks, then for the upward and the downward direction: edge count, CSR offsets, heads,
+//! ranks (each graph node's name inside the hierarchy; edges name nodes by rank), then for the upward and the downward direction: edge count, CSR offsets, heads,
 //! packed weights and the two child columns; last, a CRC-32 of all that precedes it.
 //! [`ContractionHierarchy::from_bytes`] checks the checksum *and* every structural
 //! invariant the queries rely on (ranks form a permutation, offsets are monotone, every edge
@@ -14,7 +14,7 @@ use crate::routing::RouteError;
 use crate::routing::edge_point::edge_weight;
 
 const MAGIC: &[u8; 4] = b"VMCH";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 fn corrupt(what: &'static str, at: usize) -> RouteError {
     RouteError::Corrupt { what, at }
@@ -162,13 +162,7 @@ impl ContractionHierarchy {
         if r.pos != body.len() {
             return Err(corrupt("trailing bytes", r.pos));
         }
-        let ch = Self {
-            num_edges: m,
-            fingerprint,
-            rank,
-            up,
-            down,
-        };
+        let ch = Self::assemble(m, fingerprint, rank, up, down);
         ch.validate(graph)?;
         Ok(ch)
     }
@@ -186,7 +180,7 @@ impl ContractionHierarchy {
         for (csr, upward) in [(&self.up, true), (&self.down, false)] {
             for i in 0..csr.node.len() {
                 let (lo, hi) = (csr.owner[i], csr.node[i]);
-                if hi as usize >= n || self.rank[hi as usize] <= self.rank[lo as usize] {
+                if hi as usize >= n || hi <= lo {
                     return Err(corrupt("edge does not go up the hierarchy", i));
                 }
                 // The edge drives tail → head.
@@ -194,8 +188,8 @@ impl ContractionHierarchy {
                 let (a, b) = (csr.a[i], csr.b[i]);
                 let w = if b == ORIGINAL {
                     let ok = (a as usize) < g.num_edges()
-                        && g.tails()[a as usize] == tail
-                        && g.heads()[a as usize] == head;
+                        && self.rank[g.tails()[a as usize] as usize] == tail
+                        && self.rank[g.heads()[a as usize] as usize] == head;
                     if !ok {
                         return Err(corrupt("original edge does not match the graph", i));
                     }
