@@ -46,3 +46,14 @@ if [ ! -f "$pairs" ]; then
   printf 'id,src_lon,src_lat,dst_lon,dst_lat\n0,7.415637,43.735767,7.422844,43.736876\n1,7.414254,43.734398,7.429717,43.743469\n' > "$pairs"
 fi
 "$venv/bin/python" scripts/client_routingpy.py "http://127.0.0.1:$port" "$pairs" $reference
+
+# Turn-by-turn text from the same server with osrm-text-instructions (npm), used unchanged.
+if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then
+  npm_dir="$root/target/clients-npm"
+  mkdir -p "$npm_dir"
+  npm install --silent --no-audit --no-fund --prefix "$npm_dir" "osrm-text-instructions@0.15.0" \
+    || fail "cannot install osrm-text-instructions from npm"
+  NODE_PATH="$npm_dir/node_modules" node scripts/client_osrm_text_instructions.js "http://127.0.0.1:$port" "$pairs"
+else
+  echo "test-clients: node/npm not installed, osrm-text-instructions check not run" >&2
+fi

@@ -18,6 +18,8 @@ mod trip;
 
 #[path = "engine/graph.rs"]
 mod graph;
+#[path = "engine/guidance.rs"]
+mod guidance;
 #[path = "engine/osm.rs"]
 mod osm;
 #[path = "../benches/points.rs"]

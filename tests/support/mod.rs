@@ -118,3 +118,43 @@ pub fn vrp_json_example() -> String {
         .expect("docs/vrp-json.md has a json block")
         .to_owned()
 }
+
+/// Node positions (`(lon, lat)` in 1e-7 degree) and way node lists, by OSM id.
+pub type PbfNodesAndWays = (
+    std::collections::HashMap<i64, (i32, i32)>,
+    std::collections::HashMap<i64, Vec<i64>>,
+);
+
+/// Position of every node of an `.osm.pbf` file, and the node list of every way, read with
+/// `osmpbf` independently of the engine's reader.
+pub fn pbf_nodes_and_ways(path: &Path) -> PbfNodesAndWays {
+    let mut pos = std::collections::HashMap::new();
+    let mut ways = std::collections::HashMap::new();
+    osmpbf::ElementReader::from_path(path)
+        .expect("a readable PBF")
+        .for_each(|el| match el {
+            osmpbf::Element::DenseNode(n) => {
+                pos.insert(n.id(), (n.decimicro_lon(), n.decimicro_lat()));
+            }
+            osmpbf::Element::Node(n) => {
+                pos.insert(n.id(), (n.decimicro_lon(), n.decimicro_lat()));
+            }
+            osmpbf::Element::Way(w) => {
+                ways.insert(w.id(), w.refs().collect());
+            }
+            osmpbf::Element::Relation(_) => {}
+        })
+        .expect("a valid PBF");
+    (pos, ways)
+}
+
+/// OSM ids of the ways of Rond-Point Canton (a named `junction=roundabout`, `highway=primary`)
+/// in `monaco-2023-12-26.osm.pbf`.
+pub const MONACO_ROND_POINT_CANTON_WAYS: [i64; 6] = [
+    423_632_269,
+    952_419_569,
+    952_419_570,
+    952_419_571,
+    952_419_572,
+    952_419_573,
+];

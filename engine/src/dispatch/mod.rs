@@ -18,7 +18,10 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 pub use error::DispatchError;
-pub use result::{Leg, LegSegment, Location, RoadSpan, Route, Table, Trip, TripEnds, Waypoint};
+pub use result::{
+    Intersection, IntersectionRoad, Leg, LegEdge, LegSegment, Location, Ring, RoadSpan, Route,
+    Table, Trip, TripEnds, Waypoint,
+};
 
 use crate::graph::RoadGraph;
 use crate::routing::{ContractionHierarchy, EdgePoint, Path, RouteError, SearchSpace};

@@ -3,7 +3,8 @@
 //! Units: metres (`_m`) and seconds (`_s`) as `f64`; positions as [`LonLat`]. Nothing here
 //! carries a dense graph id, so it can go on the wire as is.
 
-use crate::types::{LonLat, OsmNodeId};
+use crate::osm::{Junction, RoadClass};
+use crate::types::{LonLat, OsmNodeId, OsmWayId};
 
 /// A request coordinate snapped onto the road graph.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,6 +41,75 @@ pub struct RoadSpan {
     pub num_segments: usize,
 }
 
+/// One road at an intersection a leg passes, seen from the intersection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntersectionRoad {
+    /// Bearing of the road leaving the intersection, degrees clockwise from north (0..360).
+    pub bearing: u16,
+    /// Whether the road may be taken from the intersection (false for one-way roads that
+    /// arrive there, and for the road the leg arrives by unless the leg turns back on it).
+    pub entry: bool,
+    /// Road class.
+    pub class: RoadClass,
+    /// Roundabout or traffic circle membership.
+    pub junction: Junction,
+    /// Street name (`""` when unnamed).
+    pub name: String,
+}
+
+/// A graph node (an intersection) that a leg passes through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Intersection {
+    /// Index of the intersection's point in [`Leg::coordinates`].
+    pub point: usize,
+    /// Every road at the intersection, by increasing bearing.
+    pub roads: Vec<IntersectionRoad>,
+    /// Index in `roads` of the road the leg arrives by.
+    pub in_road: usize,
+    /// Index in `roads` of the road the leg leaves by.
+    pub out_road: usize,
+}
+
+/// The shape of a roundabout or traffic circle a leg enters, found by walking its ring.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ring {
+    /// Mean distance of the ring's points from their centroid, in metres.
+    pub radius_m: f64,
+    /// Number of roads that leave the ring, all around it.
+    pub exits: usize,
+    /// Whether the walk came back to its start (a complete ring).
+    pub closed: bool,
+    /// Name of the ring's road at the entry (`""` when unnamed).
+    pub name: String,
+}
+
+/// The part of a leg along one graph edge, with the road's attributes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LegEdge {
+    /// Index of its first segment in [`Leg::segments`].
+    pub first_segment: usize,
+    /// Number of segments (at least one).
+    pub num_segments: usize,
+    /// The OSM way.
+    pub way: OsmWayId,
+    /// Street name (`""` when unnamed).
+    pub name: String,
+    /// `ref` (`""` when untagged).
+    pub reference: String,
+    /// `destination` (`""` when untagged).
+    pub destination: String,
+    /// Road class.
+    pub class: RoadClass,
+    /// Roundabout or traffic circle membership.
+    pub junction: Junction,
+    /// Whether it is a ferry crossing.
+    pub ferry: bool,
+    /// The intersection at its start; `None` for the leg's first edge.
+    pub intersection: Option<Intersection>,
+    /// The ring, on the first edge of each run of traffic-circle edges.
+    pub ring: Option<Ring>,
+}
+
 /// The path between two consecutive waypoints.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Leg {
@@ -53,8 +123,13 @@ pub struct Leg {
     pub segments: Vec<LegSegment>,
     /// The roads taken, in order; together they cover every segment exactly once.
     pub spans: Vec<RoadSpan>,
-    /// OSM ids of the graph nodes passed, in order.
+    /// OSM node id of every point of `coordinates` (OSRM's `annotation.nodes`): a point
+    /// between two OSM nodes (a snapped start or end) gets the node before it (start) or
+    /// after it (end). Empty for a [`stationary`](Self::stationary) leg.
     pub nodes: Vec<OsmNodeId>,
+    /// The graph edges taken, in order, covering every segment exactly once; empty for a
+    /// [`stationary`](Self::stationary) leg.
+    pub edges: Vec<LegEdge>,
 }
 
 impl Leg {
@@ -75,6 +150,7 @@ impl Leg {
                 num_segments: 1,
             }],
             nodes: Vec::new(),
+            edges: Vec::new(),
         }
     }
 }

@@ -4,9 +4,10 @@
 //! A partial edge gets the share of the edge's distance and time that its share of the
 //! edge's geometric length says (the edge's weights are spread evenly along its geometry).
 
-use super::result::{Leg, LegSegment, RoadSpan};
-use crate::graph::RoadGraph;
-use crate::types::{EdgeId, LonLat, haversine_m};
+use super::result::{Intersection, IntersectionRoad, Leg, LegEdge, LegSegment, Ring, RoadSpan};
+use crate::graph::{FLAG_FERRY, RoadGraph};
+use crate::osm::Junction;
+use crate::types::{EdgeId, LonLat, OsmNodeId, haversine_m};
 
 /// A position on a directed edge: `fraction` of its geometric length from its tail.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -44,10 +45,114 @@ fn point_at(pts: &[LonLat], acc: &[f64], s: f64) -> LonLat {
     LonLat::new(a.lon + (b.lon - a.lon) * t, a.lat + (b.lat - a.lat) * t)
 }
 
-/// Builds legs piece by piece; keeps geometry, segments and spans consistent.
+/// Bearing from `a` to `b` in whole degrees clockwise from north (0..360).
+fn bearing(a: LonLat, b: LonLat) -> u16 {
+    let (la, lb) = (a.lat.to_radians(), b.lat.to_radians());
+    let dl = (b.lon - a.lon).to_radians();
+    let y = dl.sin() * lb.cos();
+    let x = la.cos() * lb.sin() - la.sin() * lb.cos() * dl.cos();
+    let deg = y.atan2(x).to_degrees().rem_euclid(360.0).round();
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "rem_euclid(360) rounded is within 0..=360"
+    )]
+    let d = deg as u16;
+    d % 360
+}
+
+/// The most edges walked around a traffic circle before giving up.
+const MAX_RING_EDGES: usize = 64;
+
+/// The ring of the traffic circle that `start` is on: walks its edges until it comes back.
+fn ring(g: &RoadGraph, start: EdgeId) -> Ring {
+    let mut pts = Vec::new();
+    let mut exits = 0;
+    let mut closed = false;
+    let mut e = start;
+    for _ in 0..MAX_RING_EDGES {
+        let geometry = g.edge_geometry(e);
+        pts.extend_from_slice(&geometry[1..]);
+        let node = g.edge_head(e);
+        let back = g.edge_twin(e);
+        exits += g
+            .out_edges(node)
+            .filter(|&o| g.edge_junction(o) == Junction::None)
+            .count();
+        let next = g
+            .out_edges(node)
+            .find(|&o| g.edge_junction(o) != Junction::None && Some(o) != back);
+        match next {
+            Some(n) if n == start => {
+                closed = true;
+                break;
+            }
+            Some(n) => e = n,
+            None => break,
+        }
+    }
+    #[expect(clippy::cast_precision_loss, reason = "a ring has few points")]
+    let k = pts.len().max(1) as f64;
+    let centre = LonLat::new(
+        pts.iter().map(|p| p.lon).sum::<f64>() / k,
+        pts.iter().map(|p| p.lat).sum::<f64>() / k,
+    );
+    let radius_m = pts.iter().map(|&p| haversine_m(centre, p)).sum::<f64>() / k;
+    Ring {
+        radius_m,
+        exits,
+        closed,
+        name: g.edge_name(start).to_owned(),
+    }
+}
+
+/// The intersection at the tail of `out`, arrived at by `arrived`, at leg point `point`.
+fn intersection(g: &RoadGraph, arrived: EdgeId, out: EdgeId, point: usize) -> Intersection {
+    let node = g.edge_tail(out);
+    let road = |e: EdgeId, bearing: u16, entry: bool| IntersectionRoad {
+        bearing,
+        entry,
+        class: g.edge_class(e),
+        junction: g.edge_junction(e),
+        name: g.edge_name(e).to_owned(),
+    };
+    // Roads one may take (out edges), then one-way roads that only arrive here.
+    let at = g.node_lonlat(node);
+    let mut roads: Vec<(EdgeId, IntersectionRoad)> = g
+        .out_edges(node)
+        .map(|e| (e, road(e, bearing(at, g.edge_leaving_point(e)), true)))
+        .collect();
+    for f in g.in_edges(node) {
+        if g.edge_twin(f).is_none() {
+            roads.push((f, road(f, bearing(at, g.edge_arriving_point(f)), false)));
+        }
+    }
+    roads.sort_by_key(|(e, r)| (r.bearing, e.0));
+    let arrived_as = g.edge_twin(arrived).unwrap_or(arrived);
+    let in_road = roads
+        .iter()
+        .position(|(e, _)| *e == arrived_as)
+        .expect("the edge arrived by ends at the node");
+    let out_road = roads
+        .iter()
+        .position(|(e, _)| *e == out)
+        .expect("the edge taken starts at the node");
+    // The road arrived by is not an entry, unless the leg turns back along it (a U-turn).
+    if in_road != out_road {
+        roads[in_road].1.entry = false;
+    }
+    Intersection {
+        point,
+        roads: roads.into_iter().map(|(_, r)| r).collect(),
+        in_road,
+        out_road,
+    }
+}
+
+/// Builds legs piece by piece; keeps geometry, segments, spans, nodes and edges consistent.
 struct LegBuilder<'g> {
     graph: &'g RoadGraph,
     leg: Leg,
+    last_edge: Option<EdgeId>,
 }
 
 impl<'g> LegBuilder<'g> {
@@ -59,26 +164,42 @@ impl<'g> LegBuilder<'g> {
             segments: Vec::new(),
             spans: Vec::new(),
             nodes: Vec::new(),
+            edges: Vec::new(),
         };
-        Self { graph, leg }
+        Self {
+            graph,
+            leg,
+            last_edge: None,
+        }
     }
 
     /// Appends the part of `edge` between fractions `a <= b`, ending exactly at `end`.
     fn push_piece(&mut self, edge: EdgeId, a: f64, b: f64, end: Option<LonLat>) {
         let g = self.graph;
         let pts = g.edge_geometry(edge);
+        let ids = g.edge_geometry_osm_ids(edge);
         let acc = cumulative(&pts);
         let total = acc.last().copied().unwrap_or(0.0);
         let dist = f64::from(g.edge_distance(edge).0);
         let dur = g.edge_duration(edge).as_secs_f64();
         let (sa, sb) = (a * total, b * total);
-        let mut piece: Vec<LonLat> = pts
+        let intersection = self
+            .last_edge
+            .map(|arrived| intersection(g, arrived, edge, self.leg.coordinates.len() - 1));
+        if self.leg.nodes.is_empty() {
+            // The start lies between the point at or before it and the next one.
+            let before = acc.partition_point(|&c| c <= sa).clamp(1, ids.len()) - 1;
+            self.leg.nodes.push(ids[before]);
+        }
+        let mut piece: Vec<(LonLat, OsmNodeId)> = pts
             .iter()
             .zip(&acc)
-            .filter(|&(_, &c)| c > sa && c < sb)
-            .map(|(&p, _)| p)
+            .zip(&ids)
+            .filter(|&((_, &c), _)| c > sa && c < sb)
+            .map(|((&p, _), &id)| (p, id))
             .collect();
-        piece.push(end.unwrap_or_else(|| point_at(&pts, &acc, sb)));
+        let after = acc.partition_point(|&c| c < sb).min(ids.len() - 1);
+        piece.push((end.unwrap_or_else(|| point_at(&pts, &acc, sb)), ids[after]));
         let name = g.edge_name(edge);
         let first_segment = self.leg.segments.len();
         let mut prev_s = sa;
@@ -87,12 +208,12 @@ impl<'g> LegBuilder<'g> {
             .coordinates
             .last()
             .expect("a leg starts with a point");
-        for (k, p) in piece.iter().enumerate() {
+        for (k, &(p, id)) in piece.iter().enumerate() {
             let last = k + 1 == piece.len();
             let s = if last {
                 sb
             } else {
-                prev_s + haversine_m(prev_p, *p)
+                prev_s + haversine_m(prev_p, p)
             };
             // Share of the edge's weights: by geometric length, or by fraction when the
             // geometry has no length at all.
@@ -106,9 +227,10 @@ impl<'g> LegBuilder<'g> {
                 distance_m: dist * share,
                 duration_s: dur * share,
             });
-            self.leg.coordinates.push(*p);
+            self.leg.coordinates.push(p);
+            self.leg.nodes.push(id);
             prev_s = s;
-            prev_p = *p;
+            prev_p = p;
         }
         let added = self.leg.segments.len() - first_segment;
         match self.leg.spans.last_mut() {
@@ -119,6 +241,25 @@ impl<'g> LegBuilder<'g> {
                 num_segments: added,
             }),
         }
+        let junction = g.edge_junction(edge);
+        let entering_ring = junction != Junction::None
+            && self
+                .last_edge
+                .is_none_or(|p| g.edge_junction(p) == Junction::None);
+        self.leg.edges.push(LegEdge {
+            first_segment,
+            num_segments: added,
+            way: g.edge_way(edge),
+            name: name.to_owned(),
+            reference: g.edge_ref(edge).to_owned(),
+            destination: g.edge_destination(edge).to_owned(),
+            class: g.edge_class(edge),
+            junction,
+            ferry: g.edge_flags(edge) & FLAG_FERRY != 0,
+            intersection,
+            ring: entering_ring.then(|| ring(g, edge)),
+        });
+        self.last_edge = Some(edge);
     }
 
     fn finish(mut self) -> Leg {
@@ -152,10 +293,8 @@ pub(crate) fn assemble_leg(
     }
     b.push_piece(first, from.fraction, 1.0, None);
     for &e in &edges[1..edges.len() - 1] {
-        b.leg.nodes.push(graph.node_osm_id(graph.edge_tail(e)));
         b.push_piece(e, 0.0, 1.0, None);
     }
-    b.leg.nodes.push(graph.node_osm_id(graph.edge_tail(last)));
     b.push_piece(last, 0.0, to.fraction, Some(to.point));
     Some(b.finish())
 }
@@ -193,7 +332,13 @@ mod tests {
             lon: 7.405,
             lat: 43.73,
         }];
-        g.add_segment(&seg(a, b, "Main", true, &BEND)).unwrap();
+        let bend_id = [OsmNodeId(15)];
+        let attrs = crate::graph::SegmentAttrs {
+            geometry_osm: &bend_id,
+            ..Default::default()
+        };
+        g.add_segment_with(&seg(a, b, "Main", true, &BEND), &attrs)
+            .unwrap();
         g.add_segment(&seg(b, c, "Main", true, &[])).unwrap();
         g.add_segment(&seg(c, d, "Side", false, &[])).unwrap();
         g.build().unwrap()
@@ -226,7 +371,10 @@ mod tests {
         assert_eq!(leg.coordinates.len(), 2);
         assert_eq!(leg.segments.len(), 1);
         assert_eq!(leg.spans.len(), 1);
-        assert!(leg.nodes.is_empty());
+        // The snapped ends lie between B and C: B before the start, C after the end.
+        assert_eq!(leg.nodes, vec![OsmNodeId(2), OsmNodeId(3)]);
+        assert_eq!(leg.edges.len(), 1);
+        assert!(leg.edges[0].intersection.is_none());
     }
 
     #[test]
@@ -248,7 +396,21 @@ mod tests {
         assert_eq!(leg.segments.len() + 1, leg.coordinates.len());
         // The bend point (at 0.5 of A–B) is kept, B and C are passed.
         assert!(leg.coordinates.iter().any(|p| (p.lon - 7.405).abs() < 1e-9));
-        assert_eq!(leg.nodes, vec![OsmNodeId(2), OsmNodeId(3)]);
+        // One OSM node per coordinate: A before the start, the bend, B, C, D after the end.
+        let ids: Vec<i64> = leg.nodes.iter().map(|n| n.0).collect();
+        assert_eq!(ids, [1, 15, 2, 3, 4]);
+        assert_eq!(leg.nodes.len(), leg.coordinates.len());
+        // Edges cover the segments; B and C are intersections with their roads.
+        assert_eq!(leg.edges.len(), 3);
+        let covered: usize = leg.edges.iter().map(|e| e.num_segments).sum();
+        assert_eq!(covered, leg.segments.len());
+        let at_c = leg.edges[2].intersection.as_ref().unwrap();
+        assert_eq!(leg.coordinates[at_c.point], g.node_lonlat(NodeId(2)));
+        // At C: back west along Main (arrived by, bearing 270) and north along Side (0).
+        let bearings: Vec<u16> = at_c.roads.iter().map(|r| r.bearing).collect();
+        assert_eq!(bearings, [0, 270]);
+        assert_eq!((at_c.in_road, at_c.out_road), (1, 0));
+        assert!(at_c.roads[0].entry && !at_c.roads[1].entry);
         let names: Vec<&str> = leg.spans.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["Main", "Side"]);
         let covered: usize = leg.spans.iter().map(|s| s.num_segments).sum();

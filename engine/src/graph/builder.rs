@@ -5,7 +5,8 @@
 
 use std::collections::HashMap;
 
-use super::{BuildError, NO_EDGE, RoadGraph, components};
+use super::{BuildError, FLAG_CIRCULAR, FLAG_ROUNDABOUT, NO_EDGE, RoadGraph, components};
+use crate::osm::{Junction, RoadClass};
 use crate::types::{Deciseconds, LonLat, Meters, NodeId, OsmNodeId, OsmWayId, to_fixed};
 
 /// One road segment between two graph nodes, open in one or both directions.
@@ -31,6 +32,23 @@ pub struct Segment<'a> {
     pub geometry: &'a [LonLat],
 }
 
+/// What guidance needs of a segment beyond routing: road class, traffic circle, `ref`,
+/// `destination`, and the OSM ids of its intermediate points.
+#[derive(Clone, Debug, Default)]
+pub struct SegmentAttrs<'a> {
+    /// Road class of the way.
+    pub class: RoadClass,
+    /// Roundabout or traffic circle membership.
+    pub junction: Junction,
+    /// `ref`, `""` for none.
+    pub reference: &'a str,
+    /// `destination`, `""` for none.
+    pub destination: &'a str,
+    /// OSM ids of [`Segment::geometry`]'s points, in the same order; empty when unknown
+    /// (they then read as `OsmNodeId(0)`).
+    pub geometry_osm: &'a [OsmNodeId],
+}
+
 /// Collects nodes and segments; [`GraphBuilder::build`] makes the immutable graph.
 #[derive(Debug)]
 pub struct GraphBuilder {
@@ -53,6 +71,10 @@ pub struct GraphBuilder {
     seg_geom_first: Vec<u32>,
     geom_lon: Vec<i32>,
     geom_lat: Vec<i32>,
+    geom_osm: Vec<i64>,
+    class: Vec<u8>,
+    reference: Vec<u32>,
+    destination: Vec<u32>,
     names: Vec<String>,
     name_ids: HashMap<String, u32>,
     segments: usize,
@@ -80,6 +102,10 @@ impl GraphBuilder {
             seg_geom_first: vec![0],
             geom_lon: Vec::new(),
             geom_lat: Vec::new(),
+            geom_osm: Vec::new(),
+            class: Vec::new(),
+            reference: Vec::new(),
+            destination: Vec::new(),
             names: Vec::new(),
             name_ids: HashMap::new(),
             segments: 0,
@@ -118,6 +144,27 @@ impl GraphBuilder {
     /// # Errors
     /// [`BuildError::NoDirection`] when neither direction is open.
     pub fn add_segment(&mut self, s: &Segment<'_>) -> Result<(), BuildError> {
+        self.add_segment_with(s, &SegmentAttrs::default())
+    }
+
+    /// [`add_segment`](Self::add_segment) with the guidance attributes of the segment.
+    ///
+    /// # Errors
+    /// [`BuildError::NoDirection`] when neither direction is open,
+    /// [`BuildError::GeometryIds`] when `attrs.geometry_osm` is neither empty nor as long as
+    /// `s.geometry`.
+    pub fn add_segment_with(
+        &mut self,
+        s: &Segment<'_>,
+        attrs: &SegmentAttrs<'_>,
+    ) -> Result<(), BuildError> {
+        if !attrs.geometry_osm.is_empty() && attrs.geometry_osm.len() != s.geometry.len() {
+            return Err(BuildError::GeometryIds {
+                index: self.segments,
+                points: s.geometry.len(),
+                ids: attrs.geometry_osm.len(),
+            });
+        }
         if s.forward.is_none() && s.backward.is_none() {
             return Err(BuildError::NoDirection {
                 index: self.segments,
@@ -130,9 +177,19 @@ impl GraphBuilder {
         })?;
         self.segments += 1;
         let name = self.intern(s.name);
-        for p in s.geometry {
+        let reference = self.intern(attrs.reference);
+        let destination = self.intern(attrs.destination);
+        let flags = s.flags
+            | match attrs.junction {
+                Junction::None => 0,
+                Junction::Roundabout => FLAG_ROUNDABOUT,
+                Junction::Circular => FLAG_CIRCULAR,
+            };
+        for (i, p) in s.geometry.iter().enumerate() {
             self.geom_lon.push(to_fixed(p.lon));
             self.geom_lat.push(to_fixed(p.lat));
+            self.geom_osm
+                .push(attrs.geometry_osm.get(i).map_or(0, |id| id.0));
         }
         self.seg_geom_first
             .push(u32::try_from(self.geom_lon.len()).unwrap_or(u32::MAX));
@@ -150,7 +207,10 @@ impl GraphBuilder {
                 self.distance.push(s.distance.0);
                 self.way.push(s.way.0);
                 self.name.push(name);
-                self.flags.push(s.flags);
+                self.flags.push(flags);
+                self.class.push(attrs.class as u8);
+                self.reference.push(reference);
+                self.destination.push(destination);
                 self.twin.push(NO_EDGE);
                 self.seg_of_edge.push(seg);
                 self.reversed.push(rev);
@@ -215,7 +275,10 @@ impl GraphBuilder {
         let distance = gather_u32(&self.distance);
         let name = gather_u32(&self.name);
         let way: Vec<i64> = order.iter().map(|&o| self.way[o as usize]).collect();
+        let reference = gather_u32(&self.reference);
+        let destination = gather_u32(&self.destination);
         let flags: Vec<u8> = order.iter().map(|&o| self.flags[o as usize]).collect();
+        let class: Vec<u8> = order.iter().map(|&o| self.class[o as usize]).collect();
         let twin: Vec<u32> = order
             .iter()
             .map(|&o| match self.twin[o as usize] {
@@ -227,16 +290,19 @@ impl GraphBuilder {
         let mut geom_first = Vec::with_capacity(m + 1);
         let mut geom_lon = Vec::new();
         let mut geom_lat = Vec::new();
+        let mut geom_osm = Vec::new();
         geom_first.push(0u32);
         for &o in &order {
             let seg = self.seg_of_edge[o as usize] as usize;
             let r = self.seg_geom_first[seg] as usize..self.seg_geom_first[seg + 1] as usize;
             if self.reversed[o as usize] {
                 geom_lon.extend(self.geom_lon[r.clone()].iter().rev());
-                geom_lat.extend(self.geom_lat[r].iter().rev());
+                geom_lat.extend(self.geom_lat[r.clone()].iter().rev());
+                geom_osm.extend(self.geom_osm[r].iter().rev());
             } else {
                 geom_lon.extend_from_slice(&self.geom_lon[r.clone()]);
-                geom_lat.extend_from_slice(&self.geom_lat[r]);
+                geom_lat.extend_from_slice(&self.geom_lat[r.clone()]);
+                geom_osm.extend_from_slice(&self.geom_osm[r]);
             }
             let len = u32::try_from(geom_lon.len()).map_err(|_| BuildError::TooLarge {
                 what: "geometry points",
@@ -272,6 +338,10 @@ impl GraphBuilder {
             geom_first,
             geom_lon,
             geom_lat,
+            geom_osm,
+            class,
+            reference,
+            destination,
             first_in,
             in_edge,
             component,

@@ -15,6 +15,16 @@ pub enum BuildError {
         /// Number of nodes added.
         nodes: usize,
     },
+    /// A segment's geometry OSM ids do not match its geometry points.
+    #[error("segment {index} has {points} geometry points but {ids} OSM ids")]
+    GeometryIds {
+        /// Index of the segment in insertion order.
+        index: usize,
+        /// Number of intermediate points.
+        points: usize,
+        /// Number of ids given.
+        ids: usize,
+    },
     /// The graph would exceed the `u32` id space.
     #[error("too many {what}: {count} (the limit is {limit})")]
     TooLarge {

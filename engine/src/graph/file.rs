@@ -13,6 +13,11 @@
 //! CRC-32 (u32) of every byte before it
 //! ```
 //!
+//! Version 2 added the guidance sections `graph.geom_osm` (OSM id of every geometry point),
+//! `graph.class` (road class byte per edge), `graph.ref` and `graph.destination` (indices
+//! into the name table per edge); version-1 files are rejected with
+//! [`FileError::UnsupportedVersion`], which asks for a re-import.
+//!
 //! The graph's arrays are sections named `graph.*`; callers add their own sections (names
 //! must not start with `graph.`). Reading checks the magic, the version, the checksum, every
 //! section's bounds and length, and every index of the graph (CSR offsets, node and edge
@@ -28,7 +33,7 @@ use super::{NO_EDGE, RoadGraph};
 /// First bytes of every graph file.
 pub const MAGIC: [u8; 8] = *b"VMESTEGR";
 /// Version of the layout written by this build.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Prefix of the section names reserved for the graph itself.
 pub const GRAPH_PREFIX: &str = "graph.";
 
@@ -235,6 +240,10 @@ fn graph_sections(g: &RoadGraph) -> Vec<(&'static str, Vec<u8>)> {
         ("graph.geom_first", u32_le(&g.geom_first)),
         ("graph.geom_lon", i32_le(&g.geom_lon)),
         ("graph.geom_lat", i32_le(&g.geom_lat)),
+        ("graph.geom_osm", i64_le(&g.geom_osm)),
+        ("graph.class", g.class.clone()),
+        ("graph.ref", u32_le(&g.reference)),
+        ("graph.destination", u32_le(&g.destination)),
         ("graph.first_in", u32_le(&g.first_in)),
         ("graph.in_edge", u32_le(&g.in_edge)),
         ("graph.component", u32_le(&g.component)),
@@ -525,6 +534,10 @@ fn decode_graph(h: &Header, table: &[(String, &[u8])]) -> Result<RoadGraph, File
         geom_first,
         geom_lon: s.i32s("graph.geom_lon", Some(points))?,
         geom_lat: s.i32s("graph.geom_lat", Some(points))?,
+        geom_osm: s.i64s("graph.geom_osm", Some(points))?,
+        class: s.raw("graph.class", 1, Some(m))?.to_vec(),
+        reference: s.u32s("graph.ref", Some(m))?,
+        destination: s.u32s("graph.destination", Some(m))?,
         first_in,
         in_edge: s.u32s("graph.in_edge", Some(m))?,
         component: s.u32s("graph.component", Some(n))?,
@@ -581,8 +594,24 @@ fn check_graph(g: &RoadGraph) -> Result<(), FileError> {
             return Err(malformed(format!("edge {e}: bad twin {t}")));
         }
     }
-    if let Some(e) = g.name.iter().position(|&x| x as usize >= g.names.len()) {
-        return Err(malformed(format!("edge {e}: name out of range")));
+    for (what, ids) in [
+        ("name", &g.name),
+        ("ref", &g.reference),
+        ("destination", &g.destination),
+    ] {
+        if let Some(e) = ids.iter().position(|&x| x as usize >= g.names.len()) {
+            return Err(malformed(format!("edge {e}: {what} out of range")));
+        }
+    }
+    if let Some(e) = g
+        .class
+        .iter()
+        .position(|&c| crate::osm::RoadClass::from_u8(c).is_none())
+    {
+        return Err(malformed(format!(
+            "edge {e}: road class {} unknown",
+            g.class[e]
+        )));
     }
     let valid = |lon: &[i32], lat: &[i32]| {
         lon.iter().all(|v| v.unsigned_abs() <= 1_800_000_000)

@@ -9,6 +9,11 @@
 //! Layout (structure of arrays): forward CSR `first_out` (n + 1) / `head`, reverse CSR
 //! `first_in` (n + 1) / `in_edge` (ids of forward edges, grouped by head). Coordinates are
 //! stored in the OSM fixed-point unit (1e-7 degree).
+//!
+//! For turn-by-turn guidance each edge also keeps its road class, traffic-circle flags
+//! ([`FLAG_ROUNDABOUT`], [`FLAG_CIRCULAR`]), `ref` and `destination` (indices into the name
+//! table), and every geometry point keeps its OSM node id, so a route can list the OSM node
+//! of each of its points.
 
 mod builder;
 mod components;
@@ -16,12 +21,13 @@ mod error;
 pub mod file;
 mod network;
 
-pub use builder::{GraphBuilder, Segment};
+pub use builder::{GraphBuilder, Segment, SegmentAttrs};
 pub use error::BuildError;
 pub use network::from_network;
 
 use std::ops::Range;
 
+use crate::osm::{Junction, RoadClass};
 use crate::types::{Deciseconds, EdgeId, LonLat, Meters, NodeId, OsmNodeId, OsmWayId, from_fixed};
 
 /// Marker for "no edge" in `u32` edge arrays.
@@ -29,6 +35,11 @@ pub const NO_EDGE: u32 = u32::MAX;
 
 /// Edge flag: the edge is a ferry crossing.
 pub const FLAG_FERRY: u8 = 1;
+/// Edge flag: the edge is part of a roundabout (`junction=roundabout`).
+pub const FLAG_ROUNDABOUT: u8 = 2;
+/// Edge flag: the edge is part of a traffic circle without roundabout rules
+/// (`junction=circular`).
+pub const FLAG_CIRCULAR: u8 = 4;
 
 /// An immutable road graph for one profile. Build it with [`GraphBuilder`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,6 +61,14 @@ pub struct RoadGraph {
     pub(crate) geom_first: Vec<u32>,
     pub(crate) geom_lon: Vec<i32>,
     pub(crate) geom_lat: Vec<i32>,
+    /// OSM node id of each geometry point (0 when the segment was added without ids).
+    pub(crate) geom_osm: Vec<i64>,
+    /// [`RoadClass`] of each edge, as its byte.
+    pub(crate) class: Vec<u8>,
+    /// `ref` of each edge, an index into `names`.
+    pub(crate) reference: Vec<u32>,
+    /// `destination` of each edge, an index into `names`.
+    pub(crate) destination: Vec<u32>,
     pub(crate) first_in: Vec<u32>,
     pub(crate) in_edge: Vec<u32>,
     pub(crate) component: Vec<u32>,
@@ -157,6 +176,50 @@ impl RoadGraph {
         self.flags[e.index()]
     }
 
+    /// Road class of the edge (for guidance).
+    #[must_use]
+    pub fn edge_class(&self, e: EdgeId) -> RoadClass {
+        RoadClass::from_u8(self.class[e.index()]).unwrap_or_default()
+    }
+
+    /// Whether the edge is part of a roundabout or traffic circle.
+    #[must_use]
+    pub fn edge_junction(&self, e: EdgeId) -> Junction {
+        let f = self.flags[e.index()];
+        if f & FLAG_ROUNDABOUT != 0 {
+            Junction::Roundabout
+        } else if f & FLAG_CIRCULAR != 0 {
+            Junction::Circular
+        } else {
+            Junction::None
+        }
+    }
+
+    /// `ref` (route number) of the edge's way, `""` when untagged.
+    #[must_use]
+    pub fn edge_ref(&self, e: EdgeId) -> &str {
+        &self.names[self.reference[e.index()] as usize]
+    }
+
+    /// `destination` of the edge's way, `""` when untagged.
+    #[must_use]
+    pub fn edge_destination(&self, e: EdgeId) -> &str {
+        &self.names[self.destination[e.index()] as usize]
+    }
+
+    /// OSM node ids of the edge's geometry, tail to head (as many as
+    /// [`edge_geometry`](Self::edge_geometry) has points). Intermediate points added without
+    /// ids read as `OsmNodeId(0)`.
+    #[must_use]
+    pub fn edge_geometry_osm_ids(&self, e: EdgeId) -> Vec<OsmNodeId> {
+        let inner = self.edge_inner_points(e);
+        let mut ids = Vec::with_capacity(2 + inner.len());
+        ids.push(self.node_osm_id(self.edge_tail(e)));
+        ids.extend(self.geom_osm[inner].iter().map(|&i| OsmNodeId(i)));
+        ids.push(self.node_osm_id(self.edge_head(e)));
+        ids
+    }
+
     /// The opposite direction of the same road segment, if it is routable.
     #[must_use]
     pub fn edge_twin(&self, e: EdgeId) -> Option<EdgeId> {
@@ -177,6 +240,29 @@ impl RoadGraph {
         }
         pts.push(self.node_lonlat(self.edge_head(e)));
         pts
+    }
+
+    /// The first point of the edge's geometry that differs from its tail (the head when none
+    /// does): where the edge heads as it leaves its tail. Allocation-free.
+    #[must_use]
+    pub fn edge_leaving_point(&self, e: EdgeId) -> LonLat {
+        let tail = self.node_lonlat(self.edge_tail(e));
+        self.edge_inner_points(e)
+            .map(|i| LonLat::new(from_fixed(self.geom_lon[i]), from_fixed(self.geom_lat[i])))
+            .find(|&p| p != tail)
+            .unwrap_or_else(|| self.node_lonlat(self.edge_head(e)))
+    }
+
+    /// The last point of the edge's geometry that differs from its head (the tail when none
+    /// does): where the edge comes from as it reaches its head. Allocation-free.
+    #[must_use]
+    pub fn edge_arriving_point(&self, e: EdgeId) -> LonLat {
+        let head = self.node_lonlat(self.edge_head(e));
+        self.edge_inner_points(e)
+            .rev()
+            .map(|i| LonLat::new(from_fixed(self.geom_lon[i]), from_fixed(self.geom_lat[i])))
+            .find(|&p| p != head)
+            .unwrap_or_else(|| self.node_lonlat(self.edge_tail(e)))
     }
 
     /// Indices of the edge's intermediate points in the geometry arrays.

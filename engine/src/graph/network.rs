@@ -9,7 +9,7 @@
 //! Lengths are the haversine sum along the geometry, rounded to whole metres; durations are
 //! length / speed, rounded to deciseconds. O(number of way nodes).
 
-use super::{BuildError, FLAG_FERRY, GraphBuilder, RoadGraph, Segment};
+use super::{BuildError, FLAG_FERRY, GraphBuilder, RoadGraph, Segment, SegmentAttrs};
 use crate::osm::{OsmNetwork, OsmWay};
 use crate::types::{Deciseconds, LonLat, Meters, NodeId, OsmNodeId, haversine_m};
 
@@ -46,6 +46,7 @@ pub fn from_network(net: &OsmNetwork) -> Result<RoadGraph, BuildError> {
         builder: GraphBuilder::new(net.profile.name),
         graph_id: vec![UNSET; n],
         geometry: Vec::new(),
+        geometry_osm: Vec::new(),
     };
     for (u, &blocks) in uses.iter_mut().zip(&net.node_blocks) {
         if blocks {
@@ -71,6 +72,7 @@ struct Splitter<'a> {
     /// Graph node of each network node, once it is the end of a segment.
     graph_id: Vec<u32>,
     geometry: Vec<LonLat>,
+    geometry_osm: Vec<OsmNodeId>,
 }
 
 impl Splitter<'_> {
@@ -95,22 +97,38 @@ impl Splitter<'_> {
         self.geometry.clear();
         self.geometry
             .extend(nodes[1..nodes.len() - 1].iter().map(|&v| net.node_pos(v)));
+        self.geometry_osm.clear();
+        self.geometry_osm.extend(
+            nodes[1..nodes.len() - 1]
+                .iter()
+                .map(|&v| net.node_ids[v as usize]),
+        );
         let length_m: f64 = nodes
             .windows(2)
             .map(|w| haversine_m(net.node_pos(w[0]), net.node_pos(w[1])))
             .sum();
         let duration = |kmh: f64| Deciseconds(to_u32(length_m * 36.0 / kmh));
-        self.builder.add_segment(&Segment {
-            tail,
-            head,
-            forward: way.forward_kmh.map(duration),
-            backward: way.backward_kmh.map(duration),
-            distance: Meters(to_u32(length_m)),
-            way: way.id,
-            name: &way.name,
-            flags: if way.ferry { FLAG_FERRY } else { 0 },
-            geometry: &self.geometry,
-        })
+        let attrs = SegmentAttrs {
+            class: way.class,
+            junction: way.junction,
+            reference: &way.reference,
+            destination: &way.destination,
+            geometry_osm: &self.geometry_osm,
+        };
+        self.builder.add_segment_with(
+            &Segment {
+                tail,
+                head,
+                forward: way.forward_kmh.map(duration),
+                backward: way.backward_kmh.map(duration),
+                distance: Meters(to_u32(length_m)),
+                way: way.id,
+                name: &way.name,
+                flags: if way.ferry { FLAG_FERRY } else { 0 },
+                geometry: &self.geometry,
+            },
+            &attrs,
+        )
     }
 
     /// The graph node of a network node; a fresh one at every use for blocking nodes.
@@ -172,6 +190,10 @@ mod tests {
                 backward_kmh: Some(36.0),
                 ferry: false,
                 name: String::new(),
+                reference: String::new(),
+                destination: String::new(),
+                class: crate::osm::RoadClass::Residential,
+                junction: crate::osm::Junction::None,
             });
         }
         net
@@ -190,6 +212,14 @@ mod tests {
         // 2 × 0.001° of longitude at the equator: 222 m, at 36 km/h 22.2 s.
         assert_eq!(g.edge_distance(e).0, 222);
         assert_eq!(g.edge_duration(e).0, 222);
+        // Every geometry point keeps its OSM id, in the edge's direction.
+        let ids: Vec<i64> = g.edge_geometry_osm_ids(e).iter().map(|i| i.0).collect();
+        assert!(ids == [100, 101, 102] || ids == [102, 101, 100], "{ids:?}");
+        let twin = g.edge_twin(e).unwrap();
+        let mut back: Vec<i64> = g.edge_geometry_osm_ids(twin).iter().map(|i| i.0).collect();
+        back.reverse();
+        assert_eq!(back, ids);
+        assert_eq!(g.edge_class(e), crate::osm::RoadClass::Residential);
     }
 
     #[test]

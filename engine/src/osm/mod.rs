@@ -3,7 +3,8 @@
 //! - [`profile`]: the profiles as data (highway speeds, access tags, barriers, oneway,
 //!   surface factors, ferry speed).
 //! - [`tags`]: the tag parsers (`maxspeed`, `oneway`, `duration`) and the rules that give a
-//!   way its speeds per direction and tell whether a node blocks a profile.
+//!   way its speeds per direction and tell whether a node blocks a profile; the guidance
+//!   attributes of a way ([`RoadClass`], [`Junction`]).
 //! - [`read_network`]: two passes over the file (ways, then the nodes they use), parallel
 //!   over blocks with rayon, giving an [`OsmNetwork`]: plain vectors keyed by OSM ids. This
 //!   module knows nothing of the graph; [`crate::graph`] splits the ways at intersections.
@@ -30,6 +31,7 @@ use std::ops::Range;
 pub use error::ImportError;
 pub use profile::{BICYCLE, CAR, FOOT, PROFILES, Profile};
 pub use reader::{Progress, read_network, read_network_with_progress};
+pub use tags::{Junction, RoadClass};
 
 use crate::types::{LonLat, OsmNodeId, OsmWayId, from_fixed};
 
@@ -73,6 +75,14 @@ pub struct OsmWay {
     pub ferry: bool,
     /// `name` (or `ref`), `""` when untagged.
     pub name: String,
+    /// `ref` (route number), `""` when untagged.
+    pub reference: String,
+    /// `destination` (where the road leads, as signposted), `""` when untagged.
+    pub destination: String,
+    /// Road class from `highway` (or ferry), for guidance.
+    pub class: RoadClass,
+    /// Whether the way is part of a roundabout or traffic circle.
+    pub junction: Junction,
 }
 
 impl OsmNetwork {

@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 
 use super::pbf::{self, Block, BlockKind};
 use super::profile::Profile;
-use super::tags::{WayRule, node_blocks, tag, way_rule};
+use super::tags::{Junction, RoadClass, WayRule, node_blocks, tag, way_rule};
 use super::{ImportError, OsmNetwork, OsmWay};
 use crate::types::{LonLat, OsmNodeId, OsmWayId, from_fixed, haversine_m};
 
@@ -44,6 +44,10 @@ struct RawWay {
     len: usize,
     rule: WayRule,
     name: String,
+    reference: String,
+    destination: String,
+    class: RoadClass,
+    junction: Junction,
 }
 
 /// Pass-1 result of one block.
@@ -223,6 +227,10 @@ fn add_way_pieces(net: &mut OsmNetwork, raw: &RawWay, nodes: impl Iterator<Item 
                 backward_kmh: raw.rule.backward_kmh,
                 ferry: raw.rule.ferry,
                 name: raw.name.clone(),
+                reference: raw.reference.clone(),
+                destination: raw.destination.clone(),
+                class: raw.class,
+                junction: raw.junction,
             });
         } else {
             net.way_nodes.truncate(start);
@@ -326,6 +334,10 @@ fn pass_ways(
                             len,
                             rule,
                             name: name.to_owned(),
+                            reference: tag(&tags, "ref").unwrap_or("").to_owned(),
+                            destination: tag(&tags, "destination").unwrap_or("").to_owned(),
+                            class: RoadClass::from_tags(&tags),
+                            junction: Junction::from_tags(&tags),
                         });
                     }
                 }

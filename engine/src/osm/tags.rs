@@ -399,10 +399,185 @@ pub fn node_blocks(profile: &Profile, tags: &[(&str, &str)]) -> bool {
     tag(tags, "barrier").is_some_and(|b| profile.barrier_blocks(b))
 }
 
+/// The class of a road, from its `highway` tag (`route=ferry` gives [`RoadClass::Ferry`]):
+/// what turn-by-turn guidance needs to tell ramps, motorways and small streets apart.
+///
+/// Stored as one byte per edge; [`RoadClass::from_u8`] reads it back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[repr(u8)]
+pub enum RoadClass {
+    /// Any other routable way (paths, tracks, pedestrian areas, unknown values).
+    #[default]
+    Other = 0,
+    /// `motorway`.
+    Motorway = 1,
+    /// `motorway_link`: a motorway ramp.
+    MotorwayLink = 2,
+    /// `trunk`.
+    Trunk = 3,
+    /// `trunk_link`: a trunk-road ramp.
+    TrunkLink = 4,
+    /// `primary`.
+    Primary = 5,
+    /// `primary_link`.
+    PrimaryLink = 6,
+    /// `secondary`.
+    Secondary = 7,
+    /// `secondary_link`.
+    SecondaryLink = 8,
+    /// `tertiary`.
+    Tertiary = 9,
+    /// `tertiary_link`.
+    TertiaryLink = 10,
+    /// `unclassified`.
+    Unclassified = 11,
+    /// `residential`.
+    Residential = 12,
+    /// `living_street`.
+    LivingStreet = 13,
+    /// `service`.
+    Service = 14,
+    /// `track`.
+    Track = 15,
+    /// `route=ferry`.
+    Ferry = 16,
+}
+
+impl RoadClass {
+    const ALL: [Self; 17] = [
+        Self::Other,
+        Self::Motorway,
+        Self::MotorwayLink,
+        Self::Trunk,
+        Self::TrunkLink,
+        Self::Primary,
+        Self::PrimaryLink,
+        Self::Secondary,
+        Self::SecondaryLink,
+        Self::Tertiary,
+        Self::TertiaryLink,
+        Self::Unclassified,
+        Self::Residential,
+        Self::LivingStreet,
+        Self::Service,
+        Self::Track,
+        Self::Ferry,
+    ];
+
+    /// The class of a way with these tags.
+    ///
+    /// # Examples
+    /// ```
+    /// use engine::osm::tags::RoadClass;
+    /// assert_eq!(RoadClass::from_tags(&[("highway", "motorway_link")]), RoadClass::MotorwayLink);
+    /// assert_eq!(RoadClass::from_tags(&[("route", "ferry")]), RoadClass::Ferry);
+    /// assert_eq!(RoadClass::from_tags(&[("highway", "footway")]), RoadClass::Other);
+    /// ```
+    #[must_use]
+    pub fn from_tags(tags: &[(&str, &str)]) -> Self {
+        if tag(tags, "route") == Some("ferry") {
+            return Self::Ferry;
+        }
+        match tag(tags, "highway").unwrap_or("") {
+            "motorway" => Self::Motorway,
+            "motorway_link" => Self::MotorwayLink,
+            "trunk" => Self::Trunk,
+            "trunk_link" => Self::TrunkLink,
+            "primary" => Self::Primary,
+            "primary_link" => Self::PrimaryLink,
+            "secondary" => Self::Secondary,
+            "secondary_link" => Self::SecondaryLink,
+            "tertiary" => Self::Tertiary,
+            "tertiary_link" => Self::TertiaryLink,
+            "unclassified" => Self::Unclassified,
+            "residential" => Self::Residential,
+            "living_street" => Self::LivingStreet,
+            "service" => Self::Service,
+            "track" => Self::Track,
+            _ => Self::Other,
+        }
+    }
+
+    /// The class stored as `v`, `None` for a byte no class has.
+    #[must_use]
+    pub fn from_u8(v: u8) -> Option<Self> {
+        Self::ALL.get(usize::from(v)).copied()
+    }
+
+    /// A ramp: `motorway_link` or `trunk_link` (OSRM's `on ramp` / `off ramp` roads).
+    #[must_use]
+    pub fn is_ramp(self) -> bool {
+        matches!(self, Self::MotorwayLink | Self::TrunkLink)
+    }
+
+    /// A motorway or trunk road: the roads ramps lead on to and off.
+    #[must_use]
+    pub fn is_highway(self) -> bool {
+        matches!(self, Self::Motorway | Self::Trunk)
+    }
+
+    /// Any `*_link` road.
+    #[must_use]
+    pub fn is_link(self) -> bool {
+        matches!(
+            self,
+            Self::MotorwayLink
+                | Self::TrunkLink
+                | Self::PrimaryLink
+                | Self::SecondaryLink
+                | Self::TertiaryLink
+        )
+    }
+}
+
+/// What a way's `junction` tag says about a traffic circle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Junction {
+    /// Not part of a traffic circle.
+    #[default]
+    None,
+    /// `junction=roundabout`: a roundabout (traffic inside has right of way).
+    Roundabout,
+    /// `junction=circular`: a traffic circle without roundabout rules (OSRM's rotary).
+    Circular,
+}
+
+impl Junction {
+    /// The junction kind of a way with these tags.
+    ///
+    /// # Examples
+    /// ```
+    /// use engine::osm::tags::Junction;
+    /// assert_eq!(Junction::from_tags(&[("junction", "roundabout")]), Junction::Roundabout);
+    /// assert_eq!(Junction::from_tags(&[("junction", "circular")]), Junction::Circular);
+    /// assert_eq!(Junction::from_tags(&[("junction", "yes")]), Junction::None);
+    /// ```
+    #[must_use]
+    pub fn from_tags(tags: &[(&str, &str)]) -> Self {
+        match tag(tags, "junction") {
+            Some("roundabout") => Self::Roundabout,
+            Some("circular") => Self::Circular,
+            _ => Self::None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::osm::profile::{BICYCLE, CAR, FOOT};
+
+    #[test]
+    fn road_classes_round_trip_through_their_byte() {
+        for c in RoadClass::ALL {
+            assert_eq!(RoadClass::from_u8(c as u8), Some(c));
+        }
+        assert_eq!(RoadClass::from_u8(17), None);
+        assert!(RoadClass::from_tags(&[("highway", "trunk_link")]).is_ramp());
+        assert!(!RoadClass::from_tags(&[("highway", "primary_link")]).is_ramp());
+        assert!(RoadClass::from_tags(&[("highway", "primary_link")]).is_link());
+        assert!(RoadClass::from_tags(&[("highway", "trunk")]).is_highway());
+    }
 
     #[test]
     fn maxspeed_values() {

@@ -78,12 +78,12 @@ pub fn document() -> Value {
     let shape = [
         param(
             "steps",
-            "Add turn-by-turn steps.",
+            "Add turn-by-turn steps (OSRM RouteStep: name, ref, destinations, mode, driving_side, weight, geometry, maneuver with type depart/arrive/turn/new name/continue/merge/on ramp/off ramp/fork/end of road/roundabout/rotary/roundabout turn/exit roundabout/exit rotary, modifier and exit, rotary_name, intersections with location, bearings, entry, in, out).",
             &json!({"type": "boolean"}),
         ),
         param(
             "annotations",
-            "true, false, or a comma list of duration, distance, nodes, speed, weight, datasources. `nodes` lists the OSM ids of the graph nodes (intersections) passed.",
+            "true, false, or a comma list of duration, distance, nodes, speed, weight, datasources. `nodes` lists the OSM node id of every point of the leg's geometry (one per coordinate; a snapped end gets the node before the start or after the end).",
             &json!({"type": "string"}),
         ),
         param(

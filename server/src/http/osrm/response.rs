@@ -305,6 +305,7 @@ mod tests {
                 num_segments: 2,
             }],
             nodes: vec![OsmNodeId(2)],
+            edges: Vec::new(),
         };
         Route {
             waypoints: vec![wp(7.42), wp(7.43), wp(7.44)],
