@@ -34,3 +34,5 @@ mod cli_import;
 mod cli_bench_routing;
 #[path = "server/cli_solve.rs"]
 mod cli_solve;
+#[path = "server/http_guard.rs"]
+mod http_guard;
