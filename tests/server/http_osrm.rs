@@ -273,3 +273,53 @@ fn polyline_coordinates_work_like_plain_ones() {
     let plain = ok(&format!("/route/v1/car/{A};{B}?overview=false"));
     assert!((f(&p["routes"][0]["duration"]) - f(&plain["routes"][0]["duration"])).abs() < 1.0);
 }
+
+/// A point whose snapped road (car) can be left towards the city but never re-entered.
+const ISLAND: &str = "7.428190,43.744469";
+
+#[test]
+fn trip_splits_into_groups_of_mutually_reachable_points() {
+    let Some(addr) = monaco() else { return };
+    for q in ["", "?roundtrip=false"] {
+        let v = ok(&format!("/trip/v1/car/{A};{ISLAND};{B};{D}{q}"));
+        let trips = v["trips"].as_array().unwrap();
+        assert_eq!(trips.len(), 2, "{q}: {v}");
+        let wps = v["waypoints"].as_array().unwrap();
+        let trip_of: Vec<u64> = wps
+            .iter()
+            .map(|w| w["trips_index"].as_u64().unwrap())
+            .collect();
+        assert_eq!(trip_of, [0, 1, 0, 0], "{q}");
+        assert_eq!(wps[1]["waypoint_index"], 0);
+        let mut idx: Vec<u64> = [0, 2, 3]
+            .iter()
+            .map(|&i| wps[i]["waypoint_index"].as_u64().unwrap())
+            .collect();
+        idx.sort_unstable();
+        assert_eq!(idx, [0, 1, 2], "{q}");
+        let legs = |t: &Value| t["legs"].as_array().unwrap().len();
+        let round = q.is_empty();
+        assert_eq!(legs(&trips[0]), if round { 3 } else { 2 }, "{q}");
+        assert_eq!(legs(&trips[1]), usize::from(round), "{q}");
+        assert_eq!(f(&trips[1]["duration"]), 0.0);
+        // Each trip equals the route through its stops in trip order.
+        let mut order = vec![""; 3];
+        for (i, c) in [A, B, D].iter().enumerate() {
+            let k = usize::try_from(wps[[0, 2, 3][i]]["waypoint_index"].as_u64().unwrap()).unwrap();
+            order[k] = c;
+        }
+        if round {
+            order.push(order[0]);
+        }
+        let r = ok(&format!("/route/v1/car/{}?overview=false", order.join(";")));
+        assert!((f(&r["routes"][0]["duration"]) - f(&trips[0]["duration"])).abs() < 0.11);
+    }
+    // A fixed start and end cannot be in one trip with the island: NoTrips, as OSRM.
+    assert_osrm_error(
+        &get(
+            addr,
+            &format!("/trip/v1/car/{ISLAND};{A};{B}?roundtrip=false&source=first&destination=last"),
+        ),
+        "NoTrips",
+    );
+}

@@ -135,7 +135,9 @@ fn trip_visits_every_stop_once_and_respects_fixed_ends() {
             last_is_end: true,
         },
     ] {
-        let t = e.trip("car", &locs, ends).unwrap();
+        let trips = e.trip("car", &locs, ends).unwrap();
+        assert_eq!(trips.len(), 1, "the grid is strongly connected");
+        let t = &trips[0];
         let mut order = t.order.clone();
         order.sort_unstable();
         assert_eq!(order, vec![0, 1, 2, 3, 4]);
@@ -210,8 +212,26 @@ fn errors_name_the_problem() {
         e.table("car", &[ok], &[3], &[0]),
         Err(DispatchError::IndexOutOfRange { index: 3, .. })
     ));
+    // One trip per side; with a fixed end, no trip (as OSRM).
+    for roundtrip in [false, true] {
+        let ends = TripEnds {
+            roundtrip,
+            ..TripEnds::default()
+        };
+        let trips = e.trip("car", &[ok, island], ends).unwrap();
+        let orders: Vec<&[usize]> = trips.iter().map(|t| t.order.as_slice()).collect();
+        assert_eq!(orders, [[0], [1]]);
+        // A trip of one stop: no leg, or one of length 0 back to itself.
+        assert_eq!(trips[1].route.legs.len(), usize::from(roundtrip));
+        assert_eq!(trips[1].route.duration_s(), 0.0);
+    }
+    let fixed = TripEnds {
+        roundtrip: false,
+        first_is_start: true,
+        last_is_end: true,
+    };
     assert!(matches!(
-        e.trip("car", &[ok, island], TripEnds::default()),
+        e.trip("car", &[ok, island], fixed),
         Err(DispatchError::NoTrip { .. })
     ));
     let mut twice = engine();

@@ -153,7 +153,7 @@ pub struct TripEnds {
     pub last_is_end: bool,
 }
 
-/// The best visiting order of the coordinates, with its route.
+/// One trip: the best visiting order of a group of coordinates, with its route.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trip {
     /// Visiting order: `order[k]` is the index (in the request) of the `k`-th stop.

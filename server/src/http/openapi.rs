@@ -164,7 +164,7 @@ pub fn document() -> Value {
             "/route/v1/{profile}/{coordinates}": {"get": osrm_get("Fastest route through the coordinates in order.", &route)},
             "/table/v1/{profile}/{coordinates}": {"get": osrm_get("Travel times (and distances) between coordinates; null when unreachable.", &table)},
             "/nearest/v1/{profile}/{coordinates}": {"get": osrm_get("Nearest road positions of one coordinate.", &nearest)},
-            "/trip/v1/{profile}/{coordinates}": {"get": osrm_get("Best visiting order of the coordinates.", &trip)},
+            "/trip/v1/{profile}/{coordinates}": {"get": osrm_get("Best visiting order of the coordinates: one trip per group of mutually reachable coordinates (`trips`, `waypoints[i].trips_index`); NoTrips when a fixed source or destination cannot share a trip with every coordinate.", &trip)},
             "/route/v1/{profile}": {"post": osrm_post("As GET /route, coordinates and options in a JSON body.")},
             "/table/v1/{profile}": {"post": osrm_post("As GET /table, for tables too large for a URL.")},
             "/nearest/v1/{profile}": {"post": osrm_post("As GET /nearest.")},

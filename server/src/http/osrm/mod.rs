@@ -289,10 +289,10 @@ fn compute(
                 first_is_start: o.source_first,
                 last_is_end: o.destination_last,
             };
-            let trip = engine
+            let trips = engine
                 .trip(profile, &locations(coords, &o.common.radiuses), ends)
                 .map_err(err(ErrorCode::NoTrips))?;
-            response::trip_response(&trip, &o.shape, profile, o.common.skip_waypoints)
+            response::trip_response(&trips, &o.shape, profile, o.common.skip_waypoints)
         }
     };
     serde_json::to_vec(&value)

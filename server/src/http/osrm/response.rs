@@ -236,11 +236,12 @@ pub fn nearest_response(ws: &[Waypoint], skip_waypoints: bool) -> Value {
     Value::Object(m)
 }
 
-/// The body of a `/trip` answer: one trip; waypoints in input order with their position in
-/// the trip (`waypoint_index`) and `trips_index` 0.
+/// The body of a `/trip` answer: one trip per group of mutually reachable coordinates;
+/// waypoints in input order, each with its trip (`trips_index`) and its position in that trip
+/// (`waypoint_index`).
 #[must_use]
 pub fn trip_response(
-    trip: &Trip,
+    trips: &[Trip],
     shape: &RouteShape,
     profile: &str,
     skip_waypoints: bool,
@@ -249,16 +250,22 @@ pub fn trip_response(
     m.insert("code".into(), json!("Ok"));
     m.insert(
         "trips".into(),
-        json!([route_json(&trip.route, shape, profile)]),
+        trips
+            .iter()
+            .map(|t| route_json(&t.route, shape, profile))
+            .collect(),
     );
     if !skip_waypoints {
-        let mut wps = vec![Value::Null; trip.order.len()];
-        for (k, &input) in trip.order.iter().enumerate() {
-            let mut w = waypoint(&trip.route.waypoints[k], false);
-            w.insert("waypoint_index".into(), json!(k));
-            w.insert("trips_index".into(), json!(0));
-            if let Some(slot) = wps.get_mut(input) {
-                *slot = Value::Object(w);
+        let n = trips.iter().map(|t| t.order.len()).sum();
+        let mut wps = vec![Value::Null; n];
+        for (t, trip) in trips.iter().enumerate() {
+            for (k, &input) in trip.order.iter().enumerate() {
+                let mut w = waypoint(&trip.route.waypoints[k], false);
+                w.insert("waypoint_index".into(), json!(k));
+                w.insert("trips_index".into(), json!(t));
+                if let Some(slot) = wps.get_mut(input) {
+                    *slot = Value::Object(w);
+                }
             }
         }
         m.insert("waypoints".into(), Value::Array(wps));
@@ -410,10 +417,26 @@ mod tests {
             order: vec![0, 2, 1],
             route: route(),
         };
-        let v = trip_response(&trip, &RouteShape::default(), "car", false);
+        let v = trip_response(
+            std::slice::from_ref(&trip),
+            &RouteShape::default(),
+            "car",
+            false,
+        );
         assert_eq!(v["waypoints"][2]["waypoint_index"], 1);
         assert_eq!(v["waypoints"][1]["waypoint_index"], 2);
         assert_eq!(v["waypoints"][0]["trips_index"], 0);
+        // Two trips: stops 3..6 of the request form the second one.
+        let second = Trip {
+            order: vec![4, 3, 5],
+            route: route(),
+        };
+        let v = trip_response(&[trip, second], &RouteShape::default(), "car", false);
+        assert_eq!(v["trips"].as_array().unwrap().len(), 2);
+        assert_eq!(v["waypoints"].as_array().unwrap().len(), 6);
+        assert_eq!(v["waypoints"][4]["trips_index"], 1);
+        assert_eq!(v["waypoints"][4]["waypoint_index"], 0);
+        assert_eq!(v["waypoints"][3]["waypoint_index"], 1);
         let n = nearest_response(&[wp(7.42)], false);
         assert_eq!(n["waypoints"][0]["nodes"], json!([1, 2]));
     }
