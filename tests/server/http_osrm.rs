@@ -323,3 +323,64 @@ fn trip_splits_into_groups_of_mutually_reachable_points() {
         "NoTrips",
     );
 }
+
+#[test]
+fn hints_come_back_and_are_used() {
+    let Some(addr) = monaco() else { return };
+    let v = ok(&format!("/route/v1/car/{A};{B};{C}?overview=false"));
+    let hints: Vec<&str> = v["waypoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["hint"].as_str().unwrap())
+        .collect();
+    assert!(hints.iter().all(|h| h.len() == 43), "{hints:?}");
+    // Every service stamps the same hint on the same snapped point.
+    let t = ok(&format!("/table/v1/car/{A};{B};{C}"));
+    assert_eq!(t["sources"][1]["hint"], hints[1]);
+    let n = ok(&format!("/nearest/v1/car/{B}"));
+    assert_eq!(n["waypoints"][0]["hint"], hints[1]);
+    // Passed back (one empty), the answer is the same.
+    let with = ok(&format!(
+        "/route/v1/car/{A};{B};{C}?overview=false&hints={};;{}",
+        hints[0], hints[2]
+    ));
+    assert_eq!(with, v);
+    // A hint places its point even for another coordinate close by (within the radius).
+    let moved = ok(&format!(
+        "/route/v1/car/7.415700,43.735800;{B}?overview=false&hints={};",
+        hints[0]
+    ));
+    assert_eq!(
+        moved["waypoints"][0]["location"],
+        v["waypoints"][0]["location"]
+    );
+    // POST takes them as an array with nulls.
+    let body = json!({"coordinates": [[7.415637, 43.735767], [7.422844, 43.736876], [7.414254, 43.734398]],
+                      "hints": [hints[0], null, hints[2]], "overview": "false"});
+    let a = post_json(addr, "/route/v1/car", &body);
+    assert_eq!(a.status, 200);
+    assert_eq!(a.json(), v);
+    // generate_hints=false leaves them out; skip_waypoints leaves the waypoints out.
+    let v = ok(&format!(
+        "/route/v1/car/{A};{B}?overview=false&generate_hints=false"
+    ));
+    assert!(v["waypoints"][0].get("hint").is_none());
+    let v = ok(&format!("/trip/v1/car/{A};{B}?skip_waypoints=true"));
+    assert!(v.get("waypoints").is_none());
+    // Malformed: not base64, not a hint, a count that does not match.
+    for (q, code) in [
+        ("hints=%24%24;", "InvalidQuery"),
+        ("hints=abcd;", "InvalidOptions"),
+        ("hints=;;", "InvalidOptions"),
+    ] {
+        assert_osrm_error(&get(addr, &format!("/route/v1/car/{A};{B}?{q}")), code);
+    }
+    // A hint from another graph (foot) is ignored: the car snap is used.
+    let foot = ok(&format!("/nearest/v1/foot/{A}"));
+    let foreign = foot["waypoints"][0]["hint"].as_str().unwrap();
+    let v = ok(&format!(
+        "/route/v1/car/{A};{B}?overview=false&hints={foreign};"
+    ));
+    assert_eq!(v["waypoints"][0]["hint"], hints[0]);
+}

@@ -188,6 +188,7 @@ fn errors_name_the_problem() {
     let tight = Location {
         position: LonLat::new(7.4003, 43.7312),
         radius_m: Some(1.0),
+        hint: None,
     };
     assert!(matches!(
         e.snap("car", tight),
@@ -280,4 +281,57 @@ fn graph_files_load_with_or_without_a_stored_hierarchy() {
             .is_err()
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn hints_place_points_without_snapping_on_the_same_graph_only() {
+    let e = engine();
+    let locs: Vec<Location> = PTS.iter().map(|&(x, y)| loc(x, y)).collect();
+    let plain = e.route("car", &locs).unwrap();
+    // The hints of the answer give the same answer.
+    let hinted: Vec<Location> = locs
+        .iter()
+        .zip(&plain.waypoints)
+        .map(|(l, w)| Location {
+            hint: Some(w.hint),
+            ..*l
+        })
+        .collect();
+    assert_eq!(e.route("car", &hinted).unwrap(), plain);
+    // A hint is used as given: from a coordinate elsewhere, it still places the point.
+    let moved = Location {
+        hint: Some(plain.waypoints[1].hint),
+        ..locs[0]
+    };
+    let w = e.snap("car", moved).unwrap();
+    assert_eq!(w.location, plain.waypoints[1].location);
+    assert_eq!(w.input, locs[0].position);
+    // From another graph, or past the radius, it is ignored: the point is snapped.
+    let foreign = Location {
+        hint: Some(Hint {
+            graph: plain.waypoints[1].hint.graph ^ 1,
+            ..plain.waypoints[1].hint
+        }),
+        ..locs[0]
+    };
+    assert_eq!(e.snap("car", foreign).unwrap(), plain.waypoints[0]);
+    let tight = Location {
+        radius_m: Some(0.5),
+        ..moved
+    };
+    assert!(
+        matches!(
+            e.snap("car", tight),
+            Ok(ref w) if w.location != plain.waypoints[1].location
+        ) || matches!(e.snap("car", tight), Err(DispatchError::NoSegment { .. }))
+    );
+    // A hint naming a piece of road that is not there is ignored too.
+    let bogus = Location {
+        hint: Some(Hint {
+            segment: 9_999,
+            ..plain.waypoints[1].hint
+        }),
+        ..locs[0]
+    };
+    assert_eq!(e.snap("car", bogus).unwrap(), plain.waypoints[0]);
 }

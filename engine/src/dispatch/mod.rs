@@ -10,6 +10,7 @@
 //! allocates only its answer.
 
 mod error;
+mod hint;
 mod result;
 mod route;
 mod trip;
@@ -18,6 +19,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 pub use error::DispatchError;
+pub use hint::{Hint, graph_checksum};
 pub use result::{Leg, LegSegment, Location, RoadSpan, Route, Table, Trip, TripEnds, Waypoint};
 
 use crate::graph::RoadGraph;
@@ -40,6 +42,8 @@ struct Profile {
     index: SpatialIndex,
     ch: ContractionHierarchy,
     spaces: Mutex<Vec<SearchSpace>>,
+    /// [`graph_checksum`] of `graph`, stamped on hints.
+    checksum: u64,
 }
 
 /// A coordinate snapped onto a profile's graph.
@@ -99,6 +103,7 @@ impl Engine {
                 .map_err(|e| DispatchError::Internal(e.to_string()))?,
         };
         let index = SpatialIndex::new(&graph);
+        let checksum = graph_checksum(&graph);
         self.profiles.insert(
             name,
             Profile {
@@ -106,6 +111,7 @@ impl Engine {
                 index,
                 ch,
                 spaces: Mutex::new(Vec::new()),
+                checksum,
             },
         );
         Ok(())
@@ -185,6 +191,20 @@ impl Engine {
 
     fn snap_one(p: &Profile, index: usize, loc: Location) -> Result<Snapped, DispatchError> {
         let pos = loc.position;
+        // A hint made on this graph places the point without a search (OSRM ignores a hint
+        // from another dataset, and so do we).
+        if let Some(h) = loc.hint.filter(|h| h.graph == p.checksum) {
+            let hinted = p.index.snap_at(
+                h.edge,
+                h.segment,
+                h.location,
+                (pos.lon, pos.lat),
+                loc.radius_m,
+            );
+            if let Some(snap) = hinted.map_err(|e| snap_error(index, &e))? {
+                return Ok(Snapped { snap, input: pos });
+            }
+        }
         match p.index.snap(pos.lon, pos.lat, loc.radius_m) {
             Ok(snap) => Ok(Snapped { snap, input: pos }),
             Err(e) => Err(snap_error(index, &e)),
@@ -200,6 +220,12 @@ impl Engine {
             distance_m: s.snap.distance_m,
             name: g.edge_name(e).to_owned(),
             nodes: [g.node_osm_id(g.edge_tail(e)), g.node_osm_id(g.edge_head(e))],
+            hint: Hint {
+                edge: e,
+                segment: s.snap.segment,
+                location: s.snap.location,
+                graph: p.checksum,
+            },
         }
     }
 

@@ -18,6 +18,8 @@ pub struct Waypoint {
     pub name: String,
     /// OSM ids of the two graph nodes that end the road segment it snapped to.
     pub nodes: [OsmNodeId; 2],
+    /// Where it snapped, to pass back in a later request ([`Location::hint`]).
+    pub hint: super::Hint,
 }
 
 /// One piece of a leg's geometry, between two consecutive coordinates.
@@ -169,6 +171,9 @@ pub struct Location {
     pub position: LonLat,
     /// Search radius in metres; `None` = the profile's default.
     pub radius_m: Option<f64>,
+    /// Where an earlier request snapped this coordinate ([`Waypoint::hint`]): used instead of
+    /// snapping when it was made on the same graph and lies within the radius.
+    pub hint: Option<super::Hint>,
 }
 
 impl Location {
@@ -178,6 +183,7 @@ impl Location {
         Self {
             position: LonLat::new(lon, lat),
             radius_m: None,
+            hint: None,
         }
     }
 }

@@ -108,6 +108,48 @@ impl SpatialIndex {
         Ok(self.snap_on(chosen, p))
     }
 
+    /// The snap of `(lon, lat)` at a known place, `at` on piece `segment` of `edge` (from an
+    /// earlier snap: a hint), without searching for the nearest road. `None` when that piece
+    /// is not in this index, `at` is not on it, or it lies farther than `radius_m` from
+    /// `(lon, lat)`: the caller then snaps as usual.
+    ///
+    /// # Errors
+    /// As [`SpatialIndex::snap`] for an invalid coordinate or radius.
+    pub fn snap_at(
+        &self,
+        edge: EdgeId,
+        segment: u32,
+        at: LonLat,
+        (lon, lat): (f64, f64),
+        radius_m: Option<f64>,
+    ) -> Result<Option<Snap>, SnapError> {
+        /// The piece is found among the entries nearest to `at` (it is at distance 0).
+        const CANDIDATES: usize = 64;
+        /// `at` must lie on the piece, up to rounding.
+        const ON_ROAD_M: f64 = 0.01;
+        let (p, radius_m) = self.check(lon, lat, radius_m)?;
+        if !at.is_valid() {
+            return Ok(None);
+        }
+        let q = self.meta.proj.project(at);
+        let Some(entry) = self
+            .tree
+            .nearest_neighbor_iter(&q)
+            .take(CANDIDATES)
+            .find(|e| e.data.edge == edge.0 && e.data.seg == segment)
+        else {
+            return Ok(None);
+        };
+        let mut snap = self.snap_on(entry, q);
+        if snap.distance_m > ON_ROAD_M {
+            return Ok(None);
+        }
+        // Keep the hinted position exactly, so that the hint of the answer is the one given.
+        snap.location = at;
+        snap.distance_m = dist_sq(q, p).sqrt();
+        Ok((snap.distance_m <= radius_m).then_some(snap))
+    }
+
     /// The nearest point of each of the `k` nearest distinct roads (edges, a two-way road
     /// counted once) within `radius_m` metres (`None`: the profile's default), nearest first,
     /// any component: OSRM's `nearest` service. Fewer than `k` when fewer roads are in reach.

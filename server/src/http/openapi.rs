@@ -18,7 +18,7 @@ fn osrm_get(summary: &str, params: &[Value]) -> Value {
         ),
         param(
             "generate_hints",
-            "Accepted for compatibility; vmeste does not emit hints.",
+            "Add a `hint` to each waypoint (default true): URL-safe base64 of the snapped road piece and position and a checksum of the graph.",
             &json!({"type": "boolean"}),
         ),
         param(
@@ -33,7 +33,7 @@ fn osrm_get(summary: &str, params: &[Value]) -> Value {
         ),
         param(
             "hints",
-            "Refused with InvalidOptions unless every element is empty.",
+            "Per coordinate (`;`-separated, empty allowed), a `hint` from an earlier answer: places the coordinate without snapping when it was made on the same graph and lies within the radius, else ignored (the coordinate is snapped). Not base64: InvalidQuery; not a hint, or a count other than the coordinates': InvalidOptions.",
             &json!({"type": "string"}),
         ),
         param(

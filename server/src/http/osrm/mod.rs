@@ -5,6 +5,7 @@
 //! JSON encoding run on a blocking thread, behind the heavy-request semaphore and within the
 //! request time limit.
 
+pub mod hint;
 pub mod options;
 pub mod response;
 pub mod steps;
@@ -20,7 +21,7 @@ use engine::dispatch::{DispatchError, Engine, Location, TripEnds};
 use engine::types::LonLat;
 use serde_json::Value;
 
-use self::options::{Options, RawOptions, parse_options};
+use self::options::{CommonOptions, Options, RawOptions, parse_options};
 use self::url::{Service, check_coordinates, parse_coordinates, parse_path, truncate};
 use super::error::{ApiError, ErrorCode};
 use super::extract::OsrmJson;
@@ -232,11 +233,16 @@ where
         .map_err(|_| time_limit_error(limit))?
 }
 
-fn locations(coords: &[LonLat], radiuses: &[Option<f64>]) -> Vec<Location> {
+fn locations(coords: &[LonLat], common: &CommonOptions) -> Vec<Location> {
     coords
         .iter()
-        .zip(radiuses)
-        .map(|(&position, &radius_m)| Location { position, radius_m })
+        .zip(&common.radiuses)
+        .zip(&common.hints)
+        .map(|((&position, &radius_m), &hint)| Location {
+            position,
+            radius_m,
+            hint,
+        })
         .collect()
 }
 
@@ -251,9 +257,9 @@ fn compute(
     let value = match opts {
         Options::Route(o) => {
             let route = engine
-                .route(profile, &locations(coords, &o.common.radiuses))
+                .route(profile, &locations(coords, &o.common))
                 .map_err(err(ErrorCode::NoRoute))?;
-            response::route_response(&route, &o.shape, profile, o.common.skip_waypoints)
+            response::route_response(&route, &o.shape, profile, o.common.waypoints())
         }
         Options::Table(o) => {
             let all: Vec<usize> = (0..coords.len()).collect();
@@ -262,7 +268,7 @@ fn compute(
             let table = engine
                 .table(
                     profile,
-                    &locations(coords, &o.common.radiuses),
+                    &locations(coords, &o.common),
                     &sources,
                     &destinations,
                 )
@@ -273,15 +279,15 @@ fn compute(
                 o.durations,
                 o.distances,
                 o.scale_factor,
-                o.common.skip_waypoints,
+                o.common.waypoints(),
             ));
         }
         Options::Nearest(o) => {
-            let loc = locations(coords, &o.common.radiuses);
+            let loc = locations(coords, &o.common);
             let ws = engine
                 .nearest(profile, loc[0], o.number)
                 .map_err(err(ErrorCode::NoSegment))?;
-            response::nearest_response(&ws, o.common.skip_waypoints)
+            response::nearest_response(&ws, o.common.waypoints())
         }
         Options::Trip(o) => {
             let ends = TripEnds {
@@ -290,9 +296,9 @@ fn compute(
                 last_is_end: o.destination_last,
             };
             let trips = engine
-                .trip(profile, &locations(coords, &o.common.radiuses), ends)
+                .trip(profile, &locations(coords, &o.common), ends)
                 .map_err(err(ErrorCode::NoTrips))?;
-            response::trip_response(&trips, &o.shape, profile, o.common.skip_waypoints)
+            response::trip_response(&trips, &o.shape, profile, o.common.waypoints())
         }
     };
     serde_json::to_vec(&value)

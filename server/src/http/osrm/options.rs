@@ -4,11 +4,15 @@
 //! A JSON body's fields are first written in the query-string form (`[1, null, 2]` becomes
 //! `1;;2`, `["duration", "distance"]` for `annotations` becomes `duration,distance`), so both
 //! forms go through one parser. An option OSRM knows but vmeste cannot honour (`bearings`,
-//! `hints`, `exclude`, …) is refused with `InvalidOptions`, never ignored; an option OSRM
+//! `exclude`, …) is refused with `InvalidOptions`, never ignored; an option OSRM
 //! does not know is `InvalidQuery`.
 
 use serde_json::Value;
 
+use engine::dispatch::Hint;
+
+use super::hint::{self, HintError};
+use super::response::Waypoints;
 use super::url::{Service, truncate};
 use crate::http::error::{ApiError, ErrorCode};
 
@@ -239,9 +243,21 @@ pub struct CommonOptions {
     pub radiuses: Vec<Option<f64>>,
     /// Leave `waypoints` out of the response.
     pub skip_waypoints: bool,
-    /// Add a `hint` to each waypoint (vmeste's hints are informative: a later request cannot
-    /// pass them back).
+    /// Add a `hint` to each waypoint.
     pub generate_hints: bool,
+    /// Per coordinate, a hint from an earlier answer (`hints=`; `None` for an empty element).
+    pub hints: Vec<Option<Hint>>,
+}
+
+impl CommonOptions {
+    /// How the answer shows waypoints.
+    #[must_use]
+    pub fn waypoints(&self) -> Waypoints {
+        Waypoints {
+            skip: self.skip_waypoints,
+            hints: self.generate_hints,
+        }
+    }
 }
 
 /// A per-coordinate list (`a;b;;c`): `None` for an empty element. Its length must equal the
@@ -265,6 +281,7 @@ fn parse_common(o: &mut RawOptions, n: usize) -> Result<CommonOptions, ApiError>
         radiuses: vec![None; n],
         skip_waypoints: false,
         generate_hints: true,
+        hints: vec![None; n],
     };
     if let Some(v) = o.take("radiuses") {
         c.radiuses = per_coordinate("radiuses", &v, n)?
@@ -295,13 +312,32 @@ fn parse_common(o: &mut RawOptions, n: usize) -> Result<CommonOptions, ApiError>
     if let Some(v) = o.take("generate_hints") {
         c.generate_hints = parse_bool("generate_hints", &v)?;
     }
+    if let Some(v) = o.take("hints") {
+        c.hints = per_coordinate("hints", &v, n)?
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                item.as_deref()
+                    .map(|s| match hint::decode(s) {
+                        Ok(h) => Ok(h),
+                        Err(HintError::Character) => Err(query_error(format!(
+                            "Query string malformed: hint {i} is not base64"
+                        ))),
+                        Err(HintError::NotAHint) => Err(options_error(format!(
+                            "Hint {i} is invalid: not a hint from a vmeste answer"
+                        ))),
+                    })
+                    .transpose()
+            })
+            .collect::<Result<_, _>>()?;
+    }
     // Known to OSRM, not offered by vmeste: accepted only when they ask for nothing.
-    for key in ["bearings", "hints"] {
-        if let Some(v) = o.take(key)
-            && per_coordinate(key, &v, n)?.iter().any(Option::is_some)
-        {
-            return Err(options_error(format!("{key} are not supported by vmeste")));
-        }
+    if let Some(v) = o.take("bearings")
+        && per_coordinate("bearings", &v, n)?
+            .iter()
+            .any(Option::is_some)
+    {
+        return Err(options_error("bearings are not supported by vmeste"));
     }
     if let Some(v) = o.take("approaches")
         && per_coordinate("approaches", &v, n)?
@@ -739,7 +775,10 @@ mod tests {
     fn unsupported_osrm_options_are_refused_unless_empty() {
         let code = |query: &str| q(Service::Route, query, 2).unwrap_err().code;
         assert_eq!(code("bearings=10,20;"), ErrorCode::InvalidOptions);
+        // Hints: not a hint, not base64, one per coordinate.
         assert_eq!(code("hints=abc;"), ErrorCode::InvalidOptions);
+        assert_eq!(code("hints=ab$c;"), ErrorCode::InvalidQuery);
+        assert_eq!(code("hints=;;"), ErrorCode::InvalidOptions);
         assert_eq!(code("approaches=curb;"), ErrorCode::InvalidOptions);
         assert_eq!(code("exclude=motorway"), ErrorCode::InvalidOptions);
         assert_eq!(code("snapping=any"), ErrorCode::InvalidOptions);
