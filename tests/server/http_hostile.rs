@@ -86,7 +86,7 @@ fn unknown_profile_service_version_and_options() {
         "InvalidQuery",
     );
     assert_osrm_error(
-        &get(addr, &format!("/route/v1/car/{A};{B}?bearings=10,10;")),
+        &get(addr, &format!("/route/v1/car/{A};{B}?bearings=10,190;")),
         "InvalidOptions",
     );
     assert_osrm_error(

@@ -384,3 +384,38 @@ fn hints_come_back_and_are_used() {
     ));
     assert_eq!(v["waypoints"][0]["hint"], hints[0]);
 }
+
+#[test]
+fn bearings_filter_roads() {
+    let Some(addr) = monaco() else { return };
+    let plain = ok(&format!("/route/v1/car/{A};{B}?overview=false"));
+    // A range of 180° allows every road: the same answer.
+    let all = ok(&format!(
+        "/route/v1/car/{A};{B}?overview=false&bearings=0,180;"
+    ));
+    assert_eq!(all, plain);
+    // Some direction other than the nearest road's moves the first point to another road.
+    let moved = (0..360).step_by(30).find_map(|b| {
+        let a = get(
+            addr,
+            &format!("/route/v1/car/{A};{B}?overview=false&bearings={b},10;"),
+        );
+        let v = a.json();
+        (a.status == 200 && v["waypoints"][0]["location"] != plain["waypoints"][0]["location"])
+            .then_some(v)
+    });
+    let moved = moved.expect("a bearing that picks another road");
+    assert!(f(&moved["waypoints"][0]["distance"]) >= f(&plain["waypoints"][0]["distance"]));
+    // No road that way within 1 m; bearings on /nearest are refused.
+    assert_osrm_error(
+        &get(
+            addr,
+            &format!("/route/v1/car/{A};{B}?radiuses=1;&bearings=45,0;"),
+        ),
+        "NoSegment",
+    );
+    assert_osrm_error(
+        &get(addr, &format!("/nearest/v1/car/{A}?bearings=0,90")),
+        "InvalidOptions",
+    );
+}

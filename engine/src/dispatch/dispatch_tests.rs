@@ -189,6 +189,7 @@ fn errors_name_the_problem() {
         position: LonLat::new(7.4003, 43.7312),
         radius_m: Some(1.0),
         hint: None,
+        bearing: None,
     };
     assert!(matches!(
         e.snap("car", tight),
@@ -334,4 +335,36 @@ fn hints_place_points_without_snapping_on_the_same_graph_only() {
         ..locs[0]
     };
     assert_eq!(e.snap("car", bogus).unwrap(), plain.waypoints[0]);
+}
+
+#[test]
+fn bearings_choose_roads_running_that_way() {
+    let e = engine();
+    // 22 m south of an east-west street, 24 m east of a north-south one.
+    let base = loc(7.4003, 43.7302);
+    let at = |bearing| {
+        e.snap(
+            "car",
+            Location {
+                bearing: Some(bearing),
+                ..base
+            },
+        )
+    };
+    let plain = e.snap("car", base).unwrap();
+    assert!((plain.location.lat - 43.7300).abs() < 1e-6, "{plain:?}");
+    for b in [(0.0, 20.0), (180.0, 20.0), (350.0, 15.0)] {
+        let w = at(b).unwrap();
+        assert!((w.location.lon - 7.4000).abs() < 1e-6, "{b:?}: {w:?}");
+    }
+    for b in [(90.0, 10.0), (270.0, 10.0)] {
+        assert_eq!(at(b).unwrap().location, plain.location, "{b:?}");
+    }
+    // Diagonal, or NaN: no road runs that way.
+    for b in [(45.0, 10.0), (f64::NAN, 10.0)] {
+        assert!(
+            matches!(at(b), Err(DispatchError::NoSegment { .. })),
+            "{b:?}"
+        );
+    }
 }

@@ -205,7 +205,11 @@ impl Engine {
                 return Ok(Snapped { snap, input: pos });
             }
         }
-        match p.index.snap(pos.lon, pos.lat, loc.radius_m) {
+        let snap = match loc.bearing {
+            Some(b) => p.index.snap_with_bearing(pos.lon, pos.lat, loc.radius_m, b),
+            None => p.index.snap(pos.lon, pos.lat, loc.radius_m),
+        };
+        match snap {
             Ok(snap) => Ok(Snapped { snap, input: pos }),
             Err(e) => Err(snap_error(index, &e)),
         }
@@ -457,10 +461,12 @@ fn snap_error(index: usize, e: &SnapError) -> DispatchError {
             index,
             radius: radius_m,
         },
-        SnapError::TooFar { .. } | SnapError::EmptyGraph => DispatchError::NoSegment {
-            index,
-            reason: e.to_string(),
-        },
+        SnapError::TooFar { .. } | SnapError::EmptyGraph | SnapError::NoRoadWithBearing { .. } => {
+            DispatchError::NoSegment {
+                index,
+                reason: e.to_string(),
+            }
+        }
     }
 }
 

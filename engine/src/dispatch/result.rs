@@ -174,6 +174,9 @@ pub struct Location {
     /// Where an earlier request snapped this coordinate ([`Waypoint::hint`]): used instead of
     /// snapping when it was made on the same graph and lies within the radius.
     pub hint: Option<super::Hint>,
+    /// Only roads that can be travelled at `(bearing, range)` degrees (clockwise from north,
+    /// ± range) qualify (OSRM's `bearings`); `None`: any road.
+    pub bearing: Option<(f64, f64)>,
 }
 
 impl Location {
@@ -184,6 +187,7 @@ impl Location {
             position: LonLat::new(lon, lat),
             radius_m: None,
             hint: None,
+            bearing: None,
         }
     }
 }

@@ -28,7 +28,7 @@ fn osrm_get(summary: &str, params: &[Value]) -> Value {
         ),
         param(
             "bearings",
-            "Refused with InvalidOptions unless every element is empty.",
+            "Per coordinate `{value},{range}` in degrees (value 0..=360, range 0..=180; empty for none): only roads that can be travelled that way are snapped to (both ways on a two-way road). Not supported by /nearest (InvalidOptions).",
             &json!({"type": "string"}),
         ),
         param(

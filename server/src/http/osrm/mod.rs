@@ -238,10 +238,12 @@ fn locations(coords: &[LonLat], common: &CommonOptions) -> Vec<Location> {
         .iter()
         .zip(&common.radiuses)
         .zip(&common.hints)
-        .map(|((&position, &radius_m), &hint)| Location {
+        .zip(&common.bearings)
+        .map(|(((&position, &radius_m), &hint), &bearing)| Location {
             position,
             radius_m,
             hint,
+            bearing,
         })
         .collect()
 }
@@ -284,6 +286,12 @@ fn compute(
         }
         Options::Nearest(o) => {
             let loc = locations(coords, &o.common);
+            if loc[0].bearing.is_some() {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidOptions,
+                    "bearings are not supported by /nearest in vmeste (route, table and trip take them)",
+                ));
+            }
             let ws = engine
                 .nearest(profile, loc[0], o.number)
                 .map_err(err(ErrorCode::NoSegment))?;

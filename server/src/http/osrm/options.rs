@@ -3,8 +3,8 @@
 //!
 //! A JSON body's fields are first written in the query-string form (`[1, null, 2]` becomes
 //! `1;;2`, `["duration", "distance"]` for `annotations` becomes `duration,distance`), so both
-//! forms go through one parser. An option OSRM knows but vmeste cannot honour (`bearings`,
-//! `exclude`, …) is refused with `InvalidOptions`, never ignored; an option OSRM
+//! forms go through one parser. An option OSRM knows but vmeste cannot honour (`exclude`,
+//! `snapping=any`, …) is refused with `InvalidOptions`, never ignored; an option OSRM
 //! does not know is `InvalidQuery`.
 
 use serde_json::Value;
@@ -247,6 +247,8 @@ pub struct CommonOptions {
     pub generate_hints: bool,
     /// Per coordinate, a hint from an earlier answer (`hints=`; `None` for an empty element).
     pub hints: Vec<Option<Hint>>,
+    /// Per coordinate, `(bearing, range)` in degrees: only roads running that way qualify.
+    pub bearings: Vec<Option<(f64, f64)>>,
 }
 
 impl CommonOptions {
@@ -276,12 +278,33 @@ fn per_coordinate(key: &str, v: &str, n: usize) -> Result<Vec<Option<String>>, A
     Ok(items)
 }
 
+/// One `bearings` element, `{value},{range}` in whole degrees: value in `0..=360`, range in
+/// `0..=180` (OSRM's grammar and limits).
+fn parse_bearing(s: &str) -> Result<(f64, f64), ApiError> {
+    let malformed = || {
+        query_error(format!(
+            "Query string malformed: bearing {:?} is not {{value}},{{range}}",
+            truncate(s)
+        ))
+    };
+    let (value, range) = s.split_once(',').ok_or_else(malformed)?;
+    let value: u16 = value.parse().map_err(|_| malformed())?;
+    let range: u16 = range.parse().map_err(|_| malformed())?;
+    if value > 360 || range > 180 {
+        return Err(options_error(format!(
+            "Bearing {value},{range} is invalid: the value must be in 0..=360 and the range in 0..=180"
+        )));
+    }
+    Ok((f64::from(value), f64::from(range)))
+}
+
 fn parse_common(o: &mut RawOptions, n: usize) -> Result<CommonOptions, ApiError> {
     let mut c = CommonOptions {
         radiuses: vec![None; n],
         skip_waypoints: false,
         generate_hints: true,
         hints: vec![None; n],
+        bearings: vec![None; n],
     };
     if let Some(v) = o.take("radiuses") {
         c.radiuses = per_coordinate("radiuses", &v, n)?
@@ -331,13 +354,11 @@ fn parse_common(o: &mut RawOptions, n: usize) -> Result<CommonOptions, ApiError>
             })
             .collect::<Result<_, _>>()?;
     }
-    // Known to OSRM, not offered by vmeste: accepted only when they ask for nothing.
-    if let Some(v) = o.take("bearings")
-        && per_coordinate("bearings", &v, n)?
+    if let Some(v) = o.take("bearings") {
+        c.bearings = per_coordinate("bearings", &v, n)?
             .iter()
-            .any(Option::is_some)
-    {
-        return Err(options_error("bearings are not supported by vmeste"));
+            .map(|item| item.as_deref().map(parse_bearing).transpose())
+            .collect::<Result<_, _>>()?;
     }
     if let Some(v) = o.take("approaches")
         && per_coordinate("approaches", &v, n)?
@@ -774,7 +795,12 @@ mod tests {
     #[test]
     fn unsupported_osrm_options_are_refused_unless_empty() {
         let code = |query: &str| q(Service::Route, query, 2).unwrap_err().code;
-        assert_eq!(code("bearings=10,20;"), ErrorCode::InvalidOptions);
+        // Bearings: {value},{range}, value <= 360, range <= 180.
+        assert_eq!(code("bearings=10,200;"), ErrorCode::InvalidOptions);
+        assert_eq!(code("bearings=400,20;"), ErrorCode::InvalidOptions);
+        assert_eq!(code("bearings=10;"), ErrorCode::InvalidQuery);
+        assert_eq!(code("bearings=-10,20;"), ErrorCode::InvalidQuery);
+        assert!(q(Service::Route, "bearings=10,20;", 2).is_ok());
         // Hints: not a hint, not base64, one per coordinate.
         assert_eq!(code("hints=abc;"), ErrorCode::InvalidOptions);
         assert_eq!(code("hints=ab$c;"), ErrorCode::InvalidQuery);
