@@ -36,3 +36,5 @@ mod cli_bench_routing;
 mod cli_solve;
 #[path = "server/http_guidance.rs"]
 mod http_guidance;
+#[path = "server/http_guard.rs"]
+mod http_guard;

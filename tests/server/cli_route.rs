@@ -105,6 +105,21 @@ fn trip_prints_a_permutation_and_totals() {
     order.sort_unstable();
     assert_eq!(order, vec![0, 1, 2, 3]);
     assert!(v["duration"].as_f64().unwrap() > 0.0);
+    assert_eq!(v["trips"].as_array().unwrap().len(), 1);
+    // A point whose road cannot be re-entered from the city: a trip of its own.
+    let v = json_ok(&vmeste(&[
+        "trip",
+        g.to_str().unwrap(),
+        A,
+        "7.428190,43.744469",
+        B,
+    ]));
+    let trips = v["trips"].as_array().unwrap();
+    assert_eq!(trips.len(), 2, "{v}");
+    assert_eq!(trips[1]["order"], serde_json::json!([1]));
+    assert_eq!(v["order"].as_array().unwrap().len(), 3);
+    let total: f64 = trips.iter().map(|t| t["duration"].as_f64().unwrap()).sum();
+    assert!((v["duration"].as_f64().unwrap() - total).abs() < 1e-9);
 }
 
 #[test]

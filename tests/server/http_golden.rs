@@ -32,7 +32,7 @@ const QUERIES: &[(&str, &str)] = &[
     ),
     // The last stop snaps onto a dead-end one-way road (a small strongly connected component).
     (
-        "monaco-trip-unreachable",
+        "monaco-trip-two-components",
         "/trip/v1/car/7.415637,43.735767;7.422844,43.736876;7.428190,43.744469?overview=false",
     ),
     (

@@ -273,3 +273,149 @@ fn polyline_coordinates_work_like_plain_ones() {
     let plain = ok(&format!("/route/v1/car/{A};{B}?overview=false"));
     assert!((f(&p["routes"][0]["duration"]) - f(&plain["routes"][0]["duration"])).abs() < 1.0);
 }
+
+/// A point whose snapped road (car) can be left towards the city but never re-entered.
+const ISLAND: &str = "7.428190,43.744469";
+
+#[test]
+fn trip_splits_into_groups_of_mutually_reachable_points() {
+    let Some(addr) = monaco() else { return };
+    for q in ["", "?roundtrip=false"] {
+        let v = ok(&format!("/trip/v1/car/{A};{ISLAND};{B};{D}{q}"));
+        let trips = v["trips"].as_array().unwrap();
+        assert_eq!(trips.len(), 2, "{q}: {v}");
+        let wps = v["waypoints"].as_array().unwrap();
+        let trip_of: Vec<u64> = wps
+            .iter()
+            .map(|w| w["trips_index"].as_u64().unwrap())
+            .collect();
+        assert_eq!(trip_of, [0, 1, 0, 0], "{q}");
+        assert_eq!(wps[1]["waypoint_index"], 0);
+        let mut idx: Vec<u64> = [0, 2, 3]
+            .iter()
+            .map(|&i| wps[i]["waypoint_index"].as_u64().unwrap())
+            .collect();
+        idx.sort_unstable();
+        assert_eq!(idx, [0, 1, 2], "{q}");
+        let legs = |t: &Value| t["legs"].as_array().unwrap().len();
+        let round = q.is_empty();
+        assert_eq!(legs(&trips[0]), if round { 3 } else { 2 }, "{q}");
+        assert_eq!(legs(&trips[1]), usize::from(round), "{q}");
+        assert_eq!(f(&trips[1]["duration"]), 0.0);
+        // Each trip equals the route through its stops in trip order.
+        let mut order = vec![""; 3];
+        for (i, c) in [A, B, D].iter().enumerate() {
+            let k = usize::try_from(wps[[0, 2, 3][i]]["waypoint_index"].as_u64().unwrap()).unwrap();
+            order[k] = c;
+        }
+        if round {
+            order.push(order[0]);
+        }
+        let r = ok(&format!("/route/v1/car/{}?overview=false", order.join(";")));
+        assert!((f(&r["routes"][0]["duration"]) - f(&trips[0]["duration"])).abs() < 0.11);
+    }
+    // A fixed start and end cannot be in one trip with the island: NoTrips, as OSRM.
+    assert_osrm_error(
+        &get(
+            addr,
+            &format!("/trip/v1/car/{ISLAND};{A};{B}?roundtrip=false&source=first&destination=last"),
+        ),
+        "NoTrips",
+    );
+}
+
+#[test]
+fn hints_come_back_and_are_used() {
+    let Some(addr) = monaco() else { return };
+    let v = ok(&format!("/route/v1/car/{A};{B};{C}?overview=false"));
+    let hints: Vec<&str> = v["waypoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["hint"].as_str().unwrap())
+        .collect();
+    assert!(hints.iter().all(|h| h.len() == 43), "{hints:?}");
+    // Every service stamps the same hint on the same snapped point.
+    let t = ok(&format!("/table/v1/car/{A};{B};{C}"));
+    assert_eq!(t["sources"][1]["hint"], hints[1]);
+    let n = ok(&format!("/nearest/v1/car/{B}"));
+    assert_eq!(n["waypoints"][0]["hint"], hints[1]);
+    // Passed back (one empty), the answer is the same.
+    let with = ok(&format!(
+        "/route/v1/car/{A};{B};{C}?overview=false&hints={};;{}",
+        hints[0], hints[2]
+    ));
+    assert_eq!(with, v);
+    // A hint places its point even for another coordinate close by (within the radius).
+    let moved = ok(&format!(
+        "/route/v1/car/7.415700,43.735800;{B}?overview=false&hints={};",
+        hints[0]
+    ));
+    assert_eq!(
+        moved["waypoints"][0]["location"],
+        v["waypoints"][0]["location"]
+    );
+    // POST takes them as an array with nulls.
+    let body = json!({"coordinates": [[7.415637, 43.735767], [7.422844, 43.736876], [7.414254, 43.734398]],
+                      "hints": [hints[0], null, hints[2]], "overview": "false"});
+    let a = post_json(addr, "/route/v1/car", &body);
+    assert_eq!(a.status, 200);
+    assert_eq!(a.json(), v);
+    // generate_hints=false leaves them out; skip_waypoints leaves the waypoints out.
+    let v = ok(&format!(
+        "/route/v1/car/{A};{B}?overview=false&generate_hints=false"
+    ));
+    assert!(v["waypoints"][0].get("hint").is_none());
+    let v = ok(&format!("/trip/v1/car/{A};{B}?skip_waypoints=true"));
+    assert!(v.get("waypoints").is_none());
+    // Malformed: not base64, not a hint, a count that does not match.
+    for (q, code) in [
+        ("hints=%24%24;", "InvalidQuery"),
+        ("hints=abcd;", "InvalidOptions"),
+        ("hints=;;", "InvalidOptions"),
+    ] {
+        assert_osrm_error(&get(addr, &format!("/route/v1/car/{A};{B}?{q}")), code);
+    }
+    // A hint from another graph (foot) is ignored: the car snap is used.
+    let foot = ok(&format!("/nearest/v1/foot/{A}"));
+    let foreign = foot["waypoints"][0]["hint"].as_str().unwrap();
+    let v = ok(&format!(
+        "/route/v1/car/{A};{B}?overview=false&hints={foreign};"
+    ));
+    assert_eq!(v["waypoints"][0]["hint"], hints[0]);
+}
+
+#[test]
+fn bearings_filter_roads() {
+    let Some(addr) = monaco() else { return };
+    let plain = ok(&format!("/route/v1/car/{A};{B}?overview=false"));
+    // A range of 180° allows every road: the same answer.
+    let all = ok(&format!(
+        "/route/v1/car/{A};{B}?overview=false&bearings=0,180;"
+    ));
+    assert_eq!(all, plain);
+    // Some direction other than the nearest road's moves the first point to another road.
+    let moved = (0..360).step_by(30).find_map(|b| {
+        let a = get(
+            addr,
+            &format!("/route/v1/car/{A};{B}?overview=false&bearings={b},10;"),
+        );
+        let v = a.json();
+        (a.status == 200 && v["waypoints"][0]["location"] != plain["waypoints"][0]["location"])
+            .then_some(v)
+    });
+    let moved = moved.expect("a bearing that picks another road");
+    assert!(f(&moved["waypoints"][0]["distance"]) >= f(&plain["waypoints"][0]["distance"]));
+    // No road that way within 1 m; bearings on /nearest are refused.
+    assert_osrm_error(
+        &get(
+            addr,
+            &format!("/route/v1/car/{A};{B}?radiuses=1;&bearings=45,0;"),
+        ),
+        "NoSegment",
+    );
+    assert_osrm_error(
+        &get(addr, &format!("/nearest/v1/car/{A}?bearings=0,90")),
+        "InvalidOptions",
+    );
+}

@@ -135,7 +135,9 @@ fn trip_visits_every_stop_once_and_respects_fixed_ends() {
             last_is_end: true,
         },
     ] {
-        let t = e.trip("car", &locs, ends).unwrap();
+        let trips = e.trip("car", &locs, ends).unwrap();
+        assert_eq!(trips.len(), 1, "the grid is strongly connected");
+        let t = &trips[0];
         let mut order = t.order.clone();
         order.sort_unstable();
         assert_eq!(order, vec![0, 1, 2, 3, 4]);
@@ -186,6 +188,8 @@ fn errors_name_the_problem() {
     let tight = Location {
         position: LonLat::new(7.4003, 43.7312),
         radius_m: Some(1.0),
+        hint: None,
+        bearing: None,
     };
     assert!(matches!(
         e.snap("car", tight),
@@ -210,8 +214,26 @@ fn errors_name_the_problem() {
         e.table("car", &[ok], &[3], &[0]),
         Err(DispatchError::IndexOutOfRange { index: 3, .. })
     ));
+    // One trip per side; with a fixed end, no trip (as OSRM).
+    for roundtrip in [false, true] {
+        let ends = TripEnds {
+            roundtrip,
+            ..TripEnds::default()
+        };
+        let trips = e.trip("car", &[ok, island], ends).unwrap();
+        let orders: Vec<&[usize]> = trips.iter().map(|t| t.order.as_slice()).collect();
+        assert_eq!(orders, [[0], [1]]);
+        // A trip of one stop: no leg, or one of length 0 back to itself.
+        assert_eq!(trips[1].route.legs.len(), usize::from(roundtrip));
+        assert_eq!(trips[1].route.duration_s(), 0.0);
+    }
+    let fixed = TripEnds {
+        roundtrip: false,
+        first_is_start: true,
+        last_is_end: true,
+    };
     assert!(matches!(
-        e.trip("car", &[ok, island], TripEnds::default()),
+        e.trip("car", &[ok, island], fixed),
         Err(DispatchError::NoTrip { .. })
     ));
     let mut twice = engine();
@@ -260,4 +282,89 @@ fn graph_files_load_with_or_without_a_stored_hierarchy() {
             .is_err()
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn hints_place_points_without_snapping_on_the_same_graph_only() {
+    let e = engine();
+    let locs: Vec<Location> = PTS.iter().map(|&(x, y)| loc(x, y)).collect();
+    let plain = e.route("car", &locs).unwrap();
+    // The hints of the answer give the same answer.
+    let hinted: Vec<Location> = locs
+        .iter()
+        .zip(&plain.waypoints)
+        .map(|(l, w)| Location {
+            hint: Some(w.hint),
+            ..*l
+        })
+        .collect();
+    assert_eq!(e.route("car", &hinted).unwrap(), plain);
+    // A hint is used as given: from a coordinate elsewhere, it still places the point.
+    let moved = Location {
+        hint: Some(plain.waypoints[1].hint),
+        ..locs[0]
+    };
+    let w = e.snap("car", moved).unwrap();
+    assert_eq!(w.location, plain.waypoints[1].location);
+    assert_eq!(w.input, locs[0].position);
+    // From another graph, or past the radius, it is ignored: the point is snapped.
+    let foreign = Location {
+        hint: Some(Hint {
+            graph: plain.waypoints[1].hint.graph ^ 1,
+            ..plain.waypoints[1].hint
+        }),
+        ..locs[0]
+    };
+    assert_eq!(e.snap("car", foreign).unwrap(), plain.waypoints[0]);
+    let tight = Location {
+        radius_m: Some(0.5),
+        ..moved
+    };
+    assert!(
+        matches!(
+            e.snap("car", tight),
+            Ok(ref w) if w.location != plain.waypoints[1].location
+        ) || matches!(e.snap("car", tight), Err(DispatchError::NoSegment { .. }))
+    );
+    // A hint naming a piece of road that is not there is ignored too.
+    let bogus = Location {
+        hint: Some(Hint {
+            segment: 9_999,
+            ..plain.waypoints[1].hint
+        }),
+        ..locs[0]
+    };
+    assert_eq!(e.snap("car", bogus).unwrap(), plain.waypoints[0]);
+}
+
+#[test]
+fn bearings_choose_roads_running_that_way() {
+    let e = engine();
+    // 22 m south of an east-west street, 24 m east of a north-south one.
+    let base = loc(7.4003, 43.7302);
+    let at = |bearing| {
+        e.snap(
+            "car",
+            Location {
+                bearing: Some(bearing),
+                ..base
+            },
+        )
+    };
+    let plain = e.snap("car", base).unwrap();
+    assert!((plain.location.lat - 43.7300).abs() < 1e-6, "{plain:?}");
+    for b in [(0.0, 20.0), (180.0, 20.0), (350.0, 15.0)] {
+        let w = at(b).unwrap();
+        assert!((w.location.lon - 7.4000).abs() < 1e-6, "{b:?}: {w:?}");
+    }
+    for b in [(90.0, 10.0), (270.0, 10.0)] {
+        assert_eq!(at(b).unwrap().location, plain.location, "{b:?}");
+    }
+    // Diagonal, or NaN: no road runs that way.
+    for b in [(45.0, 10.0), (f64::NAN, 10.0)] {
+        assert!(
+            matches!(at(b), Err(DispatchError::NoSegment { .. })),
+            "{b:?}"
+        );
+    }
 }

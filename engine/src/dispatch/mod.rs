@@ -10,6 +10,7 @@
 //! allocates only its answer.
 
 mod error;
+mod hint;
 mod result;
 mod route;
 mod trip;
@@ -18,6 +19,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 pub use error::DispatchError;
+pub use hint::{Hint, graph_checksum};
 pub use result::{
     Intersection, IntersectionRoad, Leg, LegEdge, LegSegment, Location, Ring, RoadSpan, Route,
     Table, Trip, TripEnds, Waypoint,
@@ -43,6 +45,8 @@ struct Profile {
     index: SpatialIndex,
     ch: ContractionHierarchy,
     spaces: Mutex<Vec<SearchSpace>>,
+    /// [`graph_checksum`] of `graph`, stamped on hints.
+    checksum: u64,
 }
 
 /// A coordinate snapped onto a profile's graph.
@@ -102,6 +106,7 @@ impl Engine {
                 .map_err(|e| DispatchError::Internal(e.to_string()))?,
         };
         let index = SpatialIndex::new(&graph);
+        let checksum = graph_checksum(&graph);
         self.profiles.insert(
             name,
             Profile {
@@ -109,6 +114,7 @@ impl Engine {
                 index,
                 ch,
                 spaces: Mutex::new(Vec::new()),
+                checksum,
             },
         );
         Ok(())
@@ -188,7 +194,25 @@ impl Engine {
 
     fn snap_one(p: &Profile, index: usize, loc: Location) -> Result<Snapped, DispatchError> {
         let pos = loc.position;
-        match p.index.snap(pos.lon, pos.lat, loc.radius_m) {
+        // A hint made on this graph places the point without a search (OSRM ignores a hint
+        // from another dataset, and so do we).
+        if let Some(h) = loc.hint.filter(|h| h.graph == p.checksum) {
+            let hinted = p.index.snap_at(
+                h.edge,
+                h.segment,
+                h.location,
+                (pos.lon, pos.lat),
+                loc.radius_m,
+            );
+            if let Some(snap) = hinted.map_err(|e| snap_error(index, &e))? {
+                return Ok(Snapped { snap, input: pos });
+            }
+        }
+        let snap = match loc.bearing {
+            Some(b) => p.index.snap_with_bearing(pos.lon, pos.lat, loc.radius_m, b),
+            None => p.index.snap(pos.lon, pos.lat, loc.radius_m),
+        };
+        match snap {
             Ok(snap) => Ok(Snapped { snap, input: pos }),
             Err(e) => Err(snap_error(index, &e)),
         }
@@ -203,6 +227,12 @@ impl Engine {
             distance_m: s.snap.distance_m,
             name: g.edge_name(e).to_owned(),
             nodes: [g.node_osm_id(g.edge_tail(e)), g.node_osm_id(g.edge_head(e))],
+            hint: Hint {
+                edge: e,
+                segment: s.snap.segment,
+                location: s.snap.location,
+                graph: p.checksum,
+            },
         }
     }
 
@@ -434,10 +464,12 @@ fn snap_error(index: usize, e: &SnapError) -> DispatchError {
             index,
             radius: radius_m,
         },
-        SnapError::TooFar { .. } | SnapError::EmptyGraph => DispatchError::NoSegment {
-            index,
-            reason: e.to_string(),
-        },
+        SnapError::TooFar { .. } | SnapError::EmptyGraph | SnapError::NoRoadWithBearing { .. } => {
+            DispatchError::NoSegment {
+                index,
+                reason: e.to_string(),
+            }
+        }
     }
 }
 

@@ -19,6 +19,8 @@ pub struct Waypoint {
     pub name: String,
     /// OSM ids of the two graph nodes that end the road segment it snapped to.
     pub nodes: [OsmNodeId; 2],
+    /// Where it snapped, to pass back in a later request ([`Location::hint`]).
+    pub hint: super::Hint,
 }
 
 /// One piece of a leg's geometry, between two consecutive coordinates.
@@ -229,7 +231,7 @@ pub struct TripEnds {
     pub last_is_end: bool,
 }
 
-/// The best visiting order of the coordinates, with its route.
+/// One trip: the best visiting order of a group of coordinates, with its route.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trip {
     /// Visiting order: `order[k]` is the index (in the request) of the `k`-th stop.
@@ -245,6 +247,12 @@ pub struct Location {
     pub position: LonLat,
     /// Search radius in metres; `None` = the profile's default.
     pub radius_m: Option<f64>,
+    /// Where an earlier request snapped this coordinate ([`Waypoint::hint`]): used instead of
+    /// snapping when it was made on the same graph and lies within the radius.
+    pub hint: Option<super::Hint>,
+    /// Only roads that can be travelled at `(bearing, range)` degrees (clockwise from north,
+    /// ± range) qualify (OSRM's `bearings`); `None`: any road.
+    pub bearing: Option<(f64, f64)>,
 }
 
 impl Location {
@@ -254,6 +262,8 @@ impl Location {
         Self {
             position: LonLat::new(lon, lat),
             radius_m: None,
+            hint: None,
+            bearing: None,
         }
     }
 }

@@ -36,10 +36,9 @@
 //! ## Unreachable pairs
 //! An unreachable leg costs a penalty larger than any tour of reachable legs, so the solvers
 //! use one only when they must. If the best tour found still needs one, the answer is
-//! [`TripError::Unreachable`] naming its two stops: unlike OSRM, which silently returns one
-//! trip per strongly connected component, the caller decides (the spatial index reports
-//! each snapped stop's component, so a caller can group stops by component and ask for one
-//! trip per group, as OSRM does).
+//! [`TripError::Unreachable`] naming its two stops. [`components`] splits the stops into
+//! groups of mutually reachable stops (the strongly connected components of the matrix), so a
+//! caller can ask for one trip per group, as OSRM's `trip` service does.
 //!
 //! Costs are summed in `u64`; the matrix is copied once into a dense row-major table
 //! (`O(n²)` memory), so at most [`MAX_STOPS`] stops are accepted.
@@ -163,6 +162,76 @@ pub fn order_cost(
         total += u64::from(cost(order[order.len() - 1], order[0])?);
     }
     Some(total)
+}
+
+/// The stops grouped into strongly connected components of the matrix: within a group every
+/// stop reaches every other (`cost(a, b)` is `Some` along some chain of legs), across groups
+/// not both ways. Each group is sorted; groups are ordered by their smallest stop, so the
+/// answer depends only on the matrix. Kosaraju's algorithm (Sharir, "A strong-connectivity
+/// algorithm and its applications in data flow analysis", 1981) with explicit stacks:
+/// `O(n²)` time for the `n²` cells, `O(n)` memory.
+///
+/// # Examples
+/// ```
+/// use engine::routing::trip::components;
+///
+/// // 0 ⇄ 1, 2 alone (it reaches 0, but nothing reaches it).
+/// let cost = |a: usize, b: usize| (a == b || b != 2).then_some(1);
+/// assert_eq!(components(3, cost), vec![vec![0, 1], vec![2]]);
+/// ```
+#[must_use]
+pub fn components(n: usize, cost: impl Fn(usize, usize) -> Option<u32>) -> Vec<Vec<usize>> {
+    // First pass: stops in order of DFS completion over the forward legs.
+    let mut seen = vec![false; n];
+    let mut finished = Vec::with_capacity(n);
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    for root in 0..n {
+        if seen[root] {
+            continue;
+        }
+        seen[root] = true;
+        stack.push((root, 0));
+        while let Some(top) = stack.last_mut() {
+            let (v, next) = *top;
+            match (next..n).find(|&w| !seen[w] && w != v && cost(v, w).is_some()) {
+                Some(w) => {
+                    top.1 = w + 1;
+                    seen[w] = true;
+                    stack.push((w, 0));
+                }
+                None => {
+                    finished.push(v);
+                    stack.pop();
+                }
+            }
+        }
+    }
+    // Second pass: reverse legs, latest-finished first; each tree is one component.
+    let mut group = vec![usize::MAX; n];
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut todo = Vec::new();
+    for &root in finished.iter().rev() {
+        if group[root] != usize::MAX {
+            continue;
+        }
+        let id = groups.len();
+        let mut members = vec![root];
+        group[root] = id;
+        todo.push(root);
+        while let Some(v) = todo.pop() {
+            for (w, g) in group.iter_mut().enumerate() {
+                if *g == usize::MAX && cost(w, v).is_some() {
+                    *g = id;
+                    members.push(w);
+                    todo.push(w);
+                }
+            }
+        }
+        members.sort_unstable();
+        groups.push(members);
+    }
+    groups.sort_unstable_by_key(|g| g[0]);
+    groups
 }
 
 /// The best trip through `n` stops, `cost(from, to)` being the cost of the leg (`None`:
@@ -889,6 +958,45 @@ mod tests {
             solve_matrix(&[Some(0); 8], 3, &d),
             Err(TripError::MatrixSize { len: 8, n: 3 })
         );
+    }
+
+    /// Brute force: `a` and `b` share a group iff each reaches the other (transitive closure).
+    fn components_by_closure(n: usize, m: &[Option<u32>]) -> Vec<Vec<usize>> {
+        let mut reach: Vec<bool> = (0..n * n)
+            .map(|i| i / n == i % n || m[i].is_some())
+            .collect();
+        for k in 0..n {
+            for i in 0..n {
+                for j in 0..n {
+                    if reach[i * n + k] && reach[k * n + j] {
+                        reach[i * n + j] = true;
+                    }
+                }
+            }
+        }
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for i in 0..n {
+            if !groups.iter().any(|g| g.contains(&i)) {
+                groups.push(
+                    (0..n)
+                        .filter(|&j| reach[i * n + j] && reach[j * n + i])
+                        .collect(),
+                );
+            }
+        }
+        groups
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn components_match_transitive_closure(
+            n in 0usize..12,
+            cells in proptest::collection::vec(proptest::option::weighted(0.25, 1u32..100), 144),
+        ) {
+            let m = &cells[..n * n];
+            let got = components(n, |a, b| m[a * n + b]);
+            proptest::prop_assert_eq!(got, components_by_closure(n, m));
+        }
     }
 
     #[test]

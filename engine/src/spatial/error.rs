@@ -32,6 +32,16 @@ pub enum SnapError {
     /// The graph has no road segment at all.
     #[error("the road graph is empty: nothing to snap to")]
     EmptyGraph,
+    /// No road within the radius can be travelled in the requested direction.
+    #[error("no road within {radius_m} m runs at bearing {bearing_deg}° ± {range_deg}°")]
+    NoRoadWithBearing {
+        /// The requested bearing, degrees clockwise from north.
+        bearing_deg: f64,
+        /// The tolerance either side, in degrees.
+        range_deg: f64,
+        /// The radius that was searched, in metres.
+        radius_m: f64,
+    },
 }
 
 /// Why an H3 point-index operation failed.

@@ -108,6 +108,102 @@ impl SpatialIndex {
         Ok(self.snap_on(chosen, p))
     }
 
+    /// The snap of `(lon, lat)` onto the nearest piece of road within `radius_m` (`None`: the
+    /// profile's default) that can be travelled at `bearing_deg ± range_deg` (degrees clockwise
+    /// from north, the piece's direction from tail to head, or the reverse too on a two-way
+    /// road): OSRM's `bearings`. Among those roads the component rule of
+    /// [`SpatialIndex::snap`] applies. On a two-way road both directions stay open to routing.
+    ///
+    /// # Errors
+    /// As [`SpatialIndex::snap`]; [`SnapError::NoRoadWithBearing`] when no road within the
+    /// radius runs that way (a NaN bearing matches nothing).
+    pub fn snap_with_bearing(
+        &self,
+        lon: f64,
+        lat: f64,
+        radius_m: Option<f64>,
+        (bearing_deg, range_deg): (f64, f64),
+    ) -> Result<Snap, SnapError> {
+        let (p, radius_m) = self.check(lon, lat, radius_m)?;
+        let radius_sq = radius_m * radius_m;
+        let off = |b: f64| {
+            let d = (b - bearing_deg).rem_euclid(360.0);
+            d.min(360.0 - d)
+        };
+        let runs_that_way = |e: &Entry| {
+            let line = e.geom();
+            let (dx, dy) = (line.to[0] - line.from[0], line.to[1] - line.from[1]);
+            let b = dx.atan2(dy).to_degrees().rem_euclid(360.0);
+            let two_way = self.meta.edge_twin[e.data.edge as usize] != NO_EDGE;
+            off(b) <= range_deg || (two_way && off(b + 180.0) <= range_deg)
+        };
+        let mut matching = self
+            .tree
+            .nearest_neighbor_iter_with_distance_2(&p)
+            .take_while(|&(_, d_sq)| d_sq <= radius_sq)
+            .filter(|(e, _)| runs_that_way(e));
+        let (first, d0_sq) = matching.next().ok_or(SnapError::NoRoadWithBearing {
+            bearing_deg,
+            range_deg,
+            radius_m,
+        })?;
+        // The component rule of `snap`, among the roads running that way.
+        let mut entry = first;
+        if self.comp_of(first) != 0 {
+            let bound = radius_m.min(CLEAR_MIN_M.max(CLEAR_FACTOR * d0_sq.sqrt()));
+            let bound_sq = bound * bound;
+            if let Some((e, _)) = matching
+                .take_while(|&(_, d_sq)| d_sq <= bound_sq)
+                .find(|(e, _)| self.comp_of(e) == 0)
+            {
+                entry = e;
+            }
+        }
+        Ok(self.snap_on(entry, p))
+    }
+
+    /// The snap of `(lon, lat)` at a known place, `at` on piece `segment` of `edge` (from an
+    /// earlier snap: a hint), without searching for the nearest road. `None` when that piece
+    /// is not in this index, `at` is not on it, or it lies farther than `radius_m` from
+    /// `(lon, lat)`: the caller then snaps as usual.
+    ///
+    /// # Errors
+    /// As [`SpatialIndex::snap`] for an invalid coordinate or radius.
+    pub fn snap_at(
+        &self,
+        edge: EdgeId,
+        segment: u32,
+        at: LonLat,
+        (lon, lat): (f64, f64),
+        radius_m: Option<f64>,
+    ) -> Result<Option<Snap>, SnapError> {
+        /// The piece is found among the entries nearest to `at` (it is at distance 0).
+        const CANDIDATES: usize = 64;
+        /// `at` must lie on the piece, up to rounding.
+        const ON_ROAD_M: f64 = 0.01;
+        let (p, radius_m) = self.check(lon, lat, radius_m)?;
+        if !at.is_valid() {
+            return Ok(None);
+        }
+        let q = self.meta.proj.project(at);
+        let Some(entry) = self
+            .tree
+            .nearest_neighbor_iter(&q)
+            .take(CANDIDATES)
+            .find(|e| e.data.edge == edge.0 && e.data.seg == segment)
+        else {
+            return Ok(None);
+        };
+        let mut snap = self.snap_on(entry, q);
+        if snap.distance_m > ON_ROAD_M {
+            return Ok(None);
+        }
+        // Keep the hinted position exactly, so that the hint of the answer is the one given.
+        snap.location = at;
+        snap.distance_m = dist_sq(q, p).sqrt();
+        Ok((snap.distance_m <= radius_m).then_some(snap))
+    }
+
     /// The nearest point of each of the `k` nearest distinct roads (edges, a two-way road
     /// counted once) within `radius_m` metres (`None`: the profile's default), nearest first,
     /// any component: OSRM's `nearest` service. Fewer than `k` when fewer roads are in reach.

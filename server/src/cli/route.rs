@@ -166,13 +166,21 @@ pub fn run_trip(a: &TripArgs) -> anyhow::Result<()> {
         first_is_start: a.first,
         last_is_end: a.last,
     };
-    let t = engine.trip(&profile, &locs, ends)?;
+    let trips = engine.trip(&profile, &locs, ends)?;
+    // One trip per group of mutually reachable points (one trip when all reach each other):
+    // the top level has the whole visiting order and the totals, `trips` each trip.
+    let order: Vec<usize> = trips.iter().flat_map(|t| t.order.iter().copied()).collect();
     print(&json!({
-        "order": t.order,
-        "distance": t.route.distance_m(),
-        "duration": t.route.duration_s(),
+        "order": order,
+        "distance": trips.iter().map(|t| t.route.distance_m()).sum::<f64>(),
+        "duration": trips.iter().map(|t| t.route.duration_s()).sum::<f64>(),
         "roundtrip": ends.roundtrip,
-        "geometry": geojson(&t.route.coordinates()),
+        "trips": trips.iter().map(|t| json!({
+            "order": t.order,
+            "distance": t.route.distance_m(),
+            "duration": t.route.duration_s(),
+            "geometry": geojson(&t.route.coordinates()),
+        })).collect::<Vec<_>>(),
     }))
 }
 

@@ -11,6 +11,7 @@
 pub mod error;
 pub mod extract;
 pub mod geometry;
+mod guard;
 pub mod metrics;
 pub mod openapi;
 pub mod osrm;
@@ -68,8 +69,9 @@ pub fn app(state: AppState) -> Router {
 /// Serves `app` on `listener` until `shutdown` completes, then stops accepting connections
 /// and lets requests in progress finish.
 ///
-/// hyper refuses a request line longer than 64 KiB itself (414, empty body) before the
-/// service sees it; larger requests go by POST.
+/// Requests hyper refuses itself before the service sees them (a URL past 65,534 bytes, a
+/// head past its buffer, malformed HTTP) are answered in OSRM's shape by a guard on each
+/// connection (`guard` module): HTTP 400 with `TooBig` or `InvalidUrl`.
 ///
 /// # Errors
 /// Only if serving fails for good.
@@ -78,7 +80,7 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
+    axum::serve(guard::GuardedListener(listener), app)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -18,7 +18,7 @@ fn osrm_get(summary: &str, params: &[Value]) -> Value {
         ),
         param(
             "generate_hints",
-            "Accepted for compatibility; vmeste does not emit hints.",
+            "Add a `hint` to each waypoint (default true): URL-safe base64 of the snapped road piece and position and a checksum of the graph.",
             &json!({"type": "boolean"}),
         ),
         param(
@@ -28,12 +28,12 @@ fn osrm_get(summary: &str, params: &[Value]) -> Value {
         ),
         param(
             "bearings",
-            "Refused with InvalidOptions unless every element is empty.",
+            "Per coordinate `{value},{range}` in degrees (value 0..=360, range 0..=180; empty for none): only roads that can be travelled that way are snapped to (both ways on a two-way road). Not supported by /nearest (InvalidOptions).",
             &json!({"type": "string"}),
         ),
         param(
             "hints",
-            "Refused with InvalidOptions unless every element is empty.",
+            "Per coordinate (`;`-separated, empty allowed), a `hint` from an earlier answer: places the coordinate without snapping when it was made on the same graph and lies within the radius, else ignored (the coordinate is snapped). Not base64: InvalidQuery; not a hint, or a count other than the coordinates': InvalidOptions.",
             &json!({"type": "string"}),
         ),
         param(
@@ -164,7 +164,7 @@ pub fn document() -> Value {
             "/route/v1/{profile}/{coordinates}": {"get": osrm_get("Fastest route through the coordinates in order.", &route)},
             "/table/v1/{profile}/{coordinates}": {"get": osrm_get("Travel times (and distances) between coordinates; null when unreachable.", &table)},
             "/nearest/v1/{profile}/{coordinates}": {"get": osrm_get("Nearest road positions of one coordinate.", &nearest)},
-            "/trip/v1/{profile}/{coordinates}": {"get": osrm_get("Best visiting order of the coordinates.", &trip)},
+            "/trip/v1/{profile}/{coordinates}": {"get": osrm_get("Best visiting order of the coordinates: one trip per group of mutually reachable coordinates (`trips`, `waypoints[i].trips_index`); NoTrips when a fixed source or destination cannot share a trip with every coordinate.", &trip)},
             "/route/v1/{profile}": {"post": osrm_post("As GET /route, coordinates and options in a JSON body.")},
             "/table/v1/{profile}": {"post": osrm_post("As GET /table, for tables too large for a URL.")},
             "/nearest/v1/{profile}": {"post": osrm_post("As GET /nearest.")},

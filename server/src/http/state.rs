@@ -25,8 +25,9 @@ pub struct Limits {
     pub max_nearest: usize,
     /// Largest request body, in bytes.
     pub max_body_bytes: usize,
-    /// Longest request URL (path and query), in bytes. hyper itself refuses request lines
-    /// past 64 KiB (414), so a larger value has no effect.
+    /// Longest request URL (path and query), in bytes. Past 65,534 bytes hyper refuses the
+    /// request line itself (answered `TooBig` by the connection guard), so a larger value has
+    /// no effect.
     pub max_url_bytes: usize,
     /// Longest time a request may wait and run; past it the answer is `TooBig`.
     pub request_timeout: Duration,

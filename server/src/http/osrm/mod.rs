@@ -5,6 +5,7 @@
 //! JSON encoding run on a blocking thread, behind the heavy-request semaphore and within the
 //! request time limit.
 
+pub mod hint;
 pub mod options;
 pub mod response;
 pub mod steps;
@@ -20,7 +21,7 @@ use engine::dispatch::{DispatchError, Engine, Location, TripEnds};
 use engine::types::LonLat;
 use serde_json::Value;
 
-use self::options::{Options, RawOptions, parse_options};
+use self::options::{CommonOptions, Options, RawOptions, parse_options};
 use self::url::{Service, check_coordinates, parse_coordinates, parse_path, truncate};
 use super::error::{ApiError, ErrorCode};
 use super::extract::OsrmJson;
@@ -232,11 +233,18 @@ where
         .map_err(|_| time_limit_error(limit))?
 }
 
-fn locations(coords: &[LonLat], radiuses: &[Option<f64>]) -> Vec<Location> {
+fn locations(coords: &[LonLat], common: &CommonOptions) -> Vec<Location> {
     coords
         .iter()
-        .zip(radiuses)
-        .map(|(&position, &radius_m)| Location { position, radius_m })
+        .zip(&common.radiuses)
+        .zip(&common.hints)
+        .zip(&common.bearings)
+        .map(|(((&position, &radius_m), &hint), &bearing)| Location {
+            position,
+            radius_m,
+            hint,
+            bearing,
+        })
         .collect()
 }
 
@@ -251,9 +259,9 @@ fn compute(
     let value = match opts {
         Options::Route(o) => {
             let route = engine
-                .route(profile, &locations(coords, &o.common.radiuses))
+                .route(profile, &locations(coords, &o.common))
                 .map_err(err(ErrorCode::NoRoute))?;
-            response::route_response(&route, &o.shape, profile, o.common.skip_waypoints)
+            response::route_response(&route, &o.shape, profile, o.common.waypoints())
         }
         Options::Table(o) => {
             let all: Vec<usize> = (0..coords.len()).collect();
@@ -262,7 +270,7 @@ fn compute(
             let table = engine
                 .table(
                     profile,
-                    &locations(coords, &o.common.radiuses),
+                    &locations(coords, &o.common),
                     &sources,
                     &destinations,
                 )
@@ -273,15 +281,21 @@ fn compute(
                 o.durations,
                 o.distances,
                 o.scale_factor,
-                o.common.skip_waypoints,
+                o.common.waypoints(),
             ));
         }
         Options::Nearest(o) => {
-            let loc = locations(coords, &o.common.radiuses);
+            let loc = locations(coords, &o.common);
+            if loc[0].bearing.is_some() {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidOptions,
+                    "bearings are not supported by /nearest in vmeste (route, table and trip take them)",
+                ));
+            }
             let ws = engine
                 .nearest(profile, loc[0], o.number)
                 .map_err(err(ErrorCode::NoSegment))?;
-            response::nearest_response(&ws, o.common.skip_waypoints)
+            response::nearest_response(&ws, o.common.waypoints())
         }
         Options::Trip(o) => {
             let ends = TripEnds {
@@ -289,10 +303,10 @@ fn compute(
                 first_is_start: o.source_first,
                 last_is_end: o.destination_last,
             };
-            let trip = engine
-                .trip(profile, &locations(coords, &o.common.radiuses), ends)
+            let trips = engine
+                .trip(profile, &locations(coords, &o.common), ends)
                 .map_err(err(ErrorCode::NoTrips))?;
-            response::trip_response(&trip, &o.shape, profile, o.common.skip_waypoints)
+            response::trip_response(&trips, &o.shape, profile, o.common.waypoints())
         }
     };
     serde_json::to_vec(&value)

@@ -3,12 +3,16 @@
 //!
 //! A JSON body's fields are first written in the query-string form (`[1, null, 2]` becomes
 //! `1;;2`, `["duration", "distance"]` for `annotations` becomes `duration,distance`), so both
-//! forms go through one parser. An option OSRM knows but vmeste cannot honour (`bearings`,
-//! `hints`, `exclude`, …) is refused with `InvalidOptions`, never ignored; an option OSRM
+//! forms go through one parser. An option OSRM knows but vmeste cannot honour (`exclude`,
+//! `snapping=any`, …) is refused with `InvalidOptions`, never ignored; an option OSRM
 //! does not know is `InvalidQuery`.
 
 use serde_json::Value;
 
+use engine::dispatch::Hint;
+
+use super::hint::{self, HintError};
+use super::response::Waypoints;
 use super::url::{Service, truncate};
 use crate::http::error::{ApiError, ErrorCode};
 
@@ -239,9 +243,23 @@ pub struct CommonOptions {
     pub radiuses: Vec<Option<f64>>,
     /// Leave `waypoints` out of the response.
     pub skip_waypoints: bool,
-    /// Add a `hint` to each waypoint (vmeste's hints are informative: a later request cannot
-    /// pass them back).
+    /// Add a `hint` to each waypoint.
     pub generate_hints: bool,
+    /// Per coordinate, a hint from an earlier answer (`hints=`; `None` for an empty element).
+    pub hints: Vec<Option<Hint>>,
+    /// Per coordinate, `(bearing, range)` in degrees: only roads running that way qualify.
+    pub bearings: Vec<Option<(f64, f64)>>,
+}
+
+impl CommonOptions {
+    /// How the answer shows waypoints.
+    #[must_use]
+    pub fn waypoints(&self) -> Waypoints {
+        Waypoints {
+            skip: self.skip_waypoints,
+            hints: self.generate_hints,
+        }
+    }
 }
 
 /// A per-coordinate list (`a;b;;c`): `None` for an empty element. Its length must equal the
@@ -260,11 +278,33 @@ fn per_coordinate(key: &str, v: &str, n: usize) -> Result<Vec<Option<String>>, A
     Ok(items)
 }
 
+/// One `bearings` element, `{value},{range}` in whole degrees: value in `0..=360`, range in
+/// `0..=180` (OSRM's grammar and limits).
+fn parse_bearing(s: &str) -> Result<(f64, f64), ApiError> {
+    let malformed = || {
+        query_error(format!(
+            "Query string malformed: bearing {:?} is not {{value}},{{range}}",
+            truncate(s)
+        ))
+    };
+    let (value, range) = s.split_once(',').ok_or_else(malformed)?;
+    let value: u16 = value.parse().map_err(|_| malformed())?;
+    let range: u16 = range.parse().map_err(|_| malformed())?;
+    if value > 360 || range > 180 {
+        return Err(options_error(format!(
+            "Bearing {value},{range} is invalid: the value must be in 0..=360 and the range in 0..=180"
+        )));
+    }
+    Ok((f64::from(value), f64::from(range)))
+}
+
 fn parse_common(o: &mut RawOptions, n: usize) -> Result<CommonOptions, ApiError> {
     let mut c = CommonOptions {
         radiuses: vec![None; n],
         skip_waypoints: false,
         generate_hints: true,
+        hints: vec![None; n],
+        bearings: vec![None; n],
     };
     if let Some(v) = o.take("radiuses") {
         c.radiuses = per_coordinate("radiuses", &v, n)?
@@ -295,13 +335,30 @@ fn parse_common(o: &mut RawOptions, n: usize) -> Result<CommonOptions, ApiError>
     if let Some(v) = o.take("generate_hints") {
         c.generate_hints = parse_bool("generate_hints", &v)?;
     }
-    // Known to OSRM, not offered by vmeste: accepted only when they ask for nothing.
-    for key in ["bearings", "hints"] {
-        if let Some(v) = o.take(key)
-            && per_coordinate(key, &v, n)?.iter().any(Option::is_some)
-        {
-            return Err(options_error(format!("{key} are not supported by vmeste")));
-        }
+    if let Some(v) = o.take("hints") {
+        c.hints = per_coordinate("hints", &v, n)?
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                item.as_deref()
+                    .map(|s| match hint::decode(s) {
+                        Ok(h) => Ok(h),
+                        Err(HintError::Character) => Err(query_error(format!(
+                            "Query string malformed: hint {i} is not base64"
+                        ))),
+                        Err(HintError::NotAHint) => Err(options_error(format!(
+                            "Hint {i} is invalid: not a hint from a vmeste answer"
+                        ))),
+                    })
+                    .transpose()
+            })
+            .collect::<Result<_, _>>()?;
+    }
+    if let Some(v) = o.take("bearings") {
+        c.bearings = per_coordinate("bearings", &v, n)?
+            .iter()
+            .map(|item| item.as_deref().map(parse_bearing).transpose())
+            .collect::<Result<_, _>>()?;
     }
     if let Some(v) = o.take("approaches")
         && per_coordinate("approaches", &v, n)?
@@ -738,8 +795,16 @@ mod tests {
     #[test]
     fn unsupported_osrm_options_are_refused_unless_empty() {
         let code = |query: &str| q(Service::Route, query, 2).unwrap_err().code;
-        assert_eq!(code("bearings=10,20;"), ErrorCode::InvalidOptions);
+        // Bearings: {value},{range}, value <= 360, range <= 180.
+        assert_eq!(code("bearings=10,200;"), ErrorCode::InvalidOptions);
+        assert_eq!(code("bearings=400,20;"), ErrorCode::InvalidOptions);
+        assert_eq!(code("bearings=10;"), ErrorCode::InvalidQuery);
+        assert_eq!(code("bearings=-10,20;"), ErrorCode::InvalidQuery);
+        assert!(q(Service::Route, "bearings=10,20;", 2).is_ok());
+        // Hints: not a hint, not base64, one per coordinate.
         assert_eq!(code("hints=abc;"), ErrorCode::InvalidOptions);
+        assert_eq!(code("hints=ab$c;"), ErrorCode::InvalidQuery);
+        assert_eq!(code("hints=;;"), ErrorCode::InvalidOptions);
         assert_eq!(code("approaches=curb;"), ErrorCode::InvalidOptions);
         assert_eq!(code("exclude=motorway"), ErrorCode::InvalidOptions);
         assert_eq!(code("snapping=any"), ErrorCode::InvalidOptions);

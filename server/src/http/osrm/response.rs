@@ -14,8 +14,11 @@ use crate::http::geometry::{encode, lonlat_json, simplify};
 
 /// A waypoint object; `nodes` adds the OSM ids of the road segment's ends (`nearest`).
 #[must_use]
-pub fn waypoint(w: &Waypoint, nodes: bool) -> Map<String, Value> {
+pub fn waypoint(w: &Waypoint, nodes: bool, style: Waypoints) -> Map<String, Value> {
     let mut m = Map::new();
+    if style.hints {
+        m.insert("hint".into(), json!(super::hint::encode(&w.hint)));
+    }
     m.insert("name".into(), json!(w.name));
     m.insert("location".into(), lonlat_json(w.location));
     m.insert("distance".into(), json!((w.distance_m * 1e6).round() / 1e6));
@@ -23,6 +26,26 @@ pub fn waypoint(w: &Waypoint, nodes: bool) -> Map<String, Value> {
         m.insert("nodes".into(), json!([w.nodes[0].0, w.nodes[1].0]));
     }
     m
+}
+
+/// How waypoints appear in an answer: left out (`skip_waypoints=true`), and with or without
+/// their `hint` (`generate_hints`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Waypoints {
+    /// Leave waypoints out.
+    pub skip: bool,
+    /// Add each waypoint's `hint`.
+    pub hints: bool,
+}
+
+impl Default for Waypoints {
+    /// Waypoints with hints, as OSRM by default.
+    fn default() -> Self {
+        Self {
+            skip: false,
+            hints: true,
+        }
+    }
 }
 
 fn annotation(leg: &Leg, a: Annotations) -> Value {
@@ -122,22 +145,17 @@ pub fn route_json(route: &Route, shape: &RouteShape, profile: &str) -> Value {
 
 /// The body of a `/route` answer.
 #[must_use]
-pub fn route_response(
-    route: &Route,
-    shape: &RouteShape,
-    profile: &str,
-    skip_waypoints: bool,
-) -> Value {
+pub fn route_response(route: &Route, shape: &RouteShape, profile: &str, style: Waypoints) -> Value {
     let mut m = Map::new();
     m.insert("code".into(), json!("Ok"));
     m.insert("routes".into(), json!([route_json(route, shape, profile)]));
-    if !skip_waypoints {
+    if !style.skip {
         m.insert(
             "waypoints".into(),
             route
                 .waypoints
                 .iter()
-                .map(|w| Value::Object(waypoint(w, false)))
+                .map(|w| Value::Object(waypoint(w, false, style)))
                 .collect(),
         );
     }
@@ -188,7 +206,7 @@ pub fn table_response(
     durations: bool,
     distances: bool,
     scale_factor: f64,
-    skip_waypoints: bool,
+    style: Waypoints,
 ) -> Vec<u8> {
     let cols = t.destinations.len();
     let mut out = Vec::with_capacity(
@@ -203,11 +221,11 @@ pub fn table_response(
         out.extend_from_slice(br#","distances":"#);
         write_matrix(&mut out, &t.distances_m, cols, 1.0);
     }
-    if !skip_waypoints {
+    if !style.skip {
         let wps = |ws: &[Waypoint]| {
             Value::Array(
                 ws.iter()
-                    .map(|w| Value::Object(waypoint(w, false)))
+                    .map(|w| Value::Object(waypoint(w, false, style)))
                     .collect(),
             )
         };
@@ -222,43 +240,45 @@ pub fn table_response(
 
 /// The body of a `/nearest` answer.
 #[must_use]
-pub fn nearest_response(ws: &[Waypoint], skip_waypoints: bool) -> Value {
+pub fn nearest_response(ws: &[Waypoint], style: Waypoints) -> Value {
     let mut m = Map::new();
     m.insert("code".into(), json!("Ok"));
-    if !skip_waypoints {
+    if !style.skip {
         m.insert(
             "waypoints".into(),
             ws.iter()
-                .map(|w| Value::Object(waypoint(w, true)))
+                .map(|w| Value::Object(waypoint(w, true, style)))
                 .collect(),
         );
     }
     Value::Object(m)
 }
 
-/// The body of a `/trip` answer: one trip; waypoints in input order with their position in
-/// the trip (`waypoint_index`) and `trips_index` 0.
+/// The body of a `/trip` answer: one trip per group of mutually reachable coordinates;
+/// waypoints in input order, each with its trip (`trips_index`) and its position in that trip
+/// (`waypoint_index`).
 #[must_use]
-pub fn trip_response(
-    trip: &Trip,
-    shape: &RouteShape,
-    profile: &str,
-    skip_waypoints: bool,
-) -> Value {
+pub fn trip_response(trips: &[Trip], shape: &RouteShape, profile: &str, style: Waypoints) -> Value {
     let mut m = Map::new();
     m.insert("code".into(), json!("Ok"));
     m.insert(
         "trips".into(),
-        json!([route_json(&trip.route, shape, profile)]),
+        trips
+            .iter()
+            .map(|t| route_json(&t.route, shape, profile))
+            .collect(),
     );
-    if !skip_waypoints {
-        let mut wps = vec![Value::Null; trip.order.len()];
-        for (k, &input) in trip.order.iter().enumerate() {
-            let mut w = waypoint(&trip.route.waypoints[k], false);
-            w.insert("waypoint_index".into(), json!(k));
-            w.insert("trips_index".into(), json!(0));
-            if let Some(slot) = wps.get_mut(input) {
-                *slot = Value::Object(w);
+    if !style.skip {
+        let n = trips.iter().map(|t| t.order.len()).sum();
+        let mut wps = vec![Value::Null; n];
+        for (t, trip) in trips.iter().enumerate() {
+            for (k, &input) in trip.order.iter().enumerate() {
+                let mut w = waypoint(&trip.route.waypoints[k], false, style);
+                w.insert("waypoint_index".into(), json!(k));
+                w.insert("trips_index".into(), json!(t));
+                if let Some(slot) = wps.get_mut(input) {
+                    *slot = Value::Object(w);
+                }
             }
         }
         m.insert("waypoints".into(), Value::Array(wps));
@@ -270,8 +290,14 @@ pub fn trip_response(
 mod tests {
     use super::*;
     use crate::http::osrm::options::Geometries;
+    use engine::dispatch::Hint;
     use engine::dispatch::{LegSegment, RoadSpan};
-    use engine::types::{LonLat, OsmNodeId};
+    use engine::types::{EdgeId, LonLat, OsmNodeId};
+
+    const SKIP: Waypoints = Waypoints {
+        skip: true,
+        hints: true,
+    };
 
     fn wp(lon: f64) -> Waypoint {
         Waypoint {
@@ -280,6 +306,12 @@ mod tests {
             distance_m: 11.1,
             name: "Main".into(),
             nodes: [OsmNodeId(1), OsmNodeId(2)],
+            hint: Hint {
+                edge: EdgeId(3),
+                segment: 0,
+                location: LonLat::new(lon, 43.73),
+                graph: 42,
+            },
         }
     }
 
@@ -320,7 +352,7 @@ mod tests {
             geometries: Geometries::GeoJson,
             ..RouteShape::default()
         };
-        let v = route_response(&route(), &shape, "car", false);
+        let v = route_response(&route(), &shape, "car", Waypoints::default());
         assert_eq!(v["code"], "Ok");
         let r = &v["routes"][0];
         assert_eq!(r["distance"], 1608.0);
@@ -339,7 +371,7 @@ mod tests {
                 ..RouteShape::default()
             },
             "car",
-            true,
+            SKIP,
         );
         assert_eq!(
             simplified["routes"][0]["geometry"]["coordinates"]
@@ -356,7 +388,7 @@ mod tests {
                 ..RouteShape::default()
             },
             "car",
-            false,
+            Waypoints::default(),
         );
         assert!(none["routes"][0].get("geometry").is_none());
     }
@@ -378,7 +410,7 @@ mod tests {
                 ..RouteShape::default()
             },
             "car",
-            false,
+            Waypoints::default(),
         );
         let a = &v["routes"][0]["legs"][0]["annotation"];
         assert_eq!(a["distance"], json!([402.0, 402.0]));
@@ -397,11 +429,11 @@ mod tests {
             distances_m: vec![Some(100.0), None],
         };
         let parse = |b: Vec<u8>| serde_json::from_slice::<Value>(&b).unwrap();
-        let v = parse(table_response(&t, true, true, 2.0, false));
+        let v = parse(table_response(&t, true, true, 2.0, Waypoints::default()));
         assert_eq!(v["durations"], json!([[20.1], [null]]));
         assert_eq!(v["distances"], json!([[100.0], [null]]));
         assert_eq!(v["sources"].as_array().unwrap().len(), 2);
-        let v = parse(table_response(&t, true, false, 1.0, true));
+        let v = parse(table_response(&t, true, false, 1.0, SKIP));
         assert!(v.get("distances").is_none() && v.get("sources").is_none());
     }
 
@@ -411,11 +443,32 @@ mod tests {
             order: vec![0, 2, 1],
             route: route(),
         };
-        let v = trip_response(&trip, &RouteShape::default(), "car", false);
+        let v = trip_response(
+            std::slice::from_ref(&trip),
+            &RouteShape::default(),
+            "car",
+            Waypoints::default(),
+        );
         assert_eq!(v["waypoints"][2]["waypoint_index"], 1);
         assert_eq!(v["waypoints"][1]["waypoint_index"], 2);
         assert_eq!(v["waypoints"][0]["trips_index"], 0);
-        let n = nearest_response(&[wp(7.42)], false);
+        // Two trips: stops 3..6 of the request form the second one.
+        let second = Trip {
+            order: vec![4, 3, 5],
+            route: route(),
+        };
+        let v = trip_response(
+            &[trip, second],
+            &RouteShape::default(),
+            "car",
+            Waypoints::default(),
+        );
+        assert_eq!(v["trips"].as_array().unwrap().len(), 2);
+        assert_eq!(v["waypoints"].as_array().unwrap().len(), 6);
+        assert_eq!(v["waypoints"][4]["trips_index"], 1);
+        assert_eq!(v["waypoints"][4]["waypoint_index"], 0);
+        assert_eq!(v["waypoints"][3]["waypoint_index"], 1);
+        let n = nearest_response(&[wp(7.42)], Waypoints::default());
         assert_eq!(n["waypoints"][0]["nodes"], json!([1, 2]));
     }
 }
