@@ -34,7 +34,7 @@ mod cli_import;
 mod cli_bench_routing;
 #[path = "server/cli_solve.rs"]
 mod cli_solve;
-#[path = "server/http_guidance.rs"]
-mod http_guidance;
 #[path = "server/http_guard.rs"]
 mod http_guard;
+#[path = "server/http_guidance.rs"]
+mod http_guidance;
