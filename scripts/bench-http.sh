@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Benchmarks one OSRM-API server: start-up time, RSS, /table 100x100 and 1000x1000 (3 runs
+# each) and /route throughput and latency under wrk (8 connections, 10 s).
+#
+# usage: scripts/bench-http.sh NAME PORT WORKDIR -- server command...
+# WORKDIR holds route_paths.txt (one /route path per line), table100.txt and table1000.txt
+# (one /table path each), built from ../shared/anchors/routing/workloads/<extract>/ as
+# BENCHMARKS.md says. Needs curl, bc and wrk (Debian packages).
+set -u
+name=$1; port=$2; dir=$3; shift 4
+cd "$dir"
+start=$(date +%s.%N)
+"$@" > "$name.log" 2>&1 &
+pid=$!
+for _ in $(seq 3000); do
+  curl -sf -o /dev/null "http://127.0.0.1:$port$(head -1 route_paths.txt)" && break
+  sleep 0.05
+done
+end=$(date +%s.%N)
+echo "$name startup_s $(echo "$end - $start" | bc)"
+echo "$name rss_after_start_kB $(grep VmRSS /proc/$pid/status | awk '{print $2}')"
+for n in 100 1000; do
+  for r in 1 2 3; do
+    curl -s -o /dev/null -w "$name table${n} run$r %{time_total} s\n" "http://127.0.0.1:$port$(cat table$n.txt)"
+  done
+done
+wrk -t1 -c8 -d10s --timeout 30s -s "$(dirname "$0")/../../shared/anchors/routing/wrk_paths.lua" \
+  "http://127.0.0.1:$port" -- route_paths.txt | grep JSON | sed "s/^/$name wrk /"
+echo "$name peak_rss_kB $(grep VmHWM /proc/$pid/status | awk '{print $2}')"
+kill -TERM $pid
+wait $pid 2>/dev/null
