@@ -8,6 +8,7 @@
 # BENCHMARKS.md says. Needs curl, bc and wrk (Debian packages).
 set -u
 name=$1; port=$2; dir=$3; shift 4
+lua=$(cd "$(dirname "$0")/../../shared/anchors/routing" && pwd)/wrk_paths.lua
 cd "$dir"
 start=$(date +%s.%N)
 "$@" > "$name.log" 2>&1 &
@@ -24,8 +25,7 @@ for n in 100 1000; do
     curl -s -o /dev/null -w "$name table${n} run$r %{time_total} s\n" "http://127.0.0.1:$port$(cat table$n.txt)"
   done
 done
-wrk -t1 -c8 -d10s --timeout 30s -s "$(dirname "$0")/../../shared/anchors/routing/wrk_paths.lua" \
-  "http://127.0.0.1:$port" -- route_paths.txt | grep JSON | sed "s/^/$name wrk /"
+wrk -t1 -c8 -d10s --timeout 30s -s "$lua" "http://127.0.0.1:$port" -- route_paths.txt | grep JSON | sed "s/^/$name wrk /"
 echo "$name peak_rss_kB $(grep VmHWM /proc/$pid/status | awk '{print $2}')"
 kill -TERM $pid
 wait $pid 2>/dev/null
