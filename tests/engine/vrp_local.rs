@@ -65,7 +65,7 @@ fn concatenation_matches_resimulation_on_real_instances() {
         ("homberger/200/instances/r2_2_1.txt", 4000),
     ] {
         let Some(path) = support::vrp(rel) else {
-            return;
+            continue;
         };
         let inst = Instance::from_path(&path, None).unwrap();
         let feasible = concatenations_agree(&inst.problem, &iterations(200), samples, 7);

@@ -4,10 +4,13 @@
 //! hierarchy; it is built once and shared read-only (`Arc<Engine>`) by the server and the
 //! CLI. Its answers ([`Route`], [`Table`], [`Trip`], [`Waypoint`]) carry no dense graph ids.
 //!
-//! Every query snaps its coordinates first ([`SpatialIndex::snap`], radius per coordinate),
-//! then searches the hierarchy between the snapped [`EdgePoint`]s. Searches are bounded by
-//! [`Engine::settle_limit`]; query state ([`SearchSpace`]) is pooled per profile, so a query
-//! allocates only its answer.
+//! Every query places its coordinates first: by a [`Hint`] made on the same graph, else by
+//! snapping ([`SpatialIndex::snap`], or [`SpatialIndex::snap_with_bearing`] when a bearing
+//! is given; radius per coordinate), then searches the hierarchy between the placed
+//! [`EdgePoint`]s. Searches are bounded by [`Engine::settle_limit`] and their state
+//! ([`SearchSpace`]) is pooled per profile, so searching allocates nothing; the answer (legs
+//! with their geometry, per-point OSM nodes, roads and intersections for guidance) is built
+//! for each request.
 
 mod error;
 mod hint;

@@ -1,7 +1,8 @@
 //! The byte form of a hierarchy, stored as a section of the graph file.
 //!
 //! Little-endian: magic `VMCH`, version, node count, graph edge count, graph fingerprint,
-//! ranks (each graph node's name inside the hierarchy; edges name nodes by rank), then for the upward and the downward direction: edge count, CSR offsets, heads,
+//! ranks (each graph node's name inside the hierarchy; edges name nodes by rank), then for
+//! the upward and the downward direction: edge count, CSR offsets, heads,
 //! packed weights and the two child columns; last, a CRC-32 of all that precedes it.
 //! [`ContractionHierarchy::from_bytes`] checks the checksum *and* every structural
 //! invariant the queries rely on (ranks form a permutation, offsets are monotone, every edge

@@ -340,17 +340,16 @@ fn parse_common(o: &mut RawOptions, n: usize) -> Result<CommonOptions, ApiError>
             .iter()
             .enumerate()
             .map(|(i, item)| {
-                item.as_deref()
-                    .map(|s| match hint::decode(s) {
-                        Ok(h) => Ok(h),
-                        Err(HintError::Character) => Err(query_error(format!(
-                            "Query string malformed: hint {i} is not base64"
-                        ))),
-                        Err(HintError::NotAHint) => Err(options_error(format!(
-                            "Hint {i} is invalid: not a hint from a vmeste answer"
-                        ))),
-                    })
-                    .transpose()
+                // Well-formed base64 that is not a vmeste hint (an OSRM server's hint,
+                // replayed by a client that switched to vmeste) is ignored like a hint from
+                // another graph: the coordinate is snapped.
+                match item.as_deref().map(hint::decode) {
+                    None | Some(Err(HintError::NotAHint)) => Ok(None),
+                    Some(Ok(h)) => Ok(Some(h)),
+                    Some(Err(HintError::Character)) => Err(query_error(format!(
+                        "Query string malformed: hint {i} is not base64"
+                    ))),
+                }
             })
             .collect::<Result<_, _>>()?;
     }
@@ -793,7 +792,7 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_osrm_options_are_refused_unless_empty() {
+    fn options_are_validated_and_unsupported_ones_refused_unless_empty() {
         let code = |query: &str| q(Service::Route, query, 2).unwrap_err().code;
         // Bearings: {value},{range}, value <= 360, range <= 180.
         assert_eq!(code("bearings=10,200;"), ErrorCode::InvalidOptions);
@@ -801,8 +800,11 @@ mod tests {
         assert_eq!(code("bearings=10;"), ErrorCode::InvalidQuery);
         assert_eq!(code("bearings=-10,20;"), ErrorCode::InvalidQuery);
         assert!(q(Service::Route, "bearings=10,20;", 2).is_ok());
-        // Hints: not a hint, not base64, one per coordinate.
-        assert_eq!(code("hints=abc;"), ErrorCode::InvalidOptions);
+        // Hints: not a vmeste hint (ignored), not base64, one per coordinate.
+        let Options::Route(r) = q(Service::Route, "hints=abc;", 2).unwrap() else {
+            panic!()
+        };
+        assert_eq!(r.common.hints, vec![None, None]);
         assert_eq!(code("hints=ab$c;"), ErrorCode::InvalidQuery);
         assert_eq!(code("hints=;;"), ErrorCode::InvalidOptions);
         assert_eq!(code("approaches=curb;"), ErrorCode::InvalidOptions);
