@@ -54,7 +54,9 @@ impl Engine {
                     .order;
                 let order: Vec<usize> = order.iter().map(|&k| group[k]).collect();
                 let mut stops = order.clone();
-                if ends.roundtrip {
+                if ends.roundtrip || stops.len() == 1 {
+                    // A round trip returns to its start; a one-point open trip is one
+                    // zero-length leg, so that its geometry is still a line.
                     stops.push(order[0]);
                 }
                 let route = self.route_through(p, &snapped, &stops)?;
