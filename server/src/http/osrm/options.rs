@@ -190,6 +190,16 @@ pub struct Annotations {
 }
 
 impl Annotations {
+    /// Every annotation (`annotations=true`).
+    pub const ALL: Self = Self {
+        duration: true,
+        distance: true,
+        nodes: true,
+        speed: true,
+        weight: true,
+        datasources: true,
+    };
+
     /// `true` when any annotation is asked for.
     #[must_use]
     pub fn any(self) -> bool {
@@ -202,16 +212,8 @@ impl Annotations {
     }
 
     fn parse(v: &str) -> Result<Self, ApiError> {
-        let all = Self {
-            duration: true,
-            distance: true,
-            nodes: true,
-            speed: true,
-            weight: true,
-            datasources: true,
-        };
         match v {
-            "true" => return Ok(all),
+            "true" => return Ok(Self::ALL),
             "false" => return Ok(Self::default()),
             _ => {}
         }

@@ -395,14 +395,7 @@ mod tests {
 
     #[test]
     fn annotations_have_one_value_per_segment() {
-        let all = Annotations {
-            duration: true,
-            distance: true,
-            nodes: true,
-            speed: true,
-            weight: true,
-            datasources: true,
-        };
+        let all = Annotations::ALL;
         let v = route_response(
             &route(),
             &RouteShape {
