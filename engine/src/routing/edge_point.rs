@@ -3,7 +3,9 @@
 //! An [`EdgePoint`] is the point at `fraction` (0..=1) of the way along a directed edge from
 //! its tail. When the edge has a twin (the other direction of the same road), the point lies
 //! on the twin too, at `1 − fraction`, and a route may leave or reach it in either
-//! direction. Every algorithm of this module (Dijkstra, contraction hierarchies, matrices)
+//! direction. A point made with [`EdgePoint::along`] is restricted to the direction of its
+//! edge: it is left and reached along `edge` only, never along the twin (a bearing that
+//! allows one direction of travel, a via point passed without turning back). Every algorithm of this module (Dijkstra, contraction hierarchies, matrices)
 //! starts and ends through the functions here, so they agree to the decisecond.
 //!
 //! Costs on part of an edge are rounded once, by [`share`]: `round(fraction × whole)`.
@@ -28,13 +30,39 @@ pub struct EdgePoint {
     pub edge: EdgeId,
     /// How far along the edge, from its tail (0) to its head (1).
     pub fraction: f64,
+    /// `true`: the point is left and reached along `edge` only (its twin is closed to it).
+    pub one_way: bool,
 }
 
 impl EdgePoint {
-    /// The point at `fraction` of the way along `edge`.
+    /// The point at `fraction` of the way along `edge`, open to both directions of a two-way
+    /// road.
     #[must_use]
     pub const fn new(edge: EdgeId, fraction: f64) -> Self {
-        Self { edge, fraction }
+        Self {
+            edge,
+            fraction,
+            one_way: false,
+        }
+    }
+
+    /// The point at `fraction` of the way along `edge`, travelled along `edge` only: a route
+    /// leaves it towards the head of `edge` and reaches it coming from the tail.
+    #[must_use]
+    pub const fn along(edge: EdgeId, fraction: f64) -> Self {
+        Self {
+            edge,
+            fraction,
+            one_way: true,
+        }
+    }
+
+    /// The point restricted to each direction it can be travelled in: along `edge` first,
+    /// then along its twin (at `1 − fraction`) when the road is two-way and the point is not
+    /// already restricted. Validate the point first.
+    #[must_use]
+    pub fn directions(self, graph: &RoadGraph) -> [Option<EdgePoint>; 2] {
+        representations(graph, self).map(|r| r.map(|(e, f)| Self::along(EdgeId(e), f)))
     }
 
     /// Checks the point against a graph.
@@ -172,9 +200,14 @@ impl Seeds {
     }
 }
 
-/// The representations `(edge, fraction)` of a validated point.
+/// The representations `(edge, fraction)` of a validated point: the point's own edge, and
+/// its twin unless the point is restricted to one direction.
 fn representations(graph: &RoadGraph, p: EdgePoint) -> [Option<(u32, f64)>; 2] {
-    let twin = graph.edge_twin(p.edge).map(|t| (t.0, 1.0 - p.fraction));
+    let twin = if p.one_way {
+        None
+    } else {
+        graph.edge_twin(p.edge).map(|t| (t.0, 1.0 - p.fraction))
+    };
     [Some((p.edge.0, p.fraction)), twin]
 }
 
@@ -235,4 +268,72 @@ pub(crate) fn validate_pair(
 ) -> Result<(), RouteError> {
     from.validate(graph)?;
     to.validate(graph)
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{RngExt, SeedableRng};
+    use rand_pcg::Pcg64;
+
+    use super::*;
+    use crate::routing::tests::random_graph;
+    use crate::routing::{ContractionHierarchy, Dijkstra, SearchSpace};
+
+    /// A restricted point is left and reached along its edge only, by every algorithm; the
+    /// open point costs the best of its directions.
+    #[test]
+    fn restricted_points_travel_along_their_edge_only() {
+        let mut checked = 0;
+        for seed in 0..4 {
+            let g = random_graph(seed, 150, 260);
+            let ch = ContractionHierarchy::build(&g).unwrap();
+            let dijkstra = Dijkstra::new(&g);
+            let mut space = SearchSpace::new(g.num_nodes());
+            let mut rng = Pcg64::seed_from_u64(seed);
+            let m = u32::try_from(g.num_edges()).unwrap();
+            for _ in 0..200 {
+                let pick = |rng: &mut Pcg64| {
+                    EdgePoint::new(EdgeId(rng.random_range(0..m)), rng.random_range(0.0..=1.0))
+                };
+                let (from, to) = (pick(&mut rng), pick(&mut rng));
+                let open = ch.query(&g, &mut space, from, to).unwrap();
+                let mut best = None;
+                for a in from.directions(&g).into_iter().flatten() {
+                    for b in to.directions(&g).into_iter().flatten() {
+                        let got = ch.route(&g, &mut space, a, b).unwrap();
+                        let want = dijkstra.query(&mut space, a, b).unwrap();
+                        assert_eq!(got.as_ref().map(super::super::Path::cost), want);
+                        if let Some(p) = got {
+                            assert_eq!(p.edges.first(), Some(&a.edge));
+                            assert_eq!(p.edges.last(), Some(&b.edge));
+                            best = Some(best.map_or(p.cost(), |c: Cost| c.min(p.cost())));
+                            checked += 1;
+                        }
+                    }
+                }
+                assert_eq!(open, best, "{from:?} -> {to:?}");
+            }
+        }
+        assert!(checked > 500, "{checked}");
+    }
+
+    #[test]
+    fn directions_of_a_two_way_point_are_its_edge_and_its_twin() {
+        let g = random_graph(9, 60, 100);
+        let e = (0..g.num_edges())
+            .map(|i| EdgeId(u32::try_from(i).unwrap()))
+            .find(|&e| g.edge_twin(e).is_some())
+            .unwrap();
+        let twin = g.edge_twin(e).unwrap();
+        let [a, b] = EdgePoint::new(e, 0.25).directions(&g);
+        assert_eq!(a, Some(EdgePoint::along(e, 0.25)));
+        assert_eq!(b, Some(EdgePoint::along(twin, 0.75)));
+        assert_eq!(
+            EdgePoint::along(e, 0.25).directions(&g),
+            [Some(EdgePoint::along(e, 0.25)), None]
+        );
+        let s = source_seeds(&g, EdgePoint::along(twin, 0.75));
+        assert_eq!(s.iter().count(), 1);
+        assert_eq!(s.get(0).unwrap().node, g.heads()[twin.index()]);
+    }
 }
