@@ -26,6 +26,8 @@ mod osm;
 mod points;
 #[path = "engine/routing.rs"]
 mod routing;
+#[path = "engine/straight.rs"]
+mod straight;
 #[path = "engine/vrp.rs"]
 mod vrp;
 #[path = "engine/vrp_local.rs"]

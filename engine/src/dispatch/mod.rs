@@ -16,6 +16,7 @@ mod error;
 mod hint;
 mod result;
 mod route;
+mod straight;
 mod trip;
 
 use std::collections::BTreeMap;
@@ -27,6 +28,7 @@ pub use result::{
     Intersection, IntersectionRoad, Leg, LegEdge, LegSegment, Location, Ring, RoadSpan, Route,
     Table, Trip, TripEnds, Waypoint,
 };
+pub use straight::{RouteOptions, continue_straight_default};
 
 use crate::graph::RoadGraph;
 use crate::routing::{ContractionHierarchy, EdgePoint, Path, RouteError, SearchSpace};
@@ -57,11 +59,28 @@ struct Profile {
 struct Snapped {
     snap: Snap,
     input: crate::types::LonLat,
+    /// The snapped position, restricted to one direction of travel when the location's
+    /// bearing allows only one.
+    point: EdgePoint,
 }
 
 impl Snapped {
+    /// `snap` of `input`, with the directions `bearing` allows (`None`: both).
+    ///
+    /// Returns `None` when the bearing allows neither direction.
+    fn new(snap: Snap, input: crate::types::LonLat, bearing: Option<(f64, f64)>) -> Option<Self> {
+        let [along, back] = bearing.map_or([true, true], |b| snap.directions(b));
+        let point = match (along, back, snap.twin) {
+            (true, true, _) | (true, false, None) => EdgePoint::new(snap.edge, snap.fraction),
+            (true, false, Some(_)) => EdgePoint::along(snap.edge, snap.fraction),
+            (false, true, Some(twin)) => EdgePoint::along(twin, 1.0 - snap.fraction),
+            (false, _, _) => return None,
+        };
+        Some(Self { snap, input, point })
+    }
+
     fn point(&self) -> EdgePoint {
-        EdgePoint::new(self.snap.edge, self.snap.fraction)
+        self.point
     }
 }
 
@@ -207,18 +226,20 @@ impl Engine {
                 (pos.lon, pos.lat),
                 loc.radius_m,
             );
-            if let Some(snap) = hinted.map_err(|e| snap_error(index, &e))? {
-                return Ok(Snapped { snap, input: pos });
+            // A hinted road that does not run the way of the bearing is snapped afresh.
+            let hinted = hinted.map_err(|e| snap_error(index, &e))?;
+            if let Some(s) = hinted.and_then(|snap| Snapped::new(snap, pos, loc.bearing)) {
+                return Ok(s);
             }
         }
         let snap = match loc.bearing {
             Some(b) => p.index.snap_with_bearing(pos.lon, pos.lat, loc.radius_m, b),
             None => p.index.snap(pos.lon, pos.lat, loc.radius_m),
-        };
-        match snap {
-            Ok(snap) => Ok(Snapped { snap, input: pos }),
-            Err(e) => Err(snap_error(index, &e)),
         }
+        .map_err(|e| snap_error(index, &e))?;
+        Snapped::new(snap, pos, loc.bearing).ok_or_else(|| {
+            DispatchError::Internal("a snap with a bearing allows no direction".into())
+        })
     }
 
     fn waypoint(p: &Profile, s: &Snapped) -> Waypoint {
@@ -252,7 +273,7 @@ impl Engine {
     }
 
     /// The nearest position on each of the `k` nearest roads, nearest first (OSRM's
-    /// `nearest`).
+    /// `nearest`); with a bearing, among the roads that run that way.
     ///
     /// # Errors
     /// As [`Engine::snap`].
@@ -264,21 +285,17 @@ impl Engine {
     ) -> Result<Vec<Waypoint>, DispatchError> {
         let p = self.profile(profile)?;
         let pos = loc.position;
-        let snaps = p
-            .index
-            .nearest(pos.lon, pos.lat, k, loc.radius_m)
-            .map_err(|e| snap_error(0, &e))?;
+        let snaps = match loc.bearing {
+            Some(b) => p
+                .index
+                .nearest_with_bearing(pos.lon, pos.lat, k, loc.radius_m, b),
+            None => p.index.nearest(pos.lon, pos.lat, k, loc.radius_m),
+        }
+        .map_err(|e| snap_error(0, &e))?;
         Ok(snaps
             .into_iter()
-            .map(|snap| {
-                Self::waypoint(
-                    p,
-                    &Snapped {
-                        snap,
-                        input: loc.position,
-                    },
-                )
-            })
+            .filter_map(|snap| Snapped::new(snap, pos, loc.bearing))
+            .map(|s| Self::waypoint(p, &s))
             .collect())
     }
 
@@ -336,27 +353,57 @@ impl Engine {
         Ok(leg)
     }
 
-    /// The fastest route through the locations in order.
+    /// The fastest route through the locations in order, with the profile's default for
+    /// U-turns at via waypoints ([`continue_straight_default`]).
+    ///
+    /// # Errors
+    /// As [`Engine::route_with`].
+    pub fn route(&self, profile: &str, locs: &[Location]) -> Result<Route, DispatchError> {
+        self.route_with(profile, locs, RouteOptions::default())
+    }
+
+    /// The fastest route through the locations in order. With `continue_straight` the route
+    /// passes each via waypoint in one direction of its road (no U-turn there; see
+    /// [`RouteOptions`]), else each leg is the fastest on its own. A location's bearing
+    /// restricts the directions it may be left or reached in.
     ///
     /// # Errors
     /// As [`Engine::snap`] for each location; [`DispatchError::TooFewCoordinates`] for fewer
     /// than two; [`DispatchError::NoRoute`] when a leg has no route;
-    /// [`DispatchError::Internal`] when a search exceeds the settle limit.
-    pub fn route(&self, profile: &str, locs: &[Location]) -> Result<Route, DispatchError> {
+    /// [`DispatchError::LimitExceeded`] when a search exceeds the settle limit.
+    pub fn route_with(
+        &self,
+        profile: &str,
+        locs: &[Location],
+        opts: RouteOptions,
+    ) -> Result<Route, DispatchError> {
         let p = self.profile(profile)?;
         let snapped = Self::snap_at_least(p, locs, 2)?;
         let order: Vec<usize> = (0..snapped.len()).collect();
-        self.route_through(p, &snapped, &order)
+        let straight = opts
+            .continue_straight
+            .unwrap_or_else(|| continue_straight_default(profile));
+        self.route_through(p, &snapped, &order, straight)
     }
 
-    /// The route visiting `snapped[order[0]]`, `snapped[order[1]]`, ….
+    /// The route visiting `snapped[order[0]]`, `snapped[order[1]]`, …, without U-turns at
+    /// the via waypoints when `straight`.
     fn route_through(
         &self,
         p: &Profile,
         snapped: &[Snapped],
         order: &[usize],
+        straight: bool,
     ) -> Result<Route, DispatchError> {
         let legs = self.with_space(p, |space| {
+            if straight && straight::has_two_way_via(p, snapped, order) {
+                let paths = straight::paths(p, space, snapped, order)?;
+                return order
+                    .windows(2)
+                    .zip(&paths)
+                    .map(|(w, path)| Self::leg(p, &snapped[w[0]], &snapped[w[1]], path))
+                    .collect::<Result<Vec<Leg>, DispatchError>>();
+            }
             order
                 .windows(2)
                 .map(|w| {

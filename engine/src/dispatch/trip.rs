@@ -59,7 +59,9 @@ impl Engine {
                     // zero-length leg, so that its geometry is still a line.
                     stops.push(order[0]);
                 }
-                let route = self.route_through(p, &snapped, &stops)?;
+                // U-turns stay allowed at a trip's stops: the order was chosen on the
+                // matrix, whose cells know nothing of the direction a stop is passed in.
+                let route = self.route_through(p, &snapped, &stops, false)?;
                 Ok(Trip { order, route })
             })
             .collect()

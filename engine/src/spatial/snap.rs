@@ -52,6 +52,28 @@ pub struct Snap {
     pub component: u32,
     /// Number of nodes in that component.
     pub component_size: u32,
+    /// Direction of the snapped straight piece of road from the tail of `edge` towards its
+    /// head, degrees clockwise from north in `0..360` (in the index's planar projection).
+    pub bearing_deg: f64,
+}
+
+/// `true` when `piece_deg` is within `range_deg` of `bearing_deg` (degrees, any turn).
+fn within(piece_deg: f64, (bearing_deg, range_deg): (f64, f64)) -> bool {
+    let d = (piece_deg - bearing_deg).rem_euclid(360.0);
+    d.min(360.0 - d) <= range_deg
+}
+
+impl Snap {
+    /// Which directions of travel at the snapped point a bearing allows (OSRM's `bearings`:
+    /// `bearing_deg ± range_deg`, degrees clockwise from north): `[along edge, along twin]`.
+    /// The second is `false` on a one-way road; a NaN bearing allows nothing.
+    #[must_use]
+    pub fn directions(&self, bearing: (f64, f64)) -> [bool; 2] {
+        [
+            within(self.bearing_deg, bearing),
+            self.twin.is_some() && within(self.bearing_deg + 180.0, bearing),
+        ]
+    }
 }
 
 impl SpatialIndex {
@@ -112,7 +134,8 @@ impl SpatialIndex {
     /// profile's default) that can be travelled at `bearing_deg ± range_deg` (degrees clockwise
     /// from north, the piece's direction from tail to head, or the reverse too on a two-way
     /// road): OSRM's `bearings`. Among those roads the component rule of
-    /// [`SpatialIndex::snap`] applies. On a two-way road both directions stay open to routing.
+    /// [`SpatialIndex::snap`] applies. [`Snap::directions`] tells which directions of the
+    /// snapped road the bearing allows (routing then uses only those).
     ///
     /// # Errors
     /// As [`SpatialIndex::snap`]; [`SnapError::NoRoadWithBearing`] when no road within the
@@ -126,17 +149,7 @@ impl SpatialIndex {
     ) -> Result<Snap, SnapError> {
         let (p, radius_m) = self.check(lon, lat, radius_m)?;
         let radius_sq = radius_m * radius_m;
-        let off = |b: f64| {
-            let d = (b - bearing_deg).rem_euclid(360.0);
-            d.min(360.0 - d)
-        };
-        let runs_that_way = |e: &Entry| {
-            let line = e.geom();
-            let (dx, dy) = (line.to[0] - line.from[0], line.to[1] - line.from[1]);
-            let b = dx.atan2(dy).to_degrees().rem_euclid(360.0);
-            let two_way = self.meta.edge_twin[e.data.edge as usize] != NO_EDGE;
-            off(b) <= range_deg || (two_way && off(b + 180.0) <= range_deg)
-        };
+        let runs_that_way = |e: &Entry| self.entry_runs(e, (bearing_deg, range_deg));
         let mut matching = self
             .tree
             .nearest_neighbor_iter_with_distance_2(&p)
@@ -218,6 +231,34 @@ impl SpatialIndex {
         k: usize,
         radius_m: Option<f64>,
     ) -> Result<Vec<Snap>, SnapError> {
+        self.nearest_filtered(lon, lat, k, radius_m, None)
+    }
+
+    /// As [`SpatialIndex::nearest`], among the roads that can be travelled at
+    /// `bearing_deg ± range_deg` (see [`SpatialIndex::snap_with_bearing`]).
+    ///
+    /// # Errors
+    /// As [`SpatialIndex::nearest`]; [`SnapError::NoRoadWithBearing`] when roads are within
+    /// the radius but none runs that way.
+    pub fn nearest_with_bearing(
+        &self,
+        lon: f64,
+        lat: f64,
+        k: usize,
+        radius_m: Option<f64>,
+        bearing: (f64, f64),
+    ) -> Result<Vec<Snap>, SnapError> {
+        self.nearest_filtered(lon, lat, k, radius_m, Some(bearing))
+    }
+
+    fn nearest_filtered(
+        &self,
+        lon: f64,
+        lat: f64,
+        k: usize,
+        radius_m: Option<f64>,
+        bearing: Option<(f64, f64)>,
+    ) -> Result<Vec<Snap>, SnapError> {
         let (p, radius_m) = self.check(lon, lat, radius_m)?;
         let mut it = self.tree.nearest_neighbor_iter_with_distance_2(&p);
         let (first, d0_sq) = it.next().ok_or(SnapError::EmptyGraph)?;
@@ -234,11 +275,23 @@ impl SpatialIndex {
             if out.len() >= k || d_sq > radius_sq {
                 break;
             }
+            if bearing.is_some_and(|b| !self.entry_runs(entry, b)) {
+                continue;
+            }
             if seen.insert(entry.data.edge) {
                 out.push(self.snap_on(entry, p));
             }
         }
-        Ok(out)
+        match bearing {
+            Some((bearing_deg, range_deg)) if out.is_empty() && k > 0 => {
+                Err(SnapError::NoRoadWithBearing {
+                    bearing_deg,
+                    range_deg,
+                    radius_m,
+                })
+            }
+            _ => Ok(out),
+        }
     }
 
     /// Validates the query; returns its planar position and the radius to use.
@@ -256,6 +309,20 @@ impl SpatialIndex {
             return Err(SnapError::InvalidRadius { radius_m });
         }
         Ok((self.meta.proj.project(LonLat::new(lon, lat)), radius_m))
+    }
+
+    /// Direction of an indexed piece from tail to head, degrees clockwise from north.
+    fn entry_bearing(entry: &Entry) -> f64 {
+        let line = entry.geom();
+        let (dx, dy) = (line.to[0] - line.from[0], line.to[1] - line.from[1]);
+        dx.atan2(dy).to_degrees().rem_euclid(360.0)
+    }
+
+    /// `true` when the piece can be travelled at `bearing` (either way on a two-way road).
+    fn entry_runs(&self, entry: &Entry, bearing: (f64, f64)) -> bool {
+        let b = Self::entry_bearing(entry);
+        let two_way = self.meta.edge_twin[entry.data.edge as usize] != NO_EDGE;
+        within(b, bearing) || (two_way && within(b + 180.0, bearing))
     }
 
     fn comp_of(&self, entry: &Entry) -> u32 {
@@ -295,6 +362,7 @@ impl SpatialIndex {
                 .get(component as usize)
                 .copied()
                 .unwrap_or(0),
+            bearing_deg: Self::entry_bearing(entry),
         }
     }
 }

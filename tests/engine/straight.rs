@@ -1,0 +1,214 @@
+//! Routes without U-turns at via waypoints (`continue_straight`) and bearings that restrict
+//! the direction of travel, on the real extracts, against brute force with the reference
+//! Dijkstra over every combination of directions at the via waypoints.
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    reason = "test helpers: failures should panic"
+)]
+
+use engine::dispatch::{Engine, Location, Route, RouteOptions};
+use engine::graph::{RoadGraph, from_network};
+use engine::osm::{CAR, read_network};
+use engine::routing::{Dijkstra, EdgePoint, SearchSpace};
+use engine::spatial::SpatialIndex;
+use engine::types::{EdgeId, LonLat, haversine_m};
+use rand::{RngExt, SeedableRng};
+use rand_pcg::Pcg64;
+
+use crate::support;
+
+fn engine(extract: &str) -> Option<Engine> {
+    let path = support::osm(extract)?;
+    let g = from_network(&read_network(&path, &CAR).unwrap()).unwrap();
+    let mut e = Engine::new();
+    e.add_profile(g, None).unwrap();
+    Some(e)
+}
+
+/// A random location near a road of the largest component.
+fn random_location(rng: &mut Pcg64, g: &RoadGraph) -> Location {
+    loop {
+        let e = EdgeId(rng.random_range(0..g.num_edges() as u32));
+        if g.component(g.edge_tail(e)) == 0 && g.component(g.edge_head(e)) == 0 {
+            let geo = g.edge_geometry(e);
+            let (a, b) = (geo[0], geo[geo.len() - 1]);
+            let t = rng.random_range(0.05..0.95);
+            return Location::new(
+                a.lon + (b.lon - a.lon) * t + rng.random_range(-2e-5..2e-5),
+                a.lat + (b.lat - a.lat) * t + rng.random_range(-2e-5..2e-5),
+            );
+        }
+    }
+}
+
+/// Total duration of a route, in deciseconds.
+fn total_ds(r: &Route) -> u64 {
+    r.legs
+        .iter()
+        .map(|l| (l.duration_s * 10.0).round() as u64)
+        .sum()
+}
+
+/// The best total duration (deciseconds) over every combination of directions at the via
+/// points, each leg by the reference Dijkstra between direction-restricted points.
+fn brute_force(g: &RoadGraph, points: &[EdgePoint]) -> Option<u64> {
+    let dijkstra = Dijkstra::new(g);
+    let mut space = SearchSpace::new(g.num_nodes());
+    let n = points.len();
+    let options: Vec<Vec<EdgePoint>> = (0..n)
+        .map(|k| {
+            if k == 0 || k + 1 == n {
+                vec![points[k]]
+            } else {
+                points[k].directions(g).into_iter().flatten().collect()
+            }
+        })
+        .collect();
+    let combos: usize = options.iter().map(Vec::len).product();
+    let mut best: Option<u64> = None;
+    'combo: for mut c in 0..combos {
+        let mut total = 0u64;
+        let mut pick = Vec::with_capacity(n);
+        for o in &options {
+            pick.push(o[c % o.len()]);
+            c /= o.len();
+        }
+        for w in pick.windows(2) {
+            match dijkstra.query(&mut space, w[0], w[1]).unwrap() {
+                Some(cost) => total += u64::from(cost.duration.0),
+                None => continue 'combo,
+            }
+        }
+        best = Some(best.map_or(total, |b| b.min(total)));
+    }
+    best
+}
+
+/// Cosine of the angle at `via` between the point before it and the point after it: near 1
+/// when the route turns back on itself there. `None` when either piece is too short to say.
+fn turn_back_cos(before: LonLat, via: LonLat, after: LonLat) -> Option<f64> {
+    let v = |p: LonLat| {
+        let k = via.lat.to_radians().cos();
+        ((p.lon - via.lon) * k, p.lat - via.lat)
+    };
+    if haversine_m(before, via) < 0.5 || haversine_m(after, via) < 0.5 {
+        return None;
+    }
+    let (a, b) = (v(before), v(after));
+    Some((a.0 * b.0 + a.1 * b.1) / (a.0.hypot(a.1) * b.0.hypot(b.1)))
+}
+
+/// The largest turn-back cosine at the via waypoints of a route.
+fn worst_turn_back(r: &Route) -> f64 {
+    r.legs
+        .windows(2)
+        .filter_map(|w| {
+            let (a, b) = (&w[0].coordinates, &w[1].coordinates);
+            turn_back_cos(a[a.len() - 2], a[a.len() - 1], b[1])
+        })
+        .fold(-1.0, f64::max)
+}
+
+fn straight_routes_equal_brute_force(extract: &str, seed: u64, cases: usize) {
+    let Some(e) = engine(extract) else { return };
+    let g = e.graph("car").unwrap();
+    let index = SpatialIndex::new(g);
+    let mut rng = Pcg64::seed_from_u64(seed);
+    let (mut differ, mut turned_back) = (0, 0);
+    for _ in 0..cases {
+        let n = rng.random_range(3..=5);
+        let locs: Vec<Location> = (0..n).map(|_| random_location(&mut rng, g)).collect();
+        let points: Vec<EdgePoint> = locs
+            .iter()
+            .map(|l| {
+                let s = index.snap(l.position.lon, l.position.lat, None).unwrap();
+                EdgePoint::new(s.edge, s.fraction)
+            })
+            .collect();
+        let with = |straight| RouteOptions {
+            continue_straight: Some(straight),
+        };
+        let straight = e.route_with("car", &locs, with(true)).unwrap();
+        let free = e.route_with("car", &locs, with(false)).unwrap();
+        let want = brute_force(g, &points).unwrap();
+        // Leg durations are whole deciseconds.
+        assert_eq!(total_ds(&straight), want, "{locs:?}");
+        assert!(total_ds(&straight) >= total_ds(&free));
+        assert!(worst_turn_back(&straight) < 0.999, "{locs:?}");
+        differ += usize::from(total_ds(&straight) > total_ds(&free));
+        turned_back += usize::from(worst_turn_back(&free) >= 0.999);
+        // The car default forbids U-turns.
+        assert_eq!(total_ds(&e.route("car", &locs).unwrap()), want);
+    }
+    // The test has teeth: some unrestricted routes turn back, and cost less for it.
+    assert!(differ > 0 && turned_back > 0, "{differ} {turned_back}");
+}
+
+#[test]
+fn monaco_continue_straight_equals_brute_force() {
+    straight_routes_equal_brute_force("monaco-2023-12-26.osm.pbf", 1, 60);
+}
+
+#[test]
+#[ignore = "slow: run in release by scripts/test.sh"]
+fn andorra_and_porto_continue_straight_equal_brute_force() {
+    straight_routes_equal_brute_force("andorra-2020-05-01.osm.pbf", 2, 100);
+    straight_routes_equal_brute_force("porto-2015-06-06-highways.osm.pbf", 3, 100);
+}
+
+/// Bearing of the line from `a` to `b`, degrees clockwise from north.
+fn bearing(a: LonLat, b: LonLat) -> f64 {
+    let k = a.lat.to_radians().cos();
+    ((b.lon - a.lon) * k)
+        .atan2(b.lat - a.lat)
+        .to_degrees()
+        .rem_euclid(360.0)
+}
+
+fn angle_off(a: f64, b: f64) -> f64 {
+    let d = (a - b).rem_euclid(360.0);
+    d.min(360.0 - d)
+}
+
+#[test]
+fn monaco_bearings_fix_the_direction_of_departure_and_arrival() {
+    let Some(e) = engine("monaco-2023-12-26.osm.pbf") else {
+        return;
+    };
+    let g = e.graph("car").unwrap();
+    let mut rng = Pcg64::seed_from_u64(7);
+    let mut checked = 0;
+    while checked < 40 {
+        // The middle of a long straight piece of a two-way road.
+        let edge = EdgeId(rng.random_range(0..g.num_edges() as u32));
+        if g.edge_twin(edge).is_none() || g.component(g.edge_tail(edge)) != 0 {
+            continue;
+        }
+        let geo = g.edge_geometry(edge);
+        let i = rng.random_range(0..geo.len() - 1);
+        let (a, b) = (geo[i], geo[i + 1]);
+        if haversine_m(a, b) < 30.0 {
+            continue;
+        }
+        let mid = LonLat::new((a.lon + b.lon) / 2.0, (a.lat + b.lat) / 2.0);
+        let other = random_location(&mut rng, g);
+        for heading in [bearing(a, b), bearing(b, a)] {
+            let mut here = Location::new(mid.lon, mid.lat);
+            here.radius_m = Some(1.0);
+            here.bearing = Some((heading.round(), 20.0));
+            let out = e.route("car", &[here, other]).unwrap();
+            let c = &out.legs[0].coordinates;
+            assert!(angle_off(bearing(c[0], c[1]), heading) < 5.0, "{c:?}");
+            let back = e.route("car", &[other, here]).unwrap();
+            let c = &back.legs[0].coordinates;
+            let n = c.len();
+            assert!(angle_off(bearing(c[n - 2], c[n - 1]), heading) < 5.0);
+            // No road runs across the piece within a metre, so a crosswise bearing fails.
+            let mut across = here;
+            across.bearing = Some(((heading + 90.0).rem_euclid(360.0).round(), 10.0));
+            assert!(e.route("car", &[across, other]).is_err());
+        }
+        checked += 1;
+    }
+}
