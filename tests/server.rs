@@ -38,3 +38,5 @@ mod cli_solve;
 mod http_guard;
 #[path = "server/http_guidance.rs"]
 mod http_guidance;
+#[path = "server/http_straight.rs"]
+mod http_straight;

@@ -28,7 +28,7 @@ fn osrm_get(summary: &str, params: &[Value]) -> Value {
         ),
         param(
             "bearings",
-            "Per coordinate `{value},{range}` in degrees (value 0..=360, range 0..=180; empty for none): only roads that can be travelled that way are snapped to (both ways on a two-way road). Not supported by /nearest (InvalidOptions).",
+            "Per coordinate `{value},{range}` in degrees (value 0..=360, range 0..=180; empty for none): only roads that can be travelled that way are snapped to (either way on a two-way road), and the route leaves or reaches the point only in the directions that match.",
             &json!({"type": "string"}),
         ),
         param(
@@ -105,7 +105,7 @@ pub fn document() -> Value {
     ));
     route.push(param(
         "continue_straight",
-        "default, true, false.",
+        "default, true, false: true forbids U-turns at via waypoints; default is true by car, false on foot and by bicycle (as OSRM's profiles).",
         &json!({"type": "string"}),
     ));
     route.push(param(

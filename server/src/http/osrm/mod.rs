@@ -17,7 +17,7 @@ use axum::body::Body;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{Method, header};
 use axum::response::{IntoResponse, Response};
-use engine::dispatch::{DispatchError, Engine, Location, TripEnds};
+use engine::dispatch::{DispatchError, Engine, Location, RouteOptions, TripEnds};
 use engine::types::LonLat;
 use serde_json::Value;
 
@@ -258,8 +258,11 @@ fn compute(
     let err = |code: ErrorCode| move |e: DispatchError| ApiError::from_dispatch(&e, code);
     let value = match opts {
         Options::Route(o) => {
+            let opts = RouteOptions {
+                continue_straight: o.continue_straight,
+            };
             let route = engine
-                .route(profile, &locations(coords, &o.common))
+                .route_with(profile, &locations(coords, &o.common), opts)
                 .map_err(err(ErrorCode::NoRoute))?;
             response::route_response(&route, &o.shape, profile, o.common.waypoints())
         }
@@ -286,12 +289,6 @@ fn compute(
         }
         Options::Nearest(o) => {
             let loc = locations(coords, &o.common);
-            if loc[0].bearing.is_some() {
-                return Err(ApiError::new(
-                    ErrorCode::InvalidOptions,
-                    "bearings are not supported by /nearest in vmeste (route, table and trip take them)",
-                ));
-            }
             let ws = engine
                 .nearest(profile, loc[0], o.number)
                 .map_err(err(ErrorCode::NoSegment))?;

@@ -450,7 +450,10 @@ pub struct RouteOptions {
     /// Alternatives asked for (0 = none). vmeste returns the best route only, which OSRM's
     /// docs allow ("a result cannot be guaranteed").
     pub alternatives: u32,
-    /// `continue_straight`: `None` = the default (`false`: legs may turn back at waypoints).
+    /// `continue_straight`: `true` forbids U-turns at via waypoints, `false` allows them;
+    /// `None` (absent or `default`) = the profile's default
+    /// ([`engine::dispatch::continue_straight_default`]: `true` by car, `false` on foot and by
+    /// bicycle, as OSRM's profiles).
     pub continue_straight: Option<bool>,
 }
 
@@ -548,13 +551,6 @@ pub fn parse_options(
                 None | Some("default") => None,
                 Some(v) => Some(parse_bool("continue_straight", v)?),
             };
-            // Each leg is searched on its own and may turn back at a waypoint: that is
-            // `continue_straight=false`; forbidding it is not offered.
-            if continue_straight == Some(true) {
-                return Err(options_error(
-                    "continue_straight=true is not supported by vmeste: routes may turn at waypoints",
-                ));
-            }
             if let Some(v) = o.take("waypoints") {
                 let idx = parse_indices("waypoints", &v, n)?.unwrap_or_else(|| (0..n).collect());
                 if idx != (0..n).collect::<Vec<_>>() {
@@ -813,7 +809,22 @@ mod tests {
         assert_eq!(code("exclude=motorway"), ErrorCode::InvalidOptions);
         assert_eq!(code("snapping=any"), ErrorCode::InvalidOptions);
         assert_eq!(code("waypoints=0"), ErrorCode::InvalidOptions);
-        assert_eq!(code("continue_straight=true"), ErrorCode::InvalidOptions);
+        // continue_straight: true, false or default; anything else is malformed (OSRM).
+        for (v, want) in [
+            ("true", Some(true)),
+            ("false", Some(false)),
+            ("default", None),
+        ] {
+            let Options::Route(r) =
+                q(Service::Route, &format!("continue_straight={v}"), 2).unwrap()
+            else {
+                panic!()
+            };
+            assert_eq!(r.continue_straight, want);
+        }
+        assert_eq!(code("continue_straight=maybe"), ErrorCode::InvalidQuery);
+        assert_eq!(code("continue_straight="), ErrorCode::InvalidQuery);
+        assert_eq!(code("continue_straight=TRUE"), ErrorCode::InvalidQuery);
         assert_eq!(
             q(Service::Table, "fallback_speed=10", 2).unwrap_err().code,
             ErrorCode::InvalidOptions
