@@ -5,7 +5,9 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
-use crate::http_support::{Answer, assert_osrm_error, get, monaco, raw};
+use server::http::Limits;
+
+use crate::http_support::{Answer, assert_osrm_error, get, monaco, monaco_engine, raw, start};
 
 const A: &str = "7.415637,43.735767";
 const B: &str = "7.422844,43.736876";
@@ -185,4 +187,44 @@ fn refusal_after_a_served_request_on_the_same_connection() {
     s.read_to_end(&mut rest).unwrap();
     assert!(rest.is_empty(), "nothing after the refusal");
     assert_still_serving(addr);
+}
+
+/// The value of one series in `/metrics`.
+fn counter(addr: SocketAddr, series: &str) -> u64 {
+    let text = String::from_utf8(get(addr, "/metrics").body).expect("metrics are UTF-8");
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("no {series} in {text}"))
+}
+
+#[test]
+fn refusals_are_counted_in_metrics_by_service_and_code() {
+    // A server of its own, so that its counters start at zero.
+    let Some(engine) = monaco_engine() else {
+        return;
+    };
+    let addr = start(engine, Limits::default());
+    let too_big = r#"vmeste_http_errors_total{service="table",code="TooBig"}"#;
+    let invalid = r#"vmeste_http_errors_total{service="other",code="InvalidUrl"}"#;
+    let tables = r#"vmeste_http_requests_total{service="table"}"#;
+    assert_eq!(counter(addr, too_big), 0);
+    assert_eq!(counter(addr, invalid), 0);
+    // Two overlong /table URLs (414 and 431 from hyper) and one malformed request.
+    for n in [4_000, 60_000] {
+        let url = format!("/table/v1/car/{}", [A; 2].repeat(n / 2).join(";"));
+        assert_osrm_error(&get(addr, &url), "TooBig");
+    }
+    assert_osrm_error(
+        &raw(addr, b"GET /x HTTP/1.1\r\nbad header\r\n\r\n"),
+        "InvalidUrl",
+    );
+    assert_eq!(counter(addr, too_big), 2);
+    assert_eq!(counter(addr, invalid), 1);
+    assert_eq!(counter(addr, tables), 2);
+    // Answers of the service are counted as before.
+    assert_still_serving(addr);
+    assert_eq!(
+        counter(addr, r#"vmeste_http_requests_total{service="route"}"#),
+        1
+    );
 }

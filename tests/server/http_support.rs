@@ -47,8 +47,8 @@ pub(crate) fn start(engine: Arc<Engine>, limits: Limits) -> SocketAddr {
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
-            let app = http::app(AppState::new(engine, limits));
-            http::serve(listener, app, std::future::pending())
+            let state = AppState::new(engine, limits);
+            http::serve_state(listener, state, std::future::pending())
                 .await
                 .unwrap();
         });

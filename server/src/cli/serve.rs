@@ -119,8 +119,8 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         let addr = listener.local_addr()?;
         let profiles = engine.profiles().join(", ");
         tracing::info!(%addr, profiles, "listening");
-        let app = http::app(AppState::new(engine, limits));
-        http::serve(listener, app, http::shutdown_signal()).await?;
+        let state = AppState::new(engine, limits);
+        http::serve_state(listener, state, http::shutdown_signal()).await?;
         tracing::info!("stopped");
         anyhow::Ok(())
     })

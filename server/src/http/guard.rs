@@ -18,15 +18,21 @@
 //! gives for every client error, with `TooBig` for sizes and `InvalidUrl` for malformed
 //! requests, and a message that says which limit was hit and what to do instead. Every other
 //! byte passes through untouched, so the normal path costs one scan of the request bytes.
+//! Each refusal is counted in the server's [`Metrics`] (requests and errors by code, under the
+//! service its URL names, else `other`), as answers of the service are.
 
 use std::io;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
 use axum::serve::Listener;
 use serde_json::json;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
+
+use super::error::ErrorCode;
+use super::metrics::Metrics;
 
 /// hyper's longest request target (`MAX_URI_LEN` in `hyper::proto::h1::role`).
 pub(crate) const URI_LIMIT: usize = 65_534;
@@ -161,11 +167,21 @@ impl Tracker {
         self.current.push(bytes);
     }
 
+    /// The path a refused request was for, as far as it is known (`/{service}/v1/{profile}`).
+    fn path(&self) -> Option<String> {
+        let line = if self.current.len > URI_LIMIT {
+            Some(self.current)
+        } else {
+            self.last_long
+        };
+        line.and_then(|l| l.post_path())
+    }
+
     /// OSRM's code and message for a refusal.
-    fn explain(&self, refusal: Refusal) -> (&'static str, String) {
+    fn explain(&self, refusal: Refusal) -> (ErrorCode, String) {
         if refusal == Refusal::Malformed {
             return (
-                "InvalidUrl",
+                ErrorCode::InvalidUrl,
                 "the request line or a header is malformed HTTP".to_owned(),
             );
         }
@@ -179,7 +195,7 @@ impl Tracker {
         let url = line.and_then(|l| l.method().map(|m| (l, m.len())));
         let Some((line, method_len)) = url else {
             return (
-                "TooBig",
+                ErrorCode::TooBig,
                 "the request head is larger than the server's buffer (about 400 KiB) or has more \
                  than 100 header fields"
                     .to_owned(),
@@ -199,7 +215,7 @@ impl Tracker {
             let seen = line.len.saturating_sub(before_url);
             format!("the URL is more than {seen} bytes, the limit is {URI_LIMIT}{advice}")
         };
-        ("TooBig", message)
+        (ErrorCode::TooBig, message)
     }
 }
 
@@ -254,14 +270,17 @@ pub(crate) struct GuardedIo<S> {
     inner: S,
     tracker: Tracker,
     reply: Option<Reply>,
+    /// Where refusals are counted (`None`: not counted).
+    metrics: Option<Arc<Metrics>>,
 }
 
 impl<S> GuardedIo<S> {
-    pub(crate) fn new(inner: S) -> Self {
+    pub(crate) fn new(inner: S, metrics: Option<Arc<Metrics>>) -> Self {
         Self {
             inner,
             tracker: Tracker::default(),
             reply: None,
+            metrics,
         }
     }
 }
@@ -274,6 +293,10 @@ impl<S: AsyncWrite + Unpin> GuardedIo<S> {
             None => Some(first.len()),
             Some((0, refusal)) => {
                 let (code, message) = self.tracker.explain(refusal);
+                if let Some(m) = &self.metrics {
+                    m.record_refusal(self.tracker.path().as_deref().unwrap_or("/"), code);
+                }
+                let code = code.as_str();
                 tracing::info!(
                     status = 400,
                     code,
@@ -379,9 +402,10 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for GuardedIo<S> {
     }
 }
 
-/// A TCP listener whose connections are [`GuardedIo`] (for `axum::serve`).
+/// A TCP listener whose connections are [`GuardedIo`] (for `axum::serve`), counting their
+/// refusals in the metrics when given.
 #[derive(Debug)]
-pub(crate) struct GuardedListener(pub(crate) TcpListener);
+pub(crate) struct GuardedListener(pub(crate) TcpListener, pub(crate) Option<Arc<Metrics>>);
 
 impl Listener for GuardedListener {
     type Io = GuardedIo<TcpStream>;
@@ -389,7 +413,7 @@ impl Listener for GuardedListener {
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
         let (stream, addr) = Listener::accept(&mut self.0).await;
-        (GuardedIo::new(stream), addr)
+        (GuardedIo::new(stream, self.1.clone()), addr)
     }
 
     fn local_addr(&self) -> io::Result<Self::Addr> {
@@ -417,7 +441,7 @@ mod tests {
         let (a, b) = line.as_bytes().split_at(1_000);
         let t = tracker_after(&[a, b]);
         let (code, message) = t.explain(Refusal::UriTooLong);
-        assert_eq!(code, "TooBig");
+        assert_eq!(code, ErrorCode::TooBig);
         assert_eq!(
             message,
             format!(
@@ -444,9 +468,9 @@ mod tests {
         let head = format!("GET /health HTTP/1.1\r\nX-Junk: {}", "y".repeat(500_000));
         let t = tracker_after(&[head.as_bytes()]);
         let (code, message) = t.explain(Refusal::HeadTooLarge);
-        assert_eq!(code, "TooBig");
+        assert_eq!(code, ErrorCode::TooBig);
         assert!(message.contains("request head"), "{message}");
-        assert_eq!(t.explain(Refusal::Malformed).0, "InvalidUrl");
+        assert_eq!(t.explain(Refusal::Malformed).0, ErrorCode::InvalidUrl);
     }
 
     #[test]

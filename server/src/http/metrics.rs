@@ -4,7 +4,8 @@
 //! Series: `vmeste_http_requests_total{service}`, `vmeste_http_errors_total{service,code}`,
 //! `vmeste_http_request_duration_seconds{service}` (histogram), `vmeste_http_in_flight`.
 //! `service` is `route`, `table`, `nearest`, `trip` or `other` (operations endpoints, unknown
-//! paths).
+//! paths). Requests the connection guard refuses (`TooBig`, `InvalidUrl`) count in requests and
+//! errors but not in the latency histogram.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -70,6 +71,15 @@ impl Metrics {
             let i = ErrorCode::ALL.iter().position(|&c| c == code).unwrap_or(0);
             s.errors[i].fetch_add(1, Ordering::Relaxed);
         }
+    }
+
+    /// Records a request the connection guard refused before the service saw it (module
+    /// `guard`): counted in requests and errors, not timed.
+    pub fn record_refusal(&self, path: &str, code: ErrorCode) {
+        let s = &self.series[label_index(path)];
+        s.requests.fetch_add(1, Ordering::Relaxed);
+        let i = ErrorCode::ALL.iter().position(|&c| c == code).unwrap_or(0);
+        s.errors[i].fetch_add(1, Ordering::Relaxed);
     }
 
     /// The metrics in Prometheus' text exposition format (version 0.0.4).

@@ -80,7 +80,23 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(guard::GuardedListener(listener), app)
+    axum::serve(guard::GuardedListener(listener, None), app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// As [`serve`] with the service [`app`] of `state`, counting the requests the connection
+/// guard refuses in `state`'s metrics (`/metrics`) like those the service answers.
+///
+/// # Errors
+/// Only if serving fails for good.
+pub async fn serve_state(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let metrics = Some(std::sync::Arc::clone(&state.metrics));
+    axum::serve(guard::GuardedListener(listener, metrics), app(state))
         .with_graceful_shutdown(shutdown)
         .await
 }
