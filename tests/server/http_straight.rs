@@ -182,6 +182,30 @@ fn bearings_fix_the_direction_of_travel_on_a_two_way_road() {
 }
 
 #[test]
+fn table_and_trip_cells_honour_the_direction_of_bearings() {
+    let Some(_) = monaco() else { return };
+    let plain = ok(&format!("/route/v1/car/{A};{B}?steps=true"));
+    let back = ((depart_arrive(&plain).0 + 180.0) % 360.0).round();
+    let q = format!("radiuses=20;&bearings={back},20;");
+    let turned = ok(&format!("/route/v1/car/{A};{B}?overview=false&{q}"));
+    let table = ok(&format!("/table/v1/car/{A};{B}?{q}"));
+    assert_eq!(
+        table["durations"][0][1], turned["routes"][0]["duration"],
+        "the table cell leaves A the way the bearing says"
+    );
+    let free = ok(&format!("/table/v1/car/{A};{B}"));
+    assert!(f(&table["durations"][0][1]) > f(&free["durations"][0][1]));
+    // A trip from A to B (fixed ends) departs the same way.
+    let trip = ok(&format!(
+        "/trip/v1/car/{A};{B}?overview=false&roundtrip=false&source=first&destination=last&{q}"
+    ));
+    assert_eq!(
+        trip["trips"][0]["duration"],
+        turned["routes"][0]["duration"]
+    );
+}
+
+#[test]
 fn nearest_takes_bearings() {
     let Some(addr) = monaco() else { return };
     let plain = ok(&format!("/nearest/v1/car/{A}?number=3"));

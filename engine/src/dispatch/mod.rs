@@ -7,7 +7,9 @@
 //! Every query places its coordinates first: by a [`Hint`] made on the same graph, else by
 //! snapping ([`SpatialIndex::snap`], or [`SpatialIndex::snap_with_bearing`] when a bearing
 //! is given; radius per coordinate), then searches the hierarchy between the placed
-//! [`EdgePoint`]s. Searches are bounded by [`Engine::settle_limit`] and their state
+//! [`EdgePoint`]s. A bearing that allows one direction of a two-way road only restricts the
+//! point to it ([`EdgePoint::along`]); routes pass their via waypoints without U-turns when
+//! asked or by the profile's default (`straight` module, [`RouteOptions`]). Searches are bounded by [`Engine::settle_limit`] and their state
 //! ([`SearchSpace`]) is pooled per profile, so searching allocates nothing; the answer (legs
 //! with their geometry, per-point OSM nodes, roads and intersections for guidance) is built
 //! for each request.
