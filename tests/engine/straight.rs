@@ -212,3 +212,44 @@ fn monaco_bearings_fix_the_direction_of_departure_and_arrival() {
         checked += 1;
     }
 }
+
+#[test]
+fn monaco_bearing_snaps_allow_a_direction_and_a_full_range_changes_nothing() {
+    let Some(path) = support::osm("monaco-2023-12-26.osm.pbf") else {
+        return;
+    };
+    let g = from_network(&read_network(&path, &CAR).unwrap()).unwrap();
+    let index = SpatialIndex::new(&g);
+    let mut rng = Pcg64::seed_from_u64(11);
+    let mut narrowed = 0;
+    for _ in 0..300 {
+        let l = random_location(&mut rng, &g);
+        let (lon, lat) = (l.position.lon, l.position.lat);
+        let b = (f64::from(rng.random_range(0..360u16)), 30.0);
+        // Every road found for a bearing runs that way in at least one direction, and a
+        // one-way road never in the other.
+        if let Ok(s) = index.snap_with_bearing(lon, lat, Some(300.0), b) {
+            let [along, back] = s.directions(b);
+            assert!(along || back, "{s:?}");
+            assert!(s.twin.is_some() || !back);
+            narrowed += usize::from(along != back);
+        }
+        for s in index
+            .nearest_with_bearing(lon, lat, 4, Some(300.0), b)
+            .unwrap_or_default()
+        {
+            assert!(s.directions(b).contains(&true), "{s:?}");
+        }
+        // A range of 180° allows every direction of every road.
+        let all = (b.0, 180.0);
+        let plain = index.snap(lon, lat, None).unwrap();
+        assert_eq!(index.snap_with_bearing(lon, lat, None, all).unwrap(), plain);
+        assert_eq!(plain.directions(all), [true, plain.twin.is_some()]);
+        assert_eq!(
+            index.nearest_with_bearing(lon, lat, 4, None, all).unwrap(),
+            index.nearest(lon, lat, 4, None).unwrap()
+        );
+    }
+    // Most two-way roads are narrowed to one direction by a 30° bearing.
+    assert!(narrowed > 100, "{narrowed}");
+}
