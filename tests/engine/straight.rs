@@ -128,6 +128,7 @@ fn straight_routes_equal_brute_force(extract: &str, seed: u64, cases: usize) {
             .collect();
         let with = |straight| RouteOptions {
             continue_straight: Some(straight),
+            ..RouteOptions::default()
         };
         let straight = e.route_with("car", &locs, with(true)).unwrap();
         let free = e.route_with("car", &locs, with(false)).unwrap();
@@ -252,4 +253,36 @@ fn monaco_bearing_snaps_allow_a_direction_and_a_full_range_changes_nothing() {
     }
     // Most two-way roads are narrowed to one direction by a 30° bearing.
     assert!(narrowed > 100, "{narrowed}");
+}
+
+#[test]
+fn monaco_routes_without_guidance_differ_only_by_intersections_and_rings() {
+    let Some(e) = engine("monaco-2023-12-26.osm.pbf") else {
+        return;
+    };
+    let g = e.graph("car").unwrap();
+    let mut rng = Pcg64::seed_from_u64(7);
+    let (mut intersections, mut rings) = (0, 0);
+    for _ in 0..60 {
+        let n = rng.random_range(2..=4);
+        let locs: Vec<Location> = (0..n).map(|_| random_location(&mut rng, g)).collect();
+        let full = e.route_with("car", &locs, RouteOptions::default()).unwrap();
+        let bare = RouteOptions {
+            without_guidance: true,
+            ..RouteOptions::default()
+        };
+        let mut lean = e.route_with("car", &locs, bare).unwrap();
+        for (a, b) in full.legs.iter().zip(&mut lean.legs) {
+            for (ea, eb) in a.edges.iter().zip(&mut b.edges) {
+                assert!(eb.intersection.is_none() && eb.ring.is_none());
+                intersections += usize::from(ea.intersection.is_some());
+                rings += usize::from(ea.ring.is_some());
+                eb.intersection.clone_from(&ea.intersection);
+                eb.ring.clone_from(&ea.ring);
+            }
+        }
+        assert_eq!(lean, full, "{locs:?}");
+    }
+    // The guided routes did describe intersections and traffic circles.
+    assert!(intersections > 100 && rings > 0, "{intersections} {rings}");
 }

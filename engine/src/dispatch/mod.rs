@@ -324,7 +324,13 @@ impl Engine {
     }
 
     /// The leg along `path` from `a` to `b`.
-    fn leg(p: &Profile, a: &Snapped, b: &Snapped, path: &Path) -> Result<Leg, DispatchError> {
+    fn leg(
+        p: &Profile,
+        a: &Snapped,
+        b: &Snapped,
+        path: &Path,
+        guidance: bool,
+    ) -> Result<Leg, DispatchError> {
         let g = &p.graph;
         // The path may leave or reach a point along the twin of the snapped edge.
         let on = |s: &Snapped, e: Option<&crate::types::EdgeId>| -> OnEdge {
@@ -342,7 +348,7 @@ impl Engine {
         };
         let from = on(a, path.edges.first());
         let to = on(b, path.edges.last());
-        let mut leg = assemble_leg(g, from, to, &path.edges).ok_or_else(|| {
+        let mut leg = assemble_leg(g, from, to, &path.edges, guidance).ok_or_else(|| {
             DispatchError::Internal("route path does not join its end points".into())
         })?;
         // The search's totals are authoritative (they match tables to the decisecond);
@@ -385,17 +391,18 @@ impl Engine {
         let straight = opts
             .continue_straight
             .unwrap_or_else(|| continue_straight_default(profile));
-        self.route_through(p, &snapped, &order, straight)
+        self.route_through(p, &snapped, &order, straight, !opts.without_guidance)
     }
 
     /// The route visiting `snapped[order[0]]`, `snapped[order[1]]`, …, without U-turns at
-    /// the via waypoints when `straight`.
+    /// the via waypoints when `straight`, with intersections and rings when `guidance`.
     fn route_through(
         &self,
         p: &Profile,
         snapped: &[Snapped],
         order: &[usize],
         straight: bool,
+        guidance: bool,
     ) -> Result<Route, DispatchError> {
         let legs = self.with_space(p, |space| {
             if straight && straight::has_two_way_via(p, snapped, order) {
@@ -403,7 +410,7 @@ impl Engine {
                 return order
                     .windows(2)
                     .zip(&paths)
-                    .map(|(w, path)| Self::leg(p, &snapped[w[0]], &snapped[w[1]], path))
+                    .map(|(w, path)| Self::leg(p, &snapped[w[0]], &snapped[w[1]], path, guidance))
                     .collect::<Result<Vec<Leg>, DispatchError>>();
             }
             order
@@ -417,7 +424,7 @@ impl Engine {
                         from: w[0],
                         to: w[1],
                     })?;
-                    Self::leg(p, a, b, &path)
+                    Self::leg(p, a, b, &path, guidance)
                 })
                 .collect::<Result<Vec<Leg>, DispatchError>>()
         })?;

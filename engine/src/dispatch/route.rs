@@ -153,10 +153,12 @@ struct LegBuilder<'g> {
     graph: &'g RoadGraph,
     leg: Leg,
     last_edge: Option<EdgeId>,
+    /// Whether to describe intersections and traffic circles.
+    guidance: bool,
 }
 
 impl<'g> LegBuilder<'g> {
-    fn new(graph: &'g RoadGraph, start: LonLat) -> Self {
+    fn new(graph: &'g RoadGraph, start: LonLat, guidance: bool) -> Self {
         let leg = Leg {
             distance_m: 0.0,
             duration_s: 0.0,
@@ -170,6 +172,7 @@ impl<'g> LegBuilder<'g> {
             graph,
             leg,
             last_edge: None,
+            guidance,
         }
     }
 
@@ -185,6 +188,7 @@ impl<'g> LegBuilder<'g> {
         let (sa, sb) = (a * total, b * total);
         let intersection = self
             .last_edge
+            .filter(|_| self.guidance)
             .map(|arrived| intersection(g, arrived, edge, self.leg.coordinates.len() - 1));
         if self.leg.nodes.is_empty() {
             // The start lies between the point at or before it and the next one.
@@ -242,7 +246,8 @@ impl<'g> LegBuilder<'g> {
             }),
         }
         let junction = g.edge_junction(edge);
-        let entering_ring = junction != Junction::None
+        let entering_ring = self.guidance
+            && junction != Junction::None
             && self
                 .last_edge
                 .is_none_or(|p| g.edge_junction(p) == Junction::None);
@@ -272,18 +277,21 @@ impl<'g> LegBuilder<'g> {
 /// The leg from `from` to `to` along `edges` (the first is `from.edge`, the last `to.edge`;
 /// one edge when both positions are on it with `from.fraction <= to.fraction`).
 ///
+/// Without `guidance`, the edges' intersections and rings are left out.
+///
 /// Returns `None` when `edges` does not start and end on the positions' edges.
 pub(crate) fn assemble_leg(
     graph: &RoadGraph,
     from: OnEdge,
     to: OnEdge,
     edges: &[EdgeId],
+    guidance: bool,
 ) -> Option<Leg> {
     let (&first, &last) = (edges.first()?, edges.last()?);
     if first != from.edge || last != to.edge {
         return None;
     }
-    let mut b = LegBuilder::new(graph, from.point);
+    let mut b = LegBuilder::new(graph, from.point, guidance);
     if edges.len() == 1 {
         if to.fraction < from.fraction {
             return None;
@@ -365,7 +373,7 @@ mod tests {
     fn leg_within_one_edge_takes_the_share_of_its_weights() {
         let g = graph();
         let e = edge(&g, 1, 2);
-        let leg = assemble_leg(&g, on(&g, e, 0.25), on(&g, e, 0.75), &[e]).unwrap();
+        let leg = assemble_leg(&g, on(&g, e, 0.25), on(&g, e, 0.75), &[e], true).unwrap();
         assert!((leg.distance_m - 400.0).abs() < 1e-6, "{}", leg.distance_m);
         assert!((leg.duration_s - 50.0).abs() < 1e-6);
         assert_eq!(leg.coordinates.len(), 2);
@@ -383,7 +391,7 @@ mod tests {
         let (ab, bc, cd) = (edge(&g, 0, 1), edge(&g, 1, 2), edge(&g, 2, 3));
         let from = on(&g, ab, 0.25);
         let to = on(&g, cd, 0.5);
-        let leg = assemble_leg(&g, from, to, &[ab, bc, cd]).unwrap();
+        let leg = assemble_leg(&g, from, to, &[ab, bc, cd], true).unwrap();
         // 0.75 of A–B, all of B–C, half of C–D.
         assert!(
             (leg.distance_m - (600.0 + 800.0 + 400.0)).abs() < 1e-6,
@@ -421,8 +429,8 @@ mod tests {
     fn leg_rejects_paths_that_do_not_join_the_positions() {
         let g = graph();
         let (ab, bc) = (edge(&g, 0, 1), edge(&g, 1, 2));
-        assert!(assemble_leg(&g, on(&g, ab, 0.5), on(&g, bc, 0.5), &[bc]).is_none());
-        assert!(assemble_leg(&g, on(&g, ab, 0.5), on(&g, ab, 0.25), &[ab]).is_none());
-        assert!(assemble_leg(&g, on(&g, ab, 0.5), on(&g, ab, 0.25), &[]).is_none());
+        assert!(assemble_leg(&g, on(&g, ab, 0.5), on(&g, bc, 0.5), &[bc], true).is_none());
+        assert!(assemble_leg(&g, on(&g, ab, 0.5), on(&g, ab, 0.25), &[ab], true).is_none());
+        assert!(assemble_leg(&g, on(&g, ab, 0.5), on(&g, ab, 0.25), &[], true).is_none());
     }
 }

@@ -34,6 +34,11 @@ pub struct RouteOptions {
     /// (OSRM's `continue_straight`). `None`: the profile's default
     /// ([`continue_straight_default`]).
     pub continue_straight: Option<bool>,
+    /// Leave out what only turn-by-turn steps read: each edge's
+    /// [`intersection`](super::LegEdge::intersection) and traffic-circle
+    /// [`ring`](super::LegEdge::ring) stay `None`, which saves their cost when no steps are
+    /// asked for.
+    pub without_guidance: bool,
 }
 
 /// A cost summed over legs: (duration, distance), compared lexicographically.

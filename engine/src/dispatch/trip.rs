@@ -61,7 +61,7 @@ impl Engine {
                 }
                 // U-turns stay allowed at a trip's stops: the order was chosen on the
                 // matrix, whose cells know nothing of the direction a stop is passed in.
-                let route = self.route_through(p, &snapped, &stops, false)?;
+                let route = self.route_through(p, &snapped, &stops, false, true)?;
                 Ok(Trip { order, route })
             })
             .collect()

@@ -260,6 +260,7 @@ fn compute(
         Options::Route(o) => {
             let opts = RouteOptions {
                 continue_straight: o.continue_straight,
+                without_guidance: !o.shape.steps,
             };
             let route = engine
                 .route_with(profile, &locations(coords, &o.common), opts)
