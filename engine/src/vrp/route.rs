@@ -34,6 +34,8 @@ struct Pos {
     /// Distance and travel time from the start to the position.
     cdist: i64,
     ctime: i64,
+    /// Distance to the next position (end: zero).
+    next_d: i64,
 }
 
 /// One vehicle's route and its caches.
@@ -116,7 +118,9 @@ impl RouteState {
         for k in 1..=n + 1 {
             let (a, b) = (self.pos[k - 1].loc, self.pos[k].loc);
             let travel = m.t(ty, a, b);
-            dist += m.d(ty, a, b);
+            let arc = m.d(ty, a, b);
+            self.pos[k - 1].next_d = arc;
+            dist += arc;
             tt += travel;
             let arrival = self.pos[k - 1].dep + travel;
             if k <= n {
@@ -219,6 +223,115 @@ impl RouteState {
                 .saturating_add(veh.open_penalty);
         }
         Some(delta)
+    }
+
+    /// Cheapest feasible insertion of stop `u` (a job: shipments go through
+    /// [`RouteState::best_pair`]) in one gap of the route, `skip` being asked once per gap
+    /// considered (blinks). Two O(1) load tests reject a route that cannot take the stop
+    /// anywhere: every gap's check covers the start load and the final load (`pmax` includes
+    /// the start, and the final load is `load` of the last position or in the `smax` after
+    /// it). With `plain` ([`RouteState::plain`] holds for the model) only loads and distance
+    /// are checked, reading `u`'s row of the distance matrix and the cached arcs: one matrix
+    /// read per gap instead of six. O(n).
+    pub(crate) fn best_insert(
+        &self,
+        m: &Model,
+        u: u32,
+        plain: bool,
+        mut skip: impl FnMut() -> bool,
+    ) -> Option<Insertion> {
+        let veh = &m.vehicles[self.vehicle];
+        let n = self.nodes.len();
+        if n >= veh.max_tasks {
+            return None;
+        }
+        let ui = u as usize;
+        let pre = m.node_pre[ui];
+        let post = pre + m.node_change[ui];
+        if !(self.pos[0].load + pre).fits(veh.capacity)
+            || !(self.pos[n].load + post).fits(veh.capacity)
+        {
+            return None;
+        }
+        let mut best: Option<Insertion> = None;
+        if !plain || !self.fast(m) {
+            let closes = m.node_win[ui].1;
+            for k in 0..=n {
+                if self.departure(k) > closes {
+                    break;
+                }
+                if skip() {
+                    continue;
+                }
+                if let Some(delta) = self.insert_delta(m, u, k)
+                    && best.is_none_or(|b| delta < b.delta)
+                {
+                    best = Some(Insertion { delta, i: k, j: k });
+                }
+            }
+            return best;
+        }
+        let lu = m.node_loc[ui] as usize;
+        let row = &m.dist[veh.ty][lu * m.stride..(lu + 1) * m.stride];
+        let open = if n == 0 {
+            veh.fixed.saturating_add(veh.open_penalty)
+        } else {
+            0
+        };
+        let mut to_a = row[self.pos[0].loc as usize];
+        for k in 0..=n {
+            let (pa, pb) = (&self.pos[k], &self.pos[k + 1]);
+            let to_b = row[pb.loc as usize];
+            if !skip()
+                && (pa.pmax + pre).fits(veh.capacity)
+                && (pa.load + post).fits(veh.capacity)
+                && (pb.smax + post).fits(veh.capacity)
+            {
+                let dd = to_a + to_b - pa.next_d;
+                if self.distance + dd <= veh.max_distance {
+                    let delta = veh.w_dist.saturating_mul(dd).saturating_add(open);
+                    if best.is_none_or(|b| delta < b.delta) {
+                        best = Some(Insertion { delta, i: k, j: k });
+                    }
+                }
+            }
+            to_a = to_b;
+        }
+        best
+    }
+
+    /// Whether insertions on `m` may be checked on loads and distance alone (see
+    /// [`RouteState::best_insert`]): travel time costs nothing, no vehicle has breaks, every
+    /// distance matrix is symmetric, and no time limit can bind: every window, shift and
+    /// travel-time limit spans at least the longest conceivable route (every service plus one
+    /// longest arc per stop and one more). O(locations²), once per search.
+    pub(crate) fn plain(m: &Model) -> bool {
+        let s = m.stride;
+        let symmetric = m
+            .dist
+            .iter()
+            .all(|d| (0..s).all(|a| (a + 1..s).all(|b| d[a * s + b] == d[b * s + a])));
+        let longest_arc = m.dur.iter().flatten().copied().max().unwrap_or(0);
+        let services = m
+            .node_service
+            .iter()
+            .fold(0_i64, |a, &x| a.saturating_add(x));
+        let stops = i64::try_from(m.n_nodes()).unwrap_or(i64::MAX);
+        let horizon = services.saturating_add(longest_arc.saturating_mul(stops.saturating_add(1)));
+        let first = m.vehicles.iter().map(|v| v.shift_start).min().unwrap_or(0);
+        let last = m.vehicles.iter().map(|v| v.shift_start).max().unwrap_or(0);
+        symmetric
+            && m.vehicles.iter().all(|v| {
+                v.w_time == 0
+                    && v.breaks.is_empty()
+                    && v.max_travel_time >= horizon
+                    && v.shift_end >= v.shift_start.saturating_add(horizon)
+            })
+            && (0..m.n_nodes()).all(|u| {
+                m.node_windows[u].is_empty()
+                    && m.node_win[u].0 <= first
+                    && m.node_win[u].1 >= last.saturating_add(horizon)
+            })
     }
 
     /// Cost increase of replacing the stop at position `k` (`1..=n`, a job) by stop `u`, or

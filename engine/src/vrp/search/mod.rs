@@ -128,6 +128,8 @@ pub(crate) struct Search<'a> {
     pub(crate) near_routes: Vec<usize>,
     /// Buffers of the local search.
     ls: local::LocalScratch,
+    /// Insertions are checked on loads and distance alone ([`RouteState::plain`]).
+    pub(crate) plain: bool,
 }
 
 impl<'a> Search<'a> {
@@ -146,6 +148,7 @@ impl<'a> Search<'a> {
             stamp: 0,
             near_routes: Vec::new(),
             ls: local::LocalScratch::default(),
+            plain: RouteState::plain(m),
         }
     }
 
