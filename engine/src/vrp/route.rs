@@ -11,6 +11,10 @@
 //! several windows per stop: a later arrival never starts service earlier, so the feasible
 //! arrivals form an interval `(-∞, latest]`. Vehicles with breaks fall back to a full
 //! simulation per candidate ([`Model::simulate`]), O(n) per check.
+//!
+//! On a plain model ([`RouteState::plain`]: capacities and distance only, no time that can
+//! bind) the schedule is not tracked at all, and an insertion scan reads one row of the
+//! distance matrix (the stop's) plus the cached arcs of the route.
 
 use super::Load;
 use super::model::{Model, RouteStats};
@@ -48,6 +52,10 @@ pub(crate) struct RouteState {
     pub(crate) travel_time: i64,
     /// Cost in search units (0 when empty).
     pub(crate) cost: i64,
+    /// The model is plain ([`RouteState::plain`]): time neither costs nor bounds anything, so
+    /// the schedule is not tracked (departures hold the shift start, latest arrivals the shift
+    /// end, travel time stays zero) and insertions read distances only.
+    pub(crate) plain: bool,
 }
 
 /// A candidate insertion: cost increase and where (gap after position `i`; for a pair the
@@ -62,6 +70,12 @@ pub(crate) struct Insertion {
 impl RouteState {
     /// An empty route of vehicle `v`.
     pub(crate) fn new(m: &Model, v: usize) -> RouteState {
+        Self::new_in(m, v, false)
+    }
+
+    /// An empty route of vehicle `v`, plain when `plain` ([`RouteState::plain`] must hold for
+    /// `m`).
+    pub(crate) fn new_in(m: &Model, v: usize, plain: bool) -> RouteState {
         let mut r = RouteState {
             vehicle: v,
             nodes: Vec::new(),
@@ -69,6 +83,7 @@ impl RouteState {
             distance: 0,
             travel_time: 0,
             cost: 0,
+            plain,
         };
         r.update(m);
         r
@@ -117,21 +132,28 @@ impl RouteState {
         let mut cpre = Load::ZERO;
         for k in 1..=n + 1 {
             let (a, b) = (self.pos[k - 1].loc, self.pos[k].loc);
-            let travel = m.t(ty, a, b);
             let arc = m.d(ty, a, b);
             self.pos[k - 1].next_d = arc;
             dist += arc;
-            tt += travel;
-            let arrival = self.pos[k - 1].dep + travel;
-            if k <= n {
-                let u = self.nodes[k - 1];
-                // An infeasible route (only while repairing) keeps arriving late.
-                let start = m.earliest_start(u, arrival).unwrap_or(arrival);
-                self.pos[k].dep = start + m.node_service[u as usize];
-                load = load + m.node_change[u as usize];
-                cpre = cpre + m.node_pre[u as usize];
+            if self.plain {
+                self.pos[k].dep = veh.shift_start;
             } else {
-                self.pos[k].dep = arrival;
+                let travel = m.t(ty, a, b);
+                tt += travel;
+                let arrival = self.pos[k - 1].dep + travel;
+                self.pos[k].dep = if k <= n {
+                    let u = self.nodes[k - 1];
+                    // An infeasible route (only while repairing) keeps arriving late.
+                    let start = m.earliest_start(u, arrival).unwrap_or(arrival);
+                    start + m.node_service[u as usize]
+                } else {
+                    arrival
+                };
+            }
+            if k <= n {
+                let u = self.nodes[k - 1] as usize;
+                load = load + m.node_change[u];
+                cpre = cpre + m.node_pre[u];
             }
             self.pos[k].load = load;
             self.pos[k].pmax = self.pos[k - 1].pmax.max(load);
@@ -143,11 +165,15 @@ impl RouteState {
         self.pos[n + 1].latest = veh.shift_end;
         self.pos[n + 1].smax = Load::ZERO;
         for k in (1..=n).rev() {
-            let u = self.nodes[k - 1];
-            let bound = self.pos[k + 1].latest
-                - m.t(ty, self.pos[k].loc, self.pos[k + 1].loc)
-                - m.node_service[u as usize];
-            self.pos[k].latest = m.latest_arrival(u, bound).unwrap_or(i64::MIN / 4);
+            self.pos[k].latest = if self.plain {
+                veh.shift_end
+            } else {
+                let u = self.nodes[k - 1];
+                let bound = self.pos[k + 1].latest
+                    - m.t(ty, self.pos[k].loc, self.pos[k + 1].loc)
+                    - m.node_service[u as usize];
+                m.latest_arrival(u, bound).unwrap_or(i64::MIN / 4)
+            };
             self.pos[k].smax = self.pos[k + 1].smax.max(self.pos[k].load);
         }
         self.pos[0].smax = self.pos[1].smax.max(self.pos[0].load);
@@ -230,14 +256,13 @@ impl RouteState {
     /// considered (blinks). Two O(1) load tests reject a route that cannot take the stop
     /// anywhere: every gap's check covers the start load and the final load (`pmax` includes
     /// the start, and the final load is `load` of the last position or in the `smax` after
-    /// it). With `plain` ([`RouteState::plain`] holds for the model) only loads and distance
+    /// it). On a plain route ([`RouteState::plain`] holds for the model) only loads and distance
     /// are checked, reading `u`'s row of the distance matrix and the cached arcs: one matrix
     /// read per gap instead of six. O(n).
     pub(crate) fn best_insert(
         &self,
         m: &Model,
         u: u32,
-        plain: bool,
         mut skip: impl FnMut() -> bool,
     ) -> Option<Insertion> {
         let veh = &m.vehicles[self.vehicle];
@@ -254,7 +279,7 @@ impl RouteState {
             return None;
         }
         let mut best: Option<Insertion> = None;
-        if !plain || !self.fast(m) {
+        if !self.plain {
             let closes = m.node_win[ui].1;
             for k in 0..=n {
                 if self.departure(k) > closes {
@@ -417,17 +442,20 @@ impl RouteState {
         let mut loc = px.loc;
         let (mut dist, mut tt) = (px.cdist, px.ctime);
         let mut mid_pre = Load::ZERO;
+        let plain = x.plain && y.plain;
         for &u in middle {
             let ui = u as usize;
             let lu = m.node_loc[ui];
-            let travel = m.t(ty, loc, lu);
-            time = m.earliest_start(u, time + travel)? + m.node_service[ui];
+            if !plain {
+                let travel = m.t(ty, loc, lu);
+                time = m.earliest_start(u, time + travel)? + m.node_service[ui];
+                tt += travel;
+            }
             dist += m.d(ty, loc, lu);
-            tt += travel;
             mid_pre = mid_pre + m.node_pre[ui];
             loc = lu;
         }
-        let travel = m.t(ty, loc, py.loc);
+        let travel = if plain { 0 } else { m.t(ty, loc, py.loc) };
         if time + travel > py.latest {
             return None;
         }
@@ -619,3 +647,7 @@ impl RouteState {
         self.update(m);
     }
 }
+
+#[cfg(test)]
+#[path = "route_tests.rs"]
+mod tests;

@@ -188,7 +188,7 @@ impl Search<'_> {
             let found = if pair {
                 route.best_pair(m, node, || rng.random::<f64>() < BLINK_RATE)
             } else {
-                route.best_insert(m, node, self.plain, || rng.random::<f64>() < BLINK_RATE)
+                route.best_insert(m, node, || rng.random::<f64>() < BLINK_RATE)
             };
             if let Some(ins) = found
                 && best.is_none_or(|(b, _)| ins.delta < b.delta)
