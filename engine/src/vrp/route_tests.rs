@@ -9,19 +9,18 @@ use super::super::{
 };
 use super::{Model, RouteState};
 
-/// `jobs` jobs at random points with deliveries and pickups, three depot-based vehicles with
+/// `jobs` jobs at random grid points (Manhattan distances) with deliveries and pickups, three depot-based vehicles with
 /// two capacity dimensions, sometimes a distance or task limit; no time limit.
 fn plain_problem(seed: u64, jobs: usize) -> Problem {
     let mut rng = Pcg64Mcg::seed_from_u64(seed);
     let n = jobs + 1;
-    let pts: Vec<(f64, f64)> = (0..n)
-        .map(|_| (rng.random_range(0.0..100.0), rng.random_range(0.0..100.0)))
+    let pts: Vec<(u32, u32)> = (0..n)
+        .map(|_| (rng.random_range(0..100), rng.random_range(0..100)))
         .collect();
     let mut d = vec![0_u32; n * n];
     for a in 0..n {
         for b in 0..n {
-            let e = (pts[a].0 - pts[b].0).hypot(pts[a].1 - pts[b].1).round();
-            d[a * n + b] = u32::try_from(e as i64).unwrap();
+            d[a * n + b] = pts[a].0.abs_diff(pts[b].0) + pts[a].1.abs_diff(pts[b].1);
         }
     }
     let jobs = (0..jobs)
@@ -71,8 +70,8 @@ fn plain_problem(seed: u64, jobs: usize) -> Problem {
 
 #[test]
 fn plain_insertions_and_concatenations_match_the_general_checks() {
-    for seed in 0..60 {
-        let p = plain_problem(seed, 5 + (seed as usize % 30));
+    for seed in 0..60_u64 {
+        let p = plain_problem(seed, 5 + usize::try_from(seed % 30).unwrap());
         let m = Model::new(&p);
         assert!(RouteState::plain(&m), "seed {seed}");
         let mut rng = Pcg64Mcg::seed_from_u64(seed);
