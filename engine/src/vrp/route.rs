@@ -253,12 +253,13 @@ impl RouteState {
 
     /// Cheapest feasible insertion of stop `u` (a job: shipments go through
     /// [`RouteState::best_pair`]) in one gap of the route, `skip` being asked once per gap
-    /// considered (blinks). Two O(1) load tests reject a route that cannot take the stop
-    /// anywhere: every gap's check covers the start load and the final load (`pmax` includes
-    /// the start, and the final load is `load` of the last position or in the `smax` after
-    /// it). On a plain route ([`RouteState::plain`] holds for the model) only loads and distance
-    /// are checked, reading `u`'s row of the distance matrix and the cached arcs: one matrix
-    /// read per gap instead of six. O(n).
+    /// considered (blinks). O(n). On a plain route ([`RouteState::plain`] holds for the
+    /// model) two O(1) load tests first reject a route that cannot take the stop anywhere
+    /// (every gap's check covers the start load and the final load: `pmax` includes the
+    /// start, and the final load is `load` of the last position or in the `smax` after it),
+    /// then only loads and distance are checked, reading `u`'s row of the distance matrix and
+    /// the cached arcs: one matrix read per gap instead of six. Other routes go gap by gap
+    /// through [`RouteState::insert_delta`].
     pub(crate) fn best_insert(
         &self,
         m: &Model,
@@ -267,17 +268,7 @@ impl RouteState {
     ) -> Option<Insertion> {
         let veh = &m.vehicles[self.vehicle];
         let n = self.nodes.len();
-        if n >= veh.max_tasks {
-            return None;
-        }
         let ui = u as usize;
-        let pre = m.node_pre[ui];
-        let post = pre + m.node_change[ui];
-        if !(self.pos[0].load + pre).fits(veh.capacity)
-            || !(self.pos[n].load + post).fits(veh.capacity)
-        {
-            return None;
-        }
         let mut best: Option<Insertion> = None;
         if !self.plain {
             let closes = m.node_win[ui].1;
@@ -295,6 +286,14 @@ impl RouteState {
                 }
             }
             return best;
+        }
+        let pre = m.node_pre[ui];
+        let post = pre + m.node_change[ui];
+        if n >= veh.max_tasks
+            || !(self.pos[0].load + pre).fits(veh.capacity)
+            || !(self.pos[n].load + post).fits(veh.capacity)
+        {
+            return None;
         }
         let lu = m.node_loc[ui] as usize;
         let row = &m.dist[veh.ty][lu * m.stride..(lu + 1) * m.stride];
