@@ -11,6 +11,10 @@
 //! several windows per stop: a later arrival never starts service earlier, so the feasible
 //! arrivals form an interval `(-∞, latest]`. Vehicles with breaks fall back to a full
 //! simulation per candidate ([`Model::simulate`]), O(n) per check.
+//!
+//! On a plain model ([`RouteState::plain`]: capacities and distance only, no time that can
+//! bind) the schedule is not tracked at all, and an insertion scan reads one row of the
+//! distance matrix (the stop's) plus the cached arcs of the route.
 
 use super::Load;
 use super::model::{Model, RouteStats};
@@ -34,6 +38,8 @@ struct Pos {
     /// Distance and travel time from the start to the position.
     cdist: i64,
     ctime: i64,
+    /// Distance to the next position (end: zero).
+    next_d: i64,
 }
 
 /// One vehicle's route and its caches.
@@ -46,6 +52,10 @@ pub(crate) struct RouteState {
     pub(crate) travel_time: i64,
     /// Cost in search units (0 when empty).
     pub(crate) cost: i64,
+    /// The model is plain ([`RouteState::plain`]): time neither costs nor bounds anything, so
+    /// the schedule is not tracked (departures hold the shift start, latest arrivals the shift
+    /// end, travel time stays zero) and insertions read distances only.
+    pub(crate) plain: bool,
 }
 
 /// A candidate insertion: cost increase and where (gap after position `i`; for a pair the
@@ -60,6 +70,12 @@ pub(crate) struct Insertion {
 impl RouteState {
     /// An empty route of vehicle `v`.
     pub(crate) fn new(m: &Model, v: usize) -> RouteState {
+        Self::new_in(m, v, false)
+    }
+
+    /// An empty route of vehicle `v`, plain when `plain` ([`RouteState::plain`] must hold for
+    /// `m`).
+    pub(crate) fn new_in(m: &Model, v: usize, plain: bool) -> RouteState {
         let mut r = RouteState {
             vehicle: v,
             nodes: Vec::new(),
@@ -67,6 +83,7 @@ impl RouteState {
             distance: 0,
             travel_time: 0,
             cost: 0,
+            plain,
         };
         r.update(m);
         r
@@ -115,19 +132,28 @@ impl RouteState {
         let mut cpre = Load::ZERO;
         for k in 1..=n + 1 {
             let (a, b) = (self.pos[k - 1].loc, self.pos[k].loc);
-            let travel = m.t(ty, a, b);
-            dist += m.d(ty, a, b);
-            tt += travel;
-            let arrival = self.pos[k - 1].dep + travel;
-            if k <= n {
-                let u = self.nodes[k - 1];
-                // An infeasible route (only while repairing) keeps arriving late.
-                let start = m.earliest_start(u, arrival).unwrap_or(arrival);
-                self.pos[k].dep = start + m.node_service[u as usize];
-                load = load + m.node_change[u as usize];
-                cpre = cpre + m.node_pre[u as usize];
+            let arc = m.d(ty, a, b);
+            self.pos[k - 1].next_d = arc;
+            dist += arc;
+            if self.plain {
+                self.pos[k].dep = veh.shift_start;
             } else {
-                self.pos[k].dep = arrival;
+                let travel = m.t(ty, a, b);
+                tt += travel;
+                let arrival = self.pos[k - 1].dep + travel;
+                self.pos[k].dep = if k <= n {
+                    let u = self.nodes[k - 1];
+                    // An infeasible route (only while repairing) keeps arriving late.
+                    let start = m.earliest_start(u, arrival).unwrap_or(arrival);
+                    start + m.node_service[u as usize]
+                } else {
+                    arrival
+                };
+            }
+            if k <= n {
+                let u = self.nodes[k - 1] as usize;
+                load = load + m.node_change[u];
+                cpre = cpre + m.node_pre[u];
             }
             self.pos[k].load = load;
             self.pos[k].pmax = self.pos[k - 1].pmax.max(load);
@@ -139,11 +165,15 @@ impl RouteState {
         self.pos[n + 1].latest = veh.shift_end;
         self.pos[n + 1].smax = Load::ZERO;
         for k in (1..=n).rev() {
-            let u = self.nodes[k - 1];
-            let bound = self.pos[k + 1].latest
-                - m.t(ty, self.pos[k].loc, self.pos[k + 1].loc)
-                - m.node_service[u as usize];
-            self.pos[k].latest = m.latest_arrival(u, bound).unwrap_or(i64::MIN / 4);
+            self.pos[k].latest = if self.plain {
+                veh.shift_end
+            } else {
+                let u = self.nodes[k - 1];
+                let bound = self.pos[k + 1].latest
+                    - m.t(ty, self.pos[k].loc, self.pos[k + 1].loc)
+                    - m.node_service[u as usize];
+                m.latest_arrival(u, bound).unwrap_or(i64::MIN / 4)
+            };
             self.pos[k].smax = self.pos[k + 1].smax.max(self.pos[k].load);
         }
         self.pos[0].smax = self.pos[1].smax.max(self.pos[0].load);
@@ -219,6 +249,113 @@ impl RouteState {
                 .saturating_add(veh.open_penalty);
         }
         Some(delta)
+    }
+
+    /// Cheapest feasible insertion of stop `u` (a job: shipments go through
+    /// [`RouteState::best_pair`]) in one gap of the route, `skip` being asked once per gap
+    /// considered (blinks). O(n). On a plain route ([`RouteState::plain`] holds for the
+    /// model) two O(1) load tests first reject a route that cannot take the stop anywhere
+    /// (every gap's check covers the start load and the final load: `pmax` includes the
+    /// start, and the final load is `load` of the last position or in the `smax` after it),
+    /// then only loads and distance are checked, reading `u`'s row of the distance matrix and
+    /// the cached arcs: one matrix read per gap instead of six. Other routes go gap by gap
+    /// through [`RouteState::insert_delta`].
+    pub(crate) fn best_insert(
+        &self,
+        m: &Model,
+        u: u32,
+        mut skip: impl FnMut() -> bool,
+    ) -> Option<Insertion> {
+        let veh = &m.vehicles[self.vehicle];
+        let n = self.nodes.len();
+        let ui = u as usize;
+        let mut best: Option<Insertion> = None;
+        if !self.plain {
+            let closes = m.node_win[ui].1;
+            for k in 0..=n {
+                if self.departure(k) > closes {
+                    break;
+                }
+                if skip() {
+                    continue;
+                }
+                if let Some(delta) = self.insert_delta(m, u, k)
+                    && best.is_none_or(|b| delta < b.delta)
+                {
+                    best = Some(Insertion { delta, i: k, j: k });
+                }
+            }
+            return best;
+        }
+        let pre = m.node_pre[ui];
+        let post = pre + m.node_change[ui];
+        if n >= veh.max_tasks
+            || !(self.pos[0].load + pre).fits(veh.capacity)
+            || !(self.pos[n].load + post).fits(veh.capacity)
+        {
+            return None;
+        }
+        let lu = m.node_loc[ui] as usize;
+        let row = &m.dist[veh.ty][lu * m.stride..(lu + 1) * m.stride];
+        let open = if n == 0 {
+            veh.fixed.saturating_add(veh.open_penalty)
+        } else {
+            0
+        };
+        let mut to_a = row[self.pos[0].loc as usize];
+        for k in 0..=n {
+            let (pa, pb) = (&self.pos[k], &self.pos[k + 1]);
+            let to_b = row[pb.loc as usize];
+            if !skip()
+                && (pa.pmax + pre).fits(veh.capacity)
+                && (pa.load + post).fits(veh.capacity)
+                && (pb.smax + post).fits(veh.capacity)
+            {
+                let dd = to_a + to_b - pa.next_d;
+                if self.distance + dd <= veh.max_distance {
+                    let delta = veh.w_dist.saturating_mul(dd).saturating_add(open);
+                    if best.is_none_or(|b| delta < b.delta) {
+                        best = Some(Insertion { delta, i: k, j: k });
+                    }
+                }
+            }
+            to_a = to_b;
+        }
+        best
+    }
+
+    /// Whether insertions on `m` may be checked on loads and distance alone (see
+    /// [`RouteState::best_insert`]): travel time costs nothing, no vehicle has breaks, every
+    /// distance matrix is symmetric, and no time limit can bind: every window, shift and
+    /// travel-time limit spans at least the longest conceivable route (every service plus one
+    /// longest arc per stop and one more). O(locations²), once per search.
+    pub(crate) fn plain(m: &Model) -> bool {
+        let s = m.stride;
+        let symmetric = m
+            .dist
+            .iter()
+            .all(|d| (0..s).all(|a| (a + 1..s).all(|b| d[a * s + b] == d[b * s + a])));
+        let longest_arc = m.dur.iter().flatten().copied().max().unwrap_or(0);
+        let services = m
+            .node_service
+            .iter()
+            .fold(0_i64, |a, &x| a.saturating_add(x));
+        let stops = i64::try_from(m.n_nodes()).unwrap_or(i64::MAX);
+        let horizon = services.saturating_add(longest_arc.saturating_mul(stops.saturating_add(1)));
+        let first = m.vehicles.iter().map(|v| v.shift_start).min().unwrap_or(0);
+        let last = m.vehicles.iter().map(|v| v.shift_start).max().unwrap_or(0);
+        symmetric
+            && m.vehicles.iter().all(|v| {
+                v.w_time == 0
+                    && v.breaks.is_empty()
+                    && v.max_travel_time >= horizon
+                    && v.shift_end >= v.shift_start.saturating_add(horizon)
+            })
+            && (0..m.n_nodes()).all(|u| {
+                m.node_windows[u].is_empty()
+                    && m.node_win[u].0 <= first
+                    && m.node_win[u].1 >= last.saturating_add(horizon)
+            })
     }
 
     /// Cost increase of replacing the stop at position `k` (`1..=n`, a job) by stop `u`, or
@@ -304,17 +441,20 @@ impl RouteState {
         let mut loc = px.loc;
         let (mut dist, mut tt) = (px.cdist, px.ctime);
         let mut mid_pre = Load::ZERO;
+        let plain = x.plain && y.plain;
         for &u in middle {
             let ui = u as usize;
             let lu = m.node_loc[ui];
-            let travel = m.t(ty, loc, lu);
-            time = m.earliest_start(u, time + travel)? + m.node_service[ui];
+            if !plain {
+                let travel = m.t(ty, loc, lu);
+                time = m.earliest_start(u, time + travel)? + m.node_service[ui];
+                tt += travel;
+            }
             dist += m.d(ty, loc, lu);
-            tt += travel;
             mid_pre = mid_pre + m.node_pre[ui];
             loc = lu;
         }
-        let travel = m.t(ty, loc, py.loc);
+        let travel = if plain { 0 } else { m.t(ty, loc, py.loc) };
         if time + travel > py.latest {
             return None;
         }
@@ -506,3 +646,7 @@ impl RouteState {
         self.update(m);
     }
 }
+
+#[cfg(test)]
+#[path = "route_tests.rs"]
+mod tests;

@@ -188,22 +188,7 @@ impl Search<'_> {
             let found = if pair {
                 route.best_pair(m, node, || rng.random::<f64>() < BLINK_RATE)
             } else {
-                let mut b: Option<Insertion> = None;
-                let closes = m.node_win[node as usize].1;
-                for k in 0..=route.len() {
-                    if route.departure(k) > closes {
-                        break;
-                    }
-                    if rng.random::<f64>() < BLINK_RATE {
-                        continue;
-                    }
-                    if let Some(delta) = route.insert_delta(m, node, k)
-                        && b.is_none_or(|x| delta < x.delta)
-                    {
-                        b = Some(Insertion { delta, i: k, j: k });
-                    }
-                }
-                b
+                route.best_insert(m, node, || rng.random::<f64>() < BLINK_RATE)
             };
             if let Some(ins) = found
                 && best.is_none_or(|(b, _)| ins.delta < b.delta)
