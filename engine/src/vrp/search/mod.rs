@@ -1,11 +1,14 @@
-//! The search: greedy construction, then ruin and recreate in the style of slack induction by
-//! string removals (SISR, Christiaens & Vanden Berghe 2020) under simulated annealing, with
-//! SISR's fleet-minimisation phase first when vehicles count first, and local search on every
-//! new best solution.
+//! The search: regret-insertion construction, then ruin and recreate in the style of slack
+//! induction by string removals (SISR, Christiaens & Vanden Berghe 2020) under simulated
+//! annealing, with SISR's fleet-minimisation phase first when vehicles count first, and local
+//! search on every new best solution.
 //!
-//! - Construction: every task inserted at its cheapest feasible position, farthest from the
-//!   depot first; opening a vehicle costs its fixed cost, and with vehicles first it is the
-//!   last resort.
+//! - Construction ([`mod@construct`]): regret-2 insertion with cached insertion costs. With
+//!   vehicles first a vehicle opens only when no task fits an open route, so it builds routes
+//!   one after the other (cheapest insertion, farthest seed); otherwise an empty vehicle is an
+//!   option like any route. When it leaves tasks unassigned, greedy insertion (every task at its
+//!   cheapest feasible position, farthest from the depot first) is run too and the better plan
+//!   kept; past 4 M (task, vehicle) pairs greedy insertion is used alone.
 //! - Fleet minimisation (vehicles then distance, at most the first half of the budget): the
 //!   smallest route is removed and ruin/recreate runs without opening vehicles, accepting fewer
 //!   unassigned tasks or a smaller sum of their absence counters; a task that fits nowhere may
@@ -28,6 +31,7 @@
 //! of every routed stop. An iteration records the routes it touches (an undo log), so a
 //! rejected candidate is rolled back in time proportional to what it changed.
 
+mod construct;
 mod local;
 mod recreate;
 mod ruin;
@@ -41,6 +45,8 @@ use super::Objective;
 use super::SolverConfig;
 use super::model::{Model, NONE};
 use super::route::RouteState;
+
+pub use construct::Construction;
 
 /// Iterations when neither a time nor an iteration bound is given.
 const DEFAULT_ITERATIONS: u64 = 10_000;
@@ -279,14 +285,18 @@ pub(crate) fn to_u32(x: usize) -> u32 {
     u32::try_from(x).expect("indices fit u32 (validated)")
 }
 
+/// Builds a first plan only.
+pub(crate) fn construct(m: &Model, method: Construction, seed: u64) -> Plan {
+    let mut s = Search::new(m, seed);
+    s.build(method);
+    s.plan()
+}
+
 /// Runs one search.
 pub(crate) fn run(m: &Model, config: &SolverConfig, seed: u64) -> Plan {
     let budget = Budget::new(config);
     let mut s = Search::new(m, seed);
-    // Construction: every task inserted greedily, farthest first.
-    let mut all: Vec<u32> = (0..m.n_tasks).map(to_u32).collect();
-    s.recreate(&mut all, recreate::Order::Far, true, None);
-    s.commit();
+    s.build(Construction::for_model(m));
     let mut best = s.plan();
     let mut iterations = 0_u64;
     if m.objective == Objective::VehiclesThenDistance {
