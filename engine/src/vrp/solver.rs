@@ -9,8 +9,8 @@ use super::{Problem, Reason, Route, Solution, SolveError, SolverConfig, Task, Un
 
 /// Solves a routing problem.
 ///
-/// Validates it ([`Problem::validate`]), builds a first solution by regret insertion (see
-/// [`construct`]), then
+/// Validates it ([`Problem::validate`]), builds a first solution (see [`construct`]: regret
+/// insertion when vehicles count first, greedy insertion otherwise), then
 /// improves it by ruin and recreate (see `vrp::search`) until the time or iteration limit of
 /// `config`. With `threads > 1`, independent searches with seeds derived from `config.seed` run
 /// on rayon threads and the best is returned (ties go to the lowest thread index), so the
@@ -76,9 +76,11 @@ pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution, Solve
     Ok(solution)
 }
 
-/// Builds a first solution only, without search: the construction [`solve`] starts from
-/// ([`Construction::Regret`]), or another one to compare with. `seed` drives greedy
-/// insertion's random tie order (regret insertion is deterministic).
+/// Builds a first solution only, without search, by `method` ([`solve`] starts from
+/// `Construction::Regret(2)` with [`Objective::VehiclesThenDistance`](super::Objective), from
+/// `Construction::Greedy` otherwise). `seed` drives greedy insertion's random tie order and
+/// blinks (regret insertion is deterministic). Tasks that fit nowhere come back in
+/// [`Solution::unassigned`] with their [`Reason`].
 ///
 /// # Errors
 /// [`SolveError`] when the problem is malformed (see [`Problem::validate`]).

@@ -289,7 +289,7 @@ fn reference(m: &Model, k: usize) -> Plan {
             }
         }
         if chosen.is_none() {
-            let mut seed: Option<((i64, i64), u32, usize)> = None;
+            let mut seed: Option<((i64, i64, i64), u32, usize)> = None;
             for &t in &pending {
                 for r in 0..nv {
                     if let Some(b) = best(&s, t, r)
@@ -297,8 +297,9 @@ fn reference(m: &Model, k: usize) -> Plan {
                     {
                         let v = &m.vehicles[r];
                         let far = m.d(v.ty, v.start, m.node_loc[m.task_node(t as usize) as usize]);
-                        if seed.is_none_or(|(key, _, _)| (far, -b.delta) > key) {
-                            seed = Some(((far, -b.delta), t, r));
+                        let key = (far, -b.delta, -i64::try_from(r).unwrap());
+                        if seed.is_none_or(|(best, _, _)| key > best) {
+                            seed = Some((key, t, r));
                         }
                     }
                 }
