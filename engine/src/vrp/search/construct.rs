@@ -153,7 +153,6 @@ struct Regret {
     /// `cache[t * nv + r]`.
     cache: Vec<Cached>,
     top: Vec<Top>,
-    pending: Vec<bool>,
     /// Routes evaluated: open ones and one empty vehicle per class (flag, and list).
     active: Vec<bool>,
     active_list: Vec<usize>,
@@ -205,13 +204,9 @@ impl Search<'_> {
             nv,
             cache: vec![NO; m.n_tasks * nv],
             top: vec![Top::EMPTY; m.n_tasks],
-            pending: vec![false; m.n_tasks],
             active: vec![false; nv],
             active_list: Vec::new(),
         };
-        for &t in tasks {
-            st.pending[t as usize] = true;
-        }
         let mut pending: Vec<u32> = tasks.to_vec();
         pending.sort_unstable();
         pending.dedup();
@@ -242,7 +237,6 @@ impl Search<'_> {
                 self.routes[r].insert_pair(m, node, ins);
             }
             self.refresh_pos(r);
-            st.pending[t as usize] = false;
             pending.retain(|&x| x != t);
             self.evaluate_column(&mut st, &pending, r, false);
             if was_empty {
