@@ -30,6 +30,8 @@ mod routing;
 mod straight;
 #[path = "engine/vrp.rs"]
 mod vrp;
+#[path = "engine/vrp_construct.rs"]
+mod vrp_construct;
 #[path = "engine/vrp_local.rs"]
 mod vrp_local;
 #[path = "engine/vrp_solver.rs"]

@@ -3,7 +3,7 @@
 //! The model ([`Problem`]) works from travel matrices alone, never from a road graph, so every
 //! solver test runs from a matrix. [`Solution`]'s module docs define the schedule, load and
 //! cost semantics that the solver and the independent checker both implement. [`solve`] runs
-//! the search (greedy insertion, then SISR ruin and recreate with fleet minimisation and local
+//! the search (regret insertion, then SISR ruin and recreate with fleet minimisation and local
 //! search on new best solutions) bounded by a [`SolverConfig`].
 
 mod config;
@@ -24,7 +24,9 @@ pub use problem::{
     Break, Costs, Job, Load, Location, MAX_DIMENSIONS, Matrix, Objective, Place, Problem, Shipment,
     SkillSet, TimeWindow, UNREACHABLE, Vehicle,
 };
+pub use search::Construction;
 pub use solution::{Reason, Route, Solution, Stop, StopKind, Task, Unassigned};
+pub use solver::construct;
 pub use solver::solve;
 
 pub mod check;

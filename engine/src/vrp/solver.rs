@@ -4,12 +4,13 @@
 use rayon::prelude::*;
 
 use super::model::{INF, Model, NONE};
-use super::search::{self, Plan};
+use super::search::{self, Construction, Plan};
 use super::{Problem, Reason, Route, Solution, SolveError, SolverConfig, Task, Unassigned};
 
 /// Solves a routing problem.
 ///
-/// Validates it ([`Problem::validate`]), builds a first solution by greedy insertion, then
+/// Validates it ([`Problem::validate`]), builds a first solution (see [`construct`]: regret
+/// insertion when vehicles count first, greedy insertion otherwise), then
 /// improves it by ruin and recreate (see `vrp::search`) until the time or iteration limit of
 /// `config`. With `threads > 1`, independent searches with seeds derived from `config.seed` run
 /// on rayon threads and the best is returned (ties go to the lowest thread index), so the
@@ -75,6 +76,49 @@ pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution, Solve
     Ok(solution)
 }
 
+/// Builds a first solution only, without search, by `method` ([`solve`] starts from
+/// `Construction::Regret(2)` with [`Objective::VehiclesThenDistance`](super::Objective), from
+/// `Construction::Greedy` otherwise). `seed` drives greedy insertion's random tie order and
+/// blinks (regret insertion is deterministic). Tasks that fit nowhere come back in
+/// [`Solution::unassigned`] with their [`Reason`].
+///
+/// # Errors
+/// [`SolveError`] when the problem is malformed (see [`Problem::validate`]).
+///
+/// # Examples
+/// ```
+/// use engine::vrp::*;
+/// let place = |l| Place { location: Location(l), service: 0, time_windows: vec![] };
+/// let job = |id, l| Job { id, place: place(l), delivery: Load::single(1), pickup: Load::ZERO,
+///     skills: SkillSet(0), priority: 0 };
+/// let n = 3;
+/// let d: Vec<u32> = (0..n * n).map(|i| ((i / n) as i32 - (i % n) as i32).unsigned_abs() * 10).collect();
+/// let problem = Problem {
+///     jobs: vec![job(1, 1), job(2, 2)],
+///     shipments: vec![],
+///     vehicles: vec![Vehicle { id: 0, start: Some(Location(0)), end: Some(Location(0)),
+///         shift: TimeWindow::ALWAYS, capacity: Load::single(2), skills: SkillSet(0), profile: 0,
+///         speed_factor: 1.0, max_travel_time: None, max_distance: None, max_tasks: None,
+///         costs: Costs::default(), breaks: vec![] }],
+///     matrices: vec![Matrix { size: 3, durations: d.clone(), distances: d }],
+///     skill_names: vec![],
+///     objective: Objective::DistanceOnly,
+/// };
+/// let solution = construct(&problem, Construction::Regret(2), 1)?;
+/// assert_eq!(solution.distance, 40);
+/// # Ok::<(), SolveError>(())
+/// ```
+pub fn construct(
+    problem: &Problem,
+    method: Construction,
+    seed: u64,
+) -> Result<Solution, SolveError> {
+    problem.validate()?;
+    let model = Model::new(problem);
+    let plan = search::construct(&model, method, seed);
+    Ok(to_solution(problem, &model, &plan))
+}
+
 /// Seed of thread `i` (SplitMix64 of the seed and the index; thread 0 keeps the seed).
 fn thread_seed(seed: u64, i: usize) -> u64 {
     if i == 0 {
@@ -101,7 +145,7 @@ pub(crate) fn route_cost(
     i64::try_from(i128::from(c.fixed) + rounded).unwrap_or(i64::MAX)
 }
 
-fn to_solution(problem: &Problem, model: &Model, plan: &Plan) -> Solution {
+pub(crate) fn to_solution(problem: &Problem, model: &Model, plan: &Plan) -> Solution {
     let mut routes = Vec::with_capacity(plan.routes.len());
     let (mut cost, mut distance, mut travel_time) = (0_i64, 0_u64, 0_u64);
     for (v, nodes) in &plan.routes {
