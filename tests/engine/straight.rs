@@ -286,3 +286,36 @@ fn monaco_routes_without_guidance_differ_only_by_intersections_and_rings() {
     // The guided routes did describe intersections and traffic circles.
     assert!(intersections > 100 && rings > 0, "{intersections} {rings}");
 }
+
+#[test]
+fn monaco_totals_only_legs_keep_the_full_legs_totals_and_ends() {
+    let Some(e) = engine("monaco-2023-12-26.osm.pbf") else {
+        return;
+    };
+    let g = e.graph("car").unwrap();
+    let mut rng = Pcg64::seed_from_u64(11);
+    for _ in 0..60 {
+        let n = rng.random_range(2..=4);
+        let locs: Vec<Location> = (0..n).map(|_| random_location(&mut rng, g)).collect();
+        let free = RouteOptions {
+            continue_straight: Some(false),
+            ..RouteOptions::default()
+        };
+        let full = e.route_with("car", &locs, free).unwrap();
+        let totals = RouteOptions {
+            totals_only: true,
+            ..free
+        };
+        let lean = e.route_with("car", &locs, totals).unwrap();
+        assert_eq!(lean.waypoints, full.waypoints);
+        assert_eq!(lean.legs.len(), full.legs.len());
+        for (a, b) in full.legs.iter().zip(&lean.legs) {
+            assert!((a.distance_m - b.distance_m).abs() < 1e-6, "{locs:?}");
+            assert!((a.duration_s - b.duration_s).abs() < 1e-6, "{locs:?}");
+            assert_eq!(b.coordinates.len(), 2);
+            assert_eq!(b.coordinates[0], a.coordinates[0]);
+            assert_eq!(b.coordinates[1], *a.coordinates.last().unwrap());
+            assert!(b.nodes.is_empty() && b.edges.is_empty());
+        }
+    }
+}

@@ -391,19 +391,21 @@ impl Engine {
         let straight = opts
             .continue_straight
             .unwrap_or_else(|| continue_straight_default(profile));
-        self.route_through(p, &snapped, &order, straight, !opts.without_guidance)
+        self.route_through(p, &snapped, &order, straight, opts)
     }
 
     /// The route visiting `snapped[order[0]]`, `snapped[order[1]]`, …, without U-turns at
-    /// the via waypoints when `straight`, with intersections and rings when `guidance`.
+    /// the via waypoints when `straight`, with what `opts` asks of the legs (intersections
+    /// and rings unless `without_guidance`; only totals with `totals_only`).
     fn route_through(
         &self,
         p: &Profile,
         snapped: &[Snapped],
         order: &[usize],
         straight: bool,
-        guidance: bool,
+        opts: RouteOptions,
     ) -> Result<Route, DispatchError> {
+        let guidance = !opts.without_guidance;
         let legs = self.with_space(p, |space| {
             if straight && straight::has_two_way_via(p, snapped, order) {
                 let paths = straight::paths(p, space, snapped, order)?;
@@ -417,13 +419,26 @@ impl Engine {
                 .windows(2)
                 .map(|w| {
                     let (a, b) = (&snapped[w[0]], &snapped[w[1]]);
+                    let no_route = DispatchError::NoRoute {
+                        from: w[0],
+                        to: w[1],
+                    };
+                    if opts.totals_only {
+                        let cost =
+                            p.ch.query(&p.graph, space, a.point(), b.point())
+                                .map_err(route_error)?
+                                .ok_or(no_route)?;
+                        return Ok(Leg::totals(
+                            a.snap.location,
+                            b.snap.location,
+                            f64::from(cost.distance.0),
+                            cost.duration.as_secs_f64(),
+                        ));
+                    }
                     let path =
                         p.ch.route(&p.graph, space, a.point(), b.point())
                             .map_err(route_error)?;
-                    let path = path.ok_or(DispatchError::NoRoute {
-                        from: w[0],
-                        to: w[1],
-                    })?;
+                    let path = path.ok_or(no_route)?;
                     Self::leg(p, a, b, &path, guidance)
                 })
                 .collect::<Result<Vec<Leg>, DispatchError>>()

@@ -155,6 +155,29 @@ impl Leg {
             edges: Vec::new(),
         }
     }
+
+    /// A leg known by its totals only (see
+    /// [`RouteOptions::totals_only`](super::RouteOptions::totals_only)): one straight segment
+    /// from `from` to `to` carrying the whole distance and time, no nodes and no edges.
+    #[must_use]
+    pub fn totals(from: LonLat, to: LonLat, distance_m: f64, duration_s: f64) -> Self {
+        Self {
+            distance_m,
+            duration_s,
+            coordinates: vec![from, to],
+            segments: vec![LegSegment {
+                distance_m,
+                duration_s,
+            }],
+            spans: vec![RoadSpan {
+                name: String::new(),
+                first_segment: 0,
+                num_segments: 1,
+            }],
+            nodes: Vec::new(),
+            edges: Vec::new(),
+        }
+    }
 }
 
 /// A route through waypoints in the given order.

@@ -39,6 +39,10 @@ pub struct RouteOptions {
     /// [`ring`](super::LegEdge::ring) stay `None`, which saves their cost when no steps are
     /// asked for.
     pub without_guidance: bool,
+    /// Compute each leg's distance and duration only ([`Leg::totals`](super::Leg::totals)):
+    /// no path is unpacked and no geometry is cut, for answers that show neither geometry
+    /// nor annotations nor steps.
+    pub totals_only: bool,
 }
 
 /// A cost summed over legs: (duration, distance), compared lexicographically.

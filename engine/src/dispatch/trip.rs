@@ -1,7 +1,7 @@
 //! Trips: the best visiting order of the snapped coordinates, then the route through them;
 //! one trip per group of mutually reachable coordinates, as OSRM's `trip` service.
 
-use super::{DispatchError, Engine, Location, Trip, TripEnds, route_error};
+use super::{DispatchError, Engine, Location, RouteOptions, Trip, TripEnds, route_error};
 use crate::routing::trip::{self, TripError, TripOptions};
 
 impl Engine {
@@ -61,7 +61,8 @@ impl Engine {
                 }
                 // U-turns stay allowed at a trip's stops: the order was chosen on the
                 // matrix, whose cells know nothing of the direction a stop is passed in.
-                let route = self.route_through(p, &snapped, &stops, false, true)?;
+                let route =
+                    self.route_through(p, &snapped, &stops, false, RouteOptions::default())?;
                 Ok(Trip { order, route })
             })
             .collect()

@@ -21,7 +21,7 @@ use engine::dispatch::{DispatchError, Engine, Location, RouteOptions, TripEnds};
 use engine::types::LonLat;
 use serde_json::Value;
 
-use self::options::{CommonOptions, Options, RawOptions, parse_options};
+use self::options::{CommonOptions, Options, Overview, RawOptions, parse_options};
 use self::url::{Service, check_coordinates, parse_coordinates, parse_path, truncate};
 use super::error::{ApiError, ErrorCode};
 use super::extract::OsrmJson;
@@ -261,6 +261,9 @@ fn compute(
             let opts = RouteOptions {
                 continue_straight: o.continue_straight,
                 without_guidance: !o.shape.steps,
+                totals_only: !o.shape.steps
+                    && o.shape.overview == Overview::False
+                    && !o.shape.annotations.any(),
             };
             let route = engine
                 .route_with(profile, &locations(coords, &o.common), opts)
