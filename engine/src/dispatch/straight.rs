@@ -41,7 +41,8 @@ pub struct RouteOptions {
     pub without_guidance: bool,
     /// Compute each leg's distance and duration only ([`Leg::totals`](super::Leg::totals)):
     /// no path is unpacked and no geometry is cut, for answers that show neither geometry
-    /// nor annotations nor steps.
+    /// nor annotations nor steps. Routes that forbid U-turns at a two-way via waypoint
+    /// still build full legs (their paths come out of the direction search anyway).
     pub totals_only: bool,
 }
 
