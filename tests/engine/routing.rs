@@ -8,7 +8,7 @@
 
 use engine::graph::{RoadGraph, from_network};
 use engine::osm::{BICYCLE, CAR, FOOT, Profile, read_network};
-use engine::routing::{ContractionHierarchy, Dijkstra, EdgePoint, Path, SearchSpace};
+use engine::routing::{ContractionHierarchy, Dijkstra, EdgePoint, HubLabels, Path, SearchSpace};
 use engine::spatial::SpatialIndex;
 use engine::types::{EdgeId, haversine_m};
 use rand::{RngExt, SeedableRng};
@@ -86,7 +86,7 @@ fn check_geometry(g: &RoadGraph, p: &Path, from: EdgePoint, to: EdgePoint) {
     );
 }
 
-/// CH == Dijkstra (duration and distance) on `pairs` random pairs, with full route checks on
+/// CH == hub labels == Dijkstra (duration and distance) on `pairs` random pairs, with full route checks on
 /// every tenth.
 fn ch_equals_dijkstra(extract: &str, profile: &'static Profile, pairs: usize) {
     let Some(g) = load(extract, profile) else {
@@ -94,6 +94,7 @@ fn ch_equals_dijkstra(extract: &str, profile: &'static Profile, pairs: usize) {
     };
     let ch = ContractionHierarchy::build(&g).unwrap();
     let ch = ContractionHierarchy::from_bytes(&ch.to_bytes(), &g).unwrap();
+    let labels = HubLabels::build(&ch, usize::MAX).unwrap();
     let dij = Dijkstra::new(&g);
     let (mut s1, mut s2) = (
         SearchSpace::new(g.num_nodes()),
@@ -108,6 +109,11 @@ fn ch_equals_dijkstra(extract: &str, profile: &'static Profile, pairs: usize) {
             ch.query(&g, &mut s2, a, b).unwrap(),
             want,
             "{extract} pair {i}: {a:?} -> {b:?}"
+        );
+        assert_eq!(
+            labels.query(&g, a, b).unwrap(),
+            want,
+            "{extract} pair {i}, hub labels: {a:?} -> {b:?}"
         );
         found += usize::from(want.is_some());
         if i % 10 == 0 {

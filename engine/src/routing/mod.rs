@@ -23,7 +23,7 @@ mod per_worker;
 mod search_space;
 pub mod trip;
 
-pub use ch::{ContractionHierarchy, ContractionParams};
+pub use ch::{ContractionHierarchy, ContractionParams, HubLabels};
 pub use dijkstra::Dijkstra;
 pub use edge_point::{Cost, EdgePoint};
 pub use error::RouteError;

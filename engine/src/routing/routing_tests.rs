@@ -1,5 +1,5 @@
-//! Oracles for the routing layer: CH == bidirectional Dijkstra == petgraph's Dijkstra on
-//! random graphs; matrices == point-to-point; paths re-add to their cost; corrupt bytes fail.
+//! Oracles for the routing layer: CH == hub labels == bidirectional Dijkstra == petgraph's
+//! Dijkstra on random graphs; matrices == point-to-point; paths re-add to their cost; corrupt bytes fail.
 
 #![allow(
     clippy::cast_possible_truncation,
@@ -165,6 +165,8 @@ fn ch_equals_dijkstra_on_random_edge_points() {
     for seed in 0..12 {
         let g = random_graph(seed, 300, 450);
         let ch = ContractionHierarchy::build(&g).unwrap();
+        let labels = HubLabels::build(&ch, usize::MAX).unwrap();
+        assert!(labels.matches(&ch));
         let dij = Dijkstra::new(&g);
         let mut rng = Pcg64::seed_from_u64(seed + 100);
         let (mut s1, mut s2) = (
@@ -180,6 +182,7 @@ fn ch_equals_dijkstra_on_random_edge_points() {
                 want,
                 "seed {seed} {a:?} -> {b:?}"
             );
+            assert_eq!(labels.query(&g, a, b).unwrap(), want, "seed {seed}, labels");
             let p = ch.route(&g, &mut s2, a, b).unwrap();
             assert_eq!(p.as_ref().map(Path::cost), want);
             if let Some(p) = p {
@@ -265,6 +268,61 @@ fn unreachable_is_none_everywhere() {
     assert_eq!(m.get(0, 1), None);
     assert_eq!(m.get(1, 0), None);
     assert_eq!(m.get(0, 0), Some((Deciseconds(0), Meters(0))));
+    let labels = HubLabels::build(&ch, usize::MAX).unwrap();
+    assert_eq!(labels.query(&g, a, b).unwrap(), None);
+    assert_eq!(labels.query(&g, b, a).unwrap(), None);
+    assert_eq!(labels.node_to_node(&g, NodeId(0), NodeId(3)).unwrap(), None);
+    assert_eq!(
+        labels.query(&g, a, a).unwrap().map(|c| c.duration),
+        Some(Deciseconds(0))
+    );
+}
+
+/// Hub labels refuse bad points, unknown nodes, another graph, and a build past its
+/// entry budget, with errors rather than panics or wrong numbers.
+#[test]
+fn hub_labels_reject_bad_input_and_oversized_builds() {
+    let g = random_graph(5, 200, 300);
+    let ch = ContractionHierarchy::build(&g).unwrap();
+    let labels = HubLabels::build(&ch, usize::MAX).unwrap();
+    let ok = EdgePoint::new(EdgeId(0), 0.5);
+    for bad in [
+        EdgePoint::new(EdgeId(0), f64::NAN),
+        EdgePoint::new(EdgeId(0), f64::INFINITY),
+        EdgePoint::new(EdgeId(0), -0.1),
+    ] {
+        assert!(matches!(
+            labels.query(&g, ok, bad),
+            Err(RouteError::InvalidFraction { .. })
+        ));
+        assert!(matches!(
+            labels.query(&g, bad, ok),
+            Err(RouteError::InvalidFraction { .. })
+        ));
+    }
+    let far = EdgePoint::new(EdgeId(u32::MAX), 0.5);
+    assert!(matches!(
+        labels.query(&g, ok, far),
+        Err(RouteError::UnknownEdge { .. })
+    ));
+    assert!(matches!(
+        labels.node_to_node(&g, NodeId(0), NodeId(200)),
+        Err(RouteError::UnknownNode { .. })
+    ));
+    let other = random_graph(6, 150, 200);
+    assert!(matches!(
+        labels.query(&other, ok, ok),
+        Err(RouteError::GraphMismatch { .. })
+    ));
+    let other_ch = ContractionHierarchy::build(&other).unwrap();
+    assert!(!labels.matches(&other_ch));
+    let entries = (labels.mean_label_size() * 2.0 * 200.0).round() as usize;
+    assert!(entries > 400, "{entries}");
+    assert!(matches!(
+        HubLabels::build(&ch, entries / 2),
+        Err(RouteError::TooLarge { .. })
+    ));
+    assert!(HubLabels::build(&ch, entries).is_ok());
 }
 
 #[test]
@@ -421,6 +479,7 @@ proptest! {
     fn ch_equals_dijkstra_equals_petgraph(seed in 0u64..1_000_000, n in 2usize..40, extra in 0usize..60) {
         let g = random_graph(seed, n, n + extra);
         let ch = ContractionHierarchy::build(&g).unwrap();
+        let labels = HubLabels::build(&ch, usize::MAX).unwrap();
         let dij = Dijkstra::new(&g);
         let mut s = SearchSpace::new(n);
         for from in 0..n as u32 {
@@ -429,6 +488,7 @@ proptest! {
                 let want = oracle[to as usize].map(super::edge_point::unpack);
                 prop_assert_eq!(dij.node_to_node(&mut s, NodeId(from), NodeId(to)).unwrap(), want);
                 prop_assert_eq!(ch.node_to_node(&g, &mut s, NodeId(from), NodeId(to)).unwrap(), want);
+                prop_assert_eq!(labels.node_to_node(&g, NodeId(from), NodeId(to)).unwrap(), want);
             }
         }
     }

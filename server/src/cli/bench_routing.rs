@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use engine::graph::{RoadGraph, file};
-use engine::routing::{ContractionHierarchy, Dijkstra, EdgePoint, SearchSpace};
+use engine::routing::{ContractionHierarchy, Dijkstra, EdgePoint, HubLabels, SearchSpace};
 use engine::spatial::SpatialIndex;
 use engine::types::NodeId;
 
@@ -31,6 +31,10 @@ pub struct BenchRoutingArgs {
     /// over runs is kept, which filters out the noise of a busy machine).
     #[arg(long, default_value_t = 1)]
     pub runs: usize,
+    /// Largest number of hub-label entries to build (both directions; 12 bytes each); a
+    /// graph that needs more is benchmarked without hub labels, and 0 skips them.
+    #[arg(long, default_value_t = 50_000_000)]
+    pub hub_label_entries: usize,
     /// Print one JSON object instead of the text block.
     #[arg(long)]
     pub json: bool,
@@ -129,6 +133,27 @@ pub fn run(args: &BenchRoutingArgs) -> anyhow::Result<()> {
             }
         }
     }
+    // Hub labels built from the hierarchy: cost-only queries by label merges, checked
+    // against the hierarchy's costs on every pair.
+    let hub = hub_labels(&ch, args.hub_label_entries);
+    let mut hl_us = vec![f64::INFINITY; pairs.len()];
+    if let Ok((labels, _)) = &hub {
+        for run in 0..args.runs.max(1) {
+            for (i, &(s, d)) in pairs.iter().enumerate() {
+                let t = Instant::now();
+                let c = labels.query(g, s, d).context("hub-label query")?;
+                hl_us[i] = hl_us[i].min(us(t.elapsed()));
+                if run == 0 {
+                    anyhow::ensure!(
+                        c.map(|c| c.duration) == ch_cost[i],
+                        "pair {i}: hub-label duration {:?} differs from the hierarchy's {:?}",
+                        c.map(|c| c.duration),
+                        ch_cost[i]
+                    );
+                }
+            }
+        }
+    }
     // Full routes with geometry.
     let mut route_us = Vec::with_capacity(pairs.len());
     for &(s, d) in &pairs {
@@ -158,6 +183,12 @@ pub fn run(args: &BenchRoutingArgs) -> anyhow::Result<()> {
     let ch_sub = median(&mut ch_us[..nd].to_vec());
     let dij_med = median(&mut dij_us.clone());
     let speedup = if nd > 0 { dij_med / ch_sub } else { f64::NAN };
+    let hl_sub = median(&mut hl_us[..nd].to_vec());
+    let hl_speedup = if nd > 0 && hub.is_ok() {
+        dij_med / hl_sub
+    } else {
+        f64::NAN
+    };
 
     // Matrices on the first points, parallel as the library runs them.
     let mut matrices = Vec::new();
@@ -190,6 +221,15 @@ pub fn run(args: &BenchRoutingArgs) -> anyhow::Result<()> {
     let (ch50, ch99) = percentiles(&mut ch_us);
     let (route50, _) = percentiles(&mut route_us);
     let (dij50, dij99) = percentiles(&mut dij_us);
+    let (hl50, hl99) = percentiles(&mut hl_us);
+    let hub_json = match &hub {
+        Ok((l, took)) => serde_json::json!({
+            "build_seconds": took.as_secs_f64(), "bytes": l.heap_bytes(),
+            "mean_label_size": l.mean_label_size(), "p50_us": hl50, "p99_us": hl99,
+            "p50_us_same_pairs": hl_sub, "speedup": hl_speedup, "equal_durations": true,
+        }),
+        Err(why) => serde_json::json!({"skipped": why}),
+    };
     let file_bytes = std::fs::metadata(&args.graph).map(|m| m.len()).ok();
     if args.json {
         let mats: Vec<serde_json::Value> = matrices
@@ -211,6 +251,7 @@ pub fn run(args: &BenchRoutingArgs) -> anyhow::Result<()> {
             "ch_query": {"pairs": pairs.len(), "runs": args.runs.max(1), "unreachable": unreachable, "p50_us": ch50, "p99_us": ch99, "settled_mean": settled_mean},
             "ch_route": {"pairs": pairs.len(), "p50_us": route50},
             "dijkstra": {"pairs": nd, "p50_us": dij50, "p99_us": dij99, "ch_p50_us_same_pairs": ch_sub, "speedup": speedup, "equal_durations": true},
+            "hub_labels": hub_json,
             "matrices": mats,
             "peak_memory_bytes": peak_memory_bytes(),
         });
@@ -248,12 +289,36 @@ pub fn run(args: &BenchRoutingArgs) -> anyhow::Result<()> {
         println!(
             "  bidirectional Dijkstra: {nd} pairs, p50 {dij50:.1} µs, p99 {dij99:.1} µs; CH p50 on the same pairs {ch_sub:.1} µs; speedup {speedup:.0}x; durations equal on all {nd}"
         );
+        match &hub {
+            Ok((l, took)) => println!(
+                "  hub labels: built in {:.3} s, {:.1} MB, {:.0} hubs per label; query p50 {hl50:.2} µs, p99 {hl99:.2} µs; p50 on the Dijkstra pairs {hl_sub:.2} µs; speedup {hl_speedup:.0}x; durations equal the hierarchy's on all {}",
+                took.as_secs_f64(),
+                l.heap_bytes() as f64 / 1e6,
+                l.mean_label_size(),
+                pairs.len()
+            ),
+            Err(why) => println!("  hub labels: skipped ({why})"),
+        }
         for &(n, s, none) in &matrices {
             println!("  matrix {n}x{n}: {s:.3} s ({none} unreachable cells)");
         }
         println!("  peak memory {}", peak_memory_text());
     }
     Ok(())
+}
+
+/// Hub labels of `ch` and their build time, or why they were not built.
+fn hub_labels(
+    ch: &ContractionHierarchy,
+    max_entries: usize,
+) -> Result<(HubLabels, Duration), String> {
+    if max_entries == 0 {
+        return Err("--hub-label-entries 0".to_owned());
+    }
+    let t = Instant::now();
+    HubLabels::build(ch, max_entries)
+        .map(|l| (l, t.elapsed()))
+        .map_err(|e| e.to_string())
 }
 
 fn us(d: Duration) -> f64 {

@@ -20,9 +20,11 @@
 //! the metre. Sources and targets are [`EdgePoint`]s, started exactly as Dijkstra does.
 
 mod build;
+mod labels;
 mod serial;
 
 pub use build::ContractionParams;
+pub use labels::HubLabels;
 
 use super::dijkstra::{Meet, SEED, check_size, start};
 use super::edge_point::{self, Seeds, unpack};

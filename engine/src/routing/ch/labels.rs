@@ -1,0 +1,338 @@
+//! Hub labels derived from a contraction hierarchy (Abraham, Delling, Goldberg, Werneck
+//! 2011).
+//!
+//! The forward label of a node is its upward search space in the hierarchy: every node it
+//! climbs to, with the weight of the best upward path; the backward label is the same over
+//! downward edges. For any two nodes the shortest path has an up-down form whose peak lies
+//! in both labels at its exact distance, so the cost of a query is the smallest
+//! `forward(s)[h] + backward(t)[h]` over the hubs `h` the two labels share: one merge of two
+//! sorted arrays, with no search, no heap and no per-query state.
+//!
+//! Labels are built top-down (a node's label is the union of its upward neighbours' labels,
+//! shifted by the edge weights), in parallel over the nodes whose higher neighbours are all
+//! done, and pruned: an entry whose weight is beaten by a path through another hub of the
+//! same label is not the shortest distance, so no shortest path needs it. Only entries
+//! strictly beaten are removed, which keeps the exact peak of every up-down shortest path.
+//!
+//! Labels take memory that grows with the depth of the hierarchy: they pay off on regional
+//! graphs, where a query is a microsecond, and [`HubLabels::build`] refuses a graph whose
+//! labels would outgrow a given number of entries.
+
+use rayon::prelude::*;
+
+use super::{ContractionHierarchy, Dir};
+use crate::graph::RoadGraph;
+use crate::routing::edge_point::{self, Seeds, unpack};
+use crate::routing::search_space::INF;
+use crate::routing::{Cost, EdgePoint, RouteError};
+use crate::types::NodeId;
+
+/// The labels of one direction, flat: `first[v]..first[v + 1]` index the hubs of node `v`
+/// (by rank, ascending) and their packed weights.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Side {
+    first: Vec<usize>,
+    hubs: Vec<u32>,
+    weights: Vec<u64>,
+}
+
+impl Side {
+    #[inline]
+    fn label(&self, v: u32) -> (&[u32], &[u64]) {
+        let (a, b) = (self.first[v as usize], self.first[v as usize + 1]);
+        (&self.hubs[a..b], &self.weights[a..b])
+    }
+
+    fn entries(&self) -> usize {
+        self.hubs.len()
+    }
+}
+
+/// Smallest `a[h] + b[h]` over the hubs two sorted labels share (`INF` when none).
+#[inline]
+fn meet(a: (&[u32], &[u64]), b: (&[u32], &[u64])) -> u64 {
+    let ((ah, aw), (bh, bw)) = (a, b);
+    let (mut i, mut j, mut best) = (0, 0, INF);
+    while i < ah.len() && j < bh.len() {
+        let (x, y) = (ah[i], bh[j]);
+        if x == y {
+            best = best.min(aw[i].saturating_add(bw[j]));
+        }
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    best
+}
+
+/// Hub labels of a [`ContractionHierarchy`]: exact cost-only queries by label merges.
+///
+/// # Examples
+/// ```
+/// use engine::graph::{GraphBuilder, Segment};
+/// use engine::routing::{ContractionHierarchy, EdgePoint, HubLabels};
+/// use engine::types::{Deciseconds, EdgeId, LonLat, Meters, OsmNodeId, OsmWayId, NodeId};
+///
+/// let mut b = GraphBuilder::new("car");
+/// for i in 0..3 {
+///     b.add_node(OsmNodeId(i), LonLat::new(0.001 * i as f64, 0.0));
+/// }
+/// for (t, h) in [(0, 1), (1, 2)] {
+///     b.add_segment(&Segment {
+///         tail: NodeId(t), head: NodeId(h), forward: Some(Deciseconds(100)), backward: None,
+///         distance: Meters(110), way: OsmWayId(1), name: "", flags: 0, geometry: &[],
+///     })?;
+/// }
+/// let g = b.build()?;
+/// let ch = ContractionHierarchy::build(&g)?;
+/// let labels = HubLabels::build(&ch, usize::MAX)?;
+/// let cost = labels
+///     .query(&g, EdgePoint::new(EdgeId(0), 0.5), EdgePoint::new(EdgeId(1), 0.5))?
+///     .expect("reachable");
+/// assert_eq!((cost.duration, cost.distance), (Deciseconds(100), Meters(110)));
+/// assert_eq!(labels.query(&g, EdgePoint::new(EdgeId(1), 0.5), EdgePoint::new(EdgeId(0), 0.5))?, None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HubLabels {
+    num_edges: u32,
+    fingerprint: u32,
+    /// Rank of each graph node in the hierarchy (labels are indexed by rank).
+    rank: Vec<u32>,
+    fwd: Side,
+    bwd: Side,
+}
+
+impl HubLabels {
+    /// Builds the labels of `ch`, in parallel with rayon.
+    ///
+    /// # Errors
+    /// [`RouteError::TooLarge`] when the labels of both directions hold more than
+    /// `max_entries` entries in all (the build stops as soon as they do).
+    pub fn build(ch: &ContractionHierarchy, max_entries: usize) -> Result<Self, RouteError> {
+        let n = ch.num_nodes();
+        let levels = levels(ch);
+        let mut fwd = vec![Label::default(); n];
+        let mut bwd = vec![Label::default(); n];
+        let mut total = 0usize;
+        for level in &levels {
+            let built: Vec<(Label, Label)> = level
+                .par_iter()
+                .map(|&v| {
+                    (
+                        label_of(ch, v, Dir::Up, &fwd, &bwd),
+                        label_of(ch, v, Dir::Down, &bwd, &fwd),
+                    )
+                })
+                .collect();
+            for (&v, (f, b)) in level.iter().zip(built) {
+                total += f.hubs.len() + b.hubs.len();
+                fwd[v as usize] = f;
+                bwd[v as usize] = b;
+            }
+            if total > max_entries {
+                return Err(RouteError::TooLarge {
+                    what: "hub-label entries",
+                    count: total,
+                    limit: max_entries,
+                });
+            }
+        }
+        Ok(Self {
+            num_edges: ch.num_edges,
+            fingerprint: ch.fingerprint,
+            rank: ch.rank.clone(),
+            fwd: flatten(fwd),
+            bwd: flatten(bwd),
+        })
+    }
+
+    /// Number of nodes.
+    #[must_use]
+    pub fn num_nodes(&self) -> usize {
+        self.rank.len()
+    }
+
+    /// Mean number of hubs per label (both directions).
+    #[must_use]
+    pub fn mean_label_size(&self) -> f64 {
+        #[expect(clippy::cast_precision_loss, reason = "a statistic")]
+        let mean =
+            (self.fwd.entries() + self.bwd.entries()) as f64 / (2 * self.num_nodes().max(1)) as f64;
+        mean
+    }
+
+    /// Heap memory of the labels in bytes.
+    #[must_use]
+    pub fn heap_bytes(&self) -> usize {
+        self.rank.len() * 4
+            + [&self.fwd, &self.bwd]
+                .iter()
+                .map(|s| s.first.len() * 8 + s.hubs.len() * 12)
+                .sum::<usize>()
+    }
+
+    fn check_graph(&self, g: &RoadGraph) -> Result<(), RouteError> {
+        if g.num_nodes() != self.rank.len() || g.num_edges() != self.num_edges as usize {
+            return Err(RouteError::GraphMismatch {
+                what: "number of nodes",
+                found: self.rank.len() as u64,
+                expected: g.num_nodes() as u64,
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether the labels were built from the hierarchy of `graph` (its topology and
+    /// weights, as [`ContractionHierarchy`] records them).
+    #[must_use]
+    pub fn matches(&self, ch: &ContractionHierarchy) -> bool {
+        self.fingerprint == ch.fingerprint && self.rank == ch.rank
+    }
+
+    /// Cost of the fastest route from `from` to `to`, `None` when there is none: the same
+    /// answer as [`ContractionHierarchy::query`]. Allocates nothing and needs no search
+    /// state.
+    ///
+    /// # Errors
+    /// [`RouteError::UnknownEdge`] / [`RouteError::InvalidFraction`] for a bad point,
+    /// [`RouteError::GraphMismatch`] when `graph` is not the graph of the labels.
+    pub fn query(
+        &self,
+        graph: &RoadGraph,
+        from: EdgePoint,
+        to: EdgePoint,
+    ) -> Result<Option<Cost>, RouteError> {
+        self.check_graph(graph)?;
+        edge_point::validate_pair(graph, from, to)?;
+        let mut best = edge_point::direct(graph, from, to).map_or(INF, |(w, ..)| w);
+        let src = edge_point::source_seeds(graph, from);
+        let dst = edge_point::target_seeds(graph, to);
+        best = best.min(self.seeds_meet(&src, &dst));
+        Ok((best != INF).then(|| unpack(best)))
+    }
+
+    /// Cost of the fastest route between two nodes, `None` when there is none.
+    ///
+    /// # Errors
+    /// [`RouteError::UnknownNode`] for a node not in the graph, otherwise as
+    /// [`HubLabels::query`].
+    pub fn node_to_node(
+        &self,
+        graph: &RoadGraph,
+        from: NodeId,
+        to: NodeId,
+    ) -> Result<Option<Cost>, RouteError> {
+        self.check_graph(graph)?;
+        for v in [from, to] {
+            if v.index() >= graph.num_nodes() {
+                return Err(RouteError::UnknownNode {
+                    node: v.0,
+                    nodes: graph.num_nodes(),
+                });
+            }
+        }
+        let best = self.seeds_meet(&Seeds::node(from.0), &Seeds::node(to.0));
+        Ok((best != INF).then(|| unpack(best)))
+    }
+
+    /// Best meeting over every pair of a source seed and a target seed (graph node ids).
+    fn seeds_meet(&self, src: &Seeds, dst: &Seeds) -> u64 {
+        let mut best = INF;
+        for (_, s) in src.iter() {
+            let a = self.fwd.label(self.rank[s.node as usize]);
+            for (_, t) in dst.iter() {
+                let b = self.bwd.label(self.rank[t.node as usize]);
+                let m = meet(a, b);
+                best = best.min(m.saturating_add(s.weight).saturating_add(t.weight));
+            }
+        }
+        best
+    }
+}
+
+/// Nodes grouped for a top-down build: a node's group comes after the groups of every node
+/// it has an edge to (upward or downward), and nodes of one group are independent.
+fn levels(ch: &ContractionHierarchy) -> Vec<Vec<u32>> {
+    let n = ch.num_nodes();
+    let mut level = vec![0u32; n];
+    let mut max = 0;
+    for v in (0..n).rev() {
+        #[expect(clippy::cast_possible_truncation, reason = "node ranks are u32")]
+        let v32 = v as u32;
+        let l = [Dir::Up, Dir::Down]
+            .iter()
+            .flat_map(|&d| ch.adjacency.arcs(v32, d))
+            .map(|a| level[a.node as usize] + 1)
+            .max()
+            .unwrap_or(0);
+        level[v] = l;
+        max = max.max(l);
+    }
+    let mut out = vec![Vec::new(); max as usize + 1];
+    for (v, &l) in level.iter().enumerate() {
+        #[expect(clippy::cast_possible_truncation, reason = "node ranks are u32")]
+        out[l as usize].push(v as u32);
+    }
+    out
+}
+
+/// One node's label during the build.
+#[derive(Clone, Debug, Default)]
+struct Label {
+    hubs: Vec<u32>,
+    weights: Vec<u64>,
+}
+
+impl Label {
+    fn view(&self) -> (&[u32], &[u64]) {
+        (&self.hubs, &self.weights)
+    }
+}
+
+/// The pruned label of `v` in direction `dir` (`mine`: the labels of that direction so far;
+/// `theirs`: the other direction's, used to find shorter ways to a hub).
+fn label_of(
+    ch: &ContractionHierarchy,
+    v: u32,
+    dir: Dir,
+    mine: &[Label],
+    theirs: &[Label],
+) -> Label {
+    let mut cand = vec![(v, 0u64)];
+    for a in ch.adjacency.arcs(v, dir) {
+        let l = &mine[a.node as usize];
+        cand.extend(
+            l.hubs
+                .iter()
+                .zip(&l.weights)
+                .map(|(&h, &d)| (h, d.saturating_add(a.weight))),
+        );
+    }
+    cand.sort_unstable();
+    cand.dedup_by_key(|e| e.0);
+    let (hubs, weights): (Vec<u32>, Vec<u64>) = cand.iter().copied().unzip();
+    let mut out = Label::default();
+    for (&h, &d) in hubs.iter().zip(&weights) {
+        if h == v || meet((&hubs, &weights), theirs[h as usize].view()) >= d {
+            out.hubs.push(h);
+            out.weights.push(d);
+        }
+    }
+    out
+}
+
+fn flatten(labels: Vec<Label>) -> Side {
+    let total: usize = labels.iter().map(|l| l.hubs.len()).sum();
+    let mut side = Side {
+        first: Vec::with_capacity(labels.len() + 1),
+        hubs: Vec::with_capacity(total),
+        weights: Vec::with_capacity(total),
+    };
+    side.first.push(0);
+    for l in labels {
+        side.hubs.extend(l.hubs);
+        side.weights.extend(l.weights);
+        side.first.push(side.hubs.len());
+    }
+    side
+}
