@@ -1,5 +1,6 @@
 //! Contraction hierarchies on the real extracts: build time and memory, point-to-point
-//! queries, against bidirectional Dijkstra and the `fast_paths` crate in the same run.
+//! queries, against bidirectional Dijkstra and the `fast_paths` crate in the same run; and
+//! the hub labels built from the hierarchy (build time, memory, queries).
 //!
 //! `cargo bench -p engine --bench routing` (extracts: `VMESTE_BENCH_EXTRACTS`). Before the
 //! criterion groups, one line per extract gives build times, memory and query percentiles.
@@ -19,7 +20,9 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use engine::graph::RoadGraph;
-use engine::routing::{ContractionHierarchy, ContractionParams, Dijkstra, EdgePoint, SearchSpace};
+use engine::routing::{
+    ContractionHierarchy, ContractionParams, Dijkstra, EdgePoint, HubLabels, SearchSpace,
+};
 
 /// The same graph for fast_paths, weighted by duration.
 fn fast_paths_input(g: &RoadGraph) -> fast_paths::InputGraph {
@@ -98,6 +101,12 @@ fn report(w: &data::Workload) {
     let (d50, d99, d_mean) = time_queries(few, |a, b| {
         black_box(dij.query(&mut space2, a, b).unwrap());
     });
+    let s = Instant::now();
+    let labels = HubLabels::build(&ch, usize::MAX).unwrap();
+    let hl_build = s.elapsed();
+    let (h50, h99, h_mean) = time_queries(&w.pairs, |a, b| {
+        black_box(labels.query(g, a, b).unwrap());
+    });
     let mut calc = fast_paths::create_calculator(&fp);
     let (f50, f99, f_mean) = time_queries(&w.pairs, |a, b| {
         let (s, t) = (
@@ -109,7 +118,8 @@ fn report(w: &data::Workload) {
     println!(
         "{}: {} nodes, {} edges; CH build {:.2} s ({} shortcuts, {:.1} MB) vs fast_paths {:.2} s ({:.2}x); \
          query p50/p99 {ch50:.1}/{ch99:.1} us (route with geometry {r50:.1}/{r99:.1}), \
-         bidir Dijkstra {d50:.0}/{d99:.0} us, speedup {:.0}x (means); fast_paths {f50:.1}/{f99:.1} us ({:.2}x)",
+         bidir Dijkstra {d50:.0}/{d99:.0} us, speedup {:.0}x (means); fast_paths {f50:.1}/{f99:.1} us ({:.2}x); \
+         hub labels {:.2} s, {:.1} MB, {:.0} hubs/label, query {h50:.2}/{h99:.2} us, speedup {:.0}x (means)",
         w.name,
         g.num_nodes(),
         g.num_edges(),
@@ -120,6 +130,10 @@ fn report(w: &data::Workload) {
         build.as_secs_f64() / fp_build.as_secs_f64(),
         d_mean / ch_mean,
         ch_mean / f_mean,
+        hl_build.as_secs_f64(),
+        labels.heap_bytes() as f64 / 1e6,
+        labels.mean_label_size(),
+        d_mean / h_mean,
     );
 }
 
@@ -140,6 +154,9 @@ fn routing(c: &mut Criterion) {
         let input = fast_paths_input(g);
         group.bench_function("fast_paths_prepare", |b| {
             b.iter(|| fast_paths::prepare(black_box(&input)))
+        });
+        group.bench_function("hub_labels_build", |b| {
+            b.iter(|| HubLabels::build(black_box(&ch), usize::MAX).unwrap())
         });
         group
             .sample_size(20)
@@ -164,6 +181,18 @@ fn routing(c: &mut Criterion) {
                 b.iter(|| {
                     for &(s, t) in batch {
                         black_box(ch.route(g, &mut space, s, t).unwrap());
+                    }
+                });
+            },
+        );
+        let labels = HubLabels::build(&ch, usize::MAX).unwrap();
+        group.bench_with_input(
+            BenchmarkId::new("hub_label_query_x1000", batch.len()),
+            batch,
+            |b, batch| {
+                b.iter(|| {
+                    for &(s, t) in batch {
+                        black_box(labels.query(g, s, t).unwrap());
                     }
                 });
             },

@@ -110,8 +110,13 @@ fn worst_turn_back(r: &Route) -> f64 {
         .fold(-1.0, f64::max)
 }
 
-fn straight_routes_equal_brute_force(extract: &str, seed: u64, cases: usize) {
+/// `labels`: the engine answers cost-only queries from hub labels.
+fn straight_routes_equal_brute_force(extract: &str, seed: u64, cases: usize, labels: bool) {
     let Some(e) = engine(extract) else { return };
+    if labels {
+        assert!(e.build_hub_labels(usize::MAX)[0].1.is_ok());
+        assert!(e.has_hub_labels("car"));
+    }
     let g = e.graph("car").unwrap();
     let index = SpatialIndex::new(g);
     let mut rng = Pcg64::seed_from_u64(seed);
@@ -148,14 +153,14 @@ fn straight_routes_equal_brute_force(extract: &str, seed: u64, cases: usize) {
 
 #[test]
 fn monaco_continue_straight_equals_brute_force() {
-    straight_routes_equal_brute_force("monaco-2023-12-26.osm.pbf", 1, 60);
+    straight_routes_equal_brute_force("monaco-2023-12-26.osm.pbf", 1, 60, false);
 }
 
 #[test]
 #[ignore = "slow: run in release by scripts/test.sh"]
 fn andorra_and_porto_continue_straight_equal_brute_force() {
-    straight_routes_equal_brute_force("andorra-2020-05-01.osm.pbf", 2, 100);
-    straight_routes_equal_brute_force("porto-2015-06-06-highways.osm.pbf", 3, 100);
+    straight_routes_equal_brute_force("andorra-2020-05-01.osm.pbf", 2, 100, true);
+    straight_routes_equal_brute_force("porto-2015-06-06-highways.osm.pbf", 3, 100, true);
 }
 
 /// Bearing of the line from `a` to `b`, degrees clockwise from north.
@@ -318,4 +323,43 @@ fn monaco_totals_only_legs_keep_the_full_legs_totals_and_ends() {
             assert!(b.nodes.is_empty() && b.edges.is_empty());
         }
     }
+}
+
+/// Hub labels change no answer: the same routes (with and without U-turns at via points,
+/// full and totals-only) before and after the engine builds them; a budget too small for
+/// the labels leaves the engine searching its hierarchy.
+#[test]
+fn monaco_hub_labels_change_no_answer() {
+    let Some(e) = engine("monaco-2023-12-26.osm.pbf") else {
+        return;
+    };
+    let tight = e.build_hub_labels(10);
+    assert_eq!(tight.len(), 1);
+    assert!(tight[0].1.is_err(), "{tight:?}");
+    assert!(!e.has_hub_labels("car"));
+    let g = e.graph("car").unwrap();
+    let mut rng = Pcg64::seed_from_u64(12);
+    let cases: Vec<(Vec<Location>, RouteOptions)> = (0..80)
+        .map(|i| {
+            let n = rng.random_range(2..=5);
+            let locs = (0..n).map(|_| random_location(&mut rng, g)).collect();
+            let opts = RouteOptions {
+                continue_straight: Some(i % 2 == 0),
+                totals_only: i % 4 < 2,
+                ..RouteOptions::default()
+            };
+            (locs, opts)
+        })
+        .collect();
+    let answer = |e: &Engine| -> Vec<Route> {
+        cases
+            .iter()
+            .map(|(locs, opts)| e.route_with("car", locs, *opts).unwrap())
+            .collect()
+    };
+    let before = answer(&e);
+    let built = e.build_hub_labels(usize::MAX);
+    assert!(matches!(built[0].1, Ok(bytes) if bytes > 0), "{built:?}");
+    assert!(e.has_hub_labels("car") && !e.has_hub_labels("foot"));
+    assert_eq!(answer(&e), before);
 }

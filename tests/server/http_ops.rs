@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use server::http::Limits;
 
-use crate::http_support::{assert_osrm_error, get, monaco, monaco_engine, raw, start};
+use crate::http_support::{
+    assert_osrm_error, engine_from_osm, get, monaco, monaco_engine, raw, start,
+};
+use crate::support;
 
 const A: &str = "7.415637,43.735767";
 const B: &str = "7.422844,43.736876";
@@ -16,6 +19,53 @@ fn health_lists_profiles() {
     let a = get(addr, "/health");
     assert_eq!(a.status, 200);
     assert_eq!(a.json()["profiles"], serde_json::json!(["car", "foot"]));
+}
+
+/// A server whose engine builds hub labels while it serves: `/health` names the labelled
+/// profile, and routes without geometry or with via points answer exactly as before.
+#[test]
+fn hub_labels_built_while_serving_change_no_answer() {
+    let Some(path) = support::osm("monaco-2023-12-26.osm.pbf") else {
+        return;
+    };
+    let engine = Arc::new(engine_from_osm(&path, &["car"]));
+    let addr = start(Arc::clone(&engine), Limits::default());
+    assert_eq!(
+        get(addr, "/health").json()["hub_labels"],
+        serde_json::json!([])
+    );
+    let points = [A, B, "7.4201,43.7312", "7.4262,43.7405", "7.4089,43.7283"];
+    let queries: Vec<String> = (0..points.len())
+        .flat_map(|i| (0..points.len()).map(move |j| (i, j)))
+        .filter(|(i, j)| i != j)
+        .flat_map(|(i, j)| {
+            let k = (i + j + 1) % points.len();
+            [
+                format!("/route/v1/car/{};{}?overview=false", points[i], points[j]),
+                format!(
+                    "/route/v1/car/{};{};{}?overview=false&continue_straight=true",
+                    points[i], points[k], points[j]
+                ),
+            ]
+        })
+        .collect();
+    let answers = |addr| -> Vec<serde_json::Value> {
+        queries
+            .iter()
+            .map(|q| {
+                let a = get(addr, q);
+                assert_eq!(a.status, 200, "{q}");
+                a.json()
+            })
+            .collect()
+    };
+    let before = answers(addr);
+    assert!(engine.build_hub_labels(50_000_000)[0].1.is_ok());
+    assert_eq!(
+        get(addr, "/health").json()["hub_labels"],
+        serde_json::json!(["car"])
+    );
+    assert_eq!(answers(addr), before);
 }
 
 #[test]

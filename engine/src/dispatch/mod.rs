@@ -22,7 +22,7 @@ mod straight;
 mod trip;
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 pub use error::DispatchError;
 pub use hint::{Hint, graph_checksum};
@@ -33,7 +33,9 @@ pub use result::{
 pub use straight::{RouteOptions, continue_straight_default};
 
 use crate::graph::RoadGraph;
-use crate::routing::{ContractionHierarchy, EdgePoint, Path, RouteError, SearchSpace};
+use crate::routing::{
+    ContractionHierarchy, Cost, EdgePoint, HubLabels, Path, RouteError, SearchSpace,
+};
 use crate::spatial::{Snap, SnapError, SpatialIndex};
 use route::{OnEdge, assemble_leg};
 
@@ -51,6 +53,8 @@ struct Profile {
     graph: RoadGraph,
     index: SpatialIndex,
     ch: ContractionHierarchy,
+    /// Hub labels of `ch`, once [`Engine::build_hub_labels`] has made them.
+    labels: OnceLock<HubLabels>,
     spaces: Mutex<Vec<SearchSpace>>,
     /// [`graph_checksum`] of `graph`, stamped on hints.
     checksum: u64,
@@ -64,6 +68,22 @@ struct Snapped {
     /// The snapped position, restricted to one direction of travel when the location's
     /// bearing allows only one.
     point: EdgePoint,
+}
+
+impl Profile {
+    /// Cost of the fastest route between two points: a hub-label merge when the labels are
+    /// built, else a hierarchy search (the same answer either way).
+    fn cost(
+        &self,
+        space: &mut SearchSpace,
+        from: EdgePoint,
+        to: EdgePoint,
+    ) -> Result<Option<Cost>, RouteError> {
+        match self.labels.get() {
+            Some(labels) => labels.query(&self.graph, from, to),
+            None => self.ch.query(&self.graph, space, from, to),
+        }
+    }
 }
 
 impl Snapped {
@@ -137,6 +157,7 @@ impl Engine {
                 graph,
                 index,
                 ch,
+                labels: OnceLock::new(),
                 spaces: Mutex::new(Vec::new()),
                 checksum,
             },
@@ -163,6 +184,39 @@ impl Engine {
         let name = file.graph.profile().to_owned();
         self.add_profile(file.graph, ch)?;
         Ok(name)
+    }
+
+    /// Builds the hub labels of every profile that has none yet ([`HubLabels`]), so that
+    /// cost-only answers (legs without geometry, steps or annotations, and the choice of
+    /// directions at via waypoints) are label merges instead of searches. A profile whose
+    /// labels would hold more than `max_entries` entries (12 bytes each) keeps searching its
+    /// hierarchy. Answers are the same with or without labels, so this can run on a
+    /// background thread while the engine serves. Returns each profile's outcome: the
+    /// labels' size in bytes, or why there are none.
+    pub fn build_hub_labels(
+        &self,
+        max_entries: usize,
+    ) -> Vec<(String, Result<usize, DispatchError>)> {
+        self.profiles
+            .iter()
+            .map(|(name, p)| {
+                let out = match p.labels.get() {
+                    Some(l) => Ok(l.heap_bytes()),
+                    None => HubLabels::build(&p.ch, max_entries)
+                        .map(|l| p.labels.get_or_init(|| l).heap_bytes())
+                        .map_err(route_error),
+                };
+                (name.clone(), out)
+            })
+            .collect()
+    }
+
+    /// `true` when `profile` answers cost-only queries from hub labels.
+    #[must_use]
+    pub fn has_hub_labels(&self, profile: &str) -> bool {
+        self.profiles
+            .get(profile)
+            .is_some_and(|p| p.labels.get().is_some())
     }
 
     /// Sets the bound on nodes settled per search.
@@ -424,10 +478,10 @@ impl Engine {
                         to: w[1],
                     };
                     if opts.totals_only {
-                        let cost =
-                            p.ch.query(&p.graph, space, a.point(), b.point())
-                                .map_err(route_error)?
-                                .ok_or(no_route)?;
+                        let cost = p
+                            .cost(space, a.point(), b.point())
+                            .map_err(route_error)?
+                            .ok_or(no_route)?;
                         return Ok(Leg::totals(
                             a.snap.location,
                             b.snap.location,

@@ -97,9 +97,7 @@ pub(super) fn paths(
                 let (Some(source), Some((total, _))) = (source, best[k - 1][usize::from(a)]) else {
                     continue;
                 };
-                let leg =
-                    p.ch.query(&p.graph, space, source, target)
-                        .map_err(route_error)?;
+                let leg = p.cost(space, source, target).map_err(route_error)?;
                 if let Some(c) = leg {
                     let t = add(total, c);
                     if row[b].is_none_or(|(old, _)| t < old) {

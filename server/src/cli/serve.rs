@@ -45,6 +45,11 @@ pub struct ServeArgs {
     /// Most requests computing at once (default: the number of CPUs).
     #[arg(long, default_value_t = Limits::default().max_concurrent_heavy)]
     pub max_concurrent: usize,
+    /// Largest number of hub-label entries per profile (12 bytes each), built on a
+    /// background thread after start-up to answer cost-only queries by label merges; a
+    /// profile that needs more keeps searching its hierarchy, and 0 builds none.
+    #[arg(long, default_value_t = 25_000_000)]
+    pub hub_label_entries: usize,
     /// Log one JSON object per line instead of text.
     #[arg(long)]
     pub log_json: bool,
@@ -100,6 +105,24 @@ pub fn load_engine(graphs: &[PathBuf]) -> anyhow::Result<Engine> {
     Ok(engine)
 }
 
+/// Builds every profile's hub labels and logs the outcome.
+fn build_hub_labels(engine: &Engine, max_entries: usize) {
+    let start = Instant::now();
+    for (profile, outcome) in engine.build_hub_labels(max_entries) {
+        match outcome {
+            Ok(bytes) => tracing::info!(
+                profile,
+                bytes,
+                seconds = start.elapsed().as_secs_f64(),
+                "hub labels ready"
+            ),
+            Err(e) => {
+                tracing::warn!(profile, error = %e, "no hub labels: cost-only queries search the hierarchy")
+            }
+        }
+    }
+}
+
 /// Runs `vmeste serve` until Ctrl-C or SIGTERM.
 ///
 /// # Errors
@@ -108,6 +131,13 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     init_logging(args.log_json);
     let limits = args.limits()?;
     let engine = Arc::new(load_engine(&args.graphs)?);
+    if args.hub_label_entries > 0 {
+        let (engine, max) = (Arc::clone(&engine), args.hub_label_entries);
+        std::thread::Builder::new()
+            .name("hub-labels".to_owned())
+            .spawn(move || build_hub_labels(&engine, max))
+            .context("starting the hub-label thread")?;
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

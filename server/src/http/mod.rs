@@ -32,7 +32,13 @@ use tower_http::cors::{Any, CorsLayer};
 pub use self::state::{AppState, Limits};
 
 async fn health(State(state): State<AppState>) -> impl IntoResponse {
-    Json(json!({"status": "ok", "profiles": state.engine.profiles()}))
+    let engine = &state.engine;
+    let labelled: Vec<&str> = engine
+        .profiles()
+        .into_iter()
+        .filter(|p| engine.has_hub_labels(p))
+        .collect();
+    Json(json!({"status": "ok", "profiles": engine.profiles(), "hub_labels": labelled}))
 }
 
 async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
