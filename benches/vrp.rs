@@ -9,7 +9,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use engine::vrp::{
-    Costs, InsertionEvaluator, Job, Load, Location, Matrix, Objective, Place, Problem, SkillSet,
+    InsertionEvaluator, Job, Load, Location, Matrix, Objective, Place, Problem, SkillSet,
     SolverConfig, TimeWindow, Vehicle, solve,
 };
 use rand::{RngExt as _, SeedableRng as _};
@@ -53,22 +53,11 @@ fn r1_like(n: usize, seed: u64) -> Problem {
         .collect();
     let vehicles = (0..25)
         .map(|id| Vehicle {
-            id,
-            start: Some(Location(0)),
-            end: Some(Location(0)),
             shift: TimeWindow {
                 start: 0,
                 end: horizon,
             },
-            capacity: Load::single(200),
-            skills: SkillSet(0),
-            profile: 0,
-            speed_factor: 1.0,
-            max_travel_time: None,
-            max_distance: None,
-            max_tasks: None,
-            costs: Costs::default(),
-            breaks: vec![],
+            ..Vehicle::round_trip(id, Location(0), Load::single(200))
         })
         .collect();
     Problem {

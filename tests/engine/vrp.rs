@@ -52,26 +52,18 @@ fn place(location: u32, window: (u32, u32), service: u32) -> Place {
 
 fn vehicle(id: u64, breaks: Vec<Break>) -> Vehicle {
     Vehicle {
-        id,
-        start: Some(Location(0)),
-        end: Some(Location(0)),
         shift: TimeWindow {
             start: 0,
             end: 1000,
         },
-        capacity: Load([10, 3, 0, 0]),
         skills: SkillSet(0b01),
-        profile: 0,
-        speed_factor: 1.0,
-        max_travel_time: None,
-        max_distance: None,
-        max_tasks: None,
         costs: Costs {
             fixed: 100,
             per_hour: 3600,
             per_km: 500,
         },
         breaks,
+        ..Vehicle::round_trip(id, Location(0), Load([10, 3, 0, 0]))
     }
 }
 

@@ -231,6 +231,40 @@ pub struct Vehicle {
     pub breaks: Vec<Break>,
 }
 
+impl Vehicle {
+    /// A vehicle that leaves `depot` and comes back to it, carrying up to `capacity`: on
+    /// shift at all times, on profile 0 at the matrix's speed, with no skills, breaks or
+    /// limits and the default costs. Change the other fields with struct update syntax.
+    ///
+    /// # Examples
+    /// ```
+    /// use engine::vrp::{Load, Location, TimeWindow, Vehicle};
+    /// let v = Vehicle {
+    ///     shift: TimeWindow { start: 0, end: 3600 },
+    ///     ..Vehicle::round_trip(7, Location(0), Load::single(10))
+    /// };
+    /// assert_eq!((v.start, v.end), (Some(Location(0)), Some(Location(0))));
+    /// ```
+    #[must_use]
+    pub fn round_trip(id: u64, depot: Location, capacity: Load) -> Self {
+        Self {
+            id,
+            start: Some(depot),
+            end: Some(depot),
+            shift: TimeWindow::ALWAYS,
+            capacity,
+            skills: SkillSet(0),
+            profile: 0,
+            speed_factor: 1.0,
+            max_travel_time: None,
+            max_distance: None,
+            max_tasks: None,
+            costs: Costs::default(),
+            breaks: Vec::new(),
+        }
+    }
+}
+
 /// Travel durations and distances between locations, row-major (`m[from * n + to]`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Matrix {

@@ -5,7 +5,7 @@ use rand::{RngExt as _, SeedableRng as _};
 use rand_pcg::Pcg64Mcg;
 
 use super::super::{
-    Costs, Job, Load, Location, Matrix, Objective, Place, Problem, SkillSet, TimeWindow, Vehicle,
+    Job, Load, Location, Matrix, Objective, Place, Problem, SkillSet, TimeWindow, Vehicle,
 };
 use super::{Model, RouteState};
 
@@ -38,20 +38,13 @@ fn plain_problem(seed: u64, jobs: usize) -> Problem {
         })
         .collect();
     let vehicles = (0..3)
-        .map(|v| Vehicle {
-            id: v,
-            start: Some(Location(0)),
-            end: Some(Location(0)),
-            shift: TimeWindow::ALWAYS,
-            capacity: Load([rng.random_range(10..30), rng.random_range(5..15), 0, 0]),
-            skills: SkillSet(0),
-            profile: 0,
-            speed_factor: 1.0,
-            max_travel_time: None,
-            max_distance: (rng.random_range(0..3) == 0).then(|| rng.random_range(200..800)),
-            max_tasks: (rng.random_range(0..3) == 0).then(|| rng.random_range(3..12)),
-            costs: Costs::default(),
-            breaks: vec![],
+        .map(|v| {
+            let capacity = Load([rng.random_range(10..30), rng.random_range(5..15), 0, 0]);
+            Vehicle {
+                max_distance: (rng.random_range(0..3) == 0).then(|| rng.random_range(200..800)),
+                max_tasks: (rng.random_range(0..3) == 0).then(|| rng.random_range(3..12)),
+                ..Vehicle::round_trip(v, Location(0), capacity)
+            }
         })
         .collect();
     Problem {

@@ -299,23 +299,13 @@ fn tw_place(row: &TwRow, location: usize, scale: u32) -> Result<Place, IoError> 
 fn fleet(count: u64, capacity: i32, shift: TimeWindow) -> Vec<Vehicle> {
     (1..=count)
         .map(|id| Vehicle {
-            id,
-            start: Some(Location(0)),
-            end: Some(Location(0)),
             shift,
-            capacity: super::Load::single(capacity),
-            skills: super::SkillSet(0),
-            profile: 0,
-            speed_factor: 1.0,
-            max_travel_time: None,
-            max_distance: None,
-            max_tasks: None,
             costs: Costs {
                 fixed: 0,
                 per_hour: 0,
                 per_km: 1000,
             },
-            breaks: Vec::new(),
+            ..Vehicle::round_trip(id, Location(0), super::Load::single(capacity))
         })
         .collect()
 }

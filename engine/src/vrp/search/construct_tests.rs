@@ -2,8 +2,7 @@ use rand::{RngExt as _, SeedableRng as _};
 use rand_pcg::Pcg64Mcg;
 
 use super::super::super::problem::{
-    Costs, Job, Load, Location, Matrix, Objective, Place, Problem, Shipment, SkillSet, TimeWindow,
-    Vehicle,
+    Job, Load, Location, Matrix, Objective, Place, Problem, Shipment, SkillSet, TimeWindow, Vehicle,
 };
 use super::super::recreate::Order;
 use super::super::{Plan, Search};
@@ -13,21 +12,7 @@ use crate::vrp::model::Model;
 use crate::vrp::solver::to_solution;
 
 fn vehicle(id: u64, start: u32, capacity: i32) -> Vehicle {
-    Vehicle {
-        id,
-        start: Some(Location(start)),
-        end: Some(Location(start)),
-        shift: TimeWindow::ALWAYS,
-        capacity: Load::single(capacity),
-        skills: SkillSet(0),
-        profile: 0,
-        speed_factor: 1.0,
-        max_travel_time: None,
-        max_distance: None,
-        max_tasks: None,
-        costs: Costs::default(),
-        breaks: vec![],
-    }
+    Vehicle::round_trip(id, Location(start), Load::single(capacity))
 }
 
 fn job(id: u64, location: u32, windows: Vec<TimeWindow>) -> Job {
