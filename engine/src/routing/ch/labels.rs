@@ -5,8 +5,9 @@
 //! climbs to, with the weight of the best upward path; the backward label is the same over
 //! downward edges. For any two nodes the shortest path has an up-down form whose peak lies
 //! in both labels at its exact distance, so the cost of a query is the smallest
-//! `forward(s)[h] + backward(t)[h]` over the hubs `h` the two labels share: one merge of two
-//! sorted arrays, with no search, no heap and no per-query state.
+//! `forward(s)[h] + backward(t)[h]` over the hubs `h` the two labels share: the source's
+//! hubs are scattered into a per-thread array indexed by hub and the target's looked up in
+//! it, with no search and no heap.
 //!
 //! Labels are built top-down (a node's label is the union of its upward neighbours' labels,
 //! shifted by the edge weights), in parallel over the nodes whose higher neighbours are all
@@ -17,6 +18,8 @@
 //! Labels take memory that grows with the depth of the hierarchy: they pay off on regional
 //! graphs, where a query is a microsecond, and [`HubLabels::build`] refuses a graph whose
 //! labels would outgrow a given number of entries.
+
+use std::cell::RefCell;
 
 use rayon::prelude::*;
 
@@ -48,7 +51,8 @@ impl Side {
     }
 }
 
-/// Smallest `a[h] + b[h]` over the hubs two sorted labels share (`INF` when none).
+/// Smallest `a[h] + b[h]` over the hubs two sorted labels share (`INF` when none); the
+/// build's test for a shorter way to a hub.
 #[inline]
 fn meet(a: (&[u32], &[u64]), b: (&[u32], &[u64])) -> u64 {
     let ((ah, aw), (bh, bw)) = (a, b);
@@ -236,18 +240,46 @@ impl HubLabels {
     }
 
     /// Best meeting over every pair of a source seed and a target seed (graph node ids).
+    ///
+    /// The source labels are scattered into a dense per-thread array indexed by hub (the
+    /// best weight from any source seed), then every hub of the target labels is looked up
+    /// there: independent loads, where a merge would wait on each comparison before the
+    /// next. The array is restored to `INF` before returning.
     fn seeds_meet(&self, src: &Seeds, dst: &Seeds) -> u64 {
-        let mut best = INF;
-        for (_, s) in src.iter() {
-            let a = self.fwd.label(self.rank[s.node as usize]);
-            for (_, t) in dst.iter() {
-                let b = self.bwd.label(self.rank[t.node as usize]);
-                let m = meet(a, b);
-                best = best.min(m.saturating_add(s.weight).saturating_add(t.weight));
+        DENSE.with(|cell| {
+            let mut dense = cell.borrow_mut();
+            if dense.len() < self.rank.len() {
+                dense.resize(self.rank.len(), INF);
             }
-        }
-        best
+            for (_, s) in src.iter() {
+                let (hubs, weights) = self.fwd.label(self.rank[s.node as usize]);
+                for (&h, &w) in hubs.iter().zip(weights) {
+                    let slot = &mut dense[h as usize];
+                    *slot = (*slot).min(w.saturating_add(s.weight));
+                }
+            }
+            let mut best = INF;
+            for (_, t) in dst.iter() {
+                let (hubs, weights) = self.bwd.label(self.rank[t.node as usize]);
+                let mut here = INF;
+                for (&h, &w) in hubs.iter().zip(weights) {
+                    here = here.min(dense[h as usize].saturating_add(w));
+                }
+                best = best.min(here.saturating_add(t.weight));
+            }
+            for (_, s) in src.iter() {
+                for &h in self.fwd.label(self.rank[s.node as usize]).0 {
+                    dense[h as usize] = INF;
+                }
+            }
+            best
+        })
     }
+}
+
+thread_local! {
+    /// Scratch of [`HubLabels::seeds_meet`]: `INF` everywhere between queries.
+    static DENSE: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Nodes grouped for a top-down build: a node's group comes after the groups of every node
