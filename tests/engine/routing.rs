@@ -194,6 +194,8 @@ fn monaco_matrix_equals_point_to_point_on_workload_points() {
     let m = ch
         .matrix(&g, &points, &points[..40], g.num_nodes())
         .unwrap();
+    let labels = HubLabels::build(&ch, usize::MAX).unwrap();
+    assert_eq!(labels.matrix(&g, &points, &points[..40]).unwrap(), m);
     let mut space = SearchSpace::new(g.num_nodes());
     for (i, &a) in points.iter().enumerate() {
         for (j, &b) in points[..40].iter().enumerate() {

@@ -7,7 +7,7 @@
     reason = "test helpers: failures should panic"
 )]
 
-use engine::dispatch::{Engine, Location, Route, RouteOptions};
+use engine::dispatch::{Engine, Location, Route, RouteOptions, TripEnds};
 use engine::graph::{RoadGraph, from_network};
 use engine::osm::{CAR, read_network};
 use engine::routing::{Dijkstra, EdgePoint, SearchSpace};
@@ -326,7 +326,7 @@ fn monaco_totals_only_legs_keep_the_full_legs_totals_and_ends() {
 }
 
 /// Hub labels change no answer: the same routes (with and without U-turns at via points,
-/// full and totals-only) before and after the engine builds them; a budget too small for
+/// full and totals-only), tables and trips before and after the engine builds them; a budget too small for
 /// the labels leaves the engine searching its hierarchy.
 #[test]
 fn monaco_hub_labels_change_no_answer() {
@@ -357,9 +357,30 @@ fn monaco_hub_labels_change_no_answer() {
             .map(|(locs, opts)| e.route_with("car", locs, *opts).unwrap())
             .collect()
     };
-    let before = answer(&e);
+    // Tables one-to-many, many-to-one, small and square (labels) and large (buckets), and
+    // trips, over 300 locations.
+    let locs: Vec<Location> = (0..300).map(|_| random_location(&mut rng, g)).collect();
+    let all: Vec<usize> = (0..locs.len()).collect();
+    let tables = |e: &Engine| {
+        [
+            (&all[..1], &all[..]),
+            (&all[..], &all[5..6]),
+            (&all[..40], &all[20..80]),
+            (&all[..], &all[..]),
+        ]
+        .map(|(s, d)| e.table("car", &locs, s, d).unwrap())
+    };
+    let ends = TripEnds {
+        roundtrip: true,
+        first_is_start: true,
+        last_is_end: false,
+    };
+    let trips = |e: &Engine| e.trip("car", &locs[..60], ends).unwrap();
+    let before = (answer(&e), tables(&e), trips(&e));
     let built = e.build_hub_labels(usize::MAX);
     assert!(matches!(built[0].1, Ok(bytes) if bytes > 0), "{built:?}");
     assert!(e.has_hub_labels("car") && !e.has_hub_labels("foot"));
-    assert_eq!(answer(&e), before);
+    assert_eq!(answer(&e), before.0);
+    assert_eq!(tables(&e), before.1);
+    assert_eq!(trips(&e), before.2);
 }

@@ -83,11 +83,25 @@ fn bench_routing_on_monaco_reports_sane_json() {
     assert_eq!(d["pairs"].as_u64().unwrap(), 50, "{v}");
     assert_eq!(d["equal_durations"], true, "{v}");
     assert!(d["speedup"].as_f64().unwrap() > 0.0, "{v}");
+    let h = &v["hub_labels"];
+    assert_eq!(h["equal_durations"], true, "{v}");
+    assert!(h["mean_label_size"].as_f64().unwrap() > 1.0, "{v}");
+    assert!(h["bytes"].as_u64().unwrap() > 0, "{v}");
+    assert!(h["p50_us"].as_f64().unwrap() > 0.0, "{v}");
+    assert!(h["speedup"].as_f64().unwrap() > 0.0, "{v}");
     let mats = v["matrices"].as_array().unwrap();
-    let sizes: Vec<u64> = mats.iter().map(|m| m["size"].as_u64().unwrap()).collect();
-    assert_eq!(sizes, [100, 1000], "{v}");
+    let sizes: Vec<(u64, u64)> = mats
+        .iter()
+        .map(|m| (m["rows"].as_u64().unwrap(), m["cols"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        sizes,
+        [(100, 100), (1000, 1000), (1, 1000), (1000, 1)],
+        "{v}"
+    );
     assert!(
-        mats.iter().all(|m| m["seconds"].as_f64().unwrap() > 0.0),
+        mats.iter().all(|m| m["seconds"].as_f64().unwrap() > 0.0
+            && m["hub_label_seconds"].as_f64().unwrap() > 0.0),
         "{v}"
     );
 }
@@ -127,6 +141,8 @@ fn bench_routing_builds_missing_hierarchy_and_draws_pairs() {
         "100",
         "--dijkstra-pairs",
         "100",
+        "--hub-label-entries",
+        "0",
         "--json",
     ]);
     std::fs::remove_file(&bare).ok();
@@ -146,6 +162,16 @@ fn bench_routing_builds_missing_hierarchy_and_draws_pairs() {
     assert_eq!(v["ch_query"]["unreachable"], 0, "{v}");
     assert_eq!(v["dijkstra"]["pairs"], 100, "{v}");
     assert_eq!(v["dijkstra"]["equal_durations"], true, "{v}");
+    // Hub labels were turned off: said so, and the matrices are timed without them.
+    assert!(v["hub_labels"]["skipped"].as_str().is_some(), "{v}");
+    assert!(
+        v["matrices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["hub_label_seconds"].is_null()),
+        "{v}"
+    );
 }
 
 #[test]

@@ -22,7 +22,8 @@ fn health_lists_profiles() {
 }
 
 /// A server whose engine builds hub labels while it serves: `/health` names the labelled
-/// profile, and routes without geometry or with via points answer exactly as before.
+/// profile, and routes without geometry or with via points, tables and trips answer
+/// exactly as before.
 #[test]
 fn hub_labels_built_while_serving_change_no_answer() {
     let Some(path) = support::osm("monaco-2023-12-26.osm.pbf") else {
@@ -48,6 +49,11 @@ fn hub_labels_built_while_serving_change_no_answer() {
                 ),
             ]
         })
+        .chain([
+            format!("/table/v1/car/{}?sources=0", points.join(";")),
+            format!("/table/v1/car/{}?annotations=duration,distance", points.join(";")),
+            format!("/trip/v1/car/{}?overview=false", points.join(";")),
+        ])
         .collect();
     let answers = |addr| -> Vec<serde_json::Value> {
         queries

@@ -29,9 +29,9 @@ impl Engine {
         let p = self.profile(profile)?;
         let snapped = Self::snap_at_least(p, locs, 2)?;
         let points: Vec<_> = snapped.iter().map(super::Snapped::point).collect();
-        let m =
-            p.ch.matrix(&p.graph, &points, &points, self.settle_limit)
-                .map_err(route_error)?;
+        let m = p
+            .matrix(&points, &points, self.settle_limit)
+            .map_err(route_error)?;
         let n = locs.len();
         let cost = |a: usize, b: usize| m.get(a, b).map(|(d, _)| d.0);
         let fixed = ends.first_is_start || ends.last_is_end;

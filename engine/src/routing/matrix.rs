@@ -55,6 +55,34 @@ impl TravelMatrix {
     }
 }
 
+impl TravelMatrix {
+    /// A matrix of `rows × cols` cells, all without a route.
+    ///
+    /// # Errors
+    /// [`RouteError::TooLarge`] when the cells do not fit in memory.
+    pub(crate) fn unreachable(rows: usize, cols: usize) -> Result<Self, RouteError> {
+        let too_large = || RouteError::TooLarge {
+            what: "matrix cells",
+            count: rows.saturating_mul(cols),
+            limit: isize::MAX as usize / 8,
+        };
+        let size = rows.checked_mul(cols).ok_or_else(too_large)?;
+        let mut cells: Vec<u64> = Vec::new();
+        cells.try_reserve_exact(size).map_err(|_| too_large())?;
+        cells.resize(size, INF);
+        Ok(Self {
+            sources: rows,
+            targets: cols,
+            cells,
+        })
+    }
+
+    /// The packed cells of each row, to fill in parallel.
+    pub(crate) fn rows_mut(&mut self) -> rayon::slice::ChunksMut<'_, u64> {
+        self.cells.par_chunks_mut(self.targets.max(1))
+    }
+}
+
 /// One backward search's bucket entries: `(node, weight)` per settled, unstalled node.
 fn backward_space(
     ch: &ContractionHierarchy,
@@ -96,22 +124,9 @@ impl ContractionHierarchy {
         for &p in sources.iter().chain(targets) {
             p.validate(graph)?;
         }
-        let (rows, cols) = (sources.len(), targets.len());
-        let too_large = || RouteError::TooLarge {
-            what: "matrix cells",
-            count: rows.saturating_mul(cols),
-            limit: isize::MAX as usize / 8,
-        };
-        let size = rows.checked_mul(cols).ok_or_else(too_large)?;
-        let mut cells: Vec<u64> = Vec::new();
-        cells.try_reserve_exact(size).map_err(|_| too_large())?;
-        cells.resize(size, INF);
-        if size == 0 {
-            return Ok(TravelMatrix {
-                sources: rows,
-                targets: cols,
-                cells,
-            });
+        let mut matrix = TravelMatrix::unreachable(sources.len(), targets.len())?;
+        if matrix.cells.is_empty() {
+            return Ok(matrix);
         }
         let n = graph.num_nodes();
         let pool = PerWorker::new(|| SearchSpace::new(n).with_settle_limit(settle_limit));
@@ -142,17 +157,13 @@ impl ContractionHierarchy {
             first: &first,
             entries: &bucket,
         };
-        cells
-            .par_chunks_mut(cols)
+        matrix
+            .rows_mut()
             .zip(sources)
             .try_for_each(|(row, &from)| {
                 pool.with(|space| self.fill_row(graph, space, &buckets, targets, row, from))
             })?;
-        Ok(TravelMatrix {
-            sources: rows,
-            targets: cols,
-            cells,
-        })
+        Ok(matrix)
     }
 
     /// One row: the direct ways along a shared edge, then the forward upward search that

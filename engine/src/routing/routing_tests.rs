@@ -206,6 +206,8 @@ fn matrix_equals_point_to_point() {
     let targets: Vec<EdgePoint> = (0..30).map(|_| random_point(&mut rng, &g)).collect();
     let m = ch.matrix(&g, &sources, &targets, g.num_nodes()).unwrap();
     assert_eq!((m.num_sources(), m.num_targets()), (40, 30));
+    let labels = HubLabels::build(&ch, usize::MAX).unwrap();
+    assert_eq!(labels.matrix(&g, &sources, &targets).unwrap(), m);
     let mut space = SearchSpace::new(g.num_nodes());
     let dij = Dijkstra::new(&g);
     let (mut some, mut none) = (0, 0);
@@ -223,6 +225,13 @@ fn matrix_equals_point_to_point() {
     assert_eq!(m.get(40, 0), None);
     let empty = ch.matrix(&g, &[], &targets, 10).unwrap();
     assert_eq!((empty.num_sources(), empty.num_targets()), (0, 30));
+    assert_eq!(labels.matrix(&g, &[], &targets).unwrap(), empty);
+    let no_targets = labels.matrix(&g, &sources, &[]).unwrap();
+    assert_eq!(
+        (no_targets.num_sources(), no_targets.num_targets()),
+        (40, 0)
+    );
+    assert_eq!(no_targets.get(0, 0), None);
 }
 
 /// Two two-way streets that do not meet.
@@ -272,6 +281,7 @@ fn unreachable_is_none_everywhere() {
     assert_eq!(labels.query(&g, a, b).unwrap(), None);
     assert_eq!(labels.query(&g, b, a).unwrap(), None);
     assert_eq!(labels.node_to_node(&g, NodeId(0), NodeId(3)).unwrap(), None);
+    assert_eq!(labels.matrix(&g, &[a, b], &[a, b]).unwrap(), m);
     assert_eq!(
         labels.query(&g, a, a).unwrap().map(|c| c.duration),
         Some(Deciseconds(0))
@@ -303,6 +313,14 @@ fn hub_labels_reject_bad_input_and_oversized_builds() {
     let far = EdgePoint::new(EdgeId(u32::MAX), 0.5);
     assert!(matches!(
         labels.query(&g, ok, far),
+        Err(RouteError::UnknownEdge { .. })
+    ));
+    assert!(matches!(
+        labels.matrix(&g, &[ok], &[ok, EdgePoint::new(EdgeId(0), f64::NAN)]),
+        Err(RouteError::InvalidFraction { .. })
+    ));
+    assert!(matches!(
+        labels.matrix(&g, &[far], &[ok]),
         Err(RouteError::UnknownEdge { .. })
     ));
     assert!(matches!(

@@ -190,23 +190,39 @@ pub fn run(args: &BenchRoutingArgs) -> anyhow::Result<()> {
         f64::NAN
     };
 
-    // Matrices on the first points, parallel as the library runs them.
+    // Matrices on the first points, parallel as the library runs them: the bucket
+    // algorithm, and the hub labels when built (checked equal cell by cell).
     let mut matrices = Vec::new();
-    for n in [100usize, 1000] {
-        if points.len() < n {
+    for (rows, cols) in [(100usize, 100usize), (1000, 1000), (1, 1000), (1000, 1)] {
+        if points.len() < rows.max(cols) {
             continue;
         }
-        let pts = &points[..n];
+        let (src, dst) = (&points[..rows], &points[..cols]);
         let t = Instant::now();
         let m = ch
-            .matrix(g, pts, pts, g.num_nodes())
-            .with_context(|| format!("matrix {n}x{n}"))?;
+            .matrix(g, src, dst, g.num_nodes())
+            .with_context(|| format!("matrix {rows}x{cols}"))?;
         let took = t.elapsed().as_secs_f64();
-        let none = (0..n)
-            .flat_map(|i| (0..n).map(move |j| (i, j)))
+        let hub_took = match &hub {
+            Ok((labels, _)) => {
+                let t = Instant::now();
+                let hm = labels
+                    .matrix(g, src, dst)
+                    .with_context(|| format!("hub-label matrix {rows}x{cols}"))?;
+                let took = t.elapsed().as_secs_f64();
+                anyhow::ensure!(
+                    hm == m,
+                    "matrix {rows}x{cols}: hub labels differ from buckets"
+                );
+                Some(took)
+            }
+            Err(_) => None,
+        };
+        let none = (0..rows)
+            .flat_map(|i| (0..cols).map(move |j| (i, j)))
             .filter(|&(i, j)| m.get(i, j).is_none())
             .count();
-        matrices.push((n, took, none));
+        matrices.push((rows, cols, took, hub_took, none));
     }
 
     let source_text = match &source {
@@ -234,7 +250,7 @@ pub fn run(args: &BenchRoutingArgs) -> anyhow::Result<()> {
     if args.json {
         let mats: Vec<serde_json::Value> = matrices
             .iter()
-            .map(|&(n, s, none)| serde_json::json!({"size": n, "seconds": s, "unreachable_cells": none}))
+            .map(|&(r, c, s, h, none)| serde_json::json!({"rows": r, "cols": c, "seconds": s, "hub_label_seconds": h, "unreachable_cells": none}))
             .collect();
         let v = serde_json::json!({
             "graph": args.graph.display().to_string(),
@@ -299,8 +315,11 @@ pub fn run(args: &BenchRoutingArgs) -> anyhow::Result<()> {
             ),
             Err(why) => println!("  hub labels: skipped ({why})"),
         }
-        for &(n, s, none) in &matrices {
-            println!("  matrix {n}x{n}: {s:.3} s ({none} unreachable cells)");
+        for &(r, c, s, h, none) in &matrices {
+            let hub = h.map_or_else(String::new, |h| {
+                format!("; hub labels {h:.4} s ({:.2}x)", h / s)
+            });
+            println!("  matrix {r}x{c}: buckets {s:.4} s{hub} ({none} unreachable cells)");
         }
         println!("  peak memory {}", peak_memory_text());
     }

@@ -27,7 +27,7 @@ use super::{ContractionHierarchy, Dir};
 use crate::graph::RoadGraph;
 use crate::routing::edge_point::{self, Seeds, unpack};
 use crate::routing::search_space::INF;
-use crate::routing::{Cost, EdgePoint, RouteError};
+use crate::routing::{Cost, EdgePoint, RouteError, TravelMatrix};
 use crate::types::NodeId;
 
 /// The labels of one direction, flat: `first[v]..first[v + 1]` index the hubs of node `v`
@@ -239,13 +239,52 @@ impl HubLabels {
         Ok((best != INF).then(|| unpack(best)))
     }
 
-    /// Best meeting over every pair of a source seed and a target seed (graph node ids).
+    /// The travel matrix from every source to every target, in parallel over sources with
+    /// rayon: each row scatters its source's labels once and looks every target's up. The
+    /// same cells as [`ContractionHierarchy::matrix`]; it wins on small and one-sided tables
+    /// (a label lookup per cell), the bucket algorithm on large square ones.
     ///
-    /// The source labels are scattered into a dense per-thread array indexed by hub (the
-    /// best weight from any source seed), then every hub of the target labels is looked up
-    /// there: independent loads, where a merge would wait on each comparison before the
-    /// next. The array is restored to `INF` before returning.
+    /// # Errors
+    /// [`RouteError::UnknownEdge`] / [`RouteError::InvalidFraction`] for a bad point,
+    /// [`RouteError::GraphMismatch`] when `graph` is not the graph of the labels,
+    /// [`RouteError::TooLarge`] when the matrix does not fit in memory.
+    pub fn matrix(
+        &self,
+        graph: &RoadGraph,
+        sources: &[EdgePoint],
+        targets: &[EdgePoint],
+    ) -> Result<TravelMatrix, RouteError> {
+        self.check_graph(graph)?;
+        for &p in sources.iter().chain(targets) {
+            p.validate(graph)?;
+        }
+        let mut matrix = TravelMatrix::unreachable(sources.len(), targets.len())?;
+        let dst: Vec<Seeds> = targets
+            .iter()
+            .map(|&t| edge_point::target_seeds(graph, t))
+            .collect();
+        matrix.rows_mut().zip(sources).for_each(|(row, &from)| {
+            let src = edge_point::source_seeds(graph, from);
+            self.with_scattered(&src, |dense| {
+                for ((cell, &to), t) in row.iter_mut().zip(targets).zip(&dst) {
+                    let direct = edge_point::direct(graph, from, to).map_or(INF, |(w, ..)| w);
+                    *cell = direct.min(self.lookup(dense, t));
+                }
+            });
+        });
+        Ok(matrix)
+    }
+
+    /// Best meeting over every pair of a source seed and a target seed (graph node ids).
     fn seeds_meet(&self, src: &Seeds, dst: &Seeds) -> u64 {
+        self.with_scattered(src, |dense| self.lookup(dense, dst))
+    }
+
+    /// Runs `f` with the source labels scattered into a dense per-thread array indexed by
+    /// hub (the best weight from any source seed, `INF` elsewhere), so that the target hubs
+    /// are independent lookups where a merge would wait on each comparison before the next.
+    /// The array is back to `INF` everywhere afterwards.
+    fn with_scattered<T>(&self, src: &Seeds, f: impl FnOnce(&[u64]) -> T) -> T {
         DENSE.with(|cell| {
             let mut dense = cell.borrow_mut();
             if dense.len() < self.rank.len() {
@@ -258,22 +297,29 @@ impl HubLabels {
                     *slot = (*slot).min(w.saturating_add(s.weight));
                 }
             }
-            let mut best = INF;
-            for (_, t) in dst.iter() {
-                let (hubs, weights) = self.bwd.label(self.rank[t.node as usize]);
-                let mut here = INF;
-                for (&h, &w) in hubs.iter().zip(weights) {
-                    here = here.min(dense[h as usize].saturating_add(w));
-                }
-                best = best.min(here.saturating_add(t.weight));
-            }
+            let out = f(&dense);
             for (_, s) in src.iter() {
                 for &h in self.fwd.label(self.rank[s.node as usize]).0 {
                     dense[h as usize] = INF;
                 }
             }
-            best
+            out
         })
+    }
+
+    /// Best weight to any target seed through the scattered source labels.
+    #[inline]
+    fn lookup(&self, dense: &[u64], dst: &Seeds) -> u64 {
+        let mut best = INF;
+        for (_, t) in dst.iter() {
+            let (hubs, weights) = self.bwd.label(self.rank[t.node as usize]);
+            let mut here = INF;
+            for (&h, &w) in hubs.iter().zip(weights) {
+                here = here.min(dense[h as usize].saturating_add(w));
+            }
+            best = best.min(here.saturating_add(t.weight));
+        }
+        best
     }
 }
 
