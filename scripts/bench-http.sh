@@ -6,6 +6,8 @@
 # WORKDIR holds route_paths.txt (one /route path per line), table100.txt and table1000.txt
 # (one /table path each), built from ../shared/anchors/routing/workloads/<extract>/ as
 # BENCHMARKS.md says. Needs curl, bc and wrk (Debian packages).
+# With WAIT_HUB_LABELS=1 the measurements start once the server's /health lists a profile
+# with hub labels (vmeste builds them on a background thread after start-up).
 set -u
 name=$1; port=$2; dir=$3; shift 4
 lua=$(cd "$(dirname "$0")/../../shared/anchors/routing" && pwd)/wrk_paths.lua
@@ -19,6 +21,13 @@ for _ in $(seq 3000); do
 done
 end=$(date +%s.%N)
 echo "$name startup_s $(echo "$end - $start" | bc)"
+if [ "${WAIT_HUB_LABELS:-0}" = 1 ]; then
+  for _ in $(seq 1200); do
+    curl -sf "http://127.0.0.1:$port/health" | grep -q '"hub_labels":\["' && break
+    sleep 0.05
+  done
+  echo "$name hub_labels_ready_s $(echo "$(date +%s.%N) - $start" | bc)"
+fi
 echo "$name rss_after_start_kB $(grep VmRSS /proc/$pid/status | awk '{print $2}')"
 for n in 100 1000; do
   for r in 1 2 3; do

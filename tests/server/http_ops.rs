@@ -51,7 +51,10 @@ fn hub_labels_built_while_serving_change_no_answer() {
         })
         .chain([
             format!("/table/v1/car/{}?sources=0", points.join(";")),
-            format!("/table/v1/car/{}?annotations=duration,distance", points.join(";")),
+            format!(
+                "/table/v1/car/{}?annotations=duration,distance",
+                points.join(";")
+            ),
             format!("/trip/v1/car/{}?overview=false", points.join(";")),
         ])
         .collect();

@@ -30,24 +30,59 @@ use crate::routing::search_space::INF;
 use crate::routing::{Cost, EdgePoint, RouteError, TravelMatrix};
 use crate::types::NodeId;
 
-/// The labels of one direction, flat: `first[v]..first[v + 1]` index the hubs of node `v`
-/// (by rank, ascending) and their packed weights.
+/// The labels of one direction, flat: `start[v]..start[v] + len[v]` index the hubs of node
+/// `v` (by rank, ascending) and their packed weights. Labels are appended in build order,
+/// so a node without its label yet has an empty one.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Side {
-    first: Vec<usize>,
+    start: Vec<usize>,
+    len: Vec<u32>,
     hubs: Vec<u32>,
     weights: Vec<u64>,
 }
 
 impl Side {
+    fn empty(n: usize) -> Self {
+        Self {
+            start: vec![0; n],
+            len: vec![0; n],
+            hubs: Vec::new(),
+            weights: Vec::new(),
+        }
+    }
+
     #[inline]
     fn label(&self, v: u32) -> (&[u32], &[u64]) {
-        let (a, b) = (self.first[v as usize], self.first[v as usize + 1]);
+        let a = self.start[v as usize];
+        let b = a + self.len[v as usize] as usize;
         (&self.hubs[a..b], &self.weights[a..b])
+    }
+
+    /// Sets the label of `v` (which has none yet).
+    fn push(&mut self, v: u32, (hubs, weights): (Vec<u32>, Vec<u64>)) {
+        self.start[v as usize] = self.hubs.len();
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "a label holds at most n hubs"
+        )]
+        let len = hubs.len() as u32;
+        self.len[v as usize] = len;
+        self.hubs.extend(hubs);
+        self.weights.extend(weights);
     }
 
     fn entries(&self) -> usize {
         self.hubs.len()
+    }
+
+    fn shrunk(mut self) -> Self {
+        self.hubs.shrink_to_fit();
+        self.weights.shrink_to_fit();
+        self
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.start.len() * 12 + self.hubs.len() * 12
     }
 }
 
@@ -115,11 +150,9 @@ impl HubLabels {
     pub fn build(ch: &ContractionHierarchy, max_entries: usize) -> Result<Self, RouteError> {
         let n = ch.num_nodes();
         let levels = levels(ch);
-        let mut fwd = vec![Label::default(); n];
-        let mut bwd = vec![Label::default(); n];
-        let mut total = 0usize;
+        let (mut fwd, mut bwd) = (Side::empty(n), Side::empty(n));
         for level in &levels {
-            let built: Vec<(Label, Label)> = level
+            let built: Vec<_> = level
                 .par_iter()
                 .map(|&v| {
                     (
@@ -129,10 +162,10 @@ impl HubLabels {
                 })
                 .collect();
             for (&v, (f, b)) in level.iter().zip(built) {
-                total += f.hubs.len() + b.hubs.len();
-                fwd[v as usize] = f;
-                bwd[v as usize] = b;
+                fwd.push(v, f);
+                bwd.push(v, b);
             }
+            let total = fwd.entries() + bwd.entries();
             if total > max_entries {
                 return Err(RouteError::TooLarge {
                     what: "hub-label entries",
@@ -145,8 +178,8 @@ impl HubLabels {
             num_edges: ch.num_edges,
             fingerprint: ch.fingerprint,
             rank: ch.rank.clone(),
-            fwd: flatten(fwd),
-            bwd: flatten(bwd),
+            fwd: fwd.shrunk(),
+            bwd: bwd.shrunk(),
         })
     }
 
@@ -168,11 +201,7 @@ impl HubLabels {
     /// Heap memory of the labels in bytes.
     #[must_use]
     pub fn heap_bytes(&self) -> usize {
-        self.rank.len() * 4
-            + [&self.fwd, &self.bwd]
-                .iter()
-                .map(|s| s.first.len() * 8 + s.hubs.len() * 12)
-                .sum::<usize>()
+        self.rank.len() * 4 + self.fwd.heap_bytes() + self.bwd.heap_bytes()
     }
 
     fn check_graph(&self, g: &RoadGraph) -> Result<(), RouteError> {
@@ -354,63 +383,29 @@ fn levels(ch: &ContractionHierarchy) -> Vec<Vec<u32>> {
     out
 }
 
-/// One node's label during the build.
-#[derive(Clone, Debug, Default)]
-struct Label {
-    hubs: Vec<u32>,
-    weights: Vec<u64>,
-}
-
-impl Label {
-    fn view(&self) -> (&[u32], &[u64]) {
-        (&self.hubs, &self.weights)
-    }
-}
-
 /// The pruned label of `v` in direction `dir` (`mine`: the labels of that direction so far;
-/// `theirs`: the other direction's, used to find shorter ways to a hub).
+/// `theirs`: the other direction's, used to find shorter ways to a hub), as sorted hubs and
+/// their weights.
 fn label_of(
     ch: &ContractionHierarchy,
     v: u32,
     dir: Dir,
-    mine: &[Label],
-    theirs: &[Label],
-) -> Label {
+    mine: &Side,
+    theirs: &Side,
+) -> (Vec<u32>, Vec<u64>) {
     let mut cand = vec![(v, 0u64)];
     for a in ch.adjacency.arcs(v, dir) {
-        let l = &mine[a.node as usize];
+        let (hubs, weights) = mine.label(a.node);
         cand.extend(
-            l.hubs
-                .iter()
-                .zip(&l.weights)
+            hubs.iter()
+                .zip(weights)
                 .map(|(&h, &d)| (h, d.saturating_add(a.weight))),
         );
     }
     cand.sort_unstable();
     cand.dedup_by_key(|e| e.0);
     let (hubs, weights): (Vec<u32>, Vec<u64>) = cand.iter().copied().unzip();
-    let mut out = Label::default();
-    for (&h, &d) in hubs.iter().zip(&weights) {
-        if h == v || meet((&hubs, &weights), theirs[h as usize].view()) >= d {
-            out.hubs.push(h);
-            out.weights.push(d);
-        }
-    }
-    out
-}
-
-fn flatten(labels: Vec<Label>) -> Side {
-    let total: usize = labels.iter().map(|l| l.hubs.len()).sum();
-    let mut side = Side {
-        first: Vec::with_capacity(labels.len() + 1),
-        hubs: Vec::with_capacity(total),
-        weights: Vec::with_capacity(total),
-    };
-    side.first.push(0);
-    for l in labels {
-        side.hubs.extend(l.hubs);
-        side.weights.extend(l.weights);
-        side.first.push(side.hubs.len());
-    }
-    side
+    cand.into_iter()
+        .filter(|&(h, d)| h == v || meet((&hubs, &weights), theirs.label(h)) >= d)
+        .unzip()
 }
