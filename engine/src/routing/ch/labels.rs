@@ -103,7 +103,8 @@ fn meet(a: (&[u32], &[u64]), b: (&[u32], &[u64])) -> u64 {
     best
 }
 
-/// Hub labels of a [`ContractionHierarchy`]: exact cost-only queries by label merges.
+/// Hub labels of a [`ContractionHierarchy`]: exact cost-only queries and matrices by label
+/// lookups.
 ///
 /// # Examples
 /// ```
@@ -215,16 +216,16 @@ impl HubLabels {
         Ok(())
     }
 
-    /// Whether the labels were built from the hierarchy of `graph` (its topology and
-    /// weights, as [`ContractionHierarchy`] records them).
+    /// Whether the labels were built from `ch` (the same graph fingerprint and node order).
     #[must_use]
     pub fn matches(&self, ch: &ContractionHierarchy) -> bool {
         self.fingerprint == ch.fingerprint && self.rank == ch.rank
     }
 
     /// Cost of the fastest route from `from` to `to`, `None` when there is none: the same
-    /// answer as [`ContractionHierarchy::query`]. Allocates nothing and needs no search
-    /// state.
+    /// answer as [`ContractionHierarchy::query`]. Needs no search state; the only memory it
+    /// takes is one weight per node per thread, allocated by a thread's first query and
+    /// reused by every later one.
     ///
     /// # Errors
     /// [`RouteError::UnknownEdge`] / [`RouteError::InvalidFraction`] for a bad point,
