@@ -22,11 +22,16 @@ done
 end=$(date +%s.%N)
 echo "$name startup_s $(echo "$end - $start" | bc)"
 if [ "${WAIT_HUB_LABELS:-0}" = 1 ]; then
+  ready=no
   for _ in $(seq 1200); do
-    curl -sf "http://127.0.0.1:$port/health" | grep -q '"hub_labels":\["' && break
+    curl -sf "http://127.0.0.1:$port/health" | grep -q '"hub_labels":\["' && ready=yes && break
     sleep 0.05
   done
-  echo "$name hub_labels_ready_s $(echo "$(date +%s.%N) - $start" | bc)"
+  if [ $ready = yes ]; then
+    echo "$name hub_labels_ready_s $(echo "$(date +%s.%N) - $start" | bc)"
+  else
+    echo "$name hub_labels_ready_s none (not listed by /health after 60 s)"
+  fi
 fi
 echo "$name rss_after_start_kB $(grep VmRSS /proc/$pid/status | awk '{print $2}')"
 for n in 100 1000; do

@@ -86,8 +86,8 @@ fn check_geometry(g: &RoadGraph, p: &Path, from: EdgePoint, to: EdgePoint) {
     );
 }
 
-/// CH == hub labels == Dijkstra (duration and distance) on `pairs` random pairs, with full route checks on
-/// every tenth.
+/// CH == hub labels == Dijkstra (duration and distance) on `pairs` random pairs, with full
+/// route checks on every tenth.
 fn ch_equals_dijkstra(extract: &str, profile: &'static Profile, pairs: usize) {
     let Some(g) = load(extract, profile) else {
         return;

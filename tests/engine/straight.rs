@@ -7,7 +7,7 @@
     reason = "test helpers: failures should panic"
 )]
 
-use engine::dispatch::{Engine, Location, Route, RouteOptions, TripEnds};
+use engine::dispatch::{DispatchError, Engine, Location, Route, RouteOptions, TripEnds};
 use engine::graph::{RoadGraph, from_network};
 use engine::osm::{CAR, read_network};
 use engine::routing::{Dijkstra, EdgePoint, SearchSpace};
@@ -326,8 +326,8 @@ fn monaco_totals_only_legs_keep_the_full_legs_totals_and_ends() {
 }
 
 /// Hub labels change no answer: the same routes (with and without U-turns at via points,
-/// full and totals-only), tables and trips before and after the engine builds them; a budget too small for
-/// the labels leaves the engine searching its hierarchy.
+/// full and totals-only), tables and trips before and after the engine builds them; a
+/// budget too small for the labels leaves the engine searching its hierarchy.
 #[test]
 fn monaco_hub_labels_change_no_answer() {
     let Some(e) = engine("monaco-2023-12-26.osm.pbf") else {
@@ -383,4 +383,38 @@ fn monaco_hub_labels_change_no_answer() {
     assert_eq!(answer(&e), before.0);
     assert_eq!(tables(&e), before.1);
     assert_eq!(trips(&e), before.2);
+}
+
+/// The labels are what answers: with a settle limit of one node every search fails, so
+/// cost-only routes and small tables fail before the labels are built and equal an unbounded
+/// engine's answers after, while a table past the label threshold still searches (and
+/// fails).
+#[test]
+fn monaco_hub_labels_answer_where_searches_cannot() {
+    let (Some(free), Some(e)) = (
+        engine("monaco-2023-12-26.osm.pbf"),
+        engine("monaco-2023-12-26.osm.pbf").map(|e| e.with_settle_limit(1)),
+    ) else {
+        return;
+    };
+    let g = free.graph("car").unwrap();
+    let mut rng = Pcg64::seed_from_u64(13);
+    let locs: Vec<Location> = (0..300).map(|_| random_location(&mut rng, g)).collect();
+    let all: Vec<usize> = (0..locs.len()).collect();
+    // U-turns allowed: a route that forbids them at a two-way via point builds full legs.
+    let totals = RouteOptions {
+        continue_straight: Some(false),
+        totals_only: true,
+        ..RouteOptions::default()
+    };
+    let route = |e: &Engine| e.route_with("car", &locs[..4], totals);
+    let small = |e: &Engine| e.table("car", &locs, &all[..40], &all[20..80]);
+    let large = |e: &Engine| e.table("car", &locs, &all, &all);
+    let limited = |r: Result<_, DispatchError>| matches!(r, Err(DispatchError::LimitExceeded(_)));
+    assert!(limited(route(&e).map(|_| ())));
+    assert!(limited(small(&e).map(|_| ())));
+    assert!(e.build_hub_labels(usize::MAX)[0].1.is_ok());
+    assert_eq!(route(&e).unwrap(), route(&free).unwrap());
+    assert_eq!(small(&e).unwrap(), small(&free).unwrap());
+    assert!(limited(large(&e).map(|_| ())));
 }

@@ -72,7 +72,8 @@ struct Snapped {
 
 impl Profile {
     /// Cost of the fastest route between two points: a hub-label merge when the labels are
-    /// built, else a hierarchy search (the same answer either way).
+    /// built, else a hierarchy search: the same cost either way (a label lookup is no
+    /// search, so [`Engine::settle_limit`] does not bound it).
     fn cost(
         &self,
         space: &mut SearchSpace,
@@ -87,7 +88,8 @@ impl Profile {
 
     /// The travel matrix between points: from hub labels when they are built and the table
     /// is small or one-sided (at most [`LABEL_MATRIX_CELLS_PER_POINT`] cells per point),
-    /// else by the bucket algorithm. The same cells either way.
+    /// else by the bucket algorithm. The same cells either way (label lookups are not
+    /// searches, so [`Engine::settle_limit`] does not bound them).
     fn matrix(
         &self,
         sources: &[EdgePoint],
@@ -214,11 +216,12 @@ impl Engine {
     /// Builds the hub labels of every profile that has none yet ([`HubLabels`]), so that
     /// cost-only answers (legs without geometry, steps or annotations, the choice of
     /// directions at via waypoints, and small or one-sided tables and trips) are label
-    /// lookups instead of searches. A profile whose
-    /// labels would hold more than `max_entries` entries (12 bytes each) keeps searching its
-    /// hierarchy. Answers are the same with or without labels, so this can run on a
-    /// background thread while the engine serves. Returns each profile's outcome: the
-    /// labels' size in bytes, or why there are none.
+    /// lookups instead of searches. A profile whose labels would hold more than
+    /// `max_entries` entries (12 bytes each) keeps searching its hierarchy. Answers are the
+    /// same with or without labels (except that lookups, being no searches, are not bounded
+    /// by [`Engine::settle_limit`]), so this can run on a background thread while the engine
+    /// serves. Returns each profile's outcome: the labels' size in bytes, or why there are
+    /// none.
     pub fn build_hub_labels(
         &self,
         max_entries: usize,

@@ -1,5 +1,6 @@
 //! Oracles for the routing layer: CH == hub labels == bidirectional Dijkstra == petgraph's
-//! Dijkstra on random graphs; matrices == point-to-point; paths re-add to their cost; corrupt bytes fail.
+//! Dijkstra on random graphs; matrices == point-to-point; paths re-add to their cost;
+//! corrupt bytes fail.
 
 #![allow(
     clippy::cast_possible_truncation,
@@ -332,9 +333,19 @@ fn hub_labels_reject_bad_input_and_oversized_builds() {
         labels.query(&other, ok, ok),
         Err(RouteError::GraphMismatch { .. })
     ));
+    // Same number of nodes, another number of edges.
+    let fewer = random_graph(5, 200, 250);
+    assert_eq!(fewer.num_nodes(), g.num_nodes());
+    assert!(matches!(
+        labels.query(&fewer, ok, ok),
+        Err(RouteError::GraphMismatch {
+            what: "number of edges",
+            ..
+        })
+    ));
     let other_ch = ContractionHierarchy::build(&other).unwrap();
     assert!(!labels.matches(&other_ch));
-    let entries = (labels.mean_label_size() * 2.0 * 200.0).round() as usize;
+    let entries = labels.num_entries();
     assert!(entries > 400, "{entries}");
     assert!(matches!(
         HubLabels::build(&ch, entries / 2),

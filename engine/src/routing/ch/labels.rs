@@ -19,7 +19,7 @@
 //! graphs, where a query is a microsecond, and [`HubLabels::build`] refuses a graph whose
 //! labels would outgrow a given number of entries.
 
-use std::cell::RefCell;
+use std::cell::{RefCell, RefMut};
 
 use rayon::prelude::*;
 
@@ -129,7 +129,8 @@ fn meet(a: (&[u32], &[u64]), b: (&[u32], &[u64])) -> u64 {
 ///     .query(&g, EdgePoint::new(EdgeId(0), 0.5), EdgePoint::new(EdgeId(1), 0.5))?
 ///     .expect("reachable");
 /// assert_eq!((cost.duration, cost.distance), (Deciseconds(100), Meters(110)));
-/// assert_eq!(labels.query(&g, EdgePoint::new(EdgeId(1), 0.5), EdgePoint::new(EdgeId(0), 0.5))?, None);
+/// let back = (EdgePoint::new(EdgeId(1), 0.5), EdgePoint::new(EdgeId(0), 0.5));
+/// assert_eq!(labels.query(&g, back.0, back.1)?, None);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,8 +147,9 @@ impl HubLabels {
     /// Builds the labels of `ch`, in parallel with rayon.
     ///
     /// # Errors
-    /// [`RouteError::TooLarge`] when the labels of both directions hold more than
-    /// `max_entries` entries in all (the build stops as soon as they do).
+    /// [`RouteError::TooLarge`] when the labels of both directions would hold more than
+    /// `max_entries` entries in all: the build stops at the first group of nodes whose
+    /// labels would pass the budget, before storing them.
     pub fn build(ch: &ContractionHierarchy, max_entries: usize) -> Result<Self, RouteError> {
         let n = ch.num_nodes();
         let levels = levels(ch);
@@ -162,17 +164,22 @@ impl HubLabels {
                     )
                 })
                 .collect();
-            for (&v, (f, b)) in level.iter().zip(built) {
-                fwd.push(v, f);
-                bwd.push(v, b);
-            }
-            let total = fwd.entries() + bwd.entries();
+            let total = fwd.entries()
+                + bwd.entries()
+                + built
+                    .iter()
+                    .map(|(f, b)| f.0.len() + b.0.len())
+                    .sum::<usize>();
             if total > max_entries {
                 return Err(RouteError::TooLarge {
                     what: "hub-label entries",
                     count: total,
                     limit: max_entries,
                 });
+            }
+            for (&v, (f, b)) in level.iter().zip(built) {
+                fwd.push(v, f);
+                bwd.push(v, b);
             }
         }
         Ok(Self {
@@ -190,12 +197,17 @@ impl HubLabels {
         self.rank.len()
     }
 
+    /// Number of label entries, both directions (12 bytes each).
+    #[must_use]
+    pub fn num_entries(&self) -> usize {
+        self.fwd.entries() + self.bwd.entries()
+    }
+
     /// Mean number of hubs per label (both directions).
     #[must_use]
     pub fn mean_label_size(&self) -> f64 {
         #[expect(clippy::cast_precision_loss, reason = "a statistic")]
-        let mean =
-            (self.fwd.entries() + self.bwd.entries()) as f64 / (2 * self.num_nodes().max(1)) as f64;
+        let mean = self.num_entries() as f64 / (2 * self.num_nodes().max(1)) as f64;
         mean
     }
 
@@ -206,12 +218,18 @@ impl HubLabels {
     }
 
     fn check_graph(&self, g: &RoadGraph) -> Result<(), RouteError> {
-        if g.num_nodes() != self.rank.len() || g.num_edges() != self.num_edges as usize {
-            return Err(RouteError::GraphMismatch {
-                what: "number of nodes",
-                found: self.rank.len() as u64,
-                expected: g.num_nodes() as u64,
-            });
+        let (nodes, edges) = (self.rank.len(), self.num_edges as usize);
+        for (what, found, expected) in [
+            ("number of nodes", nodes, g.num_nodes()),
+            ("number of edges", edges, g.num_edges()),
+        ] {
+            if found != expected {
+                return Err(RouteError::GraphMismatch {
+                    what,
+                    found: found as u64,
+                    expected: expected as u64,
+                });
+            }
         }
         Ok(())
     }
@@ -229,7 +247,8 @@ impl HubLabels {
     ///
     /// # Errors
     /// [`RouteError::UnknownEdge`] / [`RouteError::InvalidFraction`] for a bad point,
-    /// [`RouteError::GraphMismatch`] when `graph` is not the graph of the labels.
+    /// [`RouteError::GraphMismatch`] when `graph` has another number of nodes or edges than
+    /// the graph of the labels.
     pub fn query(
         &self,
         graph: &RoadGraph,
@@ -276,7 +295,8 @@ impl HubLabels {
     ///
     /// # Errors
     /// [`RouteError::UnknownEdge`] / [`RouteError::InvalidFraction`] for a bad point,
-    /// [`RouteError::GraphMismatch`] when `graph` is not the graph of the labels,
+    /// [`RouteError::GraphMismatch`] when `graph` has another number of nodes or edges than
+    /// the graph of the labels,
     /// [`RouteError::TooLarge`] when the matrix does not fit in memory.
     pub fn matrix(
         &self,
@@ -313,27 +333,25 @@ impl HubLabels {
     /// Runs `f` with the source labels scattered into a dense per-thread array indexed by
     /// hub (the best weight from any source seed, `INF` elsewhere), so that the target hubs
     /// are independent lookups where a merge would wait on each comparison before the next.
-    /// The array is back to `INF` everywhere afterwards.
+    /// The array is back to `INF` everywhere afterwards, even if `f` panics.
     fn with_scattered<T>(&self, src: &Seeds, f: impl FnOnce(&[u64]) -> T) -> T {
         DENSE.with(|cell| {
-            let mut dense = cell.borrow_mut();
-            if dense.len() < self.rank.len() {
-                dense.resize(self.rank.len(), INF);
+            let mut scattered = Scattered {
+                dense: cell.borrow_mut(),
+                labels: [None; 2],
+            };
+            if scattered.dense.len() < self.rank.len() {
+                scattered.dense.resize(self.rank.len(), INF);
             }
-            for (_, s) in src.iter() {
+            for ((_, s), slot) in src.iter().zip(&mut scattered.labels) {
                 let (hubs, weights) = self.fwd.label(self.rank[s.node as usize]);
+                *slot = Some(hubs);
                 for (&h, &w) in hubs.iter().zip(weights) {
-                    let slot = &mut dense[h as usize];
-                    *slot = (*slot).min(w.saturating_add(s.weight));
+                    let d = &mut scattered.dense[h as usize];
+                    *d = (*d).min(w.saturating_add(s.weight));
                 }
             }
-            let out = f(&dense);
-            for (_, s) in src.iter() {
-                for &h in self.fwd.label(self.rank[s.node as usize]).0 {
-                    dense[h as usize] = INF;
-                }
-            }
-            out
+            f(&scattered.dense)
         })
     }
 
@@ -354,8 +372,25 @@ impl HubLabels {
 }
 
 thread_local! {
-    /// Scratch of [`HubLabels::seeds_meet`]: `INF` everywhere between queries.
+    /// Scratch of [`HubLabels::with_scattered`]: `INF` everywhere between queries.
     static DENSE: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The per-thread array with source labels scattered in it; dropping it resets the hubs of
+/// those labels to `INF`.
+struct Scattered<'a> {
+    dense: RefMut<'a, Vec<u64>>,
+    labels: [Option<&'a [u32]>; 2],
+}
+
+impl Drop for Scattered<'_> {
+    fn drop(&mut self) {
+        for hubs in self.labels.iter().flatten() {
+            for &h in *hubs {
+                self.dense[h as usize] = INF;
+            }
+        }
+    }
 }
 
 /// Nodes grouped for a top-down build: a node's group comes after the groups of every node
