@@ -86,23 +86,6 @@ impl Side {
     }
 }
 
-/// Smallest `a[h] + b[h]` over the hubs two sorted labels share (`INF` when none); the
-/// build's test for a shorter way to a hub.
-#[inline]
-fn meet(a: (&[u32], &[u64]), b: (&[u32], &[u64])) -> u64 {
-    let ((ah, aw), (bh, bw)) = (a, b);
-    let (mut i, mut j, mut best) = (0, 0, INF);
-    while i < ah.len() && j < bh.len() {
-        let (x, y) = (ah[i], bh[j]);
-        if x == y {
-            best = best.min(aw[i].saturating_add(bw[j]));
-        }
-        i += usize::from(x <= y);
-        j += usize::from(y <= x);
-    }
-    best
-}
-
 /// Hub labels of a [`ContractionHierarchy`]: exact cost-only queries and matrices by label
 /// lookups.
 ///
@@ -440,8 +423,32 @@ fn label_of(
     }
     cand.sort_unstable();
     cand.dedup_by_key(|e| e.0);
-    let (hubs, weights): (Vec<u32>, Vec<u64>) = cand.iter().copied().unzip();
-    cand.into_iter()
-        .filter(|&(h, d)| h == v || meet((&hubs, &weights), theirs.label(h)) >= d)
-        .unzip()
+    let (hubs, weights): (Vec<u32>, Vec<u64>) = cand.into_iter().unzip();
+    // The candidates scattered by hub: the shortest way to hub `h` through the label is
+    // the best `candidate[h'] + theirs(h)[h']`, one lookup per entry of `theirs(h)`.
+    DENSE.with(|cell| {
+        let mut scattered = Scattered {
+            dense: cell.borrow_mut(),
+            labels: [Some(&hubs), None],
+        };
+        if scattered.dense.len() < ch.num_nodes() {
+            scattered.dense.resize(ch.num_nodes(), INF);
+        }
+        for (&h, &d) in hubs.iter().zip(&weights) {
+            scattered.dense[h as usize] = d;
+        }
+        let dense = &scattered.dense;
+        hubs.iter()
+            .zip(&weights)
+            .filter(|&(&h, &d)| {
+                let (th, tw) = theirs.label(h);
+                h == v
+                    || th
+                        .iter()
+                        .zip(tw)
+                        .all(|(&x, &w)| dense[x as usize].saturating_add(w) >= d)
+            })
+            .map(|(&h, &d)| (h, d))
+            .unzip()
+    })
 }
