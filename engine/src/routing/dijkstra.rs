@@ -38,6 +38,17 @@ pub(crate) fn check_size(graph: &RoadGraph) -> Result<(), RouteError> {
     Ok(())
 }
 
+/// Checks that both ends of a node-to-node query are nodes of the graph.
+pub(crate) fn check_nodes(graph: &RoadGraph, ends: [NodeId; 2]) -> Result<(), RouteError> {
+    match ends.into_iter().find(|v| v.index() >= graph.num_nodes()) {
+        Some(v) => Err(RouteError::UnknownNode {
+            node: v.0,
+            nodes: graph.num_nodes(),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Labels the seeds of both ends and returns the best meeting among them.
 pub(crate) fn start(
     space: &mut SearchSpace,
@@ -215,14 +226,7 @@ impl<'g> Dijkstra<'g> {
         to: NodeId,
     ) -> Result<Option<Cost>, RouteError> {
         let g = self.graph;
-        for n in [from, to] {
-            if n.index() >= g.num_nodes() {
-                return Err(RouteError::UnknownNode {
-                    node: n.0,
-                    nodes: g.num_nodes(),
-                });
-            }
-        }
+        check_nodes(g, [from, to])?;
         space.reset(g.num_nodes());
         space.fwd.relax(from.0, 0, NO_PARENT);
         let limit = space.settle_limit();

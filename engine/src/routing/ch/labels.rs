@@ -25,6 +25,7 @@ use rayon::prelude::*;
 
 use super::{ContractionHierarchy, Dir};
 use crate::graph::RoadGraph;
+use crate::routing::dijkstra::check_nodes;
 use crate::routing::edge_point::{self, Seeds, unpack};
 use crate::routing::search_space::INF;
 use crate::routing::{Cost, EdgePoint, RouteError, TravelMatrix};
@@ -259,14 +260,7 @@ impl HubLabels {
         to: NodeId,
     ) -> Result<Option<Cost>, RouteError> {
         self.check_graph(graph)?;
-        for v in [from, to] {
-            if v.index() >= graph.num_nodes() {
-                return Err(RouteError::UnknownNode {
-                    node: v.0,
-                    nodes: graph.num_nodes(),
-                });
-            }
-        }
+        check_nodes(graph, [from, to])?;
         let best = self.seeds_meet(&Seeds::node(from.0), &Seeds::node(to.0));
         Ok((best != INF).then(|| unpack(best)))
     }

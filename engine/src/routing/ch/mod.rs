@@ -26,7 +26,7 @@ mod serial;
 pub use build::ContractionParams;
 pub use labels::HubLabels;
 
-use super::dijkstra::{Meet, SEED, check_size, start};
+use super::dijkstra::{Meet, SEED, check_nodes, check_size, start};
 use super::edge_point::{self, Seeds, unpack};
 use super::path::build_path;
 use super::search_space::{INF, Side};
@@ -359,14 +359,7 @@ impl ContractionHierarchy {
         to: NodeId,
     ) -> Result<Option<Cost>, RouteError> {
         self.check_graph(graph)?;
-        for v in [from, to] {
-            if v.index() >= graph.num_nodes() {
-                return Err(RouteError::UnknownNode {
-                    node: v.0,
-                    nodes: graph.num_nodes(),
-                });
-            }
-        }
+        check_nodes(graph, [from, to])?;
         let (src, dst) = (
             Seeds::node(self.rank[from.index()]),
             Seeds::node(self.rank[to.index()]),
