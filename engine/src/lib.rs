@@ -18,8 +18,16 @@
 //! - [`routing`]: Dijkstra, contraction hierarchies, matrices, trips.
 //! - [`vrp`]: the vehicle-routing model, solver and independent checker.
 //! - [`dispatch`]: use cases that join the layers (snap, then route).
+//! - [`board`]: the dispatch board (headquarters, volunteers, requests, roles, events) over a
+//!   [`board::Store`].
+//!
+//! ## Cargo features
+//!
+//! - `openapi`: derives `utoipa::ToSchema` for the board's records, so the server's
+//!   OpenAPI document is generated from the same types it sends.
 #![cfg_attr(not(test), warn(clippy::print_stdout, clippy::print_stderr))]
 
+pub mod board;
 pub mod dispatch;
 pub mod graph;
 pub mod osm;

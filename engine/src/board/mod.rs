@@ -1,0 +1,44 @@
+//! The dispatch board: headquarters, volunteers and requests, who may see and change what,
+//! and every change kept as an event.
+//!
+//! - [`model`]: the records ([`Hq`], [`Volunteer`], [`Request`]) and what clients send to
+//!   make or change them.
+//! - [`lifecycle`]: `new → assigned → en_route → done`, or `cancelled` / `failed`.
+//! - [`access`]: roles ([`Role`]) and the rules for each ([`Principal`]).
+//! - [`event`]: the change log, one [`Event`] per change, with previous values.
+//! - [`store`]: the [`Store`] trait (one transactional write, reads, tokens);
+//!   [`MemoryStore`] implements it in memory; the server implements it over SQLite and
+//!   PostgreSQL.
+//! - [`Board`]: every operation with its rules, over any store; time is passed in.
+//!
+//! Nothing here prints, logs or reads the clock: personal data leaves only in the records
+//! returned to callers the rules allow.
+
+pub mod access;
+mod commands;
+mod error;
+pub mod event;
+pub mod lifecycle;
+mod memory;
+pub mod model;
+mod roads;
+pub mod store;
+mod time;
+pub mod validate;
+
+pub use access::{Denied, Principal, Role};
+pub use commands::{Board, Created, MAX_PAGE, PositionReport};
+pub use error::BoardError;
+pub use event::{EntityKind, Event};
+pub use memory::MemoryStore;
+pub use model::{
+    Geocoded, Hq, Mode, NewHq, NewRequest, NewVolunteer, Point, Recipient, Request, RequestKind,
+    RequestPatch, RequestStatus, Urgency, Volunteer, VolunteerPatch, VolunteerStatus, Window,
+};
+pub use roads::{AnyRoads, Roads};
+pub use store::{
+    Applied, Change, EventQuery, IdempotencyKey, IdempotentReply, Record, RequestQuery, Store,
+    StoreError, TokenRecord, VolunteerQuery, Write,
+};
+pub use time::{MAX_TIME, MIN_TIME, Time};
+
