@@ -243,6 +243,15 @@ impl<S: Store> Board<S> {
         who: &Principal,
         mut q: VolunteerQuery,
     ) -> Result<Vec<Volunteer>, BoardError> {
+        if !matches!(
+            who.role,
+            super::access::Role::Admin | super::access::Role::Coordinator
+        ) {
+            return Err(super::access::Denied(
+                "only coordinators and admins list volunteers".into(),
+            )
+            .into());
+        }
         q.hqs = scoped(who, q.hqs, |hq| who.may_manage_volunteers(hq))?;
         q.limit = q.limit.clamp(1, MAX_PAGE);
         Ok(self.store.volunteers(&q).await?)

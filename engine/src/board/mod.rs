@@ -42,3 +42,6 @@ pub use store::{
 };
 pub use time::{MAX_TIME, MIN_TIME, Time};
 
+#[cfg(test)]
+#[path = "board_tests.rs"]
+mod tests;
