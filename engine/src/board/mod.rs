@@ -9,6 +9,7 @@
 //! - [`store`]: the [`Store`] trait (one transactional write, reads, tokens);
 //!   [`MemoryStore`] implements it in memory; the server implements it over SQLite and
 //!   PostgreSQL.
+//! - [`Roster`]: volunteers and who holds what, in memory, kept current from the events.
 //! - [`Board`]: every operation with its rules, over any store; time is passed in.
 //!
 //! Nothing here prints, logs or reads the clock: personal data leaves only in the records
@@ -22,6 +23,7 @@ pub mod lifecycle;
 mod memory;
 pub mod model;
 mod roads;
+mod roster;
 pub mod store;
 mod time;
 pub mod validate;
@@ -36,6 +38,7 @@ pub use model::{
     RequestPatch, RequestStatus, Urgency, Volunteer, VolunteerPatch, VolunteerStatus, Window,
 };
 pub use roads::{AnyRoads, Roads};
+pub use roster::Roster;
 pub use store::{
     Applied, Change, EventQuery, IdempotencyKey, IdempotentReply, Record, RequestQuery, Store,
     StoreError, TokenRecord, VolunteerQuery, Write,
