@@ -1,4 +1,5 @@
 //! vmeste's command-line tool and HTTP server, on top of the `engine` crate.
 
 pub mod cli;
+pub mod demo;
 pub mod http;
