@@ -33,8 +33,17 @@ pub struct Seeded {
     pub requests: usize,
 }
 
-/// Volunteers: name, phone, mode, skills, position.
-const VOLUNTEERS: [(&str, &str, Mode, &[&str], [f64; 2]); 8] = [
+/// A demo volunteer: name, phone, mode, skills, position.
+type VolunteerRow = (
+    &'static str,
+    &'static str,
+    Mode,
+    &'static [&'static str],
+    [f64; 2],
+);
+
+/// Volunteers.
+const VOLUNTEERS: [VolunteerRow; 8] = [
     (
         "Алексей",
         "+377 600 000 101",
