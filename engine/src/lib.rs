@@ -18,8 +18,11 @@
 //! - [`routing`]: Dijkstra, contraction hierarchies, matrices, trips.
 //! - [`vrp`]: the vehicle-routing model, solver and independent checker.
 //! - [`dispatch`]: use cases that join the layers (snap, then route).
+//! - [`candidates`]: above `dispatch`: live volunteer positions, "who can go now" ranked by
+//!   road time, H3 coverage.
 #![cfg_attr(not(test), warn(clippy::print_stdout, clippy::print_stderr))]
 
+pub mod candidates;
 pub mod dispatch;
 pub mod graph;
 pub mod osm;
