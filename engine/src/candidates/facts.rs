@@ -186,7 +186,7 @@ mod tests {
             },
             TaskFacts {
                 load_kg: -1.0,
-                ..task.clone()
+                ..task
             },
         ] {
             assert!(bad.validate().is_err());
