@@ -22,7 +22,7 @@ use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
 use super::CandidatesError;
-use crate::dispatch::{DispatchError, Engine, Location, PlacedPoint};
+use crate::dispatch::{DispatchError, Engine, Location, PlacedPoint, SpeedBound};
 use crate::types::{EARTH_RADIUS_M, LonLat};
 
 /// Default snapping radius of reported positions (and of tasks), in metres: a volunteer
@@ -62,8 +62,8 @@ struct ProfileTree {
     tree: RTree<TreePoint>,
     /// [`Engine::checksum`] of the graph the positions were snapped on.
     checksum: u64,
-    /// [`Engine::speed_bound_mps`] of that graph.
-    speed_bound_mps: f64,
+    /// [`Engine::speed_bound`] of that graph.
+    speed_bound: SpeedBound,
 }
 
 /// The last known positions of volunteers, per profile, with their snaps.
@@ -102,7 +102,7 @@ pub(crate) fn earth_point(p: LonLat) -> [f64; 3] {
 
 impl LivePositions {
     /// No positions yet, for the profiles of `engine`: computes each profile's speed bound
-    /// ([`Engine::speed_bound_mps`], `O(edges)`) once.
+    /// ([`Engine::speed_bound`], `O(edges)`) once.
     #[must_use]
     pub fn new(engine: &Engine) -> Self {
         let mut out = Self {
@@ -254,11 +254,11 @@ impl LivePositions {
         out
     }
 
-    /// The speed bound of a profile's graph ([`Engine::speed_bound_mps`]), as computed when
-    /// its tree was started.
+    /// The speed bound of a profile's graph ([`Engine::speed_bound`]), as computed when its
+    /// tree was started.
     #[must_use]
-    pub fn speed_bound_mps(&self, profile: &str) -> Option<f64> {
-        self.trees.get(profile).map(|t| t.speed_bound_mps)
+    pub fn speed_bound(&self, profile: &str) -> Option<SpeedBound> {
+        self.trees.get(profile).map(|t| t.speed_bound)
     }
 
     /// Number of volunteers in a profile's tree (placed on its graph).
@@ -309,7 +309,10 @@ impl LivePositions {
             .or_insert_with(|| ProfileTree {
                 tree: RTree::new(),
                 checksum: engine.checksum(profile).unwrap_or(0),
-                speed_bound_mps: engine.speed_bound_mps(profile).unwrap_or(f64::INFINITY),
+                speed_bound: engine.speed_bound(profile).unwrap_or(SpeedBound {
+                    speed_mps: 0.0,
+                    slack_m: 0.0,
+                }),
             })
     }
 }

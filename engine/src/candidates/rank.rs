@@ -31,9 +31,8 @@
 //! nearest-neighbour walk; a sort when few of the tree's volunteers are eligible), and each is
 //! routed to the task exactly ([`Engine::placed_costs`]: hub labels or the hierarchy, from
 //! the position snapped when it was reported). The walk stops when the next volunteer's
-//! lower bound, great-circle distance over the graph's speed bound
-//! ([`Engine::speed_bound_mps`], with a margin for the rounding of part-edges), exceeds the
-//! travel time of the `k`-th candidate so far: every later one is slower. The return leg is
+//! lower bound, from the great-circle distance and the graph's speed bound
+//! ([`Engine::speed_bound`]), exceeds the travel time of the `k`-th candidate so far: every later one is slower. The return leg is
 //! routed only for volunteers who would enter the top `k`. The answer equals brute force
 //! (every eligible volunteer routed); no straight-line figure ever enters it.
 //!
@@ -49,11 +48,6 @@ use crate::dispatch::{DispatchError, Engine, PlacedPoint};
 use crate::routing::Cost;
 use crate::types::{LonLat, haversine_m};
 
-/// Relative margin on a profile's speed bound: snapping measures fractions of edges in a
-/// planar projection, while lengths are great-circle ones.
-const SPEED_MARGIN: f64 = 1.02;
-/// Rounding of the two part-edges at a route's ends, in deciseconds (half of one each).
-const ROUNDING_DS: f64 = 1.0;
 /// Key of a volunteer with no route to the task.
 const NO_ROUTE: u64 = u64::MAX;
 
@@ -370,15 +364,9 @@ impl Walk<'_, '_> {
             return Ok(());
         };
         let to = target.hint.location;
-        // Metres per decisecond no route beats (0: no bound).
-        let speed = self.live.speed_bound_mps(self.profile).unwrap_or(0.0) * SPEED_MARGIN / 10.0;
-        let bound_ds = |at: LonLat| {
-            if speed.is_finite() && speed > 0.0 {
-                haversine_m(at, to) / speed - ROUNDING_DS
-            } else {
-                0.0
-            }
-        };
+        let speed = self.live.speed_bound(self.profile);
+        let bound_ds =
+            |at: LonLat| speed.map_or(0.0, |b| b.min_travel_s(haversine_m(at, to)) * 10.0);
         // The tree's walk visits its every volunteer; when few of them are eligible, sorting
         // the eligible ones by their bound visits fewer.
         let order: Box<dyn Iterator<Item = i64> + '_> =

@@ -27,7 +27,7 @@ use std::sync::{Mutex, OnceLock};
 
 pub use error::DispatchError;
 pub use hint::{Hint, graph_checksum};
-pub use placed::PlacedPoint;
+pub use placed::{PlacedPoint, SpeedBound};
 pub use result::{
     Intersection, IntersectionRoad, Leg, LegEdge, LegSegment, Location, Ring, RoadSpan, Route,
     Table, Trip, TripEnds, Waypoint,

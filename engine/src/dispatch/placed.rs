@@ -7,8 +7,8 @@
 //! placed points one pair at a time on the calling thread (a hub-label lookup, about a
 //! microsecond, when the labels are built; else a hierarchy search): the small, incremental
 //! tables of a ranking, where a parallel matrix would cost more to start than to fill.
-//! [`Engine::speed_bound_mps`] bounds how fast any route of a profile goes, which turns a
-//! straight-line distance into a lower bound on travel time.
+//! [`Engine::speed_bound`] turns a straight-line distance into a lower bound on the travel
+//! time of any route of a profile ([`SpeedBound`]).
 
 use super::{DispatchError, Engine, Hint, Location, route_error};
 use crate::routing::{Cost, EdgePoint};
@@ -86,36 +86,99 @@ impl Engine {
         })
     }
 
-    /// An upper bound on the speed of travel on a profile's graph, in metres per second:
-    /// the largest ratio, over the edges, of an edge's length (its stated distance or the
-    /// great-circle length of its geometry, whichever is longer) to its travel time. Any
-    /// route between two points then takes at least their great-circle distance divided by
-    /// this speed, up to the rounding of the two part-edges at its ends (half a decisecond
-    /// each). Infinite when an edge of non-zero length takes no time, zero for a graph
-    /// without edges; `None` for an unknown profile.
+    /// A lower bound on travel time from straight-line distance on a profile's graph
+    /// ([`SpeedBound`]); `None` for an unknown profile.
     ///
     /// `O(edges)`: compute it once per graph and keep it.
     #[must_use]
-    pub fn speed_bound_mps(&self, profile: &str) -> Option<f64> {
+    pub fn speed_bound(&self, profile: &str) -> Option<SpeedBound> {
         let g = &self.profiles.get(profile)?.graph;
-        let mut best: f64 = 0.0;
-        for e in 0..g.num_edges() {
-            let e = EdgeId(u32::try_from(e).expect("edge ids are u32"));
-            let geometry_m: f64 = g
-                .edge_geometry(e)
-                .windows(2)
-                .map(|w| haversine_m(w[0], w[1]))
-                .sum();
-            let length_m = geometry_m.max(f64::from(g.edge_distance(e).0));
-            let time_s = g.edge_duration(e).as_secs_f64();
-            if length_m > 0.0 {
-                best = best.max(if time_s > 0.0 {
-                    length_m / time_s
-                } else {
-                    f64::INFINITY
-                });
+        // (length with the margin, in metres; travel time, in seconds) of every edge.
+        let edges: Vec<(f64, f64)> = (0..g.num_edges())
+            .map(|e| {
+                let e = EdgeId(u32::try_from(e).expect("edge ids are u32"));
+                let geometry_m: f64 = g
+                    .edge_geometry(e)
+                    .windows(2)
+                    .map(|w| haversine_m(w[0], w[1]))
+                    .sum();
+                let length_m = geometry_m.max(f64::from(g.edge_distance(e).0)) * LENGTH_MARGIN;
+                (length_m, g.edge_duration(e).as_secs_f64())
+            })
+            .collect();
+        let mut speeds: Vec<f64> = edges
+            .iter()
+            .filter(|&&(l, t)| t > 0.0 && l > 0.0)
+            .map(|&(l, t)| l / t)
+            .collect();
+        speeds.sort_by(f64::total_cmp);
+        let slack_at = |speed_mps: f64| -> f64 {
+            edges
+                .iter()
+                .map(|&(l, t)| (l - speed_mps * t).max(0.0))
+                .sum()
+        };
+        // The top speeds are rounding artefacts of short edges: a slightly lower speed with
+        // their excess as slack bounds better; keep the best at a typical distance.
+        let last = speeds.len().saturating_sub(1);
+        let mut best = SpeedBound {
+            speed_mps: 0.0,
+            slack_m: slack_at(0.0),
+        };
+        for q in [1.0, 0.9999, 0.9995, 0.999, 0.998, 0.995, 0.99] {
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "a quantile of a length"
+            )]
+            let i = (q * last as f64).round() as usize;
+            let Some(&speed_mps) = speeds.get(i) else {
+                continue;
+            };
+            let b = SpeedBound {
+                speed_mps,
+                slack_m: slack_at(speed_mps),
+            };
+            if b.min_travel_s(REFERENCE_M) > best.min_travel_s(REFERENCE_M) {
+                best = b;
             }
         }
         Some(best)
+    }
+}
+
+/// Relative margin on edge lengths: snapping measures the fraction of an edge in a planar
+/// projection, lengths are great-circle ones.
+const LENGTH_MARGIN: f64 = 1.02;
+/// The straight-line distance at which [`Engine::speed_bound`] picks its best bound, metres.
+const REFERENCE_M: f64 = 2_000.0;
+
+/// A lower bound on the travel time of any route of one graph between two points, from the
+/// great-circle distance between them ([`Engine::speed_bound`]).
+///
+/// Every edge `e` (length `L`: its stated distance or its geometry's great-circle length,
+/// whichever is longer, plus a 2 % margin; time `T`) has an excess `max(0, L − speed × T)`,
+/// and `slack_m` is the sum of all excesses. A route passes each edge at most once in full
+/// and once in part at each end, so its length is at most `speed × time + 2 × slack_m`, and
+/// its time at least `(distance − 2 × slack_m) / speed` less the rounding of the two
+/// part-edges at its ends (half a decisecond each). Choosing `speed` below the fastest edge
+/// keeps the bound useful when a few short edges have rounded-down (even zero) times.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SpeedBound {
+    /// The speed, in metres per second.
+    pub speed_mps: f64,
+    /// Metres all edges together run beyond `speed_mps`.
+    pub slack_m: f64,
+}
+
+impl SpeedBound {
+    /// The least travel time, in seconds, of any route between two points `distance_m`
+    /// apart (great-circle); `0` when nothing is known.
+    #[must_use]
+    pub fn min_travel_s(&self, distance_m: f64) -> f64 {
+        if !(self.speed_mps.is_finite() && self.speed_mps > 0.0) {
+            return 0.0;
+        }
+        ((distance_m - 2.0 * self.slack_m) / self.speed_mps - 0.1).max(0.0)
     }
 }

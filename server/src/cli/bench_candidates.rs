@@ -86,7 +86,13 @@ pub fn run(args: &BenchCandidatesArgs) -> anyhow::Result<()> {
     let bounds = t.elapsed();
     let reports: Vec<(i64, &str, LonLat)> = volunteers
         .iter()
-        .map(|v| (v.id, v.profile.as_str(), near_a_node(&mut rng, &engine, &v.profile)))
+        .map(|v| {
+            (
+                v.id,
+                v.profile.as_str(),
+                near_a_node(&mut rng, &engine, &v.profile),
+            )
+        })
         .collect();
     let t = Instant::now();
     for (at, &(id, mode, p)) in (NOW - 600..).zip(&reports) {
@@ -96,7 +102,11 @@ pub fn run(args: &BenchCandidatesArgs) -> anyhow::Result<()> {
     let moves: Vec<(i64, &str, LonLat)> = (0..args.moves)
         .map(|_| {
             let v = &volunteers[rng.random_range(0..volunteers.len())];
-            (v.id, v.profile.as_str(), near_a_node(&mut rng, &engine, &v.profile))
+            (
+                v.id,
+                v.profile.as_str(),
+                near_a_node(&mut rng, &engine, &v.profile),
+            )
         })
         .collect();
     let t = Instant::now();
