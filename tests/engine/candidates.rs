@@ -286,35 +286,30 @@ fn monaco_ranking_equals_brute_force() {
     ranking_equals_brute_force(e, 1, 600, 24);
 }
 
-#[test]
-fn monaco_ranking_with_hub_labels_equals_brute_force() {
-    let Some(e) = engine("monaco-2023-12-26.osm.pbf") else {
-        return;
-    };
+/// `ranking_equals_brute_force` on an extract with hub labels built.
+fn with_labels_equals_brute_force(extract: &str, seed: u64, volunteers: usize, tasks: usize) {
+    let Some(e) = engine(extract) else { return };
     for (_, built) in e.build_hub_labels(usize::MAX) {
         built.unwrap();
     }
-    ranking_equals_brute_force(&e, 2, 600, 24);
+    ranking_equals_brute_force(&e, seed, volunteers, tasks);
+}
+
+#[test]
+fn monaco_ranking_with_hub_labels_equals_brute_force() {
+    with_labels_equals_brute_force("monaco-2023-12-26.osm.pbf", 2, 600, 24);
 }
 
 #[test]
 #[ignore = "release suite: Andorra, three modes"]
 fn andorra_ranking_equals_brute_force() {
-    let Some(e) = engine("andorra-2020-05-01.osm.pbf") else {
-        return;
-    };
-    e.build_hub_labels(usize::MAX);
-    ranking_equals_brute_force(&e, 3, 1_500, 60);
+    with_labels_equals_brute_force("andorra-2020-05-01.osm.pbf", 3, 1_500, 60);
 }
 
 #[test]
 #[ignore = "release suite: Porto, three modes"]
 fn porto_ranking_equals_brute_force() {
-    let Some(e) = engine("porto-2015-06-06-highways.osm.pbf") else {
-        return;
-    };
-    e.build_hub_labels(usize::MAX);
-    ranking_equals_brute_force(&e, 4, 2_000, 36);
+    with_labels_equals_brute_force("porto-2015-06-06-highways.osm.pbf", 4, 2_000, 36);
 }
 
 /// A volunteer who can take `task()` from `position`: every rule holds.

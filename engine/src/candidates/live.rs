@@ -16,12 +16,13 @@
 //!
 //! Updates take `&mut self` and queries `&self`: the server keeps it behind a `RwLock`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
 use super::CandidatesError;
+use super::ids::{IdMap, id_map};
 use crate::dispatch::{DispatchError, Engine, Location, PlacedPoint, SpeedBound};
 use crate::types::{EARTH_RADIUS_M, LonLat};
 
@@ -86,7 +87,7 @@ struct ProfileTree {
 #[derive(Debug)]
 pub struct LivePositions {
     radius_m: f64,
-    volunteers: HashMap<i64, LivePosition>,
+    volunteers: IdMap<LivePosition>,
     trees: BTreeMap<String, ProfileTree>,
 }
 
@@ -107,7 +108,7 @@ impl LivePositions {
     pub fn new(engine: &Engine) -> Self {
         let mut out = Self {
             radius_m: DEFAULT_POSITION_RADIUS_M,
-            volunteers: HashMap::new(),
+            volunteers: id_map(0),
             trees: BTreeMap::new(),
         };
         for profile in engine.profiles() {

@@ -1,48 +1,11 @@
-//! "Who can go now?": the volunteers who can take a task, ranked by road travel time on
-//! each one's own mode's graph, with a count of why every other volunteer cannot.
-//!
-//! # Rules, in order
-//! Each volunteer passed in is either a candidate or excluded with exactly one
-//! [`ExclusionReason`]: the first of these that fails.
-//! 1. `not_available`: their status is not available;
-//! 2. `off_shift`: no shift holds `now`;
-//! 3. `missing_skill`: a skill the task needs is missing;
-//! 4. `over_capacity`: the load is heavier, or has more bags, than they carry;
-//! 5. `at_max_tasks`: they hold their maximum of tasks;
-//! 6. `no_graph_for_mode`: the engine has no graph for their mode;
-//! 7. `no_position`: no live position under their mode;
-//! 8. `unsnappable`: their position is far from every road of their mode;
-//! 9. `ranked_lower`: they would rank after the `k`-th candidate by (travel time, id),
-//!    whatever else holds (a volunteer with no route to the task counts as infinitely far);
-//!    with `k = 0`, everyone who passed the rules above;
-//! 10. `unreachable`: no road route to the task, or back (to their home, else to where they
-//!     are now; a home far from every road of their mode has no route back);
-//! 11. `late_for_deadline`: a hard deadline they cannot arrive by;
-//! 12. `shift_ends_too_soon`: they cannot get there, serve and come back before their shift
-//!     ends.
-//!
-//! Rule 9 comes before the road rules so that the answer is fixed by the data alone, not by
-//! how far the search looked: a volunteer proved slower than the `k`-th candidate need not
-//! be routed back, nor have a deadline checked.
-//!
-//! # Algorithm
-//! Rules 1–8 are a pass over the facts. Then, per profile, the eligible volunteers are
-//! visited by increasing great-circle distance from the task (the live R-tree's
-//! nearest-neighbour walk; a sort when few of the tree's volunteers are eligible), and each is
-//! routed to the task exactly ([`Engine::placed_costs`]: hub labels or the hierarchy, from
-//! the position snapped when it was reported). The walk stops when the next volunteer's
-//! lower bound, from the great-circle distance and the graph's speed bound
-//! ([`Engine::speed_bound`]), exceeds the travel time of the `k`-th candidate so far: every later one is slower. The return leg is
-//! routed only for volunteers who would enter the top `k`. The answer equals brute force
-//! (every eligible volunteer routed); no straight-line figure ever enters it.
-//!
-//! Times: `travel_s` and `return_s` are the road times in seconds (whole deciseconds);
-//! arrival and return are rounded up to whole Unix seconds.
+//! The ranking: rules 1–8 over the facts, then the exact road-time search per profile
+//! (the rules and the algorithm are in the [`candidates`](super) module docs).
 
-use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
+use std::collections::{BTreeMap, BinaryHeap};
 
 use serde::{Deserialize, Serialize};
 
+use super::ids::{IdMap, id_map};
 use super::{CandidatesError, LivePositions, Placement, TaskFacts, VolunteerFacts};
 use crate::dispatch::{DispatchError, Engine, PlacedPoint};
 use crate::routing::Cost;
@@ -51,7 +14,8 @@ use crate::types::{LonLat, haversine_m};
 /// Key of a volunteer with no route to the task.
 const NO_ROUTE: u64 = u64::MAX;
 
-/// Why a volunteer is not a candidate (the rules in the [module docs](self), in order).
+/// Why a volunteer is not a candidate (the rules in the [`candidates`](crate::candidates)
+/// module docs, in order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExclusionReason {
@@ -160,6 +124,8 @@ pub struct Ranking {
 /// A volunteer who passed rules 1–8.
 struct Eligible<'a> {
     facts: &'a VolunteerFacts,
+    /// Index of their mode in the ranking's list of modes.
+    mode: usize,
     placed: PlacedPoint,
     shift_end: i64,
 }
@@ -202,7 +168,7 @@ impl TopK {
 }
 
 /// The volunteers who can go to `task` now, best first, at most `k`; see the
-/// [module docs](self) for the rules and the algorithm.
+/// [`candidates`](crate::candidates) module docs for the rules and the algorithm.
 ///
 /// # Errors
 /// [`CandidatesError::InvalidTask`] / [`CandidatesError::InvalidVolunteer`] for values out of
@@ -218,31 +184,53 @@ pub fn rank(
     k: usize,
 ) -> Result<Ranking, CandidatesError> {
     task.validate()?;
-    let mut seen = HashSet::with_capacity(volunteers.len());
+    let mut out = Ranking::default();
+    // Every volunteer's slot in `eligible` (NONE: excluded by rules 1–8), which also finds
+    // ids listed twice.
+    let mut slots: IdMap<u32> = id_map(volunteers.len());
+    let mut eligible: Vec<Eligible<'_>> = Vec::new();
+    // The modes seen: name, whether the engine has it, slots of its eligible volunteers.
+    let mut modes: Vec<(&str, bool, Vec<u32>)> = Vec::new();
     for v in volunteers {
         v.validate()?;
-        if !seen.insert(v.id) {
+        let mode = match modes.iter().position(|m| m.0 == v.profile) {
+            Some(i) => i,
+            None => {
+                modes.push((&v.profile, engine.has_profile(&v.profile), Vec::new()));
+                modes.len() - 1
+            }
+        };
+        let slot = match screen(live, v, mode, modes[mode].1, task, now_unix_s) {
+            Ok(e) => {
+                let slot = u32::try_from(eligible.len()).unwrap_or(NONE);
+                eligible.push(e);
+                modes[mode].2.push(slot);
+                slot
+            }
+            Err(reason) => {
+                *out.excluded.entry(reason).or_default() += 1;
+                NONE
+            }
+        };
+        if slots.insert(v.id, slot).is_some() {
             return Err(CandidatesError::DuplicateVolunteer { volunteer: v.id });
         }
     }
-    let mut out = Ranking::default();
-    let mut pools: BTreeMap<&str, HashMap<i64, Eligible<'_>>> = BTreeMap::new();
-    for v in volunteers {
-        match screen(engine, live, v, task, now_unix_s) {
-            Ok(e) => {
-                pools.entry(v.profile.as_str()).or_default().insert(v.id, e);
-            }
-            Err(reason) => *out.excluded.entry(reason).or_default() += 1,
-        }
-    }
-    let eligible: usize = pools.values().map(HashMap::len).sum();
+    let pools = Pools {
+        eligible: &eligible,
+        slots: &slots,
+    };
+    let eligible = eligible.len();
     let mut top = TopK {
         k,
         heap: BinaryHeap::with_capacity(k.min(eligible).saturating_add(1)),
     };
     let mut failed: Vec<((u64, i64), ExclusionReason)> = Vec::new();
     if k > 0 {
-        for (&profile, pool) in &pools {
+        for (mode, (profile, _, pool)) in modes.iter().enumerate() {
+            if pool.is_empty() {
+                continue;
+            }
             let mut walk = Walk {
                 engine,
                 live,
@@ -253,7 +241,7 @@ pub fn rank(
                 failed: &mut failed,
                 routed: 0,
             };
-            walk.run(pool)?;
+            walk.run(&pools, mode, pool)?;
             out.routed += walk.routed;
         }
     }
@@ -276,8 +264,7 @@ pub fn rank(
         .into_iter()
         .map(|e| {
             let profile = pools
-                .values()
-                .find_map(|p| p.get(&e.key.1))
+                .get(e.key.1)
                 .map(|v| v.facts.profile.clone())
                 .unwrap_or_default();
             Candidate {
@@ -294,11 +281,30 @@ pub fn rank(
     Ok(out)
 }
 
-/// Rules 1–8.
+/// Slot of a volunteer excluded by rules 1–8.
+const NONE: u32 = u32::MAX;
+
+/// The volunteers who passed rules 1–8, and every volunteer's slot among them.
+struct Pools<'a, 'b> {
+    eligible: &'b [Eligible<'a>],
+    slots: &'b IdMap<u32>,
+}
+
+impl<'a> Pools<'a, '_> {
+    /// The eligible volunteer with this id.
+    fn get(&self, id: i64) -> Option<&Eligible<'a>> {
+        self.slots
+            .get(&id)
+            .and_then(|&s| self.eligible.get(s as usize))
+    }
+}
+
+/// Rules 1–8 (`loaded`: the engine has the volunteer's mode, number `mode`).
 fn screen<'a>(
-    engine: &Engine,
     live: &LivePositions,
     v: &'a VolunteerFacts,
+    mode: usize,
+    loaded: bool,
     task: &TaskFacts,
     now_unix_s: i64,
 ) -> Result<Eligible<'a>, ExclusionReason> {
@@ -316,7 +322,7 @@ fn screen<'a>(
     if v.active_tasks >= v.max_tasks {
         return Err(R::AtMaxTasks);
     }
-    if !engine.has_profile(&v.profile) {
+    if !loaded {
         return Err(R::NoGraphForMode);
     }
     let pos = live
@@ -326,6 +332,7 @@ fn screen<'a>(
     match pos.placement {
         Placement::Placed(placed) => Ok(Eligible {
             facts: v,
+            mode,
             placed,
             shift_end,
         }),
@@ -353,11 +360,18 @@ struct Walk<'a, 'b> {
 }
 
 impl Walk<'_, '_> {
-    fn run(&mut self, pool: &HashMap<i64, Eligible<'_>>) -> Result<(), CandidatesError> {
+    /// Visits the eligible volunteers of mode number `mode` (at `pool`'s slots).
+    fn run(
+        &mut self,
+        pools: &Pools<'_, '_>,
+        mode: usize,
+        pool: &[u32],
+    ) -> Result<(), CandidatesError> {
         self.live.check_graph(self.engine, self.profile)?;
         let Some(target) = self.place(self.task.location)? else {
             // The task is far from every road of this mode: no one of it can get there.
-            for &id in pool.keys() {
+            for &slot in pool {
+                let id = pools.eligible[slot as usize].facts.id;
                 self.failed
                     .push(((NO_ROUTE, id), ExclusionReason::Unreachable));
             }
@@ -375,13 +389,18 @@ impl Walk<'_, '_> {
             } else {
                 let mut by_bound: Vec<(f64, i64)> = pool
                     .iter()
-                    .map(|(&id, e)| (bound_ds(e.placed.hint.location), id))
+                    .map(|&slot| {
+                        let e = &pools.eligible[slot as usize];
+                        (bound_ds(e.placed.hint.location), e.facts.id)
+                    })
                     .collect();
                 by_bound.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
                 Box::new(by_bound.into_iter().map(|(_, id)| id))
             };
         for id in order {
-            let Some(e) = pool.get(&id) else { continue };
+            let Some(e) = pools.get(id).filter(|e| e.mode == mode) else {
+                continue;
+            };
             if let Some((worst, _)) = self.top.cutoff() {
                 // Lossless: road times in deciseconds are far below 2^53.
                 #[expect(clippy::cast_precision_loss, reason = "exact below 2^53")]

@@ -94,11 +94,7 @@ pub fn run(args: &BenchCandidatesArgs) -> anyhow::Result<()> {
             )
         })
         .collect();
-    let t = Instant::now();
-    for (at, &(id, mode, p)) in (NOW - 600..).zip(&reports) {
-        live.update(&engine, id, mode, p, at)?;
-    }
-    let first = t.elapsed();
+    let first = timed_updates(&mut live, &engine, &reports, NOW - 600)?;
     let moves: Vec<(i64, &str, LonLat)> = (0..args.moves)
         .map(|_| {
             let v = &volunteers[rng.random_range(0..volunteers.len())];
@@ -109,11 +105,7 @@ pub fn run(args: &BenchCandidatesArgs) -> anyhow::Result<()> {
             )
         })
         .collect();
-    let t = Instant::now();
-    for (at, &(id, mode, p)) in (NOW - 300..).zip(&moves) {
-        live.update(&engine, id, mode, p, at)?;
-    }
-    let moved = t.elapsed();
+    let moved = timed_updates(&mut live, &engine, &moves, NOW - 300)?;
     live.compact();
     let placed = live
         .iter()
@@ -181,6 +173,20 @@ pub fn run(args: &BenchCandidatesArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Applies position reports one second apart from `start`; returns the time taken.
+fn timed_updates(
+    live: &mut LivePositions,
+    engine: &Engine,
+    reports: &[(i64, &str, LonLat)],
+    start: i64,
+) -> anyhow::Result<std::time::Duration> {
+    let t = Instant::now();
+    for (at, &(id, mode, p)) in (start..).zip(reports) {
+        live.update(engine, id, mode, p, at)?;
+    }
+    Ok(t.elapsed())
 }
 
 fn per_s(n: usize, secs: f64) -> f64 {
