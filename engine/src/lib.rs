@@ -18,6 +18,8 @@
 //! - [`routing`]: Dijkstra, contraction hierarchies, matrices, trips.
 //! - [`vrp`]: the vehicle-routing model, solver and independent checker.
 //! - [`dispatch`]: use cases that join the layers (snap, then route).
+//! - [`candidates`]: above `dispatch`: live volunteer positions, "who can go now" ranked by
+//!   road time, H3 coverage.
 //! - [`board`]: the dispatch board (headquarters, volunteers, requests, roles, events) over a
 //!   [`board::Store`].
 //!
@@ -28,6 +30,7 @@
 #![cfg_attr(not(test), warn(clippy::print_stdout, clippy::print_stderr))]
 
 pub mod board;
+pub mod candidates;
 pub mod dispatch;
 pub mod graph;
 pub mod osm;

@@ -16,6 +16,7 @@
 
 mod error;
 mod hint;
+mod placed;
 mod result;
 mod route;
 mod straight;
@@ -26,6 +27,7 @@ use std::sync::{Mutex, OnceLock};
 
 pub use error::DispatchError;
 pub use hint::{Hint, graph_checksum};
+pub use placed::{PlacedPoint, SpeedBound};
 pub use result::{
     Intersection, IntersectionRoad, Leg, LegEdge, LegSegment, Location, Ring, RoadSpan, Route,
     Table, Trip, TripEnds, Waypoint,

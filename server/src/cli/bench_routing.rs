@@ -347,7 +347,7 @@ fn median(v: &mut [f64]) -> f64 {
 }
 
 /// p50 and p99 (nearest rank) of `v`, NaN when empty.
-fn percentiles(v: &mut [f64]) -> (f64, f64) {
+pub(super) fn percentiles(v: &mut [f64]) -> (f64, f64) {
     v.sort_by(f64::total_cmp);
     let at = |q: f64| {
         #[expect(
