@@ -18,6 +18,7 @@ mod error;
 mod hint;
 mod result;
 mod route;
+mod solver_matrix;
 mod straight;
 mod trip;
 
@@ -30,6 +31,7 @@ pub use result::{
     Intersection, IntersectionRoad, Leg, LegEdge, LegSegment, Location, Ring, RoadSpan, Route,
     Table, Trip, TripEnds, Waypoint,
 };
+pub use solver_matrix::{SolverMatrix, Unplaced};
 pub use straight::{RouteOptions, continue_straight_default};
 
 use crate::graph::RoadGraph;
