@@ -217,9 +217,7 @@ fn route_json(b: &Built, route: &Route) -> (Map<String, Value>, Totals) {
                     load,
                 );
                 s.insert("id".into(), json!(t.id));
-                if t.kind == "job" {
-                    s.insert("job".into(), json!(t.id));
-                }
+                s.insert("job".into(), json!(t.id));
                 if let Some(d) = &t.description {
                     s.insert("description".into(), json!(d));
                 }
