@@ -40,3 +40,7 @@ mod http_guard;
 mod http_guidance;
 #[path = "server/http_straight.rs"]
 mod http_straight;
+#[path = "server/cli_vroom.rs"]
+mod cli_vroom;
+#[path = "server/http_vroom.rs"]
+mod http_vroom;

@@ -17,9 +17,8 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
+use axum::extract::{FromRequest, RawQuery, Request, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
@@ -38,17 +37,30 @@ fn answer(e: &VroomError, status: Option<StatusCode>) -> Response {
 pub async fn handle(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    req: Request,
 ) -> Response {
-    let body = match body {
+    let too_big = || {
+        let msg = format!(
+            "the problem is larger than the server's limit of {} bytes",
+            state.limits.max_body_bytes
+        );
+        answer(
+            &VroomError::input(msg),
+            Some(StatusCode::PAYLOAD_TOO_LARGE),
+        )
+    };
+    // A body announced past the limit is refused before it is read.
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > state.limits.max_body_bytes as u64) {
+        return too_big();
+    }
+    let body = match Bytes::from_request(req, &state).await {
         Ok(b) => b,
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            let msg = format!(
-                "the problem is larger than the server's limit of {} bytes",
-                state.limits.max_body_bytes
-            );
-            return answer(&VroomError::input(msg), Some(StatusCode::PAYLOAD_TOO_LARGE));
-        }
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return too_big(),
         Err(e) => return answer(&VroomError::input(e.body_text()), None),
     };
     let timeout = query.as_deref().and_then(|q| {
