@@ -26,6 +26,8 @@ pub enum BenchKind {
     Vrp(super::bench_vrp::BenchVrpArgs),
     /// Route on a graph file: snap, hierarchy queries and routes, Dijkstra speedup, matrices.
     Routing(super::bench_routing::BenchRoutingArgs),
+    /// VROOM problems on a graph file: matrices, first feasible plan, whole solve.
+    Optimize(super::bench_optimize::BenchOptimizeArgs),
 }
 
 /// Arguments of `vmeste bench import`.
@@ -50,6 +52,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         BenchKind::Import(a) => bench_import(a),
         BenchKind::Vrp(a) => super::bench_vrp::run(a),
         BenchKind::Routing(a) => super::bench_routing::run(a),
+        BenchKind::Optimize(a) => super::bench_optimize::run(a),
     }
 }
 

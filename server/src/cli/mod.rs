@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod bench;
+pub mod bench_optimize;
 pub mod bench_routing;
 pub mod bench_vrp;
 pub mod import;

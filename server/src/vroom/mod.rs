@@ -133,6 +133,16 @@ pub fn optimize(
     ))
 }
 
+/// The solver's problem of a VROOM problem (JSON text), with its matrices computed on
+/// `engine`'s road graphs when it is given by coordinates.
+///
+/// # Errors
+/// As [`optimize`].
+pub fn problem(engine: Option<&Engine>, body: &[u8]) -> Result<engine::vrp::Problem, VroomError> {
+    let (_, input) = parse(body)?;
+    Ok(build::build(input, engine)?.problem)
+}
+
 /// The encoded polyline (precision 5) of each route along the real roads.
 fn geometries(
     engine: Option<&Engine>,
