@@ -1,6 +1,9 @@
 //! `vmeste solve` on VROOM problems: `--graph` with coordinates, `--emit-matrices`, `--vroom`
 //! with custom matrices, and errors in VROOM's shape.
-#![allow(clippy::unwrap_used, reason = "test helpers: a failed unwrap is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers: a failed unwrap is a failed test"
+)]
 
 use serde_json::{Value, json};
 
@@ -52,13 +55,22 @@ fn solve_graph_emit_matrices_and_solve_them_again() {
     let o = vmeste(&["solve", "--graph", g, p, "--emit-matrices"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let emitted: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let n = emitted["matrices"]["car"]["durations"].as_array().unwrap().len();
+    let n = emitted["matrices"]["car"]["durations"]
+        .as_array()
+        .unwrap()
+        .len();
     assert_eq!(n, 7, "distinct locations: depot, 4 jobs, 2 shipment ends");
     assert!(emitted["jobs"][0]["location_index"].is_u64());
     assert!(emitted["vehicles"][0]["start_index"].is_u64());
 
     let again = write("matrices.json", &emitted);
-    let o = vmeste(&["solve", "--vroom", again.to_str().unwrap(), "--iterations", "1"]);
+    let o = vmeste(&[
+        "solve",
+        "--vroom",
+        again.to_str().unwrap(),
+        "--iterations",
+        "1",
+    ]);
     // `--iterations` is not a VROOM option; the budget comes from --time-limit.
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let by_matrix: Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -71,7 +83,13 @@ fn solve_graph_emit_matrices_and_solve_them_again() {
 #[test]
 fn fixtures_of_data_vroom_parse_and_solve() {
     let path = support::workspace().join("data/vroom/custom-matrix.json");
-    let o = vmeste(&["solve", "--vroom", path.to_str().unwrap(), "--time-limit", "0.1"]);
+    let o = vmeste(&[
+        "solve",
+        "--vroom",
+        path.to_str().unwrap(),
+        "--time-limit",
+        "0.1",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["summary"]["cost"], 2060);
@@ -91,9 +109,17 @@ fn unsupported_setups_are_refused_by_name() {
     p["jobs"][1]["location"] = p["jobs"][0]["location"].clone();
     p["jobs"][1]["setup"] = json!(10);
     let path = write("setup.json", &p);
-    let o = vmeste(&["solve", "--graph", g.to_str().unwrap(), path.to_str().unwrap()]);
+    let o = vmeste(&[
+        "solve",
+        "--graph",
+        g.to_str().unwrap(),
+        path.to_str().unwrap(),
+    ]);
     assert!(!o.status.success());
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["code"], 2);
-    assert!(v["error"].as_str().unwrap().contains("jobs[1].setup"), "{v}");
+    assert!(
+        v["error"].as_str().unwrap().contains("jobs[1].setup"),
+        "{v}"
+    );
 }

@@ -1,7 +1,10 @@
 //! `POST /optimize` (VROOM's API) against the real server on Monaco: the fixtures of
 //! `data/vroom/`, VROOM's own answer on a custom matrix, reasons for unassigned tasks, the
 //! time budget, the 503 when solves are saturated, and hostile input.
-#![allow(clippy::unwrap_used, reason = "test helpers: a failed unwrap is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers: a failed unwrap is a failed test"
+)]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -69,7 +72,10 @@ fn mixed_fleet_fixture_is_solved_with_geometries_on_the_roads() {
         let line = polyline::decode_polyline(g, 5).unwrap();
         assert!(line.0.len() >= 2);
         for c in &line.0 {
-            assert!((7.40..7.45).contains(&c.x) && (43.72..43.76).contains(&c.y), "{c:?}");
+            assert!(
+                (7.40..7.45).contains(&c.x) && (43.72..43.76).contains(&c.y),
+                "{c:?}"
+            );
         }
         let steps = r["steps"].as_array().unwrap();
         assert_eq!(steps[0]["type"], "start");
@@ -80,7 +86,11 @@ fn mixed_fleet_fixture_is_solved_with_geometries_on_the_roads() {
 #[test]
 fn custom_matrix_fixture_matches_vroom_answer() {
     let Some(addr) = monaco() else { return };
-    let a = post_json(addr, "/optimize?timeout=0.2", &fixture("custom-matrix.json"));
+    let a = post_json(
+        addr,
+        "/optimize?timeout=0.2",
+        &fixture("custom-matrix.json"),
+    );
     let v = a.json();
     assert_consistent(&v, 6);
     // pyvroom 1.15.2 answers this problem with cost 2060, every task on vehicle 7.
@@ -163,7 +173,10 @@ fn saturated_solves_answer_503() {
     assert_eq!(a.status, 503);
     assert_eq!(a.json()["code"], 1);
     assert_eq!(busy.join().unwrap().status, 200);
-    assert_eq!(post_json(addr, "/optimize?timeout=0.1", &problem).status, 200);
+    assert_eq!(
+        post_json(addr, "/optimize?timeout=0.1", &problem).status,
+        200
+    );
 }
 
 #[test]
@@ -175,44 +188,101 @@ fn hostile_problems_get_vroom_errors() {
     let cases: Vec<(Value, &str)> = vec![
         (json!({"vehicles": [], "jobs": [job]}), "vehicle"),
         (json!({"jobs": [job]}), "vehicle"),
-        (json!({"vehicles": [{"id": 1, "profile": "boat", "start": depot}], "jobs": [job]}), "boat"),
-        (json!({"vehicles": [vehicle], "jobs": [job, job]}), "duplicate job id 1"),
-        (json!({"vehicles": [vehicle, vehicle], "jobs": [job]}), "duplicate vehicle id 1"),
-        (json!({"vehicles": [vehicle], "jobs": [{"id": 1, "location": [7.42, 43.73],
-            "time_windows": [[100, 50]]}]}), "time_windows"),
-        (json!({"vehicles": [{"id": 1, "start": depot, "time_window": [9, 1]}], "jobs": [job]}),
-            "time_window"),
-        (json!({"vehicles": [vehicle], "jobs": [{"id": 1, "location": [200.0, 43.73]}]}),
-            "jobs[0].location"),
-        (json!({"vehicles": [{"id": 1, "start": [7.0, 43.0]}], "jobs": [job]}), "vehicles[0].start"),
-        (json!({"vehicles": [vehicle], "jobs": [{"id": "one", "location": [7.42, 43.73]}]}),
-            "invalid problem"),
-        (json!({"vehicles": [vehicle], "jobs": [{"id": 1}]}), "jobs[0].location"),
-        (json!({"vehicles": [{"id": 1, "start": depot, "steps": []}], "jobs": [job]}), "steps"),
-        (json!({"vehicles": [{"id": 1, "start": depot, "breaks": [{"id": 1, "max_load": [1]}]}],
-            "jobs": [job]}), "max_load"),
-        (json!({"vehicles": [{"id": 1, "start_index": 0}], "jobs": [{"id": 1, "location_index": 1}],
+        (
+            json!({"vehicles": [{"id": 1, "profile": "boat", "start": depot}], "jobs": [job]}),
+            "boat",
+        ),
+        (
+            json!({"vehicles": [vehicle], "jobs": [job, job]}),
+            "duplicate job id 1",
+        ),
+        (
+            json!({"vehicles": [vehicle, vehicle], "jobs": [job]}),
+            "duplicate vehicle id 1",
+        ),
+        (
+            json!({"vehicles": [vehicle], "jobs": [{"id": 1, "location": [7.42, 43.73],
+            "time_windows": [[100, 50]]}]}),
+            "time_windows",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start": depot, "time_window": [9, 1]}], "jobs": [job]}),
+            "time_window",
+        ),
+        (
+            json!({"vehicles": [vehicle], "jobs": [{"id": 1, "location": [200.0, 43.73]}]}),
+            "jobs[0].location",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start": [7.0, 43.0]}], "jobs": [job]}),
+            "vehicles[0].start",
+        ),
+        (
+            json!({"vehicles": [vehicle], "jobs": [{"id": "one", "location": [7.42, 43.73]}]}),
+            "invalid problem",
+        ),
+        (
+            json!({"vehicles": [vehicle], "jobs": [{"id": 1}]}),
+            "jobs[0].location",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start": depot, "steps": []}], "jobs": [job]}),
+            "steps",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start": depot, "breaks": [{"id": 1, "max_load": [1]}]}],
+            "jobs": [job]}),
+            "max_load",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start_index": 0}], "jobs": [{"id": 1, "location_index": 1}],
             "matrices": {"car": {"durations": [[0, 1], [1, 0]], "costs": [[0, 1], [1, 0]]}}}),
-            "costs"),
-        (json!({"vehicles": [{"id": 1, "start_index": 0}], "jobs": [{"id": 1, "location_index": 5}],
-            "matrices": {"car": {"durations": [[0, 1], [1, 0]]}}}), "location 5"),
-        (json!({"vehicles": [{"id": 1, "start_index": 0}], "jobs": [{"id": 1, "location_index": 1}],
-            "matrices": {"car": {"durations": [[0, 1], [1]]}}}), "durations[1]"),
-        (json!({"vehicles": [{"id": 1, "start": depot, "capacity": [1, 2]}],
-            "jobs": [{"id": 1, "location": [7.42, 43.73], "delivery": [1]}]}), "delivery"),
-        (json!({"vehicles": [{"id": 1, "start": depot, "speed_factor": 0.0}], "jobs": [job]}),
-            "speed_factor"),
-        (json!({"vehicles": [vehicle], "jobs": [{"id": 1, "location": [7.42, 43.73],
-            "priority": 1000}]}), "priority"),
-        (json!({"vehicles": [vehicle], "jobs": [job], "options": {"timeout": -1}}), "timeout"),
+            "costs",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start_index": 0}], "jobs": [{"id": 1, "location_index": 5}],
+            "matrices": {"car": {"durations": [[0, 1], [1, 0]]}}}),
+            "location 5",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start_index": 0}], "jobs": [{"id": 1, "location_index": 1}],
+            "matrices": {"car": {"durations": [[0, 1], [1]]}}}),
+            "durations[1]",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start": depot, "capacity": [1, 2]}],
+            "jobs": [{"id": 1, "location": [7.42, 43.73], "delivery": [1]}]}),
+            "delivery",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start": depot, "speed_factor": 0.0}], "jobs": [job]}),
+            "speed_factor",
+        ),
+        (
+            json!({"vehicles": [vehicle], "jobs": [{"id": 1, "location": [7.42, 43.73],
+            "priority": 1000}]}),
+            "priority",
+        ),
+        (
+            json!({"vehicles": [vehicle], "jobs": [job], "options": {"timeout": -1}}),
+            "timeout",
+        ),
         (json!([1, 2, 3]), "object"),
     ];
     for (problem, needle) in cases {
         let a = post_json(addr, "/optimize", &problem);
         let msg = assert_vroom_error(&a, 400, 2);
-        assert!(msg.contains(needle), "{problem}: {msg:?} should name {needle:?}");
+        assert!(
+            msg.contains(needle),
+            "{problem}: {msg:?} should name {needle:?}"
+        );
     }
-    for body in [&b"{"[..], b"", b"{\"vehicles\": [{\"id\": NaN}]}", b"\xff\xfe"] {
+    for body in [
+        &b"{"[..],
+        b"",
+        b"{\"vehicles\": [{\"id\": NaN}]}",
+        b"\xff\xfe",
+    ] {
         let a = post(addr, "/optimize", "application/json", body);
         assert_vroom_error(&a, 400, 2);
     }

@@ -100,13 +100,24 @@ pub fn run(args: &BenchOptimizeArgs) -> anyhow::Result<()> {
             .with_context(|| format!("size {size:?} is not JOBSxVEHICLES"))?;
         let (mut matrix_ms, mut first_ms, mut solve_ms) = (Vec::new(), Vec::new(), Vec::new());
         let (mut first_cost, mut best_cost, mut unassigned) = (Vec::new(), Vec::new(), 0);
+        let mut phases = Value::Null;
         for _ in 0..args.runs.max(1) {
             let body = problem(&engine, j, v, &mut rng)?.to_string();
             // The matrices alone: every distinct point on the car graph.
             let doc: Value = serde_json::from_str(&body)?;
             let mut points: Vec<Location> = Vec::new();
-            for p in doc["vehicles"].as_array().into_iter().flatten().map(|x| &x["start"])
-                .chain(doc["jobs"].as_array().into_iter().flatten().map(|x| &x["location"]))
+            for p in doc["vehicles"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|x| &x["start"])
+                .chain(
+                    doc["jobs"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|x| &x["location"]),
+                )
             {
                 let (lon, lat) = (p[0].as_f64().unwrap_or(0.0), p[1].as_f64().unwrap_or(0.0));
                 points.push(Location::new(lon, lat));
@@ -131,6 +142,7 @@ pub fn run(args: &BenchOptimizeArgs) -> anyhow::Result<()> {
                 solve_ms.push(t.elapsed().as_secs_f64() * 1e3);
                 best_cost.push(out["summary"]["cost"].as_f64().unwrap_or(f64::NAN));
                 unassigned += out["summary"]["unassigned"].as_u64().unwrap_or(0);
+                phases = out["summary"]["computing_times"].clone();
             }
         }
         println!(
@@ -145,7 +157,7 @@ pub fn run(args: &BenchOptimizeArgs) -> anyhow::Result<()> {
                 String::new()
             } else {
                 format!(
-                    ", whole /optimize at {} s budget {:.0} ms (cost {:.0}, {unassigned} unassigned in all runs)",
+                    ", whole /optimize at {} s budget {:.0} ms (cost {:.0}, {unassigned} unassigned in all runs; last run's computing_times {phases})",
                     args.budget,
                     median(solve_ms),
                     median(best_cost)

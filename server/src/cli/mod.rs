@@ -32,7 +32,8 @@ pub enum Command {
     Info(info::InfoArgs),
     /// Run a benchmark workload end to end.
     Bench(bench::BenchArgs),
-    /// Solve one VRP instance file and print one JSON solution.
+    /// Solve one VRP instance file and print one JSON solution (a VROOM problem on road
+    /// graphs with `--graph`).
     Solve(solve::SolveArgs),
     /// Serve OSRM's HTTP API on graph files until Ctrl-C or SIGTERM.
     Serve(serve::ServeArgs),

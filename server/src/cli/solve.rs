@@ -1,5 +1,10 @@
 //! `vmeste solve`: solve one instance file and print one JSON solution on stdout.
 //!
+//! With `--graph` (one graph file per profile) or `--vroom`, the file is a VROOM problem and
+//! the answer is VROOM's output shape, as `POST /optimize` gives it ([`crate::vroom`]);
+//! `--emit-matrices` prints the problem with its matrices computed on the graphs instead.
+//! The rest of these docs describe the benchmark formats.
+//!
 //! Output fields: `instance`, `objective` (`vehicles-distance`, `distance` or `cost`),
 //! `vehicles`, `distance` (in the instance's own convention: Euclidean doubles for
 //! Solomon/Homberger/Li & Lim, TSPLIB `nint` for VRPLIB, model units for JSON), `cost` (model
@@ -254,7 +259,10 @@ fn run_vroom(args: &SolveArgs) -> anyhow::Result<()> {
     } else {
         Some(super::serve::load_engine(&args.graphs)?)
     };
-    anyhow::ensure!(args.threads == 1, "--threads: VROOM problems are solved on one thread");
+    anyhow::ensure!(
+        args.threads == 1,
+        "--threads: VROOM problems are solved on one thread"
+    );
     let out = if args.emit_matrices {
         crate::vroom::with_matrices(engine.as_ref(), &body)
     } else {

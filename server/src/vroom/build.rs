@@ -13,8 +13,8 @@ use std::time::Instant;
 
 use engine::dispatch::{DispatchError, Engine, Location as Point};
 use engine::vrp::{
-    Break, Costs, Job, Load, Location, MAX_DIMENSIONS, Matrix, Objective, Place, Problem,
-    Shipment, SkillSet, TimeWindow, Vehicle,
+    Break, Costs, Job, Load, Location, MAX_DIMENSIONS, Matrix, Objective, Place, Problem, Shipment,
+    SkillSet, TimeWindow, Vehicle,
 };
 
 use super::VroomError;
@@ -54,7 +54,11 @@ struct Given {
 /// Reads `[lon, lat]` checking it is a WGS84 position.
 fn check_coords(c: Coordinates, field: &str) -> Result<Coordinates, VroomError> {
     let [lon, lat] = c;
-    if lon.is_finite() && lat.is_finite() && (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) {
+    if lon.is_finite()
+        && lat.is_finite()
+        && (-180.0..=180.0).contains(&lon)
+        && (-90.0..=90.0).contains(&lat)
+    {
         Ok(c)
     } else {
         Err(VroomError::input(format!(
@@ -226,7 +230,9 @@ fn dimensions(input: &Input) -> Result<usize, VroomError> {
 /// Refuses what vmeste cannot honour, by field name.
 fn refuse_unsupported(input: &Input) -> Result<(), VroomError> {
     if input.vehicles.is_empty() {
-        return Err(VroomError::input("vehicles: at least one vehicle is needed"));
+        return Err(VroomError::input(
+            "vehicles: at least one vehicle is needed",
+        ));
     }
     for (i, v) in input.vehicles.iter().enumerate() {
         if v.steps.is_some() {
@@ -330,9 +336,10 @@ fn square(rows: &[Vec<u32>], field: &str) -> Result<(usize, Vec<u32>), VroomErro
 }
 
 fn custom_matrix(m: &MatrixIn, profile: &str) -> Result<Matrix, VroomError> {
-    let durations = m.durations.as_ref().ok_or_else(|| {
-        VroomError::input(format!("matrices.{profile}.durations is needed"))
-    })?;
+    let durations = m
+        .durations
+        .as_ref()
+        .ok_or_else(|| VroomError::input(format!("matrices.{profile}.durations is needed")))?;
     let (size, durations) = square(durations, &format!("matrices.{profile}.durations"))?;
     let distances = match &m.distances {
         Some(d) => {
@@ -361,8 +368,14 @@ fn custom_matrix(m: &MatrixIn, profile: &str) -> Result<Matrix, VroomError> {
 pub(crate) fn build(input: Input, engine: Option<&Engine>) -> Result<Built, VroomError> {
     refuse_unsupported(&input)?;
     unique(input.jobs.iter().map(|j| j.id), "job")?;
-    unique(input.shipments.iter().map(|s| s.pickup.id), "shipment pickup")?;
-    unique(input.shipments.iter().map(|s| s.delivery.id), "shipment delivery")?;
+    unique(
+        input.shipments.iter().map(|s| s.pickup.id),
+        "shipment pickup",
+    )?;
+    unique(
+        input.shipments.iter().map(|s| s.delivery.id),
+        "shipment delivery",
+    )?;
     unique(input.vehicles.iter().map(|v| v.id), "vehicle")?;
     let dims = dimensions(&input)?;
     let index_mode = !input.matrices.is_empty() || input.matrix.is_some();
@@ -386,7 +399,9 @@ pub(crate) fn build(input: Input, engine: Option<&Engine>) -> Result<Built, Vroo
         let start = start
             .map(|g| locs.place(g, &format!("{f}.start")))
             .transpose()?;
-        let end = end.map(|g| locs.place(g, &format!("{f}.end"))).transpose()?;
+        let end = end
+            .map(|g| locs.place(g, &format!("{f}.end")))
+            .transpose()?;
         let shift = match v.time_window {
             Some([start, end]) if start > end => {
                 return Err(VroomError::input(format!(
@@ -405,7 +420,10 @@ pub(crate) fn build(input: Input, engine: Option<&Engine>) -> Result<Built, Vroo
             .map(|(b, br)| {
                 Ok(Break {
                     id: br.id,
-                    time_windows: windows(&br.time_windows, &format!("{f}.breaks[{b}].time_windows"))?,
+                    time_windows: windows(
+                        &br.time_windows,
+                        &format!("{f}.breaks[{b}].time_windows"),
+                    )?,
                     duration: br.service,
                 })
             })
@@ -486,21 +504,19 @@ pub(crate) fn build(input: Input, engine: Option<&Engine>) -> Result<Built, Vroo
     let matrices = if index_mode {
         profiles
             .iter()
-            .map(|p| {
-                match (input.matrices.get(p), &input.matrix) {
-                    (Some(m), _) => custom_matrix(m, p),
-                    (None, Some(legacy)) => custom_matrix(
-                        &MatrixIn {
-                            durations: Some(legacy.clone()),
-                            distances: None,
-                            costs: None,
-                        },
-                        p,
-                    ),
-                    (None, None) => Err(VroomError::input(format!(
-                        "matrices.{p}: vehicles use profile {p:?} but no matrix is given for it"
-                    ))),
-                }
+            .map(|p| match (input.matrices.get(p), &input.matrix) {
+                (Some(m), _) => custom_matrix(m, p),
+                (None, Some(legacy)) => custom_matrix(
+                    &MatrixIn {
+                        durations: Some(legacy.clone()),
+                        distances: None,
+                        costs: None,
+                    },
+                    p,
+                ),
+                (None, None) => Err(VroomError::input(format!(
+                    "matrices.{p}: vehicles use profile {p:?} but no matrix is given for it"
+                ))),
             })
             .collect::<Result<Vec<_>, _>>()?
     } else {

@@ -80,11 +80,7 @@ fn parse(body: &[u8]) -> Result<(Value, input::Input), VroomError> {
 /// # Errors
 /// [`VroomError`]: input errors (code 2) for malformed or unsupported problems, routing
 /// errors (code 3) when the road graph cannot answer, internal errors (code 1) otherwise.
-pub fn optimize(
-    engine: Option<&Engine>,
-    body: &[u8],
-    budget: Budget,
-) -> Result<Value, VroomError> {
+pub fn optimize(engine: Option<&Engine>, body: &[u8], budget: Budget) -> Result<Value, VroomError> {
     let started = Instant::now();
     let (_, input) = parse(body)?;
     let geometry = input.options.g;
@@ -97,8 +93,11 @@ pub fn optimize(
     .min(budget.max);
     let built = build::build(input, engine)?;
     let loading = started.elapsed();
+    // The budget covers everything but the matrices: what parsing and checking took comes
+    // off the search.
+    let spent = loading.saturating_sub(Duration::from_millis(built.matrix_ms));
     let config = SolverConfig {
-        time_limit: Some(time_limit),
+        time_limit: Some(time_limit.saturating_sub(spent)),
         max_iterations: None,
         seed: budget.seed,
         threads: 1,
@@ -149,9 +148,8 @@ fn geometries(
     b: &build::Built,
     solution: &engine::vrp::Solution,
 ) -> Result<Vec<String>, VroomError> {
-    let engine = engine.ok_or_else(|| {
-        VroomError::input("options.g: geometries need a road graph (--graph)")
-    })?;
+    let engine = engine
+        .ok_or_else(|| VroomError::input("options.g: geometries need a road graph (--graph)"))?;
     solution
         .routes
         .iter()
@@ -159,17 +157,17 @@ fn geometries(
             let profile = &b.profiles[b.problem.vehicles[route.vehicle].profile];
             let mut points: Vec<Point> = Vec::new();
             for l in render::route_locations(b, route) {
-                let [lon, lat] = b
-                    .coords
-                    .get(l.0 as usize)
-                    .copied()
-                    .flatten()
-                    .ok_or_else(|| {
-                        VroomError::input(format!(
-                            "options.g: location_index {} has no coordinates for a geometry",
-                            l.0
-                        ))
-                    })?;
+                let [lon, lat] =
+                    b.coords
+                        .get(l.0 as usize)
+                        .copied()
+                        .flatten()
+                        .ok_or_else(|| {
+                            VroomError::input(format!(
+                                "options.g: location_index {} has no coordinates for a geometry",
+                                l.0
+                            ))
+                        })?;
                 let p = Point::new(lon, lat);
                 if points.last() != Some(&p) {
                     points.push(p);
@@ -209,7 +207,7 @@ pub fn with_matrices(engine: Option<&Engine>, body: &[u8]) -> Result<Value, Vroo
         built.coords.iter().position(|x| *x == Some(c))
     };
     let tag = |obj: &mut Value, key: &str, index_key: &str| {
-        if let Some(i) = obj.get(key).and_then(|c| index_of(c)) {
+        if let Some(i) = obj.get(key).and_then(&index_of) {
             obj[index_key] = json!(i);
         }
     };

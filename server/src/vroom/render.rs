@@ -107,7 +107,10 @@ fn task_stop(b: &Built, kind: StopKind) -> Option<TaskStop> {
 }
 
 /// One step object with the fields every step has.
-#[expect(clippy::too_many_arguments, reason = "the step's fields, named at the call")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the step's fields, named at the call"
+)]
 fn step(
     b: &Built,
     kind: &str,
@@ -153,15 +156,28 @@ fn route_json(b: &Built, route: &Route) -> (Map<String, Value>, Totals) {
     let veh = &p.vehicles[route.vehicle];
     let matrix = &p.matrices[veh.profile];
     let stops: Vec<Option<TaskStop>> = route.stops.iter().map(|s| task_stop(b, s.kind)).collect();
-    let mut load = stops.iter().flatten().fold(Load::ZERO, |l, t| {
-        if t.kind == "job" { l + t.change.0 } else { l }
-    });
+    let mut load =
+        stops.iter().flatten().fold(
+            Load::ZERO,
+            |l, t| {
+                if t.kind == "job" { l + t.change.0 } else { l }
+            },
+        );
     let mut totals = Totals::default();
     let mut steps = Vec::with_capacity(route.stops.len() + 2);
     let mut prev = veh.start;
     let mut free = u64::from(route.departure);
     if let Some(s) = veh.start {
-        steps.push(Value::Object(step(b, "start", Some(s), free, 0, 0, (0, 0, 0), load)));
+        steps.push(Value::Object(step(
+            b,
+            "start",
+            Some(s),
+            free,
+            0,
+            0,
+            (0, 0, 0),
+            load,
+        )));
     }
     for (stop, task) in route.stops.iter().zip(&stops) {
         let arrival = u64::from(stop.arrival);
@@ -229,9 +245,7 @@ fn route_json(b: &Built, route: &Route) -> (Map<String, Value>, Totals) {
         }
     }
     if let Some(e) = veh.end {
-        let (travel, dist) = prev
-            .and_then(|a| veh.leg(matrix, a, e))
-            .unwrap_or((0, 0));
+        let (travel, dist) = prev.and_then(|a| veh.leg(matrix, a, e)).unwrap_or((0, 0));
         totals.duration += travel;
         totals.distance += dist;
         steps.push(Value::Object(step(

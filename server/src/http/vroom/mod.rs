@@ -12,6 +12,8 @@
 //! [`Limits::max_concurrent_solves`]: super::Limits::max_concurrent_solves
 //! [`Limits::request_timeout`]: super::Limits::request_timeout
 
+pub(crate) mod openapi;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -44,10 +46,7 @@ pub async fn handle(
             "the problem is larger than the server's limit of {} bytes",
             state.limits.max_body_bytes
         );
-        answer(
-            &VroomError::input(msg),
-            Some(StatusCode::PAYLOAD_TOO_LARGE),
-        )
+        answer(&VroomError::input(msg), Some(StatusCode::PAYLOAD_TOO_LARGE))
     };
     // A body announced past the limit is refused before it is read.
     let declared = req
@@ -69,7 +68,11 @@ pub async fn handle(
             .map(|(_, v)| v.into_owned())
     });
     let default = match timeout {
-        Some(t) => match t.parse::<f64>().ok().and_then(|s| Duration::try_from_secs_f64(s).ok()) {
+        Some(t) => match t
+            .parse::<f64>()
+            .ok()
+            .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        {
             Some(d) => d,
             None => {
                 let msg = format!("timeout={t} is not a number of seconds");
