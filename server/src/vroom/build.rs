@@ -268,7 +268,7 @@ fn check_setups(input: &Input, problem: &Problem) -> Result<(), VroomError> {
         .jobs
         .iter()
         .enumerate()
-        .map(|(i, j)| (j.setup, format!("jobs[{i}].setup")))
+        .map(|(i, j)| (j.step.setup, format!("jobs[{i}].setup")))
         .chain(input.shipments.iter().enumerate().flat_map(|(i, s)| {
             [
                 (s.pickup.setup, format!("shipments[{i}].pickup.setup")),
@@ -299,11 +299,18 @@ fn check_setups(input: &Input, problem: &Problem) -> Result<(), VroomError> {
     Ok(())
 }
 
-fn given_step(s: &StepIn) -> Given {
-    Given {
-        coords: s.location,
-        index: s.location_index,
-    }
+/// The place of a job or a shipment step (`field` names it): setup times are served as
+/// part of the service (see [`check_setups`]).
+fn place_of(locs: &mut Locations, step: &StepIn, field: &str) -> Result<Place, VroomError> {
+    let given = Given {
+        coords: step.location,
+        index: step.location_index,
+    };
+    Ok(Place {
+        location: locs.place(given, &format!("{field}.location"))?,
+        service: step.setup.saturating_add(step.service),
+        time_windows: windows(&step.time_windows, &format!("{field}.time_windows"))?,
+    })
 }
 
 fn vehicle_ends(v: &VehicleIn) -> [Option<Given>; 2] {
@@ -367,7 +374,7 @@ fn custom_matrix(m: &MatrixIn, profile: &str) -> Result<Matrix, VroomError> {
 /// Input errors (code 2) naming the field; routing errors (code 3) from the engine.
 pub(crate) fn build(input: Input, engine: Option<&Engine>) -> Result<Built, VroomError> {
     refuse_unsupported(&input)?;
-    unique(input.jobs.iter().map(|j| j.id), "job")?;
+    unique(input.jobs.iter().map(|j| j.step.id), "job")?;
     unique(
         input.shipments.iter().map(|s| s.pickup.id),
         "shipment pickup",
@@ -454,21 +461,10 @@ pub(crate) fn build(input: Input, engine: Option<&Engine>) -> Result<Built, Vroo
     let mut jobs = Vec::with_capacity(input.jobs.len());
     for (i, j) in input.jobs.iter().enumerate() {
         let f = format!("jobs[{i}]");
-        let location = locs.place(
-            Given {
-                coords: j.location,
-                index: j.location_index,
-            },
-            &format!("{f}.location"),
-        )?;
         let delivery = j.delivery.as_ref().or(j.amount.as_ref());
         jobs.push(Job {
-            id: j.id,
-            place: Place {
-                location,
-                service: j.setup.saturating_add(j.service),
-                time_windows: windows(&j.time_windows, &format!("{f}.time_windows"))?,
-            },
+            id: j.step.id,
+            place: place_of(&mut locs, &j.step, &f)?,
             delivery: load(delivery, dims, &format!("{f}.delivery"))?,
             pickup: load(j.pickup.as_ref(), dims, &format!("{f}.pickup"))?,
             skills: skills.set(&j.skills, &format!("{f}.skills"))?,
@@ -479,15 +475,8 @@ pub(crate) fn build(input: Input, engine: Option<&Engine>) -> Result<Built, Vroo
     let mut shipments = Vec::with_capacity(input.shipments.len());
     for (i, s) in input.shipments.iter().enumerate() {
         let f = format!("shipments[{i}]");
-        let mut place = |step: &StepIn, which: &str| -> Result<Place, VroomError> {
-            Ok(Place {
-                location: locs.place(given_step(step), &format!("{f}.{which}.location"))?,
-                service: step.setup.saturating_add(step.service),
-                time_windows: windows(&step.time_windows, &format!("{f}.{which}.time_windows"))?,
-            })
-        };
-        let pickup = place(&s.pickup, "pickup")?;
-        let delivery = place(&s.delivery, "delivery")?;
+        let pickup = place_of(&mut locs, &s.pickup, &format!("{f}.pickup"))?;
+        let delivery = place_of(&mut locs, &s.delivery, &format!("{f}.delivery"))?;
         shipments.push(Shipment {
             pickup_id: s.pickup.id,
             delivery_id: s.delivery.id,

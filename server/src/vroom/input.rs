@@ -38,20 +38,11 @@ pub(crate) struct OptionsIn {
     pub(crate) timeout: Option<f64>,
 }
 
-/// A job.
+/// A job: a place like a shipment's step, with amounts, skills and a priority.
 #[derive(Debug, Deserialize)]
 pub(crate) struct JobIn {
-    pub(crate) id: u64,
-    #[serde(default)]
-    pub(crate) description: Option<String>,
-    #[serde(default)]
-    pub(crate) location: Option<Coordinates>,
-    #[serde(default)]
-    pub(crate) location_index: Option<u32>,
-    #[serde(default)]
-    pub(crate) setup: u32,
-    #[serde(default)]
-    pub(crate) service: u32,
+    #[serde(flatten)]
+    pub(crate) step: StepIn,
     #[serde(default)]
     pub(crate) delivery: Option<Vec<i64>>,
     #[serde(default)]
@@ -63,11 +54,9 @@ pub(crate) struct JobIn {
     pub(crate) skills: Vec<u32>,
     #[serde(default)]
     pub(crate) priority: u32,
-    #[serde(default)]
-    pub(crate) time_windows: Vec<[u32; 2]>,
 }
 
-/// One end of a shipment.
+/// One end of a shipment, or a job's place.
 #[derive(Debug, Deserialize)]
 pub(crate) struct StepIn {
     pub(crate) id: u64,

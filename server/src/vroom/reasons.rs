@@ -63,27 +63,27 @@ pub(super) fn reason(b: &Built, task: Task, why: Reason) -> Value {
         }
         Reason::Unreachable => unreachable(b, &places, &capable),
         Reason::TimeWindow => time_window(b, places[0], &capable),
-        Reason::ShiftLength => json!({
-            "code": "shift_too_short",
-            "message": "serving the task, even alone, does not fit in the shift (with its \
-                        breaks) of any vehicle that can carry it",
-            "vehicles": ids(&capable),
-        }),
-        Reason::MaxTasks => json!({
-            "code": "max_tasks",
-            "message": "every vehicle that could serve the task has reached its max_tasks",
-            "vehicles": ids(&capable),
-        }),
-        Reason::MaxDistance => json!({
-            "code": "max_distance",
-            "message": "serving the task exceeds the max_distance of every vehicle that can carry it",
-            "vehicles": ids(&capable),
-        }),
-        Reason::MaxTravelTime => json!({
-            "code": "max_travel_time",
-            "message": "serving the task exceeds the max_travel_time of every vehicle that can carry it",
-            "vehicles": ids(&capable),
-        }),
+        Reason::ShiftLength => limit(
+            "shift_too_short",
+            "serving the task, even alone, does not fit in the shift (with its breaks) of any \
+             vehicle that can carry it",
+            &ids(&capable),
+        ),
+        Reason::MaxTasks => limit(
+            "max_tasks",
+            "every vehicle that could serve the task has reached its max_tasks",
+            &ids(&capable),
+        ),
+        Reason::MaxDistance => limit(
+            "max_distance",
+            "serving the task exceeds the max_distance of every vehicle that can carry it",
+            &ids(&capable),
+        ),
+        Reason::MaxTravelTime => limit(
+            "max_travel_time",
+            "serving the task exceeds the max_travel_time of every vehicle that can carry it",
+            &ids(&capable),
+        ),
         Reason::NoRoomInPlan => json!({
             "code": "no_room_in_plan",
             "message": "a vehicle could serve the task alone, but not together with the tasks \
@@ -91,6 +91,11 @@ pub(super) fn reason(b: &Built, task: Task, why: Reason) -> Value {
                         widen shifts",
         }),
     }
+}
+
+/// A reason naming the vehicles whose limit the task breaks.
+fn limit(code: &str, message: &str, vehicles: &[u64]) -> Value {
+    json!({"code": code, "message": message, "vehicles": vehicles})
 }
 
 fn unreachable(b: &Built, places: &[&Place], capable: &[usize]) -> Value {

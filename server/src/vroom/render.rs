@@ -67,7 +67,7 @@ fn task_stop(b: &Built, kind: StopKind) -> Option<TaskStop> {
     let p = &b.problem;
     match kind {
         StopKind::Job(i) => {
-            let (j, w) = (&p.jobs[i], &b.input.jobs[i]);
+            let (j, w) = (&p.jobs[i], &b.input.jobs[i].step);
             Some(TaskStop {
                 kind: "job",
                 id: j.id,
