@@ -4,9 +4,10 @@
 //! each route's schedule from the order of its stops and the route's departure, the load
 //! after every stop, the totals (distance, travel time, cost) and the objective, and
 //! compares them with what the solution reports. Leg times and route costs come from the
-//! problem's own [`Vehicle::leg`] and [`Vehicle::route_cost`], which state those formulas of
-//! `solution.rs` (the server renders VROOM answers with them too). Every broken rule becomes one typed
-//! [`Violation`] naming the route, stop and task; nothing stops at the first one.
+//! problem's own [`Vehicle::leg`](super::Vehicle::leg) and
+//! [`Vehicle::route_cost`](super::Vehicle::route_cost), which state those formulas of
+//! `solution.rs` (the server renders VROOM answers with them too). Every broken rule becomes
+//! one typed [`Violation`] naming the route, stop and task; nothing stops at the first one.
 //!
 //! Checked: every task served exactly once or listed unassigned exactly once (never both);
 //! each vehicle drives at most one route; a shipment's pickup precedes its delivery on the
