@@ -295,3 +295,29 @@ fn hostile_problems_get_vroom_errors() {
     );
     assert_vroom_error(&raw(addr, big.as_bytes()), 413, 2);
 }
+
+#[test]
+fn every_fixture_of_data_vroom_solves() {
+    let Some(addr) = monaco() else { return };
+    let dir = support::workspace().join("data/vroom");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 4, "{names:?}");
+    for name in names {
+        let problem = fixture(&name);
+        let tasks = problem["jobs"].as_array().map_or(0, Vec::len)
+            + 2 * problem["shipments"].as_array().map_or(0, Vec::len);
+        let v = post_json(addr, "/optimize?timeout=0.2", &problem).json();
+        assert_consistent(&v, tasks);
+        // VROOM's own costs (pyvroom 1.15.2) on the matrix fixtures.
+        match name.as_str() {
+            "legacy-matrix.json" => assert_eq!(v["summary"]["cost"], 2575, "{v}"),
+            "custom-matrix.json" => assert_eq!(v["summary"]["cost"], 2060, "{v}"),
+            _ => {}
+        }
+    }
+}
