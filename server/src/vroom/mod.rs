@@ -10,6 +10,10 @@
 //! additions: a `reason` on each unassigned task (`reasons`). Failures are [`VroomError`]s in
 //! VROOM's shape (`{"code": 1|2|3, "error"}`).
 //!
+//! A task whose point is off the roads of its vehicles' profiles is unassigned
+//! (`no_road_nearby`); a vehicle whose start or end is off its profile's roads is an input
+//! error, since it could serve nothing.
+//!
 //! Refused with an input error naming the field (not supported yet): plan mode
 //! (`vehicles[].steps`), custom cost matrices (`matrices.*.costs`), break `max_load`, more than
 //! four amount dimensions or 64 distinct skills, and `setup` times on tasks that share a
