@@ -28,6 +28,8 @@ mod osm;
 mod points;
 #[path = "engine/routing.rs"]
 mod routing;
+#[path = "engine/solver_matrix.rs"]
+mod solver_matrix;
 #[path = "engine/straight.rs"]
 mod straight;
 #[path = "engine/vrp.rs"]

@@ -34,9 +34,13 @@ mod cli_import;
 mod cli_bench_routing;
 #[path = "server/cli_solve.rs"]
 mod cli_solve;
+#[path = "server/cli_vroom.rs"]
+mod cli_vroom;
 #[path = "server/http_guard.rs"]
 mod http_guard;
 #[path = "server/http_guidance.rs"]
 mod http_guidance;
 #[path = "server/http_straight.rs"]
 mod http_straight;
+#[path = "server/http_vroom.rs"]
+mod http_vroom;

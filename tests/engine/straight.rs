@@ -18,7 +18,7 @@ use rand_pcg::Pcg64;
 
 use crate::support;
 
-fn engine(extract: &str) -> Option<Engine> {
+pub(crate) fn engine(extract: &str) -> Option<Engine> {
     let path = support::osm(extract)?;
     let g = from_network(&read_network(&path, &CAR).unwrap()).unwrap();
     let mut e = Engine::new();
@@ -27,7 +27,7 @@ fn engine(extract: &str) -> Option<Engine> {
 }
 
 /// A random location near a road of the largest component.
-fn random_location(rng: &mut Pcg64, g: &RoadGraph) -> Location {
+pub(crate) fn random_location(rng: &mut Pcg64, g: &RoadGraph) -> Location {
     loop {
         let e = EdgeId(rng.random_range(0..g.num_edges() as u32));
         if g.component(g.edge_tail(e)) == 0 && g.component(g.edge_head(e)) == 0 {

@@ -13,7 +13,7 @@ const A: &str = "7.415637,43.735767";
 const B: &str = "7.422844,43.736876";
 const C: &str = "7.414254,43.734398";
 
-fn vmeste(args: &[&str]) -> Output {
+pub(crate) fn vmeste(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vmeste"))
         .args(args)
         .output()
@@ -21,7 +21,7 @@ fn vmeste(args: &[&str]) -> Output {
 }
 
 /// A car graph file of Monaco, imported once per test binary.
-fn monaco_graph() -> Option<&'static Path> {
+pub(crate) fn monaco_graph() -> Option<&'static Path> {
     static GRAPH: OnceLock<Option<PathBuf>> = OnceLock::new();
     GRAPH
         .get_or_init(|| {

@@ -19,6 +19,7 @@ mod hint;
 mod placed;
 mod result;
 mod route;
+mod solver_matrix;
 mod straight;
 mod trip;
 
@@ -32,6 +33,7 @@ pub use result::{
     Intersection, IntersectionRoad, Leg, LegEdge, LegSegment, Location, Ring, RoadSpan, Route,
     Table, Trip, TripEnds, Waypoint,
 };
+pub use solver_matrix::{SolverMatrix, Unplaced};
 pub use straight::{RouteOptions, continue_straight_default};
 
 use crate::graph::RoadGraph;

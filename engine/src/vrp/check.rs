@@ -3,8 +3,11 @@
 //! Written apart from the search, from the semantics in `solution.rs` only: it recomputes
 //! each route's schedule from the order of its stops and the route's departure, the load
 //! after every stop, the totals (distance, travel time, cost) and the objective, and
-//! compares them with what the solution reports. Every broken rule becomes one typed
-//! [`Violation`] naming the route, stop and task; nothing stops at the first one.
+//! compares them with what the solution reports. Leg times and route costs come from the
+//! problem's own [`Vehicle::leg`](super::Vehicle::leg) and
+//! [`Vehicle::route_cost`](super::Vehicle::route_cost), which state those formulas of
+//! `solution.rs` (the server renders VROOM answers with them too). Every broken rule becomes
+//! one typed [`Violation`] naming the route, stop and task; nothing stops at the first one.
 //!
 //! Checked: every task served exactly once or listed unassigned exactly once (never both);
 //! each vehicle drives at most one route; a shipment's pickup precedes its delivery on the
@@ -22,8 +25,8 @@ use thiserror::Error;
 mod reasons;
 
 use super::{
-    Break, Load, Location, MAX_DIMENSIONS, Matrix, Objective, Place, Problem, Reason, Route,
-    SkillSet, Solution, Stop, StopKind, Task, TimeWindow, UNREACHABLE, Unassigned, Vehicle,
+    Break, Load, Location, MAX_DIMENSIONS, Objective, Place, Problem, Reason, Route, SkillSet,
+    Solution, Stop, StopKind, Task, TimeWindow, Unassigned,
 };
 
 /// A broken rule, with where it happened.
@@ -569,38 +572,6 @@ fn earliest_start(windows: &[TimeWindow], ready: u64) -> Option<u64> {
         .min()
 }
 
-/// Travel time and distance of one leg, or `None` when unreachable or out of the matrix.
-fn leg(matrix: &Matrix, speed_factor: f64, from: Location, to: Location) -> Option<(u64, u64)> {
-    let n = matrix.size;
-    let (a, b) = (from.0 as usize, to.0 as usize);
-    if a >= n || b >= n {
-        return None;
-    }
-    let duration = *matrix.durations.get(a * n + b)?;
-    let distance = *matrix.distances.get(a * n + b)?;
-    if duration == UNREACHABLE || distance == UNREACHABLE {
-        return None;
-    }
-    #[expect(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        reason = "a u32 divided by a positive finite factor, rounded: non-negative, and `as` saturates"
-    )]
-    let travel = (f64::from(duration) / speed_factor).round() as u64;
-    Some((travel, u64::from(distance)))
-}
-
-/// `fixed + round(per_hour × travel_time / 3600 + per_km × distance / 1000)`, computed
-/// exactly as `solution.rs` states: `(per_hour × time × 1000 + per_km × distance × 3600 +
-/// 1_800_000) / 3_600_000` in integers (here `i128`, so nothing overflows).
-fn route_cost(vehicle: &Vehicle, travel_time: u64, distance: u64) -> i64 {
-    let c = &vehicle.costs;
-    let num = i128::from(c.per_hour) * i128::from(travel_time) * 1000
-        + i128::from(c.per_km) * i128::from(distance) * 3600;
-    let total = i128::from(c.fixed) + (num + 1_800_000) / 3_600_000;
-    i64::try_from(total).unwrap_or(if total > 0 { i64::MAX } else { i64::MIN })
-}
-
 /// Recomputes one route's schedule from `departure` and the order of `stops`; pushes its
 /// violations to `out`. `reported` schedules, when given, are compared with the recomputed
 /// ones. `None` when the vehicle does not exist.
@@ -656,7 +627,7 @@ fn evaluate(
     }
     let travel = |from: Option<Location>, to: Location, out: &mut Vec<Violation>| {
         let Some(from) = from else { return (0, 0) };
-        match matrix.and_then(|m| leg(m, sf, from, to)) {
+        match matrix.and_then(|m| vehicle.leg(m, from, to)) {
             Some(x) => x,
             None => {
                 out.push(Violation::Unreachable { route: r, from, to });
@@ -818,7 +789,7 @@ fn evaluate(
         stops: schedule,
         distance,
         travel_time,
-        cost: route_cost(vehicle, travel_time, distance),
+        cost: vehicle.route_cost(travel_time, distance),
     })
 }
 

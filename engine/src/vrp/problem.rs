@@ -321,3 +321,42 @@ pub struct Problem {
     /// What to minimise.
     pub objective: Objective,
 }
+
+impl Vehicle {
+    /// Travel time and distance of the leg `from → to` for this vehicle on `matrix`: the
+    /// matrix duration divided by [`Vehicle::speed_factor`], rounded to the nearest unit, and
+    /// the matrix distance (the semantics of `Solution`'s module docs). `None` when the leg
+    /// has no route or a location is outside the matrix.
+    #[must_use]
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a u32 divided by a positive finite factor, rounded: non-negative, and `as` saturates"
+    )]
+    pub fn leg(&self, matrix: &Matrix, from: Location, to: Location) -> Option<(u64, u64)> {
+        let n = matrix.size;
+        let (a, b) = (from.0 as usize, to.0 as usize);
+        if a >= n || b >= n {
+            return None;
+        }
+        let duration = *matrix.durations.get(a * n + b)?;
+        let distance = *matrix.distances.get(a * n + b)?;
+        if duration == UNREACHABLE || distance == UNREACHABLE {
+            return None;
+        }
+        let travel = (f64::from(duration) / self.speed_factor).round() as u64;
+        Some((travel, u64::from(distance)))
+    }
+
+    /// Cost of a route of this vehicle with these totals: `fixed + round(per_hour ×
+    /// travel_time / 3600 + per_km × distance / 1000)`, halves up, computed exactly in
+    /// integers (saturating at the `i64` range).
+    #[must_use]
+    pub fn route_cost(&self, travel_time: u64, distance: u64) -> i64 {
+        let c = &self.costs;
+        let num = i128::from(c.per_hour) * i128::from(travel_time) * 1000
+            + i128::from(c.per_km) * i128::from(distance) * 3600;
+        let total = i128::from(c.fixed) + (num + 1_800_000) / 3_600_000;
+        i64::try_from(total).unwrap_or(if total > 0 { i64::MAX } else { i64::MIN })
+    }
+}

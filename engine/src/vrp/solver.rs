@@ -15,7 +15,9 @@ use super::{Problem, Reason, Route, Solution, SolveError, SolverConfig, Task, Un
 /// `config`. With `threads > 1`, independent searches with seeds derived from `config.seed` run
 /// on rayon threads and the best is returned (ties go to the lowest thread index), so the
 /// result depends only on the seed, the thread count and the iteration limit when no time
-/// limit cuts the search short. Tasks that cannot be served come back in
+/// limit cuts the search short. The time limit counts from the call (validation and
+/// preprocessing included); the first solution is always built whole, even past it. Tasks
+/// that cannot be served come back in
 /// [`Solution::unassigned`] with a [`Reason`].
 ///
 /// # Errors
@@ -51,8 +53,16 @@ pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution, Solve
     if config.threads == 0 {
         return Err(SolveError::NoThreads);
     }
+    let started = std::time::Instant::now();
     problem.validate()?;
     let model = Model::new(problem);
+    // The time limit counts from the call: preprocessing comes off the search.
+    let config = &SolverConfig {
+        time_limit: config
+            .time_limit
+            .map(|t| t.saturating_sub(started.elapsed())),
+        ..config.clone()
+    };
     let plan = if config.threads == 1 {
         search::run(&model, config, config.seed)
     } else {

@@ -28,6 +28,8 @@ pub enum BenchKind {
     Routing(super::bench_routing::BenchRoutingArgs),
     /// "Who can go now?": candidate queries against brute force, position-update throughput.
     Candidates(super::bench_candidates::BenchCandidatesArgs),
+    /// VROOM problems on a graph file: matrices, first feasible plan, whole solve.
+    Optimize(super::bench_optimize::BenchOptimizeArgs),
 }
 
 /// Arguments of `vmeste bench import`.
@@ -53,6 +55,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         BenchKind::Vrp(a) => super::bench_vrp::run(a),
         BenchKind::Routing(a) => super::bench_routing::run(a),
         BenchKind::Candidates(a) => super::bench_candidates::run(a),
+        BenchKind::Optimize(a) => super::bench_optimize::run(a),
     }
 }
 

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 pub mod bench;
 pub mod bench_candidates;
+pub mod bench_optimize;
 pub mod bench_routing;
 pub mod bench_vrp;
 pub mod import;
@@ -32,7 +33,8 @@ pub enum Command {
     Info(info::InfoArgs),
     /// Run a benchmark workload end to end.
     Bench(bench::BenchArgs),
-    /// Solve one VRP instance file and print one JSON solution.
+    /// Solve one VRP instance file and print one JSON solution (a VROOM problem on road
+    /// graphs with `--graph`).
     Solve(solve::SolveArgs),
     /// Serve OSRM's HTTP API on graph files until Ctrl-C or SIGTERM.
     Serve(serve::ServeArgs),

@@ -71,6 +71,7 @@ impl ServeArgs {
             max_url_bytes: self.max_url_bytes,
             request_timeout: Duration::from_secs_f64(self.timeout_s),
             max_concurrent_heavy: self.max_concurrent.max(1),
+            max_concurrent_solves: self.max_concurrent.max(1),
         })
     }
 }

@@ -1,5 +1,10 @@
 //! `vmeste solve`: solve one instance file and print one JSON solution on stdout.
 //!
+//! With `--graph` (one graph file per profile) or `--vroom`, the file is a VROOM problem and
+//! the answer is VROOM's output shape, as `POST /optimize` gives it ([`crate::vroom`]);
+//! `--emit-matrices` prints the problem with its matrices computed on the graphs instead.
+//! The rest of these docs describe the benchmark formats.
+//!
 //! Output fields: `instance`, `objective` (`vehicles-distance`, `distance` or `cost`),
 //! `vehicles`, `distance` (in the instance's own convention: Euclidean doubles for
 //! Solomon/Homberger/Li & Lim, TSPLIB `nint` for VRPLIB, model units for JSON), `cost` (model
@@ -40,6 +45,18 @@ pub struct SolveArgs {
     /// The file format, overriding detection.
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
+    /// Graph files (one per profile): the instance is a VROOM problem whose coordinates
+    /// are routed on these graphs; the answer is VROOM's output shape.
+    #[arg(long = "graph")]
+    pub graphs: Vec<PathBuf>,
+    /// The instance is a VROOM problem (implied by `--graph`); without graphs it must give
+    /// its matrices (`matrices` and `location_index`es).
+    #[arg(long)]
+    pub vroom: bool,
+    /// Print the VROOM problem with its matrices computed on the graphs (`matrices`, and a
+    /// `location_index` beside each location) instead of solving it.
+    #[arg(long, requires = "graphs")]
+    pub emit_matrices: bool,
 }
 
 /// `--objective` values.
@@ -219,6 +236,9 @@ pub(crate) fn solution_json(instance: &Instance, outcome: &Outcome) -> Value {
 /// # Errors
 /// An unreadable or malformed instance, bad limits, or a solver error.
 pub fn run(args: &SolveArgs) -> anyhow::Result<()> {
+    if args.vroom || !args.graphs.is_empty() {
+        return run_vroom(args);
+    }
     let mut instance = Instance::from_path(&args.instance, args.format.map(Format::from))
         .with_context(|| format!("cannot load instance {}", args.instance.display()))?;
     if let Some(o) = args.objective {
@@ -228,4 +248,43 @@ pub fn run(args: &SolveArgs) -> anyhow::Result<()> {
     let outcome = solve_and_check(&instance, &config)?;
     println!("{}", solution_json(&instance, &outcome));
     Ok(())
+}
+
+/// `vmeste solve` on a VROOM problem: VROOM's answer (or error object) on stdout.
+fn run_vroom(args: &SolveArgs) -> anyhow::Result<()> {
+    let body = std::fs::read(&args.instance)
+        .with_context(|| format!("cannot read {}", args.instance.display()))?;
+    let engine = if args.graphs.is_empty() {
+        None
+    } else {
+        Some(super::serve::load_engine(&args.graphs)?)
+    };
+    anyhow::ensure!(
+        args.threads == 1,
+        "--threads: VROOM problems are solved on one thread"
+    );
+    let out = if args.emit_matrices {
+        crate::vroom::with_matrices(engine.as_ref(), &body)
+    } else {
+        let mut budget = crate::vroom::Budget {
+            seed: args.seed,
+            ..crate::vroom::Budget::default()
+        };
+        if let Some(s) = args.time_limit {
+            budget.default = Duration::try_from_secs_f64(s)
+                .map_err(|_| anyhow::anyhow!("invalid --time-limit {s}"))?;
+            budget.max = budget.max.max(budget.default);
+        }
+        crate::vroom::optimize(engine.as_ref(), &body, budget)
+    };
+    match out {
+        Ok(v) => {
+            println!("{v}");
+            Ok(())
+        }
+        Err(e) => {
+            println!("{}", e.to_json());
+            Err(anyhow::anyhow!("{e}"))
+        }
+    }
 }

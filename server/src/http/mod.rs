@@ -2,6 +2,7 @@
 //!
 //! - [`osrm`]: `/{route,table,nearest,trip}/v1/{profile}/{coordinates}` (GET) and
 //!   `/{service}/v1/{profile}` (POST, JSON body); errors in OSRM's shape ([`error`]).
+//! - [`vroom`]: `POST /optimize`, VROOM's API (errors in VROOM's shape).
 //! - `/health`, `/metrics` (Prometheus text), `/openapi.json`.
 //!
 //! Every request is counted and logged once ([`metrics::track`]); CORS allows any origin so a
@@ -16,6 +17,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod osrm;
 pub mod state;
+pub mod vroom;
 
 use std::future::Future;
 
@@ -62,6 +64,7 @@ pub fn app(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/metrics", get(metrics_text))
         .route("/openapi.json", get(openapi_json))
+        .route("/optimize", axum::routing::post(vroom::handle))
         .fallback(osrm::handle)
         .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(

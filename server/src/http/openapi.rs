@@ -156,7 +156,7 @@ pub fn document() -> Value {
         "any (default) or last.",
         &json!({"type": "string"}),
     ));
-    json!({
+    let mut doc = json!({
         "openapi": "3.0.3",
         "info": {"title": "vmeste", "version": env!("CARGO_PKG_VERSION"),
                  "description": "OSRM v1 compatible routing API (route, table, nearest, trip), also by POST with a JSON body, and operations endpoints. Errors: HTTP 400 with {code, message} as OSRM."},
@@ -176,7 +176,9 @@ pub fn document() -> Value {
         "components": {"schemas": {"Error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string", "enum": ["InvalidUrl", "InvalidService", "InvalidVersion", "InvalidOptions", "InvalidQuery", "InvalidValue", "NoSegment", "NoRoute", "NoTable", "NoTrips", "TooBig", "InternalError"]},
             "message": {"type": "string"}}}}}
-    })
+    });
+    super::vroom::openapi::describe(&mut doc);
+    doc
 }
 
 #[cfg(test)]
@@ -196,5 +198,6 @@ mod tests {
                 "{s}"
             );
         }
+        assert!(d["paths"]["/optimize"]["post"].is_object());
     }
 }

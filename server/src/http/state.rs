@@ -33,6 +33,8 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Most requests computing at once (each on a blocking thread); others wait their turn.
     pub max_concurrent_heavy: usize,
+    /// Most `/optimize` requests solving at once; more answer 503.
+    pub max_concurrent_solves: usize,
 }
 
 impl Default for Limits {
@@ -47,6 +49,7 @@ impl Default for Limits {
             max_url_bytes: 65_534,
             request_timeout: Duration::from_secs(60),
             max_concurrent_heavy: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            max_concurrent_solves: std::thread::available_parallelism().map_or(2, |n| n.get()),
         }
     }
 }
@@ -73,6 +76,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Permits for heavy (CPU-bound) requests.
     pub heavy: Arc<Semaphore>,
+    /// Permits for `/optimize` solves (tried, never waited for).
+    pub solves: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -80,11 +85,13 @@ impl AppState {
     #[must_use]
     pub fn new(engine: Arc<Engine>, limits: Limits) -> Self {
         let heavy = Arc::new(Semaphore::new(limits.max_concurrent_heavy.max(1)));
+        let solves = Arc::new(Semaphore::new(limits.max_concurrent_solves.max(1)));
         Self {
             engine,
             limits: Arc::new(limits),
             metrics: Arc::new(Metrics::default()),
             heavy,
+            solves,
         }
     }
 }

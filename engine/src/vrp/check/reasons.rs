@@ -142,7 +142,7 @@ fn reachable(problem: &Problem, v: usize, stops: &[StopKind]) -> bool {
     let mut from = veh.start;
     for &to in locations.iter().chain(veh.end.iter()) {
         if let Some(f) = from
-            && super::leg(matrix, veh.speed_factor, f, to).is_none()
+            && veh.leg(matrix, f, to).is_none()
         {
             return false;
         }

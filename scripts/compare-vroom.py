@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""vmeste against VROOM (pyvroom, pinned in scripts/setup-python.sh) on generated problems.
+
+Problems of 10 to 100 jobs on an OSM extract (with and without time windows, skills,
+shipments, breaks, several vehicles) are generated from a fixed seed; vmeste computes their
+matrices on the road graph (`vmeste solve --graph G --emit-matrices`), then VROOM and vmeste
+solve the same matrix-form problem with the same time budget on one thread. vmeste's answer
+has been re-verified by its independent checker (an answer failing it is an error, code 1).
+The run fails unless vmeste is no worse than VROOM (fewer unassigned tasks, or as many at no
+higher cost) on at least --min-share of the problems.
+
+usage: compare-vroom.py --vmeste BIN --graph G [--count 30] [--budget 1] [--seed 1]
+"""
+
+import argparse
+import datetime
+import json
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import vroom
+
+# Monaco's bounding box (lon, lat).
+BBOX = (7.4090, 43.7250, 7.4390, 43.7500)
+
+
+def run(cmd, stdin=None):
+    out = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))}: {out.stdout[-500:]} {out.stderr[-500:]}")
+    return json.loads(out.stdout)
+
+
+def emit(args, problem, tmp):
+    path = Path(tmp) / "coords.json"
+    path.write_text(json.dumps(problem))
+    return run([args.vmeste, "solve", "--graph", args.graph, "--emit-matrices", path])
+
+
+def pool(args, rng, tmp):
+    """Points whose every pair is joined by road (all through point 0 and back)."""
+    pts = []
+    seen = set()
+    while len(pts) < 400:
+        p = [round(rng.uniform(BBOX[0], BBOX[2]), 5), round(rng.uniform(BBOX[1], BBOX[3]), 5)]
+        if tuple(p) not in seen:
+            seen.add(tuple(p))
+            pts.append(p)
+    problem = {"vehicles": [{"id": 0, "start": pts[0]}],
+               "jobs": [{"id": i, "location": p} for i, p in enumerate(pts)]}
+    m = emit(args, problem, tmp)["matrices"]["car"]["durations"]
+    index = [j["location_index"] for j in emit(args, problem, tmp)["jobs"]]
+    big = 4294967295
+    return [p for p, i in zip(pts, index) if m[index[0]][i] != big and m[i][index[0]] != big]
+
+
+def generate(k, rng, pts):
+    n = rng.randint(10, 100)
+    kind = k % 5  # 0 plain, 1 windows, 2 skills, 3 shipments, 4 breaks + windows
+    nv = max(2, n // 12)
+    depot = rng.choice(pts)
+    chosen = rng.sample(pts, n)
+    jobs = []
+    for i, p in enumerate(chosen):
+        j = {"id": i + 1, "location": p, "service": rng.choice([60, 120, 300]),
+             "delivery": [rng.randint(1, 3)]}
+        if kind in (1, 4) and rng.random() < 0.6:
+            a = rng.randint(0, 6) * 1800
+            j["time_windows"] = [[a, a + 3600]]
+        if kind == 2 and rng.random() < 0.3:
+            j["skills"] = [rng.choice([1, 2])]
+        jobs.append(j)
+    shipments = []
+    if kind == 3:
+        for s in range(n // 4):
+            a, b = rng.sample(pts, 2)
+            shipments.append({"pickup": {"id": 1000 + s, "location": a, "service": 60},
+                              "delivery": {"id": 1000 + s, "location": b, "service": 60},
+                              "amount": [1]})
+    cap = max(4, (sum(j["delivery"][0] for j in jobs) + len(shipments)) // nv + 4)
+    vehicles = []
+    for v in range(nv):
+        veh = {"id": v + 1, "start": depot, "end": depot, "capacity": [cap],
+               "time_window": [0, 6 * 3600 if kind in (1, 4) else 24 * 3600]}
+        if kind == 2:
+            veh["skills"] = [1 + v % 2]
+        if kind == 4:
+            veh["breaks"] = [{"id": 1, "time_windows": [[5400, 9000]], "service": 900}]
+        vehicles.append(veh)
+    return {"vehicles": vehicles, "jobs": jobs, "shipments": shipments}, kind, n
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--vmeste", required=True)
+    ap.add_argument("--graph", required=True)
+    ap.add_argument("--count", type=int, default=30)
+    ap.add_argument("--budget", type=float, default=1.0)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--min-share", type=float, default=0.9)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    kinds = ["plain", "windows", "skills", "shipments", "breaks"]
+    wins = 0
+    failures = []
+    with tempfile.TemporaryDirectory() as tmp:
+        pts = pool(args, rng, tmp)
+        print(f"{len(pts)} points joined by road")
+        print(f"{'#':>3} {'kind':9} {'jobs':>4} {'vroom':>14} {'vmeste':>14}  verdict")
+        for k in range(args.count):
+            problem, kind, n = generate(k, rng, pts)
+            matrix_form = emit(args, problem, tmp)
+            path = Path(tmp) / f"p{k}.json"
+            path.write_text(json.dumps(matrix_form))
+            vr = vroom.Input.from_json(str(path)).solve(
+                exploration_level=5, nb_threads=1,
+                timeout=datetime.timedelta(seconds=args.budget)).to_dict()
+            try:
+                vm = run([args.vmeste, "solve", "--vroom", path, "--time-limit", str(args.budget)])
+            except RuntimeError as e:
+                failures.append(f"problem {k}: {e}")
+                print(f"{k:>3} {kinds[kind]:9} {n:>4} vmeste failed: {e}")
+                continue
+            a = (vr["summary"]["unassigned"], vr["summary"]["cost"])
+            b = (vm["summary"]["unassigned"], vm["summary"]["cost"])
+            ok = b <= a
+            wins += ok
+            print(f"{k:>3} {kinds[kind]:9} {n:>4} {str(a):>14} {str(b):>14}  "
+                  f"{'ok' if ok else 'worse'} ({(b[1] - a[1]) / max(a[1], 1) * 100:+.2f} %)")
+    share = wins / args.count
+    print(f"vmeste no worse than VROOM on {wins}/{args.count} ({share:.0%}); "
+          f"required {args.min_share:.0%}")
+    for f in failures:
+        print("FAILED:", f, file=sys.stderr)
+    sys.exit(0 if share >= args.min_share and not failures else 1)
+
+
+if __name__ == "__main__":
+    main()

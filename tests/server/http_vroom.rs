@@ -1,0 +1,323 @@
+//! `POST /optimize` (VROOM's API) against the real server on Monaco: the fixtures of
+//! `data/vroom/`, VROOM's own answer on a custom matrix, reasons for unassigned tasks, the
+//! time budget, the 503 when solves are saturated, and hostile input.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers: a failed unwrap is a failed test"
+)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use server::http::Limits;
+
+use crate::http_support::{monaco, monaco_engine, post, post_json, raw, start};
+use crate::support;
+
+fn fixture(name: &str) -> Value {
+    let path = support::workspace().join("data/vroom").join(name);
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// Asserts VROOM's error shape with `code` and HTTP `status`; returns the message.
+fn assert_vroom_error(a: &crate::http_support::Answer, status: u16, code: u64) -> String {
+    let v = a.json();
+    assert_eq!(a.status, status, "{v}");
+    assert_eq!(v["code"], code, "{v}");
+    v["error"].as_str().unwrap().to_owned()
+}
+
+/// Checks the internal consistency of a VROOM answer: totals are the sums of the routes',
+/// steps' cumulative figures never decrease, every task appears once.
+fn assert_consistent(v: &Value, tasks: usize) {
+    assert_eq!(v["code"], 0, "{v}");
+    let routes = v["routes"].as_array().unwrap();
+    let sum = |k: &str| routes.iter().map(|r| r[k].as_i64().unwrap()).sum::<i64>();
+    for k in ["cost", "duration", "distance", "service", "waiting_time"] {
+        assert_eq!(v["summary"][k].as_i64().unwrap(), sum(k), "summary {k}");
+    }
+    let mut served = 0;
+    for r in routes {
+        let steps = r["steps"].as_array().unwrap();
+        let mut last = (0, 0, 0);
+        for s in steps {
+            let now = (
+                s["arrival"].as_i64().unwrap(),
+                s["duration"].as_i64().unwrap(),
+                s["distance"].as_i64().unwrap(),
+            );
+            assert!(now.0 >= last.0 && now.1 >= last.1 && now.2 >= last.2, "{s}");
+            last = now;
+            if ["job", "pickup", "delivery"].contains(&s["type"].as_str().unwrap()) {
+                served += 1;
+            }
+        }
+        assert_eq!(r["duration"], steps.last().unwrap()["duration"]);
+    }
+    assert_eq!(served + v["unassigned"].as_array().unwrap().len(), tasks);
+}
+
+#[test]
+fn mixed_fleet_fixture_is_solved_with_geometries_on_the_roads() {
+    let Some(addr) = monaco() else { return };
+    let problem = fixture("monaco-mixed-fleet.json");
+    let a = post_json(addr, "/optimize?timeout=0.3", &problem);
+    assert_eq!(a.status, 200);
+    let v = a.json();
+    assert_consistent(&v, 7);
+    assert_eq!(v["summary"]["unassigned"], 0, "{v}");
+    for r in v["routes"].as_array().unwrap() {
+        let g = r["geometry"].as_str().unwrap();
+        let line = polyline::decode_polyline(g, 5).unwrap();
+        assert!(line.0.len() >= 2);
+        for c in &line.0 {
+            assert!(
+                (7.40..7.45).contains(&c.x) && (43.72..43.76).contains(&c.y),
+                "{c:?}"
+            );
+        }
+        let steps = r["steps"].as_array().unwrap();
+        assert_eq!(steps[0]["type"], "start");
+        assert_eq!(steps.last().unwrap()["type"], "end");
+    }
+}
+
+#[test]
+fn custom_matrix_fixture_matches_vroom_answer() {
+    let Some(addr) = monaco() else { return };
+    let a = post_json(
+        addr,
+        "/optimize?timeout=0.2",
+        &fixture("custom-matrix.json"),
+    );
+    let v = a.json();
+    assert_consistent(&v, 6);
+    // pyvroom 1.15.2 answers this problem with cost 2060, every task on vehicle 7.
+    assert_eq!(v["summary"]["cost"], 2060, "{v}");
+    assert_eq!(v["routes"][0]["steps"][0]["location_index"], 0);
+}
+
+#[test]
+fn unassigned_tasks_carry_reasons() {
+    let Some(addr) = monaco() else { return };
+    let depot = [7.4189, 43.7288];
+    let near = [7.4206, 43.7315];
+    let problem = json!({
+        "vehicles": [
+            {"id": 1, "start": depot, "end": depot, "capacity": [3], "time_window": [0, 7200]},
+            {"id": 2, "profile": "foot", "start": depot, "capacity": [1], "max_tasks": 1,
+             "time_window": [0, 7200]}
+        ],
+        "jobs": [
+            {"id": 1, "location": near, "delivery": [1]},
+            {"id": 2, "location": near, "delivery": [1], "skills": [9]},
+            {"id": 3, "location": near, "delivery": [5]},
+            {"id": 4, "location": near, "delivery": [1], "time_windows": [[0, 10]]},
+            {"id": 5, "location": [7.30, 43.60], "delivery": [1]},
+            {"id": 6, "location": near, "delivery": [0], "service": 9000}
+        ]
+    });
+    let v = post_json(addr, "/optimize?timeout=0.2", &problem).json();
+    assert_consistent(&v, 6);
+    let reason = |id: u64| -> Value {
+        v["unassigned"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == id)
+            .map(|u| u["reason"].clone())
+            .unwrap_or(Value::Null)
+    };
+    assert_eq!(reason(1), Value::Null, "{v}");
+    assert_eq!(reason(2)["code"], "no_vehicle_with_skills");
+    assert_eq!(reason(3)["code"], "over_capacity");
+    assert_eq!(reason(4)["code"], "time_window");
+    assert!(reason(4)["earliest_arrival"].as_u64().unwrap() > 10);
+    assert_eq!(reason(5)["code"], "no_road_nearby", "{v}");
+    assert_eq!(reason(6)["code"], "shift_too_short", "{v}");
+    for u in v["unassigned"].as_array().unwrap() {
+        assert_eq!(u["type"], "job");
+        assert!(u["location"].is_array());
+        assert!(!u["reason"]["message"].as_str().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn the_time_budget_is_honoured() {
+    let Some(addr) = monaco() else { return };
+    let mut problem = fixture("monaco-mixed-fleet.json");
+    problem["options"] = json!({"timeout": 0.25});
+    let started = Instant::now();
+    let v = post_json(addr, "/optimize", &problem).json();
+    assert_eq!(v["code"], 0);
+    assert!(v["summary"]["computing_times"]["solving"].as_u64().unwrap() <= 400);
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn saturated_solves_answer_503() {
+    let Some(engine) = monaco_engine() else {
+        return;
+    };
+    let limits = Limits {
+        max_concurrent_solves: 1,
+        ..Limits::default()
+    };
+    let addr = start(Arc::clone(&engine), limits);
+    let problem = fixture("monaco-mixed-fleet.json");
+    let slow = problem.clone();
+    let busy = std::thread::spawn(move || post_json(addr, "/optimize?timeout=3", &slow));
+    std::thread::sleep(Duration::from_millis(800));
+    let a = post_json(addr, "/optimize?timeout=0.1", &problem);
+    assert_eq!(a.status, 503);
+    assert_eq!(a.json()["code"], 1);
+    assert_eq!(busy.join().unwrap().status, 200);
+    assert_eq!(
+        post_json(addr, "/optimize?timeout=0.1", &problem).status,
+        200
+    );
+}
+
+#[test]
+fn hostile_problems_get_vroom_errors() {
+    let Some(addr) = monaco() else { return };
+    let depot = json!([7.4189, 43.7288]);
+    let job = json!({"id": 1, "location": [7.4206, 43.7315]});
+    let vehicle = json!({"id": 1, "start": depot});
+    let cases: Vec<(Value, &str)> = vec![
+        (json!({"vehicles": [], "jobs": [job]}), "vehicle"),
+        (json!({"jobs": [job]}), "vehicle"),
+        (
+            json!({"vehicles": [{"id": 1, "profile": "boat", "start": depot}], "jobs": [job]}),
+            "boat",
+        ),
+        (
+            json!({"vehicles": [vehicle], "jobs": [job, job]}),
+            "duplicate job id 1",
+        ),
+        (
+            json!({"vehicles": [vehicle, vehicle], "jobs": [job]}),
+            "duplicate vehicle id 1",
+        ),
+        (
+            json!({"vehicles": [vehicle], "jobs": [{"id": 1, "location": [7.42, 43.73],
+            "time_windows": [[100, 50]]}]}),
+            "time_windows",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start": depot, "time_window": [9, 1]}], "jobs": [job]}),
+            "time_window",
+        ),
+        (
+            json!({"vehicles": [vehicle], "jobs": [{"id": 1, "location": [200.0, 43.73]}]}),
+            "jobs[0].location",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start": [7.0, 43.0]}], "jobs": [job]}),
+            "vehicles[0].start",
+        ),
+        (
+            json!({"vehicles": [vehicle], "jobs": [{"id": "one", "location": [7.42, 43.73]}]}),
+            "invalid problem",
+        ),
+        (
+            json!({"vehicles": [vehicle], "jobs": [{"id": 1}]}),
+            "jobs[0].location",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start": depot, "steps": []}], "jobs": [job]}),
+            "steps",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start": depot, "breaks": [{"id": 1, "max_load": [1]}]}],
+            "jobs": [job]}),
+            "max_load",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start_index": 0}], "jobs": [{"id": 1, "location_index": 1}],
+            "matrices": {"car": {"durations": [[0, 1], [1, 0]], "costs": [[0, 1], [1, 0]]}}}),
+            "costs",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start_index": 0}], "jobs": [{"id": 1, "location_index": 5}],
+            "matrices": {"car": {"durations": [[0, 1], [1, 0]]}}}),
+            "location 5",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start_index": 0}], "jobs": [{"id": 1, "location_index": 1}],
+            "matrices": {"car": {"durations": [[0, 1], [1]]}}}),
+            "durations[1]",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start": depot, "capacity": [1, 2]}],
+            "jobs": [{"id": 1, "location": [7.42, 43.73], "delivery": [1]}]}),
+            "delivery",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start": depot, "speed_factor": 0.0}], "jobs": [job]}),
+            "speed_factor",
+        ),
+        (
+            json!({"vehicles": [vehicle], "jobs": [{"id": 1, "location": [7.42, 43.73],
+            "priority": 1000}]}),
+            "priority",
+        ),
+        (
+            json!({"vehicles": [vehicle], "jobs": [job], "options": {"timeout": -1}}),
+            "timeout",
+        ),
+        (json!([1, 2, 3]), "object"),
+    ];
+    for (problem, needle) in cases {
+        let a = post_json(addr, "/optimize", &problem);
+        let msg = assert_vroom_error(&a, 400, 2);
+        assert!(
+            msg.contains(needle),
+            "{problem}: {msg:?} should name {needle:?}"
+        );
+    }
+    for body in [
+        &b"{"[..],
+        b"",
+        b"{\"vehicles\": [{\"id\": NaN}]}",
+        b"\xff\xfe",
+    ] {
+        let a = post(addr, "/optimize", "application/json", body);
+        assert_vroom_error(&a, 400, 2);
+    }
+    let a = post_json(addr, "/optimize?timeout=soon", &json!({}));
+    assert!(assert_vroom_error(&a, 400, 2).contains("timeout"));
+    // A 100 MB body is refused from its announced length.
+    let big = format!(
+        "POST /optimize HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{{",
+        100 << 20
+    );
+    assert_vroom_error(&raw(addr, big.as_bytes()), 413, 2);
+}
+
+#[test]
+fn every_fixture_of_data_vroom_solves() {
+    let Some(addr) = monaco() else { return };
+    let dir = support::workspace().join("data/vroom");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 4, "{names:?}");
+    for name in names {
+        let problem = fixture(&name);
+        let tasks = problem["jobs"].as_array().map_or(0, Vec::len)
+            + 2 * problem["shipments"].as_array().map_or(0, Vec::len);
+        let v = post_json(addr, "/optimize?timeout=0.2", &problem).json();
+        assert_consistent(&v, tasks);
+        // VROOM's own costs (pyvroom 1.15.2) on the matrix fixtures.
+        match name.as_str() {
+            "legacy-matrix.json" => assert_eq!(v["summary"]["cost"], 2575, "{v}"),
+            "custom-matrix.json" => assert_eq!(v["summary"]["cost"], 2060, "{v}"),
+            _ => {}
+        }
+    }
+}
