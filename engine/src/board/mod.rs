@@ -10,6 +10,7 @@
 //!   [`MemoryStore`] implements it in memory; the server implements it over SQLite and
 //!   PostgreSQL.
 //! - [`Board`]: every operation with its rules, over any store; time is passed in.
+//! - [`import`]: many new volunteers or requests stored in one transaction, or none.
 //!
 //! Nothing here prints, logs or reads the clock: personal data leaves only in the records
 //! returned to callers the rules allow.
@@ -17,6 +18,7 @@
 pub mod access;
 mod commands;
 mod error;
+pub mod import;
 pub mod event;
 pub mod lifecycle;
 mod memory;
@@ -29,6 +31,7 @@ pub mod validate;
 pub use access::{Denied, Principal, Role};
 pub use commands::{Board, Created, MAX_PAGE, PositionReport};
 pub use error::BoardError;
+pub use import::{Imported, MAX_IMPORT_ROWS, RowError};
 pub use event::{EntityKind, Event};
 pub use memory::MemoryStore;
 pub use model::{
