@@ -3,6 +3,7 @@
 //! - [`osrm`]: `/{route,table,nearest,trip}/v1/{profile}/{coordinates}` (GET) and
 //!   `/{service}/v1/{profile}` (POST, JSON body); errors in OSRM's shape ([`error`]).
 //! - `/health`, `/metrics` (Prometheus text), `/openapi.json`.
+//! - [`v1`]: the dispatch board's API under `/v1` (when the state has a board).
 //!
 //! Every request is counted and logged once ([`metrics::track`]); CORS allows any origin so a
 //! browser page elsewhere can call the API. [`serve`] runs the service until a shutdown
@@ -16,6 +17,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod osrm;
 pub mod state;
+pub mod v1;
 
 use std::future::Future;
 
@@ -56,13 +58,18 @@ async fn openapi_json() -> impl IntoResponse {
 pub fn app(state: AppState) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(Any)
-        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::OPTIONS])
         .allow_headers(Any);
     Router::new()
         .route("/health", get(health))
         .route("/metrics", get(metrics_text))
         .route("/openapi.json", get(openapi_json))
+        .nest("/v1", v1::router(&state))
         .fallback(osrm::handle)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            v1::auth::routing_guard,
+        ))
         .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -73,6 +73,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Permits for heavy (CPU-bound) requests.
     pub heavy: Arc<Semaphore>,
+    /// The dispatch board (`/v1`), when the server runs one.
+    pub board: Option<Arc<super::v1::BoardState>>,
 }
 
 impl AppState {
@@ -85,6 +87,14 @@ impl AppState {
             limits: Arc::new(limits),
             metrics: Arc::new(Metrics::default()),
             heavy,
+            board: None,
         }
+    }
+
+    /// The same state with a dispatch board (`/v1`).
+    #[must_use]
+    pub fn with_board(mut self, board: Arc<super::v1::BoardState>) -> Self {
+        self.board = Some(board);
+        self
     }
 }

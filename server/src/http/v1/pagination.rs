@@ -1,0 +1,104 @@
+//! Cursor pagination: lists answer `{"items": [...], "next_cursor": "..." | null}`. The
+//! cursor is opaque to clients (hex of `after:<last id>`); `limit` is 1..=1000, default 100.
+
+use engine::board::{BoardError, MAX_PAGE};
+use futures_util::future::BoxFuture;
+
+use super::error::V1Error;
+
+/// Records per page when the client does not say.
+pub const DEFAULT_LIMIT: usize = 100;
+
+/// The cursor after the record with identifier `id`.
+#[must_use]
+pub fn cursor_after(id: i64) -> String {
+    format!("after:{id}")
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The identifier a cursor continues after (`None`: from the start).
+///
+/// # Errors
+/// 400 `invalid_cursor` for a cursor this API did not give.
+pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<i64>, V1Error> {
+    let Some(c) = cursor else { return Ok(None) };
+    let bad = || V1Error::bad_request("invalid_cursor", "not a cursor this API gave");
+    if c.len() % 2 != 0 || c.len() > 64 {
+        return Err(bad());
+    }
+    let bytes: Option<Vec<u8>> = (0..c.len())
+        .step_by(2)
+        .map(|i| c.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect();
+    let text = bytes
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(bad)?;
+    text.strip_prefix("after:")
+        .and_then(|n| n.parse::<i64>().ok())
+        .filter(|n| *n >= 0)
+        .map(Some)
+        .ok_or_else(bad)
+}
+
+/// The page size asked (default [`DEFAULT_LIMIT`]).
+///
+/// # Errors
+/// 400 `invalid_query` outside 1..=1000.
+pub fn limit(asked: Option<usize>) -> Result<usize, V1Error> {
+    match asked {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
+        Some(_) => Err(V1Error::bad_request(
+            "invalid_query",
+            format!("limit must be 1..={MAX_PAGE}"),
+        )),
+    }
+}
+
+/// The next cursor of a page of `len` records of which the last has `last_id`: `None` when
+/// the page was not full or `more` says nothing follows.
+#[must_use]
+pub fn next_cursor(len: usize, limit: usize, last_id: Option<i64>, more: bool) -> Option<String> {
+    if len < limit || !more {
+        return None;
+    }
+    last_id.map(cursor_after)
+}
+
+/// One page of records: fetched by `fetch(after_id, limit)`, then, when full, one more
+/// record is looked for so the last page says `next_cursor: null`.
+///
+/// # Errors
+/// What `fetch` answers.
+pub async fn paged<'a, T>(
+    after: Option<i64>,
+    limit: usize,
+    id: impl Fn(&T) -> i64,
+    fetch: impl Fn(Option<i64>, usize) -> BoxFuture<'a, Result<Vec<T>, BoardError>>,
+) -> Result<(Vec<T>, Option<String>), V1Error> {
+    let items = fetch(after, limit).await?;
+    let last = items.last().map(&id);
+    let more = match last {
+        Some(l) if items.len() >= limit => !fetch(Some(l), 1).await?.is_empty(),
+        _ => false,
+    };
+    let next = next_cursor(items.len(), limit, last, more);
+    Ok((items, next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_foreign_ones_are_refused() {
+        for id in [0, 1, 250, i64::MAX] {
+            assert_eq!(decode_cursor(Some(&cursor_after(id))).unwrap(), Some(id));
+        }
+        for bad in ["", "zz", "6166746572", "abc", "61667465723a2d31"] {
+            assert!(decode_cursor(Some(bad)).is_err(), "{bad}");
+        }
+    }
+}
