@@ -40,3 +40,9 @@ mod http_guard;
 mod http_guidance;
 #[path = "server/http_straight.rs"]
 mod http_straight;
+#[path = "server/v1_lifecycle.rs"]
+mod v1_lifecycle;
+#[path = "server/v1_support.rs"]
+mod v1_support;
+#[path = "server/v1_roles.rs"]
+mod v1_roles;

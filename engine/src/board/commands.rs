@@ -837,6 +837,12 @@ fn scoped(
             Ok(Some(list))
         }
         None => match who.hq_scope() {
+            // Operators without a list also see every headquarters: the rule decides
+            // whether their role may list at all.
+            None if !who.is_admin() => {
+                may(-1)?;
+                Ok(None)
+            }
             None => Ok(None),
             Some(scope) => {
                 if scope.is_empty() {

@@ -194,3 +194,92 @@ impl HasHq for NewRequest {
         self.hq
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::{AnyRoads, MemoryStore, Mode, NewHq, Role, VolunteerQuery};
+
+    fn admin() -> Principal {
+        Principal {
+            token_id: 1,
+            role: Role::Admin,
+            hqs: Vec::new(),
+            volunteer: None,
+        }
+    }
+
+    fn volunteer(hq: i64, phone: &str) -> NewVolunteer {
+        NewVolunteer {
+            hq,
+            name: "V".into(),
+            phone: phone.into(),
+            mode: Mode::Foot,
+            skills: Vec::new(),
+            capacity_kg: None,
+            capacity_bags: None,
+            shifts: Vec::new(),
+            max_tasks: None,
+            home: None,
+            position: Some([7.42, 43.73]),
+            status: None,
+        }
+    }
+
+    fn board_with_hq() -> Board<MemoryStore> {
+        let b = Board::new(MemoryStore::new());
+        let new = NewHq {
+            name: "HQ".into(),
+            region: "MC".into(),
+            location: [7.42, 43.73],
+            timezone: None,
+        };
+        pollster::block_on(b.create_hq(&admin(), Time(1), new, None)).unwrap();
+        b
+    }
+
+    #[test]
+    fn one_bad_row_stores_nothing_and_every_bad_row_is_reported() {
+        let b = board_with_hq();
+        let rows = vec![
+            (2, volunteer(1, "+377 600 000 001")),
+            (3, volunteer(1, "no")),
+            (4, volunteer(9, "+377 600 000 002")),
+        ];
+        let out = pollster::block_on(b.import_volunteers(&admin(), Time(2), rows, &AnyRoads));
+        let Imported::Refused(errors) = out.unwrap() else {
+            panic!("stored")
+        };
+        let fields: Vec<(usize, &str)> = errors.iter().map(|e| (e.row, e.field.as_str())).collect();
+        assert_eq!(fields, [(3, "phone"), (4, "hq")]);
+        let q = VolunteerQuery {
+            limit: 10,
+            ..VolunteerQuery::default()
+        };
+        assert!(pollster::block_on(b.store().volunteers(&q)).unwrap().is_empty());
+        let good = vec![(2, volunteer(1, "+377 600 000 001"))];
+        let out = pollster::block_on(b.import_volunteers(&admin(), Time(2), good, &AnyRoads));
+        assert!(matches!(out.unwrap(), Imported::Stored(v) if v.len() == 1));
+    }
+
+    #[test]
+    fn an_operator_without_headquarters_cannot_list_volunteers() {
+        let b = board_with_hq();
+        let good = vec![(2, volunteer(1, "+377 600 000 001"))];
+        pollster::block_on(b.import_volunteers(&admin(), Time(2), good, &AnyRoads)).unwrap();
+        let operator = Principal {
+            token_id: 2,
+            role: Role::Operator,
+            hqs: Vec::new(),
+            volunteer: None,
+        };
+        let q = VolunteerQuery {
+            limit: 10,
+            ..VolunteerQuery::default()
+        };
+        assert!(matches!(
+            pollster::block_on(b.volunteers(&operator, q)),
+            Err(BoardError::Denied(_))
+        ));
+    }
+}
