@@ -46,3 +46,7 @@ mod v1_lifecycle;
 mod v1_support;
 #[path = "server/v1_roles.rs"]
 mod v1_roles;
+#[path = "server/v1_events.rs"]
+mod v1_events;
+#[path = "server/v1_hostile.rs"]
+mod v1_hostile;

@@ -89,16 +89,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for V1Json<T> {
         }
         let b = bytes(req, MAX_JSON_BYTES).await?;
         let digest = sha256_hex(&b);
-        match serde_json::from_slice::<T>(&b) {
+        // JSON first (400 when it is not), then its shape (422 when it does not fit).
+        let json: serde_json::Value = serde_json::from_slice(&b).map_err(|e| {
+            V1Error::bad_request("malformed_json", format!("malformed JSON body: {e}"))
+        })?;
+        match T::deserialize(json) {
             Ok(value) => Ok(Self { value, digest }),
-            Err(e) if e.is_data() => Err(V1Error::new(
+            Err(e) => Err(V1Error::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_body",
                 format!("the body does not fit: {e}"),
-            )),
-            Err(e) => Err(V1Error::bad_request(
-                "malformed_json",
-                format!("malformed JSON body: {e}"),
             )),
         }
     }

@@ -6,6 +6,7 @@ use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use super::error::{ErrorBody, ErrorDetail};
 use super::{csv, events, hqs, requests, volunteers};
 
 struct BearerScheme;
@@ -40,6 +41,7 @@ impl Modify for BearerScheme {
         csv::export_volunteers, csv::export_requests, csv::import_volunteers,
         csv::import_requests,
     ),
+    components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerScheme),
     tags(
         (name = "hqs", description = "Regional headquarters"),
