@@ -40,7 +40,7 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 banner "cargo bench --no-run"
 cargo bench --workspace --no-run --quiet
 
-for extra in scripts/test-clients.sh; do
+for extra in scripts/test-clients.sh scripts/test-api.sh; do
   if [ -x "$extra" ]; then
     banner "$extra"
     bash "$extra" 2>&1 | tee -a "$log"

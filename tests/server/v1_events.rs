@@ -1,5 +1,6 @@
 //! `/v1/events` as Server-Sent Events: live delivery, resuming with `Last-Event-ID` without
 //! gaps or duplicates, and the token's scope.
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -54,7 +55,9 @@ impl Stream {
             let l = l.trim_end_matches(['\r', '\n']);
             if let Some(v) = l.strip_prefix("id: ").or_else(|| l.strip_prefix("id:")) {
                 id = v.trim().parse().ok();
-            } else if let Some(v) = l.strip_prefix("event: ").or_else(|| l.strip_prefix("event:"))
+            } else if let Some(v) = l
+                .strip_prefix("event: ")
+                .or_else(|| l.strip_prefix("event:"))
             {
                 name = v.trim().to_owned();
             } else if let Some(v) = l.strip_prefix("data: ").or_else(|| l.strip_prefix("data:")) {
@@ -115,7 +118,10 @@ fn events_arrive_live_and_a_reconnect_with_last_event_id_misses_nothing() {
     let got = s.take(3, Duration::from_secs(10));
     let ids: Vec<i64> = got.iter().map(|e| e.0).collect();
     assert_eq!(ids.len(), 3, "{got:?}");
-    assert!(ids.windows(2).all(|w| w[0] < w[1]) && ids[0] > last, "{ids:?}");
+    assert!(
+        ids.windows(2).all(|w| w[0] < w[1]) && ids[0] > last,
+        "{ids:?}"
+    );
     assert_eq!(got[0].2["changes"]["status"], "en_route");
     assert_eq!(got[1].2["changes"]["status"], "done");
     assert_eq!(got[2].2["entity_id"], more);

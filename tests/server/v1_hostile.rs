@@ -1,6 +1,7 @@
 //! Hostile input to `/v1`: every refusal is a clear 4xx in the one error shape and changes
 //! nothing; personal data never reaches the log or `/metrics`; the OpenAPI document lists
 //! every endpoint.
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use std::io::Write as _;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -126,7 +127,13 @@ fn hostile_bodies_queries_and_ids_answer_4xx_in_one_shape_and_change_nothing() {
         assert_error(&b.get(path, &admin), status, code);
     }
     assert_error(
-        &b.send("DELETE", &format!("/v1/requests/{req}"), Some(&admin), &[], None),
+        &b.send(
+            "DELETE",
+            &format!("/v1/requests/{req}"),
+            Some(&admin),
+            &[],
+            None,
+        ),
         405,
         "method_not_allowed",
     );
@@ -157,7 +164,10 @@ fn hostile_bodies_queries_and_ids_answer_4xx_in_one_shape_and_change_nothing() {
         "/v1/hqs",
         Some(&admin),
         &[("Idempotency-Key", &"k".repeat(300))],
-        Some(("application/json", b"{\"name\":\"X\",\"region\":\"MC\",\"location\":[7.4,43.7]}")),
+        Some((
+            "application/json",
+            b"{\"name\":\"X\",\"region\":\"MC\",\"location\":[7.4,43.7]}",
+        )),
     );
     assert_error(&a, 400, "invalid_header");
     assert_eq!(snapshot(&b), before);
@@ -219,7 +229,7 @@ fn personal_data_never_reaches_the_log_or_metrics() {
     assert_eq!(r.status, 201);
     let id = r.json()["id"].as_i64().unwrap();
     // Refused ones too: personal data in a bad body and in a query string.
-    let mut bad = body.clone();
+    let mut bad = body;
     bad["location"] = json!(AT_SEA);
     assert_eq!(b.json("POST", "/v1/requests", &admin, &bad).status, 422);
     bad["recipient"]["phone"] = json!(format!("{} \u{7}", secrets[0]));
@@ -252,7 +262,10 @@ fn openapi_lists_every_v1_endpoint_with_bearer_security_and_error_answers() {
     };
     let doc = crate::http_support::get(b.addr, "/openapi.json").json();
     assert!(doc["paths"]["/route/v1/{profile}/{coordinates}"]["get"].is_object());
-    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
     let mut operations = 0;
     for (path, item) in doc["paths"].as_object().unwrap() {
         if !path.starts_with("/v1/") {

@@ -256,8 +256,16 @@ fn cursors_page_through_250_requests_without_gaps_or_duplicates() {
     // An exact multiple of the page size ends with next_cursor null, not an empty page.
     let p = b.get("/v1/requests?limit=250", &admin).json();
     assert!(p["next_cursor"].is_null(), "{p}");
-    assert_error(&b.get("/v1/requests?cursor=zz", &admin), 400, "invalid_cursor");
-    assert_error(&b.get("/v1/requests?limit=1001", &admin), 400, "invalid_query");
+    assert_error(
+        &b.get("/v1/requests?cursor=zz", &admin),
+        400,
+        "invalid_cursor",
+    );
+    assert_error(
+        &b.get("/v1/requests?limit=1001", &admin),
+        400,
+        "invalid_query",
+    );
 }
 
 #[test]
@@ -289,7 +297,14 @@ fn csv_round_trips_and_a_bad_row_imports_nothing() {
     assert_eq!(a.json()["imported"], 2);
     let strip = |v: &serde_json::Value| {
         let mut v = v.clone();
-        for k in ["id", "hq", "version", "created_at", "updated_at", "position_at"] {
+        for k in [
+            "id",
+            "hq",
+            "version",
+            "created_at",
+            "updated_at",
+            "position_at",
+        ] {
             v.as_object_mut().unwrap().remove(k);
         }
         v

@@ -8,7 +8,14 @@ use server::http::v1::BoardSettings;
 use crate::v1_support::{ON_ROAD, TestBoard, new_request};
 
 const ROLES: [&str; 8] = [
-    "admin", "coord_a", "coord_b", "operator", "volunteer", "none", "bad", "revoked",
+    "admin",
+    "coord_a",
+    "coord_b",
+    "operator",
+    "volunteer",
+    "none",
+    "bad",
+    "revoked",
 ];
 
 #[test]
@@ -39,28 +46,133 @@ fn the_role_matrix_holds_for_every_endpoint() {
     // (method, path, body, expected for admin, coord A, coord B, operator, volunteer)
     let table: Vec<(&str, String, Option<Value>, [u16; 5])> = vec![
         ("GET", "/v1/hqs".into(), None, [200, 200, 200, 200, 403]),
-        ("GET", format!("/v1/hqs/{hq_a}"), None, [200, 200, 404, 200, 403]),
-        ("POST", "/v1/hqs".into(), Some(json!({"name": "C", "region": "MC", "location": [7.42, 43.73]})), [201, 403, 403, 403, 403]),
-        ("GET", "/v1/volunteers".into(), None, [200, 200, 200, 403, 403]),
-        ("GET", format!("/v1/volunteers?hq={hq_a}"), None, [200, 200, 403, 403, 403]),
-        ("GET", format!("/v1/volunteers/{v_a}"), None, [200, 200, 404, 404, 200]),
-        ("PATCH", format!("/v1/volunteers/{v_a}"), Some(json!({})), [200, 200, 404, 404, 403]),
-        ("POST", format!("/v1/volunteers/{v_a}/position"), Some(json!({"position": ON_ROAD[0]})), [200, 200, 404, 404, 200]),
-        ("POST", "/v1/volunteers".into(), Some(vol), [201, 201, 403, 403, 403]),
+        (
+            "GET",
+            format!("/v1/hqs/{hq_a}"),
+            None,
+            [200, 200, 404, 200, 403],
+        ),
+        (
+            "POST",
+            "/v1/hqs".into(),
+            Some(json!({"name": "C", "region": "MC", "location": [7.42, 43.73]})),
+            [201, 403, 403, 403, 403],
+        ),
+        (
+            "GET",
+            "/v1/volunteers".into(),
+            None,
+            [200, 200, 200, 403, 403],
+        ),
+        (
+            "GET",
+            format!("/v1/volunteers?hq={hq_a}"),
+            None,
+            [200, 200, 403, 403, 403],
+        ),
+        (
+            "GET",
+            format!("/v1/volunteers/{v_a}"),
+            None,
+            [200, 200, 404, 404, 200],
+        ),
+        (
+            "PATCH",
+            format!("/v1/volunteers/{v_a}"),
+            Some(json!({})),
+            [200, 200, 404, 404, 403],
+        ),
+        (
+            "POST",
+            format!("/v1/volunteers/{v_a}/position"),
+            Some(json!({"position": ON_ROAD[0]})),
+            [200, 200, 404, 404, 200],
+        ),
+        (
+            "POST",
+            "/v1/volunteers".into(),
+            Some(vol),
+            [201, 201, 403, 403, 403],
+        ),
         ("GET", "/v1/me".into(), None, [200, 200, 200, 200, 200]),
-        ("GET", "/v1/requests".into(), None, [200, 200, 200, 200, 200]),
-        ("GET", format!("/v1/requests?hq={hq_a}"), None, [200, 200, 403, 200, 200]),
-        ("GET", format!("/v1/requests/{r_a}"), None, [200, 200, 404, 404, 404]),
-        ("PATCH", format!("/v1/requests/{r_a}"), Some(json!({"notes": "ring twice"})), [200, 200, 404, 404, 404]),
-        ("POST", "/v1/requests".into(), Some(req), [201, 201, 403, 201, 403]),
-        ("POST", format!("/v1/requests/{r_assign}/assign"), Some(json!({"volunteer": v_a})), [200, 200, 404, 404, 403]),
-        ("GET", format!("/v1/requests/{r_a}/history"), None, [200, 200, 404, 404, 404]),
-        ("GET", "/v1/events.json".into(), None, [200, 200, 200, 403, 403]),
-        ("GET", format!("/v1/events.json?hq={hq_a}"), None, [200, 200, 403, 403, 403]),
-        ("GET", "/v1/volunteers.csv".into(), None, [200, 200, 200, 403, 403]),
-        ("GET", format!("/v1/volunteers.csv?hq={hq_a}"), None, [200, 200, 403, 403, 403]),
-        ("GET", "/v1/requests.csv".into(), None, [200, 200, 200, 200, 200]),
-        ("POST", format!("/v1/volunteers/import?hq={hq_a}"), None, [201, 201, 403, 403, 403]),
+        (
+            "GET",
+            "/v1/requests".into(),
+            None,
+            [200, 200, 200, 200, 200],
+        ),
+        (
+            "GET",
+            format!("/v1/requests?hq={hq_a}"),
+            None,
+            [200, 200, 403, 200, 200],
+        ),
+        (
+            "GET",
+            format!("/v1/requests/{r_a}"),
+            None,
+            [200, 200, 404, 404, 404],
+        ),
+        (
+            "PATCH",
+            format!("/v1/requests/{r_a}"),
+            Some(json!({"notes": "ring twice"})),
+            [200, 200, 404, 404, 404],
+        ),
+        (
+            "POST",
+            "/v1/requests".into(),
+            Some(req),
+            [201, 201, 403, 201, 403],
+        ),
+        (
+            "POST",
+            format!("/v1/requests/{r_assign}/assign"),
+            Some(json!({"volunteer": v_a})),
+            [200, 200, 404, 404, 403],
+        ),
+        (
+            "GET",
+            format!("/v1/requests/{r_a}/history"),
+            None,
+            [200, 200, 404, 404, 404],
+        ),
+        (
+            "GET",
+            "/v1/events.json".into(),
+            None,
+            [200, 200, 200, 403, 403],
+        ),
+        (
+            "GET",
+            format!("/v1/events.json?hq={hq_a}"),
+            None,
+            [200, 200, 403, 403, 403],
+        ),
+        (
+            "GET",
+            "/v1/volunteers.csv".into(),
+            None,
+            [200, 200, 200, 403, 403],
+        ),
+        (
+            "GET",
+            format!("/v1/volunteers.csv?hq={hq_a}"),
+            None,
+            [200, 200, 403, 403, 403],
+        ),
+        (
+            "GET",
+            "/v1/requests.csv".into(),
+            None,
+            [200, 200, 200, 200, 200],
+        ),
+        (
+            "POST",
+            format!("/v1/volunteers/import?hq={hq_a}"),
+            None,
+            [201, 201, 403, 403, 403],
+        ),
     ];
     let mut failures = Vec::new();
     for (method, path, body, expected) in &table {
@@ -106,7 +218,10 @@ fn the_role_matrix_holds_for_every_endpoint() {
             Some(("application/json", br#"{"reason":"duplicate"}"#)),
         );
         if a.status != want {
-            failures.push(format!("cancel as {}: {} (want {want})", ROLES[i], a.status));
+            failures.push(format!(
+                "cancel as {}: {} (want {want})",
+                ROLES[i], a.status
+            ));
         }
         let now = b.get(&format!("/v1/requests/{id}"), &admin).json();
         let expected = if want == 200 { "cancelled" } else { "new" };
@@ -128,13 +243,41 @@ fn a_coordinator_of_b_cannot_change_records_of_a() {
     let r_a = b.request(&admin, hq_a, "Maria", ON_ROAD[1]);
     let coord_b = b.token(Role::Coordinator, &[hq_b], None);
     for (method, path, body) in [
-        ("PATCH", format!("/v1/volunteers/{v_a}"), json!({"name": "Hacked"})),
-        ("PATCH", format!("/v1/requests/{r_a}"), json!({"notes": "Hacked"})),
-        ("POST", format!("/v1/requests/{r_a}/assign"), json!({"volunteer": v_b})),
-        ("POST", format!("/v1/requests/{r_a}/cancel"), json!({"reason": "Hacked"})),
-        ("POST", format!("/v1/requests/{r_a}/status"), json!({"status": "cancelled", "reason": "x"})),
-        ("POST", "/v1/volunteers".into(), json!({"hq": hq_a, "name": "Spy", "phone": "+377 600 000 000", "mode": "foot"})),
-        ("POST", "/v1/requests".into(), new_request(hq_a, "Spy", ON_ROAD[0])),
+        (
+            "PATCH",
+            format!("/v1/volunteers/{v_a}"),
+            json!({"name": "Hacked"}),
+        ),
+        (
+            "PATCH",
+            format!("/v1/requests/{r_a}"),
+            json!({"notes": "Hacked"}),
+        ),
+        (
+            "POST",
+            format!("/v1/requests/{r_a}/assign"),
+            json!({"volunteer": v_b}),
+        ),
+        (
+            "POST",
+            format!("/v1/requests/{r_a}/cancel"),
+            json!({"reason": "Hacked"}),
+        ),
+        (
+            "POST",
+            format!("/v1/requests/{r_a}/status"),
+            json!({"status": "cancelled", "reason": "x"}),
+        ),
+        (
+            "POST",
+            "/v1/volunteers".into(),
+            json!({"hq": hq_a, "name": "Spy", "phone": "+377 600 000 000", "mode": "foot"}),
+        ),
+        (
+            "POST",
+            "/v1/requests".into(),
+            new_request(hq_a, "Spy", ON_ROAD[0]),
+        ),
     ] {
         let a = b.json(method, &path, &coord_b, &body);
         assert!(

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use engine::board::Role;
 use serde_json::{Value, json};
 use server::http::v1::{BoardSettings, BoardState, BoardStore};
-use server::http::{self, AppState, Limits};
+use server::http::{AppState, Limits};
 
-use crate::http_support::{Answer, monaco_engine, raw};
+use crate::http_support::{Answer, monaco_engine, raw, start_state};
 
 /// Points on Monaco's roads, `[lon, lat]`.
 pub(crate) const ON_ROAD: [[f64; 2]; 3] = [
@@ -40,41 +40,31 @@ impl TestBoard {
     pub(crate) fn start(settings: BoardSettings) -> Option<Self> {
         let engine = monaco_engine()?;
         let state = Arc::new(BoardState::new(BoardStore::new(), settings));
-        let board = Arc::clone(&state);
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap()).unwrap();
-                let app = AppState::new(engine, Limits::default()).with_board(board);
-                http::serve_state(listener, app, std::future::pending())
-                    .await
-                    .unwrap();
-            });
-        });
+        let app = AppState::new(engine, Limits::default()).with_board(Arc::clone(&state));
         Some(Self {
-            addr: rx.recv().unwrap(),
+            addr: start_state(app),
             state,
         })
     }
 
     /// A new token.
     pub(crate) fn token(&self, role: Role, hqs: &[i64], volunteer: Option<i64>) -> String {
-        block_on(self.state.issue_token(role, hqs.to_vec(), volunteer, "test"))
-            .unwrap()
-            .0
+        block_on(
+            self.state
+                .issue_token(role, hqs.to_vec(), volunteer, "test"),
+        )
+        .unwrap()
+        .0
     }
 
     /// A revoked token.
     pub(crate) fn revoked_token(&self) -> String {
         use engine::board::Store;
-        let (t, id) =
-            block_on(self.state.issue_token(Role::Admin, Vec::new(), None, "revoked")).unwrap();
+        let (t, id) = block_on(
+            self.state
+                .issue_token(Role::Admin, Vec::new(), None, "revoked"),
+        )
+        .unwrap();
         assert!(
             block_on(
                 self.state
@@ -104,10 +94,11 @@ impl TestBoard {
             head.push_str(&format!("{k}: {v}\r\n"));
         }
         let mut req = match body {
-            Some((ct, b)) => {
-                format!("{head}Content-Type: {ct}\r\nContent-Length: {}\r\n\r\n", b.len())
-                    .into_bytes()
-            }
+            Some((ct, b)) => format!(
+                "{head}Content-Type: {ct}\r\nContent-Length: {}\r\n\r\n",
+                b.len()
+            )
+            .into_bytes(),
             None => format!("{head}\r\n").into_bytes(),
         };
         if let Some((_, b)) = body {
@@ -160,7 +151,12 @@ impl TestBoard {
 
     /// Creates a request; its id.
     pub(crate) fn request(&self, token: &str, hq: i64, recipient: &str, at: [f64; 2]) -> i64 {
-        let a = self.json("POST", "/v1/requests", token, &new_request(hq, recipient, at));
+        let a = self.json(
+            "POST",
+            "/v1/requests",
+            token,
+            &new_request(hq, recipient, at),
+        );
         assert_eq!(a.status, 201, "{}", String::from_utf8_lossy(&a.body));
         a.json()["id"].as_i64().unwrap()
     }

@@ -186,7 +186,7 @@ impl<S: Store> Board<S> {
             return Ok(Created::Replayed(body));
         }
         self.existing_hq(new.hq).await?;
-        let vol = volunteer_record(now, new, roads)?;
+        let vol = volunteer_record(now, &new, roads)?;
         match self
             .write_one(who, now, insert(Record::Volunteer(vol)), idem)
             .await?
@@ -366,7 +366,7 @@ impl<S: Store> Board<S> {
             return Ok(Created::Replayed(body));
         }
         self.existing_hq(new.hq).await?;
-        let r = request_record(who, now, new, geocoded, roads)?;
+        let r = request_record(who, now, &new, geocoded, roads)?;
         match self
             .write_one(who, now, insert(Record::Request(r)), idem)
             .await?
@@ -658,7 +658,7 @@ impl<S: Store> Board<S> {
 /// [`BoardError::Invalid`] naming the field.
 pub(super) fn volunteer_record(
     now: Time,
-    new: NewVolunteer,
+    new: &NewVolunteer,
     roads: &dyn Roads,
 ) -> Result<Volunteer, BoardError> {
     let (kg, bags) = default_capacity(new.mode);
@@ -695,7 +695,7 @@ pub(super) fn volunteer_record(
 pub(super) fn request_record(
     who: &Principal,
     now: Time,
-    new: NewRequest,
+    new: &NewRequest,
     geocoded: Option<(Point, Geocoded)>,
     roads: &dyn Roads,
 ) -> Result<Request, BoardError> {

@@ -64,25 +64,20 @@ impl<S: Store> Board<S> {
         rows: Vec<(usize, NewVolunteer)>,
         roads: &dyn Roads,
     ) -> Result<Imported<Volunteer>, BoardError> {
-        let records = self
-            .checked_rows(rows, |new| {
+        self.import(
+            who,
+            now,
+            rows,
+            |new| {
                 who.may_manage_volunteers(new.hq)?;
-                volunteer_record(now, new, roads).map(Record::Volunteer)
-            })
-            .await?;
-        Ok(match records {
-            Err(errors) => Imported::Refused(errors),
-            Ok(records) => Imported::Stored(
-                self.store_all(who, now, records)
-                    .await?
-                    .into_iter()
-                    .filter_map(|r| match r {
-                        Record::Volunteer(x) => Some(x),
-                        _ => None,
-                    })
-                    .collect(),
-            ),
-        })
+                volunteer_record(now, &new, roads).map(Record::Volunteer)
+            },
+            |r| match r {
+                Record::Volunteer(x) => Some(x),
+                _ => None,
+            },
+        )
+        .await
     }
 
     /// Imports requests, as [`Board::import_volunteers`]; each row is checked as by
@@ -97,22 +92,39 @@ impl<S: Store> Board<S> {
         rows: Vec<(usize, NewRequest)>,
         roads: &dyn Roads,
     ) -> Result<Imported<Request>, BoardError> {
-        let records = self
-            .checked_rows(rows, |new| {
+        self.import(
+            who,
+            now,
+            rows,
+            |new| {
                 who.may_create_request(new.hq)?;
-                request_record(who, now, new, None, roads).map(Record::Request)
-            })
-            .await?;
-        Ok(match records {
+                request_record(who, now, &new, None, roads).map(Record::Request)
+            },
+            |r| match r {
+                Record::Request(x) => Some(x),
+                _ => None,
+            },
+        )
+        .await
+    }
+
+    /// Checks every row with `check`, then stores them all (picking the stored records of
+    /// the kind with `pick`), or reports every bad row.
+    async fn import<T: HasHq, R>(
+        &self,
+        who: &Principal,
+        now: Time,
+        rows: Vec<(usize, T)>,
+        check: impl Fn(T) -> Result<Record, BoardError>,
+        pick: impl Fn(Record) -> Option<R>,
+    ) -> Result<Imported<R>, BoardError> {
+        Ok(match self.checked_rows(rows, check).await? {
             Err(errors) => Imported::Refused(errors),
             Ok(records) => Imported::Stored(
                 self.store_all(who, now, records)
                     .await?
                     .into_iter()
-                    .filter_map(|r| match r {
-                        Record::Request(x) => Some(x),
-                        _ => None,
-                    })
+                    .filter_map(pick)
                     .collect(),
             ),
         })
@@ -256,7 +268,11 @@ mod tests {
             limit: 10,
             ..VolunteerQuery::default()
         };
-        assert!(pollster::block_on(b.store().volunteers(&q)).unwrap().is_empty());
+        assert!(
+            pollster::block_on(b.store().volunteers(&q))
+                .unwrap()
+                .is_empty()
+        );
         let good = vec![(2, volunteer(1, "+377 600 000 001"))];
         let out = pollster::block_on(b.import_volunteers(&admin(), Time(2), good, &AnyRoads));
         assert!(matches!(out.unwrap(), Imported::Stored(v) if v.len() == 1));

@@ -18,8 +18,8 @@
 pub mod access;
 mod commands;
 mod error;
-pub mod import;
 pub mod event;
+pub mod import;
 pub mod lifecycle;
 mod memory;
 pub mod model;
@@ -31,8 +31,8 @@ pub mod validate;
 pub use access::{Denied, Principal, Role};
 pub use commands::{Board, Created, MAX_PAGE, PositionReport};
 pub use error::BoardError;
-pub use import::{Imported, MAX_IMPORT_ROWS, RowError};
 pub use event::{EntityKind, Event};
+pub use import::{Imported, MAX_IMPORT_ROWS, RowError};
 pub use memory::MemoryStore;
 pub use model::{
     Geocoded, Hq, Mode, NewHq, NewRequest, NewVolunteer, Point, Recipient, Request, RequestKind,
@@ -44,4 +44,3 @@ pub use store::{
     StoreError, TokenRecord, VolunteerQuery, Write,
 };
 pub use time::{MAX_TIME, MIN_TIME, Time};
-

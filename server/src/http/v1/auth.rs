@@ -64,9 +64,16 @@ pub async fn authenticate(board: &BoardState, headers: &HeaderMap) -> Result<Pri
         })
         .filter(|t| !t.is_empty() && t.len() <= 512)
         .ok_or_else(|| {
-            V1Error::unauthorized("invalid_token", "the Authorization header is not Bearer TOKEN")
+            V1Error::unauthorized(
+                "invalid_token",
+                "the Authorization header is not Bearer TOKEN",
+            )
         })?;
-    let record = board.board.store().token_by_hash(&token_hash(token)).await?;
+    let record = board
+        .board
+        .store()
+        .token_by_hash(&token_hash(token))
+        .await?;
     match record {
         Some(t) if t.revoked_at.is_none() => Ok(Principal {
             token_id: t.id,

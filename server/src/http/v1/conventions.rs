@@ -70,7 +70,9 @@ pub fn idempotency(
         .ok_or_else(|| {
             V1Error::bad_request(
                 "invalid_header",
-                format!("Idempotency-Key must be 1..={MAX_IDEMPOTENCY_KEY} printable ASCII characters"),
+                format!(
+                    "Idempotency-Key must be 1..={MAX_IDEMPOTENCY_KEY} printable ASCII characters"
+                ),
             )
         })?;
     Ok(Some(IdempotencyKey {

@@ -27,33 +27,80 @@ use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use engine::board::{
-    BoardError, Imported, NewRequest, NewVolunteer, Recipient, Request, RequestQuery,
-    RowError, Time, Volunteer, VolunteerQuery, Window,
+    BoardError, Imported, NewRequest, NewVolunteer, Recipient, RequestQuery, RowError, Time,
+    VolunteerQuery, Window,
 };
-use serde::{Deserialize, Serialize};
 use serde::de::DeserializeOwned;
-use futures_util::future::BoxFuture;
+use serde::{Deserialize, Serialize};
 
 use super::RoadCheck;
 use super::auth::Auth;
 use super::body::{V1Csv, V1Query};
 use super::error::{ErrorAnswers, ErrorDetail, V1Error};
+use super::pagination::all_pages;
 use super::requests::parse_statuses;
 use super::state::BoardState;
 
 const VOLUNTEER_COLUMNS: [&str; 17] = [
-    "id", "hq", "name", "phone", "mode", "skills", "capacity_kg", "capacity_bags", "max_tasks",
-    "status", "lon", "lat", "home_lon", "home_lat", "shifts", "version", "updated_at",
+    "id",
+    "hq",
+    "name",
+    "phone",
+    "mode",
+    "skills",
+    "capacity_kg",
+    "capacity_bags",
+    "max_tasks",
+    "status",
+    "lon",
+    "lat",
+    "home_lon",
+    "home_lat",
+    "shifts",
+    "version",
+    "updated_at",
 ];
-const VOLUNTEER_IGNORED: [&str; 6] = ["id", "hq", "position_at", "version", "created_at", "updated_at"];
+const VOLUNTEER_IGNORED: [&str; 6] = [
+    "id",
+    "hq",
+    "position_at",
+    "version",
+    "created_at",
+    "updated_at",
+];
 
 const REQUEST_COLUMNS: [&str; 21] = [
-    "id", "hq", "kind", "urgency", "deadline", "status", "service_min", "load_kg", "load_bags",
-    "skills", "notes", "recipient_name", "recipient_phone", "address", "lon", "lat",
-    "time_windows", "volunteer", "reason", "version", "updated_at",
+    "id",
+    "hq",
+    "kind",
+    "urgency",
+    "deadline",
+    "status",
+    "service_min",
+    "load_kg",
+    "load_bags",
+    "skills",
+    "notes",
+    "recipient_name",
+    "recipient_phone",
+    "address",
+    "lon",
+    "lat",
+    "time_windows",
+    "volunteer",
+    "reason",
+    "version",
+    "updated_at",
 ];
 const REQUEST_IGNORED: [&str; 8] = [
-    "id", "hq", "status", "volunteer", "reason", "version", "created_at", "updated_at",
+    "id",
+    "hq",
+    "status",
+    "volunteer",
+    "reason",
+    "version",
+    "created_at",
+    "updated_at",
 ];
 
 /// Which headquarters to export.
@@ -111,13 +158,23 @@ fn fmt_windows(w: &[Window]) -> String {
 
 fn csv_answer(name: &str, rows: Vec<Vec<String>>, columns: &[&str]) -> Result<Response, V1Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |_| V1Error::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "internal error");
+    let fail = |_| {
+        V1Error::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "internal error",
+        )
+    };
     w.write_record(columns).map_err(fail)?;
     for r in rows {
         w.write_record(&r).map_err(fail)?;
     }
     let bytes = w.into_inner().map_err(|_| {
-        V1Error::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "internal error")
+        V1Error::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "internal error",
+        )
     })?;
     Ok((
         StatusCode::OK,
@@ -133,24 +190,6 @@ fn csv_answer(name: &str, rows: Vec<Vec<String>>, columns: &[&str]) -> Result<Re
         .into_response())
 }
 
-/// Every page of a list.
-async fn all_pages<'a, T>(
-    id: impl Fn(&T) -> i64,
-    fetch: impl Fn(Option<i64>) -> BoxFuture<'a, Result<Vec<T>, BoardError>>,
-) -> Result<Vec<T>, V1Error> {
-    let mut out = Vec::new();
-    let mut after = None;
-    loop {
-        let page = fetch(after).await?;
-        let full = page.len() >= engine::board::MAX_PAGE;
-        after = page.last().map(&id);
-        out.extend(page);
-        if !full || after.is_none() {
-            return Ok(out);
-        }
-    }
-}
-
 /// Volunteers as CSV.
 #[utoipa::path(get, path = "/v1/volunteers.csv", tag = "csv", params(ExportQuery),
     responses((status = 200, description = "CSV with a header row", content_type = "text/csv", body = String), ErrorAnswers),
@@ -163,18 +202,7 @@ pub async fn export_volunteers(
         hqs: q.hq.map(|h| vec![h]),
         ..VolunteerQuery::default()
     };
-    let all = all_pages(
-        |x: &Volunteer| x.id,
-        |after_id| {
-            let q = VolunteerQuery {
-                after_id,
-                limit: engine::board::MAX_PAGE,
-                ..base.clone()
-            };
-            Box::pin(auth.board.board.volunteers(&auth.who, q))
-        },
-    )
-    .await?;
+    let all = all_pages(&auth, &base).await?;
     let rows = all
         .iter()
         .map(|v| {
@@ -231,18 +259,7 @@ pub async fn export_requests(
         statuses: parse_statuses(q.status.as_deref())?,
         ..RequestQuery::default()
     };
-    let all = all_pages(
-        |x: &Request| x.id,
-        |after_id| {
-            let q = RequestQuery {
-                after_id,
-                limit: engine::board::MAX_PAGE,
-                ..base.clone()
-            };
-            Box::pin(auth.board.board.requests(&auth.who, q))
-        },
-    )
-    .await?;
+    let all = all_pages(&auth, &base).await?;
     let rows = all
         .iter()
         .map(|r| {
@@ -557,7 +574,9 @@ fn report<T>(imported: Imported<T>, id: impl Fn(&T) -> i64) -> Response {
 }
 
 /// Rows read, with the rows that did not parse reported.
-fn parsed<T>(rows: Result<Vec<(usize, Option<T>)>, Vec<RowError>>) -> Result<Vec<(usize, T)>, Vec<RowError>> {
+fn parsed<T>(
+    rows: Result<Vec<(usize, Option<T>)>, Vec<RowError>>,
+) -> Result<Vec<(usize, T)>, Vec<RowError>> {
     Ok(rows?
         .into_iter()
         .filter_map(|(n, x)| x.map(|x| (n, x)))
@@ -580,9 +599,12 @@ pub async fn import_volunteers(
     auth.who
         .may_manage_volunteers(q.hq)
         .map_err(BoardError::from)?;
-    let rows = match parsed(read_rows(&text, &VOLUNTEER_COLUMNS, &VOLUNTEER_IGNORED, |r| {
-        read_volunteer(q.hq, r)
-    })) {
+    let rows = match parsed(read_rows(
+        &text,
+        &VOLUNTEER_COLUMNS,
+        &VOLUNTEER_IGNORED,
+        |r| read_volunteer(q.hq, r),
+    )) {
         Ok(rows) => rows,
         Err(errors) => return Ok(refused(errors)),
     };

@@ -115,7 +115,9 @@ impl From<StoreError> for V1Error {
                 "idempotency_key_reused",
                 e.to_string(),
             ),
-            e @ StoreError::VersionConflict { found, expected, .. } => Self::new(
+            e @ StoreError::VersionConflict {
+                found, expected, ..
+            } => Self::new(
                 StatusCode::PRECONDITION_FAILED,
                 "version_mismatch",
                 e.to_string(),

@@ -118,4 +118,3 @@ pub fn router(state: &AppState) -> Router<AppState> {
             notify_writes,
         ))
 }
-

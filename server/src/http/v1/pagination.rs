@@ -1,8 +1,13 @@
 //! Cursor pagination: lists answer `{"items": [...], "next_cursor": "..." | null}`. The
 //! cursor is opaque to clients (hex of `after:<last id>`); `limit` is 1..=1000, default 100.
 
-use engine::board::{BoardError, MAX_PAGE};
+use engine::board::{
+    BoardError, MAX_PAGE, Principal, Request, RequestQuery, Volunteer, VolunteerQuery,
+};
 use futures_util::future::BoxFuture;
+
+use super::auth::Auth;
+use super::state::BoardState;
 
 use super::error::V1Error;
 
@@ -67,25 +72,109 @@ pub fn next_cursor(len: usize, limit: usize, last_id: Option<i64>, more: bool) -
     last_id.map(cursor_after)
 }
 
-/// One page of records: fetched by `fetch(after_id, limit)`, then, when full, one more
-/// record is looked for so the last page says `next_cursor: null`.
+/// A list query the board answers page by page (volunteers, requests).
+pub trait PagedQuery: Clone + Send + Sync + 'static {
+    /// The records listed.
+    type Item: Send;
+    /// The same query for the page after `after_id`, of at most `limit` records.
+    #[must_use]
+    fn page(&self, after_id: Option<i64>, limit: usize) -> Self;
+    /// A record's identifier (the order of pages).
+    fn id(item: &Self::Item) -> i64;
+    /// The records of this query that `who` may see.
+    fn fetch<'a>(
+        self,
+        board: &'a BoardState,
+        who: &'a Principal,
+    ) -> BoxFuture<'a, Result<Vec<Self::Item>, BoardError>>;
+}
+
+impl PagedQuery for VolunteerQuery {
+    type Item = Volunteer;
+    fn page(&self, after_id: Option<i64>, limit: usize) -> Self {
+        Self {
+            after_id,
+            limit,
+            ..self.clone()
+        }
+    }
+    fn id(item: &Volunteer) -> i64 {
+        item.id
+    }
+    fn fetch<'a>(
+        self,
+        board: &'a BoardState,
+        who: &'a Principal,
+    ) -> BoxFuture<'a, Result<Vec<Volunteer>, BoardError>> {
+        Box::pin(board.board.volunteers(who, self))
+    }
+}
+
+impl PagedQuery for RequestQuery {
+    type Item = Request;
+    fn page(&self, after_id: Option<i64>, limit: usize) -> Self {
+        Self {
+            after_id,
+            limit,
+            ..self.clone()
+        }
+    }
+    fn id(item: &Request) -> i64 {
+        item.id
+    }
+    fn fetch<'a>(
+        self,
+        board: &'a BoardState,
+        who: &'a Principal,
+    ) -> BoxFuture<'a, Result<Vec<Request>, BoardError>> {
+        Box::pin(board.board.requests(who, self))
+    }
+}
+
+/// One page of `q` after `after`; when full, one more record is looked for so the last
+/// page says `next_cursor: null`.
 ///
 /// # Errors
-/// What `fetch` answers.
-pub async fn paged<'a, T>(
+/// What the board answers.
+pub async fn paged<Q: PagedQuery>(
+    auth: &Auth,
+    q: &Q,
     after: Option<i64>,
     limit: usize,
-    id: impl Fn(&T) -> i64,
-    fetch: impl Fn(Option<i64>, usize) -> BoxFuture<'a, Result<Vec<T>, BoardError>>,
-) -> Result<(Vec<T>, Option<String>), V1Error> {
-    let items = fetch(after, limit).await?;
-    let last = items.last().map(&id);
+) -> Result<(Vec<Q::Item>, Option<String>), V1Error> {
+    let items = q.page(after, limit).fetch(&auth.board, &auth.who).await?;
+    let last = items.last().map(Q::id);
     let more = match last {
-        Some(l) if items.len() >= limit => !fetch(Some(l), 1).await?.is_empty(),
+        Some(l) if items.len() >= limit => !q
+            .page(Some(l), 1)
+            .fetch(&auth.board, &auth.who)
+            .await?
+            .is_empty(),
         _ => false,
     };
     let next = next_cursor(items.len(), limit, last, more);
     Ok((items, next))
+}
+
+/// Every record of `q`, page after page (exports).
+///
+/// # Errors
+/// What the board answers.
+pub async fn all_pages<Q: PagedQuery>(auth: &Auth, q: &Q) -> Result<Vec<Q::Item>, V1Error> {
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let page = q
+            .page(after, MAX_PAGE)
+            .fetch(&auth.board, &auth.who)
+            .await?;
+        let full = page.len() >= MAX_PAGE;
+        after = page.last().map(Q::id);
+        out.extend(page);
+        if !full || after.is_none() {
+            return Ok(out);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -186,20 +186,7 @@ pub async fn list(
     let after = decode_cursor(q.cursor.as_deref())?;
     let lim = limit(q.limit)?;
     let base = q.to_query()?;
-    let (items, next_cursor) = paged(
-        after,
-        lim,
-        |x: &Request| x.id,
-        |after_id, limit| {
-            let q = RequestQuery {
-                after_id,
-                limit,
-                ..base.clone()
-            };
-            Box::pin(auth.board.board.requests(&auth.who, q))
-        },
-    )
-    .await?;
+    let (items, next_cursor) = paged(&auth, &base, after, lim).await?;
     Ok(Json(RequestPage { items, next_cursor }))
 }
 
@@ -259,13 +246,7 @@ pub async fn assign(
     let x = auth
         .board
         .board
-        .assign(
-            &auth.who,
-            BoardState::now(),
-            id.0,
-            body.value.volunteer,
-            m,
-        )
+        .assign(&auth.who, BoardState::now(), id.0, body.value.volunteer, m)
         .await?;
     Ok(record(x.version, &x))
 }

@@ -10,13 +10,13 @@ use engine::board::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::RoadCheck;
 use super::auth::Auth;
 use super::body::{RecordId, V1Json, V1Query};
 use super::conventions::{created, idempotency, if_match, record};
 use super::error::{ErrorAnswers, V1Error};
 use super::pagination::{decode_cursor, limit, paged};
 use super::state::BoardState;
-use super::RoadCheck;
 
 /// A page of volunteers.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -92,20 +92,7 @@ pub async fn list(
     let after = decode_cursor(q.cursor.as_deref())?;
     let lim = limit(q.limit)?;
     let base = q.to_query();
-    let (items, next_cursor) = paged(
-        after,
-        lim,
-        |x: &Volunteer| x.id,
-        |after_id, limit| {
-            let q = VolunteerQuery {
-                after_id,
-                limit,
-                ..base.clone()
-            };
-            Box::pin(auth.board.board.volunteers(&auth.who, q))
-        },
-    )
-    .await?;
+    let (items, next_cursor) = paged(&auth, &base, after, lim).await?;
     Ok(Json(VolunteerPage { items, next_cursor }))
 }
 
