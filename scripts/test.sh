@@ -54,7 +54,7 @@ else
   echo "1 failed (pyvroom could not be installed)" | tee -a "$log"
 fi
 
-for extra in scripts/test-clients.sh; do
+for extra in scripts/test-clients.sh scripts/test-api.sh; do
   if [ -x "$extra" ]; then
     banner "$extra"
     bash "$extra" 2>&1 | tee -a "$log"

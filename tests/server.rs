@@ -44,3 +44,13 @@ mod http_guidance;
 mod http_straight;
 #[path = "server/http_vroom.rs"]
 mod http_vroom;
+#[path = "server/v1_events.rs"]
+mod v1_events;
+#[path = "server/v1_hostile.rs"]
+mod v1_hostile;
+#[path = "server/v1_lifecycle.rs"]
+mod v1_lifecycle;
+#[path = "server/v1_roles.rs"]
+mod v1_roles;
+#[path = "server/v1_support.rs"]
+mod v1_support;

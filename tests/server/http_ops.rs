@@ -104,7 +104,7 @@ fn metrics_count_requests_and_errors_by_service() {
 fn openapi_describes_every_service() {
     let Some(addr) = monaco() else { return };
     let v = get(addr, "/openapi.json").json();
-    assert_eq!(v["openapi"], "3.0.3");
+    assert_eq!(v["openapi"], "3.1.0");
     for s in ["route", "table", "nearest", "trip"] {
         assert!(v["paths"][format!("/{s}/v1/{{profile}}/{{coordinates}}")]["get"].is_object());
     }

@@ -37,6 +37,11 @@ pub(crate) fn monaco_engine() -> Option<Arc<Engine>> {
 
 /// Starts a server on its own thread and runtime; returns its address.
 pub(crate) fn start(engine: Arc<Engine>, limits: Limits) -> SocketAddr {
+    start_state(AppState::new(engine, limits))
+}
+
+/// Starts a server with `state` on its own thread and runtime; returns its address.
+pub(crate) fn start_state(state: AppState) -> SocketAddr {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -47,7 +52,6 @@ pub(crate) fn start(engine: Arc<Engine>, limits: Limits) -> SocketAddr {
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
-            let state = AppState::new(engine, limits);
             http::serve_state(listener, state, std::future::pending())
                 .await
                 .unwrap();

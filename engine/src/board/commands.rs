@@ -186,30 +186,7 @@ impl<S: Store> Board<S> {
             return Ok(Created::Replayed(body));
         }
         self.existing_hq(new.hq).await?;
-        let (kg, bags) = default_capacity(new.mode);
-        let position = match new.position {
-            Some(p) => Some(on_road("position", roads, Some(new.mode), p)?),
-            None => None,
-        };
-        let vol = Volunteer {
-            id: 0,
-            hq: new.hq,
-            name: v::text("name", &new.name, v::MAX_SHORT_TEXT, false)?,
-            phone: v::phone("phone", &new.phone)?,
-            mode: new.mode,
-            skills: v::skills("skills", &new.skills)?,
-            capacity_kg: v::number("capacity_kg", new.capacity_kg.unwrap_or(kg), 0.0, 10_000.0)?,
-            capacity_bags: v::count("capacity_bags", new.capacity_bags.unwrap_or(bags), 0, 1_000)?,
-            shifts: v::windows("shifts", &new.shifts, true)?,
-            max_tasks: v::count("max_tasks", new.max_tasks.unwrap_or(5), 1, 100)?,
-            home: new.home.map(|p| v::point("home", p)).transpose()?,
-            position,
-            position_at: position.map(|_| now),
-            status: new.status.unwrap_or(VolunteerStatus::Available),
-            version: 0,
-            created_at: now,
-            updated_at: now,
-        };
+        let vol = volunteer_record(now, &new, roads)?;
         match self
             .write_one(who, now, insert(Record::Volunteer(vol)), idem)
             .await?
@@ -398,64 +375,7 @@ impl<S: Store> Board<S> {
             return Ok(Created::Replayed(body));
         }
         self.existing_hq(new.hq).await?;
-        let mut recipient = new.recipient.clone();
-        recipient.name = v::text("recipient.name", &recipient.name, v::MAX_SHORT_TEXT, false)?;
-        recipient.phone = v::phone("recipient.phone", &recipient.phone)?;
-        let address = new.address.as_deref().unwrap_or(&recipient.address);
-        recipient.address = v::text("recipient.address", address, v::MAX_ADDRESS, true)?;
-        let (location, geocoded) = match (new.location, geocoded) {
-            (Some(p), _) => (Some(on_road("location", roads, None, p)?), None),
-            (None, Some((p, g))) => (Some(on_road("location", roads, None, p)?), Some(g)),
-            (None, None) if new.kind.needs_trip() => {
-                return Err(invalid(
-                    "location",
-                    "a request that needs a trip needs a location or an address the map knows",
-                ));
-            }
-            (None, None) => (None, None),
-        };
-        let deadline = new
-            .deadline
-            .unwrap_or(now.plus(new.urgency.default_deadline_s()));
-        if deadline <= now {
-            return Err(invalid("deadline", "already passed"));
-        }
-        let mut skills = new.skills.clone();
-        skills.extend(new.kind.implied_skills().iter().map(|s| (*s).to_owned()));
-        let r = Request {
-            id: 0,
-            hq: new.hq,
-            kind: new.kind,
-            urgency: new.urgency,
-            deadline,
-            time_windows: v::windows("time_windows", &new.time_windows, false)?,
-            service_min: v::count(
-                "service_min",
-                new.service_min.unwrap_or(new.kind.default_service_min()),
-                0,
-                24 * 60,
-            )?,
-            load_kg: v::number("load_kg", new.load_kg.unwrap_or(0.0), 0.0, 1_000.0)?,
-            load_bags: v::count("load_bags", new.load_bags.unwrap_or(0), 0, 100)?,
-            skills: v::skills("skills", &skills)?,
-            notes: v::text(
-                "notes",
-                new.notes.as_deref().unwrap_or(""),
-                v::MAX_NOTES,
-                true,
-            )?,
-            recipient,
-            location,
-            geocoded,
-            status: RequestStatus::New,
-            reason: None,
-            volunteer: None,
-            assigned_by: None,
-            created_by: who.actor(),
-            version: 0,
-            created_at: now,
-            updated_at: now,
-        };
+        let r = request_record(who, now, &new, geocoded, roads)?;
         match self
             .write_one(who, now, insert(Record::Request(r)), idem)
             .await?
@@ -741,6 +661,113 @@ impl<S: Store> Board<S> {
     }
 }
 
+/// The volunteer `new` describes, checked (positions must be near a road of its mode).
+///
+/// # Errors
+/// [`BoardError::Invalid`] naming the field.
+pub(super) fn volunteer_record(
+    now: Time,
+    new: &NewVolunteer,
+    roads: &dyn Roads,
+) -> Result<Volunteer, BoardError> {
+    let (kg, bags) = default_capacity(new.mode);
+    let position = match new.position {
+        Some(p) => Some(on_road("position", roads, Some(new.mode), p)?),
+        None => None,
+    };
+    Ok(Volunteer {
+        id: 0,
+        hq: new.hq,
+        name: v::text("name", &new.name, v::MAX_SHORT_TEXT, false)?,
+        phone: v::phone("phone", &new.phone)?,
+        mode: new.mode,
+        skills: v::skills("skills", &new.skills)?,
+        capacity_kg: v::number("capacity_kg", new.capacity_kg.unwrap_or(kg), 0.0, 10_000.0)?,
+        capacity_bags: v::count("capacity_bags", new.capacity_bags.unwrap_or(bags), 0, 1_000)?,
+        shifts: v::windows("shifts", &new.shifts, true)?,
+        max_tasks: v::count("max_tasks", new.max_tasks.unwrap_or(5), 1, 100)?,
+        home: new.home.map(|p| v::point("home", p)).transpose()?,
+        position,
+        position_at: position.map(|_| now),
+        status: new.status.unwrap_or(VolunteerStatus::Available),
+        version: 0,
+        created_at: now,
+        updated_at: now,
+    })
+}
+
+/// The request `new` describes, recorded by `who`, checked: its location is `new.location`,
+/// else `geocoded`; the deadline defaults by urgency and must lie ahead.
+///
+/// # Errors
+/// [`BoardError::Invalid`] naming the field.
+pub(super) fn request_record(
+    who: &Principal,
+    now: Time,
+    new: &NewRequest,
+    geocoded: Option<(Point, Geocoded)>,
+    roads: &dyn Roads,
+) -> Result<Request, BoardError> {
+    let mut recipient = new.recipient.clone();
+    recipient.name = v::text("recipient.name", &recipient.name, v::MAX_SHORT_TEXT, false)?;
+    recipient.phone = v::phone("recipient.phone", &recipient.phone)?;
+    let address = new.address.as_deref().unwrap_or(&recipient.address);
+    recipient.address = v::text("recipient.address", address, v::MAX_ADDRESS, true)?;
+    let (location, geocoded) = match (new.location, geocoded) {
+        (Some(p), _) => (Some(on_road("location", roads, None, p)?), None),
+        (None, Some((p, g))) => (Some(on_road("location", roads, None, p)?), Some(g)),
+        (None, None) if new.kind.needs_trip() => {
+            return Err(invalid(
+                "location",
+                "a request that needs a trip needs a location or an address the map knows",
+            ));
+        }
+        (None, None) => (None, None),
+    };
+    let deadline = new
+        .deadline
+        .unwrap_or(now.plus(new.urgency.default_deadline_s()));
+    if deadline <= now {
+        return Err(invalid("deadline", "already passed"));
+    }
+    let mut skills = new.skills.clone();
+    skills.extend(new.kind.implied_skills().iter().map(|s| (*s).to_owned()));
+    Ok(Request {
+        id: 0,
+        hq: new.hq,
+        kind: new.kind,
+        urgency: new.urgency,
+        deadline,
+        time_windows: v::windows("time_windows", &new.time_windows, false)?,
+        service_min: v::count(
+            "service_min",
+            new.service_min.unwrap_or(new.kind.default_service_min()),
+            0,
+            24 * 60,
+        )?,
+        load_kg: v::number("load_kg", new.load_kg.unwrap_or(0.0), 0.0, 1_000.0)?,
+        load_bags: v::count("load_bags", new.load_bags.unwrap_or(0), 0, 100)?,
+        skills: v::skills("skills", &skills)?,
+        notes: v::text(
+            "notes",
+            new.notes.as_deref().unwrap_or(""),
+            v::MAX_NOTES,
+            true,
+        )?,
+        recipient,
+        location,
+        geocoded,
+        status: RequestStatus::New,
+        reason: None,
+        volunteer: None,
+        assigned_by: None,
+        created_by: who.actor(),
+        version: 0,
+        created_at: now,
+        updated_at: now,
+    })
+}
+
 /// The statuses a request may take, for an [`BoardError::IllegalTransition`].
 fn illegal(from: RequestStatus, to: RequestStatus) -> BoardError {
     let mut allowed = lifecycle::allowed_next(from).to_vec();
@@ -751,7 +778,7 @@ fn illegal(from: RequestStatus, to: RequestStatus) -> BoardError {
     BoardError::IllegalTransition { from, to, allowed }
 }
 
-fn insert(record: Record) -> Change {
+pub(super) fn insert(record: Record) -> Change {
     Change {
         record,
         expected_version: None,
@@ -819,6 +846,12 @@ fn scoped(
             Ok(Some(list))
         }
         None => match who.hq_scope() {
+            // Operators without a list also see every headquarters: the rule decides
+            // whether their role may list at all.
+            None if !who.is_admin() => {
+                may(-1)?;
+                Ok(None)
+            }
             None => Ok(None),
             Some(scope) => {
                 if scope.is_empty() {

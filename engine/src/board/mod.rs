@@ -11,6 +11,7 @@
 //!   PostgreSQL.
 //! - [`Roster`]: volunteers and who holds what, in memory, kept current from the events.
 //! - [`Board`]: every operation with its rules, over any store; time is passed in.
+//! - [`import`]: many new volunteers or requests stored in one transaction, or none.
 //!
 //! Nothing here prints, logs or reads the clock: personal data leaves only in the records
 //! returned to callers the rules allow.
@@ -19,6 +20,7 @@ pub mod access;
 mod commands;
 mod error;
 pub mod event;
+pub mod import;
 pub mod lifecycle;
 mod memory;
 pub mod model;
@@ -32,6 +34,7 @@ pub use access::{Denied, Principal, Role};
 pub use commands::{Board, Created, MAX_PAGE, PositionReport};
 pub use error::BoardError;
 pub use event::{EntityKind, Event};
+pub use import::{Imported, MAX_IMPORT_ROWS, RowError};
 pub use memory::MemoryStore;
 pub use model::{
     Geocoded, Hq, Mode, NewHq, NewRequest, NewVolunteer, Point, Recipient, Request, RequestKind,

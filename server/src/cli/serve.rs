@@ -7,7 +7,10 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use engine::dispatch::Engine;
 
+use crate::http::v1::state::new_token;
+use crate::http::v1::{BoardSettings, BoardState, BoardStore};
 use crate::http::{self, AppState, Limits};
+use engine::board::Role;
 
 /// Arguments of `vmeste serve`.
 #[derive(Debug, clap::Args)]
@@ -53,6 +56,17 @@ pub struct ServeArgs {
     /// Log one JSON object per line instead of text.
     #[arg(long)]
     pub log_json: bool,
+    /// Where the dispatch board (`/v1`) keeps its records: `memory:` (nothing survives the
+    /// process) or `none` for no board.
+    #[arg(long, default_value = "memory:")]
+    pub store: String,
+    /// OSRM's endpoints need a valid token too (default: open).
+    #[arg(long)]
+    pub require_token_for_routing: bool,
+    /// A file holding an admin token, registered at start (a new random token is written
+    /// to it when the file does not exist): the way in to a fresh `memory:` store.
+    #[arg(long)]
+    pub admin_token_file: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -124,6 +138,41 @@ fn build_hub_labels(engine: &Engine, max_entries: usize) {
     }
 }
 
+/// The dispatch board `--store` names, with the admin token of `--admin-token-file`.
+async fn board(args: &ServeArgs) -> anyhow::Result<Option<Arc<BoardState>>> {
+    let store = match args.store.as_str() {
+        "none" => return Ok(None),
+        "memory:" => BoardStore::new(),
+        other => anyhow::bail!(
+            "--store {other:?}: only `memory:` and `none` are supported by this build"
+        ),
+    };
+    let settings = BoardSettings {
+        require_token_for_routing: args.require_token_for_routing,
+    };
+    let board = BoardState::new(store, settings);
+    if let Some(path) = &args.admin_token_file {
+        let token = if path.exists() {
+            std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?
+                .trim()
+                .to_owned()
+        } else {
+            let t = new_token();
+            std::fs::write(path, format!("{t}\n"))
+                .with_context(|| format!("writing {}", path.display()))?;
+            t
+        };
+        anyhow::ensure!(!token.is_empty(), "{} holds no token", path.display());
+        board
+            .register_token(&token, Role::Admin, Vec::new(), None, "admin-token-file")
+            .await
+            .context("storing the admin token")?;
+        tracing::info!(file = %path.display(), "admin token registered");
+    }
+    Ok(Some(Arc::new(board)))
+}
+
 /// Runs `vmeste serve` until Ctrl-C or SIGTERM.
 ///
 /// # Errors
@@ -150,7 +199,10 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         let addr = listener.local_addr()?;
         let profiles = engine.profiles().join(", ");
         tracing::info!(%addr, profiles, "listening");
-        let state = AppState::new(engine, limits);
+        let mut state = AppState::new(engine, limits);
+        if let Some(board) = board(args).await? {
+            state = state.with_board(board);
+        }
         http::serve_state(listener, state, http::shutdown_signal()).await?;
         tracing::info!("stopped");
         anyhow::Ok(())

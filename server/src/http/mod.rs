@@ -4,6 +4,7 @@
 //!   `/{service}/v1/{profile}` (POST, JSON body); errors in OSRM's shape ([`error`]).
 //! - [`vroom`]: `POST /optimize`, VROOM's API (errors in VROOM's shape).
 //! - `/health`, `/metrics` (Prometheus text), `/openapi.json`.
+//! - [`v1`]: the dispatch board's API under `/v1` (when the state has a board).
 //!
 //! Every request is counted and logged once ([`metrics::track`]); CORS allows any origin so a
 //! browser page elsewhere can call the API. [`serve`] runs the service until a shutdown
@@ -18,6 +19,7 @@ pub mod openapi;
 pub mod osrm;
 pub mod state;
 pub mod vroom;
+pub mod v1;
 
 use std::future::Future;
 
@@ -58,14 +60,19 @@ async fn openapi_json() -> impl IntoResponse {
 pub fn app(state: AppState) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(Any)
-        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::OPTIONS])
         .allow_headers(Any);
     Router::new()
         .route("/health", get(health))
         .route("/metrics", get(metrics_text))
         .route("/openapi.json", get(openapi_json))
         .route("/optimize", axum::routing::post(vroom::handle))
+        .nest("/v1", v1::router(&state))
         .fallback(osrm::handle)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            v1::auth::routing_guard,
+        ))
         .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

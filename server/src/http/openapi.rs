@@ -1,4 +1,5 @@
-//! `/openapi.json`: an OpenAPI 3.0 description of every endpoint, written by hand.
+//! `/openapi.json`: an OpenAPI 3.1 description of every endpoint: OSRM's written by hand,
+//! the board's `/v1` generated from its handlers and types ([`super::v1::openapi`]).
 
 use serde_json::{Value, json};
 
@@ -157,7 +158,7 @@ pub fn document() -> Value {
         &json!({"type": "string"}),
     ));
     let mut doc = json!({
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {"title": "vmeste", "version": env!("CARGO_PKG_VERSION"),
                  "description": "OSRM v1 compatible routing API (route, table, nearest, trip), also by POST with a JSON body, and operations endpoints. Errors: HTTP 400 with {code, message} as OSRM."},
         "paths": {
@@ -178,7 +179,38 @@ pub fn document() -> Value {
             "message": {"type": "string"}}}}}
     });
     super::vroom::openapi::describe(&mut doc);
+    merge(&mut doc, &super::v1::openapi::document());
     doc
+}
+
+/// Adds the paths and components of `part` (the generated `/v1` document) to `doc`.
+fn merge(doc: &mut Value, part: &Value) {
+    if let (Some(paths), Some(more)) = (
+        doc.get_mut("paths").and_then(Value::as_object_mut),
+        part.get("paths").and_then(Value::as_object),
+    ) {
+        paths.extend(more.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    for section in ["schemas", "securitySchemes", "responses"] {
+        let Some(more) = part
+            .get("components")
+            .and_then(|c| c.get(section))
+            .and_then(Value::as_object)
+        else {
+            continue;
+        };
+        if let Some(target) = doc
+            .get_mut("components")
+            .and_then(Value::as_object_mut)
+            .map(|c| c.entry(section).or_insert_with(|| json!({})))
+            .and_then(Value::as_object_mut)
+        {
+            target.extend(more.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+    }
+    if let Some(tags) = part.get("tags") {
+        doc["tags"] = tags.clone();
+    }
 }
 
 #[cfg(test)]

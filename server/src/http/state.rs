@@ -78,6 +78,8 @@ pub struct AppState {
     pub heavy: Arc<Semaphore>,
     /// Permits for `/optimize` solves (tried, never waited for).
     pub solves: Arc<Semaphore>,
+    /// The dispatch board (`/v1`), when the server runs one.
+    pub board: Option<Arc<super::v1::BoardState>>,
 }
 
 impl AppState {
@@ -92,6 +94,14 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             heavy,
             solves,
+            board: None,
         }
+    }
+
+    /// The same state with a dispatch board (`/v1`).
+    #[must_use]
+    pub fn with_board(mut self, board: Arc<super::v1::BoardState>) -> Self {
+        self.board = Some(board);
+        self
     }
 }

@@ -1,0 +1,145 @@
+//! The board's part of the server state: the board over its store, the signal of new
+//! events, the geocoder seam and settings.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use engine::board::{Board, Geocoded, Point, Role, Store, StoreError, Time, TokenRecord};
+use tokio::sync::watch;
+
+use super::auth::token_hash;
+
+/// The store the HTTP API runs on (the one place to switch stores).
+pub type BoardStore = engine::board::MemoryStore;
+
+/// Turns an address into a position. The board answers `address_not_found` (422) when a
+/// request comes without a location and no geocoder is set or it finds nothing.
+pub trait Geocoder: Send + Sync {
+    /// The position of `address` and how it was matched, or `None`.
+    fn geocode(&self, address: &str) -> Option<(Point, Geocoded)>;
+}
+
+/// Settings of the board's API.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BoardSettings {
+    /// OSRM's endpoints also need a valid token.
+    pub require_token_for_routing: bool,
+}
+
+/// The board's state: shared by every `/v1` handler.
+pub struct BoardState {
+    /// The board.
+    pub board: Board<BoardStore>,
+    /// Settings.
+    pub settings: BoardSettings,
+    /// Address lookup, when one is configured.
+    pub geocoder: Option<Arc<dyn Geocoder>>,
+    /// Bumped after every successful write, so live event streams read the store again.
+    changed: watch::Sender<u64>,
+}
+
+impl std::fmt::Debug for BoardState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BoardState")
+            .field("settings", &self.settings)
+            .field("geocoder", &self.geocoder.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl BoardState {
+    /// The board over `store`.
+    #[must_use]
+    pub fn new(store: BoardStore, settings: BoardSettings) -> Self {
+        Self {
+            board: Board::new(store),
+            settings,
+            geocoder: None,
+            changed: watch::Sender::new(0),
+        }
+    }
+
+    /// The same state with a geocoder.
+    #[must_use]
+    pub fn with_geocoder(mut self, geocoder: Arc<dyn Geocoder>) -> Self {
+        self.geocoder = Some(geocoder);
+        self
+    }
+
+    /// The current time (read once per request).
+    #[must_use]
+    pub fn now() -> Time {
+        let s = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Time(i64::try_from(s).unwrap_or(i64::MAX))
+    }
+
+    /// Tells live event streams that the store has new events.
+    pub fn notify(&self) {
+        self.changed.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// A receiver of [`BoardState::notify`].
+    #[must_use]
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+
+    /// Stores `token` (only its SHA-256) with a role; returns the token's identifier.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn register_token(
+        &self,
+        token: &str,
+        role: Role,
+        hqs: Vec<i64>,
+        volunteer: Option<i64>,
+        label: &str,
+    ) -> Result<i64, StoreError> {
+        self.board
+            .store()
+            .insert_token(TokenRecord {
+                id: 0,
+                hash: token_hash(token),
+                role,
+                hqs,
+                volunteer,
+                label: label.to_owned(),
+                created_at: Self::now(),
+                revoked_at: None,
+            })
+            .await
+    }
+
+    /// Creates a random token (`vm_` and 64 hex digits) with a role, stores its hash and
+    /// returns it with its identifier: the token itself is never stored.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn issue_token(
+        &self,
+        role: Role,
+        hqs: Vec<i64>,
+        volunteer: Option<i64>,
+        label: &str,
+    ) -> Result<(String, i64), StoreError> {
+        let token = new_token();
+        let id = self
+            .register_token(&token, role, hqs, volunteer, label)
+            .await?;
+        Ok((token, id))
+    }
+}
+
+/// A random token: `vm_` and 32 random bytes in hex.
+#[must_use]
+pub fn new_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    let mut s = String::from("vm_");
+    for b in bytes {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
