@@ -74,6 +74,39 @@ impl Stream {
     }
 }
 
+impl Stream {
+    /// `true` when the response body ends (last chunk or end of file) within `wait`.
+    fn ends(&mut self, wait: Duration) -> bool {
+        let deadline = Instant::now() + wait;
+        let mut line = String::new();
+        while Instant::now() < deadline {
+            match self.reader.read_line(&mut line) {
+                Ok(0) => return true,
+                Ok(_) if line.ends_with('\n') => {
+                    if line.trim_end() == "0" {
+                        return true;
+                    }
+                    line.clear();
+                }
+                Ok(_) | Err(_) => {}
+            }
+        }
+        false
+    }
+}
+
+#[test]
+fn streams_end_when_the_server_shuts_down() {
+    let Some(b) = TestBoard::start(BoardSettings::default()) else {
+        return;
+    };
+    let admin = b.token(Role::Admin, &[], None);
+    let mut s = Stream::open(&b, "/v1/events", &admin, None);
+    assert!(!s.ends(Duration::from_millis(300)));
+    b.state.close();
+    assert!(s.ends(Duration::from_secs(5)));
+}
+
 #[test]
 fn events_arrive_live_and_a_reconnect_with_last_event_id_misses_nothing() {
     let Some(b) = TestBoard::start(BoardSettings::default()) else {

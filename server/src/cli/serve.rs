@@ -200,10 +200,19 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         let profiles = engine.profiles().join(", ");
         tracing::info!(%addr, profiles, "listening");
         let mut state = AppState::new(engine, limits);
-        if let Some(board) = board(args).await? {
-            state = state.with_board(board);
+        let board = board(args).await?;
+        if let Some(b) = &board {
+            state = state.with_board(Arc::clone(b));
         }
-        http::serve_state(listener, state, http::shutdown_signal()).await?;
+        let shutdown = async move {
+            http::shutdown_signal().await;
+            // Live event streams never end by themselves: end them, so in-flight requests
+            // can finish and the server stops.
+            if let Some(b) = board {
+                b.close();
+            }
+        };
+        http::serve_state(listener, state, shutdown).await?;
         tracing::info!("stopped");
         anyhow::Ok(())
     })

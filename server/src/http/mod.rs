@@ -61,7 +61,8 @@ pub fn app(state: AppState) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::OPTIONS])
-        .allow_headers(Any);
+        .allow_headers(Any)
+        .expose_headers(Any);
     Router::new()
         .route("/health", get(health))
         .route("/metrics", get(metrics_text))

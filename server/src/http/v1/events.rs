@@ -5,7 +5,8 @@
 //! again after the last event it sent. Reading always from the store, after the last sent
 //! sequence number, leaves no gap and no duplicate at the seam between replay and live; the
 //! signal is marked seen before each read, so no write between the read and the wait is
-//! missed. Every few seconds the store is read anyway (writes of another process).
+//! missed. Every few seconds the store is read anyway (writes of another process). Streams
+//! end when the server shuts down ([`BoardState::close`]).
 //! Coordinators see their headquarters' events, admins all (or `hq=`); other roles 403.
 
 use std::collections::VecDeque;
@@ -105,12 +106,16 @@ struct Feed {
     after: i64,
     pending: VecDeque<Event>,
     changed: watch::Receiver<u64>,
+    closing: watch::Receiver<bool>,
 }
 
 impl Feed {
     /// The next event, waiting for one if needed; `None` when the store fails.
     async fn next(&mut self) -> Option<Event> {
         loop {
+            if *self.closing.borrow() {
+                return None;
+            }
             if let Some(e) = self.pending.pop_front() {
                 self.after = e.seq;
                 return Some(e);
@@ -126,6 +131,7 @@ impl Feed {
             if found.is_empty() {
                 tokio::select! {
                     r = self.changed.changed() => r.ok()?,
+                    _ = self.closing.changed() => return None,
                     () = tokio::time::sleep(POLL) => {}
                 }
             } else {
@@ -167,6 +173,7 @@ pub async fn stream(
         ),
     };
     let changed = auth.board.subscribe();
+    let closing = auth.board.closing();
     let after = match last_id.or(non_negative(q.after)?) {
         Some(a) => a,
         None => auth.board.board.store().last_seq().await?,
@@ -177,6 +184,7 @@ pub async fn stream(
         after,
         pending: VecDeque::new(),
         changed,
+        closing,
     };
     let events = futures_util::stream::unfold(feed, |mut feed| async move {
         let e = feed.next().await?;

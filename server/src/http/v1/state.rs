@@ -36,6 +36,9 @@ pub struct BoardState {
     pub geocoder: Option<Arc<dyn Geocoder>>,
     /// Bumped after every successful write, so live event streams read the store again.
     changed: watch::Sender<u64>,
+    /// Set when the server shuts down: live event streams end, so the shutdown does not
+    /// wait for clients that never hang up.
+    closing: watch::Sender<bool>,
 }
 
 impl std::fmt::Debug for BoardState {
@@ -56,6 +59,7 @@ impl BoardState {
             settings,
             geocoder: None,
             changed: watch::Sender::new(0),
+            closing: watch::Sender::new(false),
         }
     }
 
@@ -78,6 +82,17 @@ impl BoardState {
     /// Tells live event streams that the store has new events.
     pub fn notify(&self) {
         self.changed.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Ends every live event stream (call when the server shuts down).
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// A receiver of [`BoardState::close`].
+    #[must_use]
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
     }
 
     /// A receiver of [`BoardState::notify`].
