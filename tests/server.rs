@@ -44,6 +44,8 @@ mod http_guidance;
 mod http_straight;
 #[path = "server/http_vroom.rs"]
 mod http_vroom;
+#[path = "server/v1_candidates.rs"]
+mod v1_candidates;
 #[path = "server/v1_events.rs"]
 mod v1_events;
 #[path = "server/v1_hostile.rs"]

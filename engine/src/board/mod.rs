@@ -9,6 +9,8 @@
 //! - [`store`]: the [`Store`] trait (one transactional write, reads, tokens);
 //!   [`MemoryStore`] implements it in memory; the server implements it over SQLite and
 //!   PostgreSQL.
+//! - [`LiveBoard`]: the roster with positions placed on the roads and the ranking's facts:
+//!   "who can go now?" ([`crate::candidates`]) and coverage without a database read.
 //! - [`Roster`]: volunteers and who holds what, in memory, kept current from the events.
 //! - [`Board`]: every operation with its rules, over any store; time is passed in.
 //! - [`import`]: many new volunteers or requests stored in one transaction, or none.
@@ -22,6 +24,7 @@ mod error;
 pub mod event;
 pub mod import;
 pub mod lifecycle;
+mod live;
 mod memory;
 pub mod model;
 mod roads;
@@ -35,6 +38,7 @@ pub use commands::{Board, Created, MAX_PAGE, PositionReport};
 pub use error::BoardError;
 pub use event::{EntityKind, Event};
 pub use import::{Imported, MAX_IMPORT_ROWS, RowError};
+pub use live::{LiveBoard, task_facts};
 pub use memory::MemoryStore;
 pub use model::{
     Geocoded, Hq, Mode, NewHq, NewRequest, NewVolunteer, Point, Recipient, Request, RequestKind,

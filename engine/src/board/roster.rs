@@ -111,6 +111,15 @@ impl Roster {
         }
     }
 
+    /// The volunteer who holds open request `id` (assigned or en route).
+    #[must_use]
+    pub fn holder(&self, id: i64) -> Option<i64> {
+        self.requests
+            .get(&id)
+            .filter(|h| h.status.is_held())
+            .and_then(|h| h.volunteer)
+    }
+
     /// A volunteer.
     #[must_use]
     pub fn volunteer(&self, id: i64) -> Option<&Volunteer> {

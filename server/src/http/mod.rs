@@ -18,8 +18,8 @@ pub mod metrics;
 pub mod openapi;
 pub mod osrm;
 pub mod state;
-pub mod vroom;
 pub mod v1;
+pub mod vroom;
 
 use std::future::Future;
 

@@ -12,11 +12,13 @@
 
 pub mod auth;
 pub mod body;
+pub mod candidates;
 pub mod conventions;
 pub mod csv;
 pub mod error;
 pub mod events;
 pub mod hqs;
+pub mod live;
 pub mod openapi;
 pub mod pagination;
 pub mod requests;
@@ -109,6 +111,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/requests/{id}/status", post(requests::status))
         .route("/requests/{id}/cancel", post(requests::cancel))
         .route("/requests/{id}/history", get(requests::history))
+        .route("/requests/{id}/candidates", get(candidates::candidates))
+        .route("/coverage", get(candidates::coverage))
         .route("/events", get(events::stream))
         .route("/events.json", get(events::list))
         .fallback(not_found)

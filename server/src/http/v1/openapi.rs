@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::error::{ErrorBody, ErrorDetail};
-use super::{csv, events, hqs, requests, volunteers};
+use super::{candidates, csv, events, hqs, requests, volunteers};
 
 struct BearerScheme;
 
@@ -36,7 +36,7 @@ impl Modify for BearerScheme {
         volunteers::position, volunteers::me,
         requests::create, requests::list, requests::get_one, requests::patch,
         requests::assign, requests::unassign, requests::status, requests::cancel,
-        requests::history,
+        requests::history, candidates::candidates, candidates::coverage,
         events::stream, events::list,
         csv::export_volunteers, csv::export_requests, csv::import_volunteers,
         csv::import_requests,

@@ -34,6 +34,8 @@ pub struct BoardState {
     pub settings: BoardSettings,
     /// Address lookup, when one is configured.
     pub geocoder: Option<Arc<dyn Geocoder>>,
+    /// The live view for "who can go now?" and coverage.
+    pub live: super::live::Live,
     /// Bumped after every successful write, so live event streams read the store again.
     changed: watch::Sender<u64>,
     /// Set when the server shuts down: live event streams end, so the shutdown does not
@@ -58,6 +60,7 @@ impl BoardState {
             board: Board::new(store),
             settings,
             geocoder: None,
+            live: super::live::Live::default(),
             changed: watch::Sender::new(0),
             closing: watch::Sender::new(false),
         }
