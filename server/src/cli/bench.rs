@@ -26,6 +26,8 @@ pub enum BenchKind {
     Vrp(super::bench_vrp::BenchVrpArgs),
     /// Route on a graph file: snap, hierarchy queries and routes, Dijkstra speedup, matrices.
     Routing(super::bench_routing::BenchRoutingArgs),
+    /// The board's store: write throughput (request creations, position reports), read latency.
+    Store(super::bench_store::BenchStoreArgs),
 }
 
 /// Arguments of `vmeste bench import`.
@@ -50,6 +52,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         BenchKind::Import(a) => bench_import(a),
         BenchKind::Vrp(a) => super::bench_vrp::run(a),
         BenchKind::Routing(a) => super::bench_routing::run(a),
+        BenchKind::Store(a) => super::bench_store::run(a),
     }
 }
 
