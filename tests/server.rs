@@ -40,3 +40,11 @@ mod http_guard;
 mod http_guidance;
 #[path = "server/http_straight.rs"]
 mod http_straight;
+#[path = "server/cli_token.rs"]
+mod cli_token;
+#[path = "server/store_conformance.rs"]
+mod store_conformance;
+#[path = "server/store_durability.rs"]
+mod store_durability;
+#[path = "server/store_support.rs"]
+mod store_support;

@@ -40,7 +40,7 @@ use std::sync::Once;
 use std::time::Duration;
 
 use engine::board::StoreError;
-use sqlx::AnyPool;
+use sqlx::{AnyPool, Connection};
 use sqlx::any::AnyPoolOptions;
 
 pub use schema::KNOWN_SCHEMA;
@@ -131,6 +131,18 @@ impl SqlStore {
             }),
             Backend::Postgres => options,
         };
+        if backend == Backend::Sqlite {
+            // One connection first: a pool retries a failing connection until its timeout,
+            // which would hide "not a database" behind "no connection free".
+            let mut first = sqlx::AnyConnection::connect(&url)
+                .await
+                .map_err(|e| open_error(backend, url_or_path, &e))?;
+            let checked = sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&mut first)
+                .await;
+            let _ = first.close().await;
+            checked.map_err(|e| open_error(backend, url_or_path, &e))?;
+        }
         let pool = options
             .connect(&url)
             .await

@@ -162,6 +162,15 @@ impl SqlStore {
                 return replay(&reply, k).map(Outcome::Rollback);
             }
         }
+        // Every update is checked against the records as they were before this write (as
+        // `MemoryStore` does), so a failing write reports the same version whatever its
+        // order; the writer lock keeps them so until the commit.
+        for c in &w.changes {
+            if let Some(expected) = c.expected_version {
+                check_version(tx, &c.record, expected).await?;
+            }
+        }
+        let mut updated = std::collections::HashSet::new();
         let mut records = Vec::with_capacity(w.changes.len());
         let mut events = Vec::with_capacity(w.changes.len());
         for c in w.changes {
@@ -175,7 +184,9 @@ impl SqlStore {
                 }
                 Some(expected) => {
                     record.stamp(record.id(), expected.saturating_add(1));
-                    update(tx, &record, expected).await?;
+                    // A second update of one record in a write follows the first.
+                    let again = !updated.insert((record.kind(), record.id()));
+                    update(tx, &record, (!again).then_some(expected)).await?;
                     (c.changes, c.previous)
                 }
             };
@@ -277,36 +288,57 @@ async fn insert(c: &mut AnyConnection, record: &Record) -> Result<i64, StoreErro
     row.try_get(0).map_err(db)
 }
 
-/// Writes a record over the stored one if that is still at `expected`; the error names
-/// what was found otherwise.
-async fn update(c: &mut AnyConnection, record: &Record, expected: i64) -> Result<(), StoreError> {
-    let table = rows::table(record.kind());
-    let mut sql = Sql::new(&format!("UPDATE {table} SET "));
+/// The stored version of `record` is `expected`; else what was found.
+async fn check_version(
+    c: &mut AnyConnection,
+    record: &Record,
+    expected: i64,
+) -> Result<(), StoreError> {
+    let (entity, id) = (record.kind(), record.id());
+    let mut sql = Sql::new(&format!(
+        "SELECT version FROM {} WHERE id = ",
+        rows::table(entity)
+    ));
+    sql.param(id);
+    match sql.fetch_optional(c).await? {
+        None => Err(StoreError::Missing { entity, id }),
+        Some(row) => match row.try_get::<i64, _>(0).map_err(db)? {
+            found if found == expected => Ok(()),
+            found => Err(StoreError::VersionConflict {
+                entity,
+                id,
+                expected,
+                found,
+            }),
+        },
+    }
+}
+
+/// Writes a record over the stored one, if that is still at `expected` (when given): the
+/// check and the write are one statement.
+async fn update(
+    c: &mut AnyConnection,
+    record: &Record,
+    expected: Option<i64>,
+) -> Result<(), StoreError> {
+    let mut sql = Sql::new(&format!("UPDATE {} SET ", rows::table(record.kind())));
     for (i, (n, b)) in rows::columns(record).into_iter().enumerate() {
         if i > 0 {
             sql.push(", ");
         }
         sql.push(n).push(" = ").param(b);
     }
-    sql.push(" WHERE id = ")
-        .param(record.id())
-        .push(" AND version = ")
-        .param(expected);
+    sql.push(" WHERE id = ").param(record.id());
+    if let Some(v) = expected {
+        sql.push(" AND version = ").param(v);
+    }
     if sql.execute(c).await? == 1 {
         return Ok(());
     }
-    let mut found = Sql::new(&format!("SELECT version FROM {table} WHERE id = "));
-    found.param(record.id());
-    let (entity, id) = (record.kind(), record.id());
-    match found.fetch_optional(c).await? {
-        None => Err(StoreError::Missing { entity, id }),
-        Some(row) => Err(StoreError::VersionConflict {
-            entity,
-            id,
-            expected,
-            found: row.try_get(0).map_err(db)?,
-        }),
-    }
+    // Another writer got in between (only possible without the writer lock): say what is
+    // stored now.
+    check_version(c, record, expected.unwrap_or(0)).await?;
+    Err(StoreError::Internal("an update changed no row".into()))
 }
 
 /// Stores an event; returns its sequence number.
