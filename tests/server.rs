@@ -34,14 +34,14 @@ mod cli_import;
 mod cli_bench_routing;
 #[path = "server/cli_solve.rs"]
 mod cli_solve;
+#[path = "server/cli_token.rs"]
+mod cli_token;
 #[path = "server/http_guard.rs"]
 mod http_guard;
 #[path = "server/http_guidance.rs"]
 mod http_guidance;
 #[path = "server/http_straight.rs"]
 mod http_straight;
-#[path = "server/cli_token.rs"]
-mod cli_token;
 #[path = "server/store_conformance.rs"]
 mod store_conformance;
 #[path = "server/store_durability.rs"]

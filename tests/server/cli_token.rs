@@ -1,4 +1,5 @@
 //! `vmeste token create|list|revoke` on an SQLite store.
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use std::process::{Command, Output};
 
@@ -23,13 +24,25 @@ async fn token_create_list_revoke() {
     let store = dir.path().join("board.sqlite");
     let store = store.to_str().unwrap();
     let out = stdout(&vmeste(&[
-        "token", "create", "--store", store, "--role", "coordinator", "--hq", "2", "--hq", "1",
-        "--label", "Штаб 1 и 2",
+        "token",
+        "create",
+        "--store",
+        store,
+        "--role",
+        "coordinator",
+        "--hq",
+        "2",
+        "--hq",
+        "1",
+        "--label",
+        "Штаб 1 и 2",
     ]));
     let token = out.lines().last().unwrap().to_owned();
     assert_eq!(token.len(), 64, "{out}");
     assert!(token.bytes().all(|b| b.is_ascii_hexdigit()));
-    let other = stdout(&vmeste(&["token", "create", "--store", store, "--role", "admin"]));
+    let other = stdout(&vmeste(&[
+        "token", "create", "--store", store, "--role", "admin",
+    ]));
     assert_ne!(other.lines().last().unwrap(), token);
 
     let list = stdout(&vmeste(&["token", "list", "--store", store]));
@@ -57,7 +70,10 @@ fn token_create_refuses_incomplete_roles() {
     for (args, says) in [
         (vec!["--role", "coordinator"], "--hq"),
         (vec!["--role", "volunteer"], "--volunteer"),
-        (vec!["--role", "operator", "--volunteer", "3"], "only for volunteer"),
+        (
+            vec!["--role", "operator", "--volunteer", "3"],
+            "only for volunteer",
+        ),
         (vec!["--role", "root"], "unknown role"),
     ] {
         let mut all = vec!["token", "create", "--store", store];

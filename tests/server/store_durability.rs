@@ -1,6 +1,7 @@
 //! The SQL store across processes and versions: reopening finds everything, a newer schema
 //! is refused, a damaged file is a clear error, and every write acknowledged before a
 //! SIGKILL is still there.
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -60,7 +61,10 @@ async fn same_content<S: Store>(s: &S, m: &MemoryStore) {
         limit: 1000,
         ..RequestQuery::default()
     };
-    assert_eq!(s.requests(&all).await.unwrap(), m.requests(&all).await.unwrap());
+    assert_eq!(
+        s.requests(&all).await.unwrap(),
+        m.requests(&all).await.unwrap()
+    );
     assert_eq!(s.hqs().await.unwrap(), m.hqs().await.unwrap());
     assert_eq!(s.tokens().await.unwrap(), m.tokens().await.unwrap());
     let ev = EventQuery {
@@ -104,7 +108,7 @@ const FUTURE: &str = "INSERT INTO _sqlx_migrations \
     (version, description, success, checksum, execution_time) \
     VALUES (99, 'from the future', TRUE, X'00', 0)";
 
-fn assert_refused(e: OpenError) {
+fn assert_refused(e: &OpenError) {
     let msg = e.to_string();
     assert!(matches!(e, OpenError::Newer { found: 99, .. }), "{e:?}");
     assert_eq!(
@@ -127,7 +131,7 @@ async fn sqlite_store_of_a_newer_schema_is_refused() {
         sqlx::query(FUTURE).execute(&mut c).await.unwrap();
         c.close().await.unwrap();
     }
-    assert_refused(SqlStore::open(path.to_str().unwrap()).await.unwrap_err());
+    assert_refused(&SqlStore::open(path.to_str().unwrap()).await.unwrap_err());
 }
 
 #[tokio::test]
@@ -139,12 +143,14 @@ async fn postgres_store_of_a_newer_schema_is_refused() {
     {
         use sqlx::Connection;
         let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(FUTURE.replace("X'00'", "'\\x00'::bytea")))
-            .execute(&mut c)
-            .await
-            .unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(
+            FUTURE.replace("X'00'", "'\\x00'::bytea"),
+        ))
+        .execute(&mut c)
+        .await
+        .unwrap();
     }
-    assert_refused(SqlStore::open(&url).await.unwrap_err());
+    assert_refused(&SqlStore::open(&url).await.unwrap_err());
 }
 
 #[tokio::test]

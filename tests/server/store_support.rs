@@ -1,6 +1,7 @@
 //! Stores for the store tests: a fresh SQLite file in a temporary directory, a fresh
 //! PostgreSQL database on the server named by `VMESTE_TEST_POSTGRES` (skipped loudly when
 //! unset, a failure under `VMESTE_REQUIRE_DATA=1`), and seeded random records.
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -26,7 +27,9 @@ pub(crate) fn postgres_url() -> Option<String> {
         Ok(url) if !url.is_empty() => Some(url),
         _ => {
             if std::env::var("VMESTE_REQUIRE_DATA").is_ok_and(|v| v == "1") {
-                panic!("VMESTE_TEST_POSTGRES is not set (VMESTE_REQUIRE_DATA=1): run scripts/postgres.sh start");
+                panic!(
+                    "VMESTE_TEST_POSTGRES is not set (VMESTE_REQUIRE_DATA=1): run scripts/postgres.sh start"
+                );
             }
             eprintln!(
                 "SKIPPED: PostgreSQL store test (VMESTE_TEST_POSTGRES is unset; scripts/test.sh sets it)"
@@ -72,8 +75,16 @@ pub(crate) fn rng(seed: u64) -> Pcg64 {
 
 fn text(r: &mut Pcg64) -> String {
     const PARTS: [&str; 10] = [
-        "Анна", "ул. Ленина, 5", "'; DROP TABLE requests; --", "\"quoted\"", "tab\tnew\nline",
-        "émoji 🙂", "", " ", "\\", "%_",
+        "Анна",
+        "ул. Ленина, 5",
+        "'; DROP TABLE requests; --",
+        "\"quoted\"",
+        "tab\tnew\nline",
+        "émoji 🙂",
+        "",
+        " ",
+        "\\",
+        "%_",
     ];
     (0..r.random_range(0..4))
         .map(|_| PARTS[r.random_range(0..PARTS.len())])

@@ -41,4 +41,3 @@ pub use store::{
     StoreError, TokenRecord, VolunteerQuery, Write,
 };
 pub use time::{MAX_TIME, MIN_TIME, Time};
-

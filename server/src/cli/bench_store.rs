@@ -71,10 +71,7 @@ fn percentiles(v: &mut [f64]) -> String {
 }
 
 fn request(hq: i64, i: usize) -> NewRequest {
-    #[expect(
-        clippy::cast_precision_loss,
-        reason = "a small counter spreads points"
-    )]
+    #[expect(clippy::cast_precision_loss, reason = "a small counter spreads points")]
     let d = (i % 1000) as f64 * 1e-4;
     NewRequest {
         hq,
@@ -148,7 +145,10 @@ async fn bench(args: &BenchStoreArgs) -> anyhow::Result<()> {
             position: Some([37.6, 55.7]),
             status: None,
         };
-        match board.create_volunteer(&ADMIN, now(), v, &AnyRoads, None).await? {
+        match board
+            .create_volunteer(&ADMIN, now(), v, &AnyRoads, None)
+            .await?
+        {
             Created::New(v) => volunteers.push(v.id),
             Created::Replayed(_) => anyhow::bail!("unexpected replay"),
         }
@@ -164,7 +164,14 @@ async fn bench(args: &BenchStoreArgs) -> anyhow::Result<()> {
             for i in 0..per_writer {
                 let t = Instant::now();
                 let created = board
-                    .create_request(&ADMIN, now(), request(hq, w * per_writer + i), None, &AnyRoads, None)
+                    .create_request(
+                        &ADMIN,
+                        now(),
+                        request(hq, w * per_writer + i),
+                        None,
+                        &AnyRoads,
+                        None,
+                    )
                     .await?;
                 lat.push(t.elapsed().as_secs_f64());
                 if let (true, Created::New(r)) = (print, &created) {
@@ -178,7 +185,12 @@ async fn bench(args: &BenchStoreArgs) -> anyhow::Result<()> {
     for task in tasks {
         lat.extend(task.await??);
     }
-    report("request creations", lat.len(), t.elapsed().as_secs_f64(), &mut lat);
+    report(
+        "request creations",
+        lat.len(),
+        t.elapsed().as_secs_f64(),
+        &mut lat,
+    );
 
     // Position reports: each writer reports for its own volunteer.
     let t = Instant::now();
@@ -202,7 +214,9 @@ async fn bench(args: &BenchStoreArgs) -> anyhow::Result<()> {
                     status: None,
                 };
                 let t = Instant::now();
-                board.report_position(&who, now(), id, report, &AnyRoads).await?;
+                board
+                    .report_position(&who, now(), id, report, &AnyRoads)
+                    .await?;
                 lat.push(t.elapsed().as_secs_f64());
             }
             anyhow::Ok(lat)
@@ -212,7 +226,12 @@ async fn bench(args: &BenchStoreArgs) -> anyhow::Result<()> {
     for task in tasks {
         lat.extend(task.await??);
     }
-    report("position reports", lat.len(), t.elapsed().as_secs_f64(), &mut lat);
+    report(
+        "position reports",
+        lat.len(),
+        t.elapsed().as_secs_f64(),
+        &mut lat,
+    );
 
     // Reads, one at a time.
     let store = board.store();
@@ -258,7 +277,10 @@ async fn bench(args: &BenchStoreArgs) -> anyhow::Result<()> {
         events.push(t.elapsed().as_secs_f64());
     }
     println!("read one request by id: {}", percentiles(&mut by_id));
-    println!("read 100 new requests of an hq: {}", percentiles(&mut pages));
+    println!(
+        "read 100 new requests of an hq: {}",
+        percentiles(&mut pages)
+    );
     println!("read 100 events of an hq: {}", percentiles(&mut events));
     board.store().close().await;
     Ok(())

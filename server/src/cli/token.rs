@@ -71,7 +71,11 @@ pub struct TokenRevokeArgs {
 ///
 /// # Errors
 /// A message for the user naming what is missing.
-pub fn token_record(args: &TokenCreateArgs, hash: String, now: Time) -> anyhow::Result<TokenRecord> {
+pub fn token_record(
+    args: &TokenCreateArgs,
+    hash: String,
+    now: Time,
+) -> anyhow::Result<TokenRecord> {
     let Some(role) = Role::from_name(&args.role) else {
         bail!(
             "unknown role {:?}: use admin, coordinator, operator or volunteer",
@@ -144,7 +148,11 @@ pub fn run(args: &TokenArgs) -> anyhow::Result<()> {
                         "{}\t{}\t{}\t{}\t{}\t{}\t{}",
                         t.id,
                         t.role.as_str(),
-                        if hqs.is_empty() { "-".into() } else { hqs.join(",") },
+                        if hqs.is_empty() {
+                            "-".into()
+                        } else {
+                            hqs.join(",")
+                        },
                         t.volunteer.map_or("-".into(), |v| v.to_string()),
                         t.created_at,
                         t.revoked_at.map_or("-".into(), |r| r.to_string()),

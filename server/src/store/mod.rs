@@ -40,8 +40,8 @@ use std::sync::Once;
 use std::time::Duration;
 
 use engine::board::StoreError;
-use sqlx::{AnyPool, Connection};
 use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Connection};
 
 pub use schema::KNOWN_SCHEMA;
 pub use tokens::{new_token, token_hash};
@@ -244,9 +244,7 @@ pub(crate) fn store_error(e: &sqlx::Error) -> StoreError {
         }
         sqlx::Error::Io(io) => StoreError::Unavailable(format!("{:?}", io.kind())),
         sqlx::Error::Tls(_) => StoreError::Unavailable("TLS failure".into()),
-        sqlx::Error::PoolTimedOut => {
-            StoreError::Unavailable("no connection free in time".into())
-        }
+        sqlx::Error::PoolTimedOut => StoreError::Unavailable("no connection free in time".into()),
         sqlx::Error::PoolClosed => StoreError::Unavailable("the store is closed".into()),
         sqlx::Error::WorkerCrashed => StoreError::Unavailable("the database worker died".into()),
         sqlx::Error::Protocol(_) => StoreError::Unavailable("protocol error".into()),

@@ -1,8 +1,8 @@
 //! Versioned migrations, embedded at build time (one directory per backend because identity
 //! columns differ), and the refusal to open a store written by a newer build.
 
-use sqlx::Row;
 use sqlx::AnyPool;
+use sqlx::Row;
 use sqlx::migrate::Migrator;
 
 use super::Backend;
@@ -53,12 +53,11 @@ pub(super) async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), Sche
         Backend::Sqlite => &SQLITE,
         Backend::Postgres => &POSTGRES,
     };
-    let known = migrator
-        .iter()
-        .map(|m| m.version)
-        .max()
-        .unwrap_or_default();
-    debug_assert_eq!(known, KNOWN_SCHEMA, "KNOWN_SCHEMA names the newest migration");
+    let known = migrator.iter().map(|m| m.version).max().unwrap_or_default();
+    debug_assert_eq!(
+        known, KNOWN_SCHEMA,
+        "KNOWN_SCHEMA names the newest migration"
+    );
     let found = stored_version(pool, backend).await?;
     if found > known {
         return Err(SchemaError::Newer { found, known });

@@ -2,8 +2,8 @@
 //! run unchanged.
 
 use engine::board::{
-    Applied, Event, EventQuery, Hq, IdempotencyKey, IdempotentReply, Record, Request,
-    RequestQuery, Store, StoreError, Time, TokenRecord, Volunteer, VolunteerQuery, Write,
+    Applied, Event, EventQuery, Hq, IdempotencyKey, IdempotentReply, Record, Request, RequestQuery,
+    Store, StoreError, Time, TokenRecord, Volunteer, VolunteerQuery, Write,
 };
 use serde_json::{Map, Value};
 use sqlx::any::{AnyArguments, AnyRow};
@@ -98,6 +98,7 @@ enum Outcome {
     Rollback(Applied),
 }
 
+#[expect(clippy::needless_pass_by_value, reason = "shaped for `map_err(db)`")]
 fn db(e: sqlx::Error) -> StoreError {
     store_error(&e)
 }
@@ -136,8 +137,7 @@ impl SqlStore {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db),
             Backend::Postgres => {
                 let mut tx = self.pool.begin().await.map_err(db)?;
-                let mut lock =
-                    Sql::new("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock(");
+                let mut lock = Sql::new("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock(");
                 lock.param(WRITE_LOCK_KEY).push(")) AS l");
                 lock.fetch_all(&mut tx).await?;
                 Ok(tx)
@@ -145,11 +145,7 @@ impl SqlStore {
         }
     }
 
-    async fn apply_in(
-        &self,
-        tx: &mut AnyConnection,
-        w: Write,
-    ) -> Result<Outcome, StoreError> {
+    async fn apply_in(&self, tx: &mut AnyConnection, w: Write) -> Result<Outcome, StoreError> {
         if let Some(k) = &w.idempotency {
             if let Some(reply) = stored_reply(tx, &k.scope, &k.key).await? {
                 return replay(&reply, k).map(Outcome::Rollback);

@@ -42,6 +42,9 @@ mod tests {
         assert_ne!(a, b);
         let h = token_hash(&a);
         assert_eq!(h.len(), 64);
-        assert!(h.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)));
+        assert!(
+            h.bytes()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+        );
     }
 }
