@@ -396,20 +396,12 @@ async fn events_order_filters_and_paging<S: Store>(s: S) {
             .await
             .unwrap();
     }
-    let all = s
-        .events(&EventQuery {
-            limit: usize::MAX,
-            ..EventQuery::default()
-        })
-        .await
-        .unwrap();
-    let want = m
-        .events(&EventQuery {
-            limit: usize::MAX,
-            ..EventQuery::default()
-        })
-        .await
-        .unwrap();
+    let every = EventQuery {
+        limit: usize::MAX,
+        ..EventQuery::default()
+    };
+    let all = s.events(&every).await.unwrap();
+    let want = m.events(&every).await.unwrap();
     assert_eq!(unsequenced(&all), unsequenced(&want));
     assert_eq!(s.last_seq().await.unwrap(), all.last().unwrap().seq);
     for _ in 0..100 {

@@ -4,14 +4,15 @@
 //! page of a headquarters' new requests and a page of events.
 
 use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use anyhow::Context;
 use engine::board::{
     AnyRoads, Board, Created, EventQuery, Mode, NewHq, NewRequest, NewVolunteer, PositionReport,
-    Principal, Recipient, RequestKind, RequestQuery, RequestStatus, Role, Store, Time, Urgency,
+    Principal, Recipient, RequestKind, RequestQuery, RequestStatus, Role, Store, Urgency,
 };
 
+use super::token::now;
 use crate::store::SqlStore;
 
 /// Arguments of `vmeste bench store`.
@@ -42,13 +43,6 @@ const ADMIN: Principal = Principal {
     hqs: Vec::new(),
     volunteer: None,
 };
-
-fn now() -> Time {
-    let s = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    Time(i64::try_from(s).unwrap_or(0))
-}
 
 /// Latency percentiles in milliseconds of `v` (seconds).
 fn percentiles(v: &mut [f64]) -> String {
@@ -181,10 +175,7 @@ async fn bench(args: &BenchStoreArgs) -> anyhow::Result<()> {
             anyhow::Ok(lat)
         }));
     }
-    let mut lat = Vec::new();
-    for task in tasks {
-        lat.extend(task.await??);
-    }
+    let mut lat = gather(tasks).await?;
     report(
         "request creations",
         lat.len(),
@@ -222,10 +213,7 @@ async fn bench(args: &BenchStoreArgs) -> anyhow::Result<()> {
             anyhow::Ok(lat)
         }));
     }
-    let mut lat = Vec::new();
-    for task in tasks {
-        lat.extend(task.await??);
-    }
+    let mut lat = gather(tasks).await?;
     report(
         "position reports",
         lat.len(),
@@ -284,6 +272,17 @@ async fn bench(args: &BenchStoreArgs) -> anyhow::Result<()> {
     println!("read 100 events of an hq: {}", percentiles(&mut events));
     board.store().close().await;
     Ok(())
+}
+
+/// Every writer's latencies, or the first error.
+async fn gather(
+    tasks: Vec<tokio::task::JoinHandle<anyhow::Result<Vec<f64>>>>,
+) -> anyhow::Result<Vec<f64>> {
+    let mut lat = Vec::new();
+    for task in tasks {
+        lat.extend(task.await??);
+    }
+    Ok(lat)
 }
 
 fn report(what: &str, n: usize, seconds: f64, lat: &mut [f64]) {

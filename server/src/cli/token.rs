@@ -106,7 +106,8 @@ pub fn token_record(
     })
 }
 
-fn now() -> Time {
+/// The wall clock's time (the command line's own `now`; the board never reads a clock).
+pub(crate) fn now() -> Time {
     let s = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
