@@ -11,10 +11,13 @@
 //! connection settings. An enum over two pools would have doubled every query for no gain.
 //!
 //! # Transactions and durability
-//! [`engine::board::Store::apply`] is one transaction: the idempotency key is claimed first,
-//! then each change is written (an update is `UPDATE … WHERE id = $ AND version = $`, its
-//! row count says whether the stored version was the expected one), then its event, then the
-//! key's answer. Writers are serialised so that event sequence numbers are in commit order,
+//! [`engine::board::Store::apply`] is one transaction: the idempotency key is claimed first
+//! (`INSERT … ON CONFLICT DO NOTHING`: a concurrent writer with the same key gets the first
+//! answer), every update's version is checked against the records as they were before the
+//! write (as `MemoryStore` does), then each change is written (an update is
+//! `UPDATE … WHERE id = $ AND version = $`), then its event, then the key's answer. Tables
+//! declare no foreign keys: the board checks references, and the store accepts what
+//! `MemoryStore` accepts. Writers are serialised so that event sequence numbers are in commit order,
 //! which the live feed relies on (a reader that saw event `n` never misses a smaller one
 //! committed later): SQLite by `BEGIN IMMEDIATE` (plus an in-process lock, so tasks queue
 //! instead of polling the file lock), PostgreSQL by a transaction-level advisory lock.
