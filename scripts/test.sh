@@ -22,6 +22,17 @@ else
   printf '\n!!!! %s\n\n' "$skipped_note" >&2
 fi
 
+banner "postgres"
+# The store's tests run on a throwaway PostgreSQL; it is stopped on every exit.
+export VMESTE_PG_DIR="$log.pg"
+trap 'bash "$root/scripts/postgres.sh" stop >/dev/null 2>&1 || true; rm -f "$log"' EXIT
+if pg_url=$(bash scripts/postgres.sh start); then
+  export VMESTE_TEST_POSTGRES="$pg_url"
+  echo "PostgreSQL for the store tests: $VMESTE_TEST_POSTGRES"
+else
+  echo "WARNING: PostgreSQL could not be started; the store's PostgreSQL tests will skip (or fail under VMESTE_REQUIRE_DATA=1)" >&2
+fi
+
 banner "cargo fmt"
 cargo fmt --all --check
 

@@ -34,6 +34,8 @@ mod cli_import;
 mod cli_bench_routing;
 #[path = "server/cli_solve.rs"]
 mod cli_solve;
+#[path = "server/cli_token.rs"]
+mod cli_token;
 #[path = "server/cli_vroom.rs"]
 mod cli_vroom;
 #[path = "server/http_guard.rs"]
@@ -44,6 +46,12 @@ mod http_guidance;
 mod http_straight;
 #[path = "server/http_vroom.rs"]
 mod http_vroom;
+#[path = "server/store_conformance.rs"]
+mod store_conformance;
+#[path = "server/store_durability.rs"]
+mod store_durability;
+#[path = "server/store_support.rs"]
+mod store_support;
 #[path = "server/v1_candidates.rs"]
 mod v1_candidates;
 #[path = "server/v1_events.rs"]

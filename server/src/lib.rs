@@ -3,4 +3,5 @@
 pub mod cli;
 pub mod demo;
 pub mod http;
+pub mod store;
 pub mod vroom;

@@ -118,9 +118,18 @@ fn decode_chunked(mut b: &[u8]) -> Vec<u8> {
 pub(crate) fn raw(addr: SocketAddr, request: &[u8]) -> Answer {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
-    s.write_all(request).unwrap();
+    // Write on another thread while reading: a server may answer (413) and close before a
+    // large body is sent, and the answer must still be read.
+    let mut w = s.try_clone().unwrap();
+    let body = request.to_vec();
+    let writer = std::thread::spawn(move || w.write_all(&body));
     let mut buf = Vec::new();
-    s.read_to_end(&mut buf).unwrap();
+    let read = s.read_to_end(&mut buf);
+    let written = writer.join().unwrap();
+    if buf.is_empty() {
+        written.unwrap();
+        read.unwrap();
+    }
     let split = buf
         .windows(4)
         .position(|w| w == b"\r\n\r\n")

@@ -18,10 +18,7 @@ fn now() -> Time {
 fn seeded() -> Option<(TestBoard, String, i64)> {
     let b = TestBoard::start(BoardSettings::default())?;
     let engine = monaco_engine()?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let s = rt
+    let s = b
         .block_on(server::demo::seed(&b.state.board, &*engine, now()))
         .unwrap()
         .unwrap();

@@ -9,9 +9,19 @@ use crate::v1_support::{AT_SEA, ON_ROAD, TestBoard, assert_error, new_request};
 
 #[test]
 fn a_request_lives_from_new_to_done_and_its_history_keeps_previous_values() {
-    let Some(b) = TestBoard::start(BoardSettings::default()) else {
-        return;
-    };
+    if let Some(b) = TestBoard::start(BoardSettings::default()) {
+        lifecycle(&b);
+    }
+}
+
+#[test]
+fn a_request_lives_from_new_to_done_on_postgresql() {
+    if let Some(b) = TestBoard::start_postgres(BoardSettings::default()) {
+        lifecycle(&b);
+    }
+}
+
+fn lifecycle(b: &TestBoard) {
     let admin = b.token(Role::Admin, &[], None);
     let hq = b.hq(&admin, "Monaco HQ");
     let coord = b.token(Role::Coordinator, &[hq], None);

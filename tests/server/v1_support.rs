@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use server::http::v1::{BoardSettings, BoardState, BoardStore};
 use server::http::{AppState, Limits};
 
-use crate::http_support::{Answer, monaco_engine, raw, start_state};
+use crate::http_support::{Answer, monaco_engine, raw};
 
 /// Points on Monaco's roads, `[lon, lat]`.
 pub(crate) const ON_ROAD: [[f64; 2]; 3] = [
@@ -21,35 +21,75 @@ pub(crate) const ON_ROAD: [[f64; 2]; 3] = [
 /// A point at sea, kilometres from any road.
 pub(crate) const AT_SEA: [f64; 2] = [7.5, 43.6];
 
-/// A running server with a fresh board.
-pub(crate) struct TestBoard {
-    pub(crate) addr: SocketAddr,
-    pub(crate) state: Arc<BoardState>,
-}
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
         .unwrap()
-        .block_on(f)
+}
+
+/// A running server with a fresh board, on its own runtime.
+pub(crate) struct TestBoard {
+    pub(crate) addr: SocketAddr,
+    pub(crate) state: Arc<BoardState>,
+    rt: tokio::runtime::Runtime,
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl TestBoard {
-    /// Starts a server over Monaco with an empty in-memory board; `None` without data.
+    /// Starts a server over Monaco with an empty board in a new SQLite file; `None` without
+    /// data.
     pub(crate) fn start(settings: BoardSettings) -> Option<Self> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("board.db").to_string_lossy().into_owned();
+        Self::start_on(&path, settings, Some(dir))
+    }
+
+    /// As [`TestBoard::start`] on a fresh PostgreSQL database (`VMESTE_TEST_POSTGRES`);
+    /// `None` (skipped loudly, or a failure when data is required) without it.
+    pub(crate) fn start_postgres(settings: BoardSettings) -> Option<Self> {
+        let rt = runtime();
+        let url = rt.block_on(crate::store_support::postgres_database())?;
+        drop(rt);
+        Self::start_on(&url, settings, None)
+    }
+
+    fn start_on(
+        target: &str,
+        settings: BoardSettings,
+        dir: Option<tempfile::TempDir>,
+    ) -> Option<Self> {
         let engine = monaco_engine()?;
-        let state = Arc::new(BoardState::new(BoardStore::new(), settings));
+        let rt = runtime();
+        let store = rt.block_on(BoardStore::open(target)).unwrap();
+        let state = Arc::new(BoardState::new(store, settings));
         let app = AppState::new(engine, Limits::default()).with_board(Arc::clone(&state));
+        let listener = rt
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        rt.spawn(async move {
+            server::http::serve_state(listener, app, std::future::pending())
+                .await
+                .unwrap();
+        });
         Some(Self {
-            addr: start_state(app),
+            addr,
             state,
+            rt,
+            _dir: dir,
         })
+    }
+
+    /// Runs `f` on the server's runtime (the store's connections live there).
+    pub(crate) fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.rt.block_on(f)
     }
 
     /// A new token.
     pub(crate) fn token(&self, role: Role, hqs: &[i64], volunteer: Option<i64>) -> String {
-        block_on(
+        self.block_on(
             self.state
                 .issue_token(role, hqs.to_vec(), volunteer, "test"),
         )
@@ -60,13 +100,14 @@ impl TestBoard {
     /// A revoked token.
     pub(crate) fn revoked_token(&self) -> String {
         use engine::board::Store;
-        let (t, id) = block_on(
-            self.state
-                .issue_token(Role::Admin, Vec::new(), None, "revoked"),
-        )
-        .unwrap();
+        let (t, id) = self
+            .block_on(
+                self.state
+                    .issue_token(Role::Admin, Vec::new(), None, "revoked"),
+            )
+            .unwrap();
         assert!(
-            block_on(
+            self.block_on(
                 self.state
                     .board
                     .store()

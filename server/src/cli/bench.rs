@@ -30,6 +30,8 @@ pub enum BenchKind {
     Candidates(super::bench_candidates::BenchCandidatesArgs),
     /// VROOM problems on a graph file: matrices, first feasible plan, whole solve.
     Optimize(super::bench_optimize::BenchOptimizeArgs),
+    /// The board's store: write throughput (request creations, position reports), read latency.
+    Store(super::bench_store::BenchStoreArgs),
 }
 
 /// Arguments of `vmeste bench import`.
@@ -56,6 +58,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         BenchKind::Routing(a) => super::bench_routing::run(a),
         BenchKind::Candidates(a) => super::bench_candidates::run(a),
         BenchKind::Optimize(a) => super::bench_optimize::run(a),
+        BenchKind::Store(a) => super::bench_store::run(a),
     }
 }
 

@@ -8,12 +8,14 @@ pub mod bench;
 pub mod bench_candidates;
 pub mod bench_optimize;
 pub mod bench_routing;
+pub mod bench_store;
 pub mod bench_vrp;
 pub mod import;
 pub mod info;
 pub mod route;
 pub mod serve;
 pub mod solve;
+pub mod token;
 
 /// vmeste: road routing and delivery planning for volunteer mutual aid.
 #[derive(Debug, Parser)]
@@ -44,6 +46,8 @@ pub enum Command {
     Table(route::TableArgs),
     /// Print the best visiting order of points, with totals.
     Trip(route::TripArgs),
+    /// Create, list or revoke API tokens in the board's store.
+    Token(token::TokenArgs),
 }
 
 /// Parses the arguments, runs the subcommand and turns an error into one line on stderr.
@@ -73,5 +77,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Route(a) => route::run_route(&a),
         Command::Table(a) => route::run_table(&a),
         Command::Trip(a) => route::run_trip(&a),
+        Command::Token(a) => token::run(&a),
     }
 }

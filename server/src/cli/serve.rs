@@ -11,6 +11,7 @@ use crate::http::v1::state::new_token;
 use crate::http::v1::{BoardSettings, BoardState, BoardStore};
 use crate::http::{self, AppState, Limits};
 use engine::board::Role;
+use engine::board::Store;
 
 /// Arguments of `vmeste serve`.
 #[derive(Debug, clap::Args)]
@@ -56,15 +57,16 @@ pub struct ServeArgs {
     /// Log one JSON object per line instead of text.
     #[arg(long)]
     pub log_json: bool,
-    /// Where the dispatch board (`/v1`) keeps its records: `memory:` (nothing survives the
-    /// process) or `none` for no board.
-    #[arg(long, default_value = "memory:")]
-    pub store: String,
+    /// Where the dispatch board (`/v1`) keeps its records: an SQLite file (created and
+    /// migrated on start), `postgres://...`, or `none` for no board. Default: `dispatch.db`
+    /// beside the first graph file.
+    #[arg(long)]
+    pub store: Option<String>,
     /// OSRM's endpoints need a valid token too (default: open).
     #[arg(long)]
     pub require_token_for_routing: bool,
     /// A file holding an admin token, registered at start (a new random token is written
-    /// to it when the file does not exist): the way in to a fresh `memory:` store.
+    /// to it when the file does not exist): the way in to a fresh store.
     #[arg(long)]
     pub admin_token_file: Option<PathBuf>,
 }
@@ -138,15 +140,37 @@ fn build_hub_labels(engine: &Engine, max_entries: usize) {
     }
 }
 
+/// `dispatch.db` beside the first graph file (or in the working folder).
+fn default_store(graphs: &[PathBuf]) -> String {
+    let dir = graphs
+        .first()
+        .and_then(|g| g.parent())
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    dir.join("dispatch.db").to_string_lossy().into_owned()
+}
+
+/// A store's name for logs and errors: a PostgreSQL URL without its password.
+fn store_label(target: &str) -> String {
+    match (target.find("://"), target.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://…{}", &target[..scheme], &target[at..])
+        }
+        _ => target.to_owned(),
+    }
+}
+
 /// The dispatch board `--store` names, with the admin token of `--admin-token-file`.
 async fn board(args: &ServeArgs) -> anyhow::Result<Option<Arc<BoardState>>> {
-    let store = match args.store.as_str() {
-        "none" => return Ok(None),
-        "memory:" => BoardStore::new(),
-        other => anyhow::bail!(
-            "--store {other:?}: only `memory:` and `none` are supported by this build"
-        ),
+    let target = match args.store.as_deref() {
+        Some("none") => return Ok(None),
+        Some(s) => s.to_owned(),
+        None => default_store(&args.graphs),
     };
+    let store = BoardStore::open(&target)
+        .await
+        .with_context(|| format!("opening the board's store {}", store_label(&target)))?;
+    tracing::info!(store = %store_label(&target), "board store open");
     let settings = BoardSettings {
         require_token_for_routing: args.require_token_for_routing,
     };
@@ -164,10 +188,18 @@ async fn board(args: &ServeArgs) -> anyhow::Result<Option<Arc<BoardState>>> {
             t
         };
         anyhow::ensure!(!token.is_empty(), "{} holds no token", path.display());
-        board
-            .register_token(&token, Role::Admin, Vec::new(), None, "admin-token-file")
+        let known = board
+            .board
+            .store()
+            .token_by_hash(&crate::store::token_hash(&token))
             .await
-            .context("storing the admin token")?;
+            .context("looking up the admin token")?;
+        if known.is_none() {
+            board
+                .register_token(&token, Role::Admin, Vec::new(), None, "admin-token-file")
+                .await
+                .context("storing the admin token")?;
+        }
         tracing::info!(file = %path.display(), "admin token registered");
     }
     Ok(Some(Arc::new(board)))

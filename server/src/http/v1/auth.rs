@@ -10,7 +10,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use engine::board::{Principal, Store};
 
-use super::body::sha256_hex;
 use super::error::V1Error;
 use super::state::BoardState;
 use crate::http::AppState;
@@ -18,7 +17,7 @@ use crate::http::AppState;
 /// The hash under which a token is stored: lowercase hex SHA-256 of its text.
 #[must_use]
 pub fn token_hash(token: &str) -> String {
-    sha256_hex(token.as_bytes())
+    crate::store::token_hash(token)
 }
 
 /// Who is asking, from a valid token, and the board they ask.

@@ -10,7 +10,7 @@ use tokio::sync::watch;
 use super::auth::token_hash;
 
 /// The store the HTTP API runs on (the one place to switch stores).
-pub type BoardStore = engine::board::MemoryStore;
+pub type BoardStore = crate::store::SqlStore;
 
 /// Turns an address into a position. The board answers `address_not_found` (422) when a
 /// request comes without a location and no geocoder is set or it finds nothing.
@@ -151,13 +151,4 @@ impl BoardState {
     }
 }
 
-/// A random token: `vm_` and 32 random bytes in hex.
-#[must_use]
-pub fn new_token() -> String {
-    let bytes: [u8; 32] = rand::random();
-    let mut s = String::from("vm_");
-    for b in bytes {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
+pub use crate::store::new_token;

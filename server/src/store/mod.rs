@@ -1,0 +1,260 @@
+//! The board's durable store: [`SqlStore`] implements [`engine::board::Store`] over SQLite
+//! (a file) or PostgreSQL, and behaves exactly like [`engine::board::MemoryStore`] (one
+//! conformance suite runs against all three).
+//!
+//! # One code path for both databases
+//! `sqlx`'s `Any` driver runs the same SQL on both: every statement uses `$N` placeholders
+//! (SQLite reads them as numbered parameters), only `BIGINT`/`DOUBLE PRECISION`/`TEXT`
+//! values cross the boundary (unix seconds, degrees, JSON text), and upserts use
+//! `ON CONFLICT`, which both speak. What differs is small and named by [`Backend`]: the
+//! migrations (identity columns vs `AUTOINCREMENT`), how a write transaction starts, and the
+//! connection settings. An enum over two pools would have doubled every query for no gain.
+//!
+//! # Transactions and durability
+//! [`engine::board::Store::apply`] is one transaction: the idempotency key is claimed first
+//! (`INSERT … ON CONFLICT DO NOTHING`: a concurrent writer with the same key gets the first
+//! answer), every update's version is checked against the records as they were before the
+//! write (as `MemoryStore` does), then each change is written (an update is
+//! `UPDATE … WHERE id = $ AND version = $`), then its event, then the key's answer. Tables
+//! declare no foreign keys: the board checks references, and the store accepts what
+//! `MemoryStore` accepts. Writers are serialised so that event sequence numbers are in commit order,
+//! which the live feed relies on (a reader that saw event `n` never misses a smaller one
+//! committed later): SQLite by `BEGIN IMMEDIATE` (plus an in-process lock, so tasks queue
+//! instead of polling the file lock), PostgreSQL by a transaction-level advisory lock.
+//!
+//! SQLite runs in WAL mode with `synchronous=FULL`, so an acknowledged commit survives a
+//! kill of the process and a power loss; PostgreSQL keeps its defaults (`fsync` on).
+//!
+//! # Schema
+//! Versioned migrations (`server/migrations/{sqlite,postgres}/`) are embedded and applied
+//! on [`SqlStore::open`]. A store whose schema is newer than this build knows is refused
+//! ([`OpenError::Newer`]) rather than half-understood.
+//!
+//! Errors never carry SQL or stored values: a full disk is [`StoreError::Full`], a lost or
+//! refused connection [`StoreError::Unavailable`], the rest [`StoreError::Internal`] with
+//! the database's error code.
+
+mod rows;
+mod schema;
+mod sql;
+mod tokens;
+
+use std::sync::Once;
+use std::time::Duration;
+
+use engine::board::StoreError;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Connection};
+
+pub use schema::KNOWN_SCHEMA;
+pub use tokens::{new_token, token_hash};
+
+/// Which database a [`SqlStore`] speaks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file.
+    Sqlite,
+    /// A PostgreSQL database.
+    Postgres,
+}
+
+/// The board's store in SQLite or PostgreSQL.
+#[derive(Debug)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+    /// SQLite only: writers of this process queue here rather than on the file lock.
+    write_lock: tokio::sync::Mutex<()>,
+}
+
+/// Why a store could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The database was written by a newer build.
+    #[error(
+        "the store was written by a newer vmeste (schema {found}, this build knows up to {known}); refusing to downgrade"
+    )]
+    Newer {
+        /// Schema version found in the store.
+        found: i64,
+        /// Newest schema version this build knows.
+        known: i64,
+    },
+    /// The file exists but is not an SQLite database (or is damaged).
+    #[error("{0} is not a vmeste store: the file is not an SQLite database or is damaged")]
+    NotADatabase(String),
+    /// The database could not be reached.
+    #[error("the store is unavailable: {0}")]
+    Unavailable(String),
+    /// Applying the migrations failed.
+    #[error("the store's schema could not be brought up to date: {0}")]
+    Migrate(String),
+}
+
+/// Most connections a store keeps open.
+const MAX_CONNECTIONS: u32 = 8;
+/// How long a writer waits for SQLite's file lock held by another process.
+const BUSY_TIMEOUT_MS: u32 = 10_000;
+/// How long a caller waits for a free connection before [`StoreError::Unavailable`].
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl SqlStore {
+    /// Opens the store at `url_or_path`: `postgres://…` (or `postgresql://…`) is a
+    /// PostgreSQL database; `sqlite://PATH` or a plain path is an SQLite file, created when
+    /// missing. Brings the schema up to date.
+    ///
+    /// # Errors
+    /// [`OpenError`]: unreachable, not a database, written by a newer build, or the
+    /// migrations failed.
+    pub async fn open(url_or_path: &str) -> Result<SqlStore, OpenError> {
+        static DRIVERS: Once = Once::new();
+        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        let (backend, url) = locate(url_or_path);
+        let options = AnyPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .acquire_timeout(ACQUIRE_TIMEOUT);
+        let options = match backend {
+            Backend::Sqlite => options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    // Durable commits (WAL + fsync at each commit), waits instead of
+                    // failing on another process's lock.
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA synchronous = FULL",
+                        "PRAGMA foreign_keys = ON",
+                    ] {
+                        sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
+                    let busy = format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}");
+                    sqlx::query(sqlx::AssertSqlSafe(busy))
+                        .execute(&mut *conn)
+                        .await?;
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => options,
+        };
+        if backend == Backend::Sqlite {
+            // One connection first: a pool retries a failing connection until its timeout,
+            // which would hide "not a database" behind "no connection free".
+            let mut first = sqlx::AnyConnection::connect(&url)
+                .await
+                .map_err(|e| open_error(backend, url_or_path, &e))?;
+            let checked = sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&mut first)
+                .await;
+            let _ = first.close().await;
+            checked.map_err(|e| open_error(backend, url_or_path, &e))?;
+        }
+        let pool = options
+            .connect(&url)
+            .await
+            .map_err(|e| open_error(backend, url_or_path, &e))?;
+        let store = SqlStore {
+            pool,
+            backend,
+            write_lock: tokio::sync::Mutex::new(()),
+        };
+        schema::migrate(&store.pool, backend)
+            .await
+            .map_err(|e| match e {
+                schema::SchemaError::Newer { found, known } => OpenError::Newer { found, known },
+                schema::SchemaError::Sql(e) => open_error(backend, url_or_path, &e),
+                schema::SchemaError::Migrate(m) => OpenError::Migrate(m),
+            })?;
+        Ok(store)
+    }
+
+    /// Which database this is.
+    #[must_use]
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes every connection (waits for those in use).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// The backend and the driver URL for what the user typed.
+fn locate(url_or_path: &str) -> (Backend, String) {
+    if url_or_path.starts_with("postgres://") || url_or_path.starts_with("postgresql://") {
+        return (Backend::Postgres, url_or_path.to_owned());
+    }
+    let path = url_or_path
+        .strip_prefix("sqlite://")
+        .or_else(|| url_or_path.strip_prefix("sqlite:"))
+        .unwrap_or(url_or_path);
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let query = if query.is_empty() {
+        "mode=rwc".to_owned()
+    } else {
+        query.to_owned()
+    };
+    (Backend::Sqlite, format!("sqlite://{path}?{query}"))
+}
+
+/// SQLite's "file is not a database" and "database disk image is malformed".
+const SQLITE_NOTADB: i64 = 26;
+const SQLITE_CORRUPT: i64 = 11;
+
+fn open_error(backend: Backend, what: &str, e: &sqlx::Error) -> OpenError {
+    if backend == Backend::Sqlite
+        && let Some(code) = sqlite_code(e)
+        && (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+    {
+        return OpenError::NotADatabase(what.to_owned());
+    }
+    match store_error(e) {
+        StoreError::Unavailable(m) | StoreError::Internal(m) => OpenError::Unavailable(m),
+        other => OpenError::Unavailable(other.to_string()),
+    }
+}
+
+/// SQLite's primary result code of a database error.
+fn sqlite_code(e: &sqlx::Error) -> Option<i64> {
+    let code = e.as_database_error()?.code()?;
+    code.parse::<i64>().ok().map(|c| c & 0xff)
+}
+
+/// SQLite's "database or disk is full".
+const SQLITE_FULL: i64 = 13;
+/// SQLite's "unable to open database file".
+const SQLITE_CANTOPEN: i64 = 14;
+/// PostgreSQL's `disk_full`.
+const PG_DISK_FULL: &str = "53100";
+
+/// A driver error as a [`StoreError`], without SQL or values: only the kind and the
+/// database's code.
+pub(crate) fn store_error(e: &sqlx::Error) -> StoreError {
+    match e {
+        sqlx::Error::Database(d) => {
+            let code = d.code().map(|c| c.into_owned()).unwrap_or_default();
+            if code == PG_DISK_FULL || code.starts_with("08") || code.starts_with("57P") {
+                // 08xxx: connection exceptions; 57P0x: the server is shutting down.
+                return if code == PG_DISK_FULL {
+                    StoreError::Full
+                } else {
+                    StoreError::Unavailable(format!("database error {code}"))
+                };
+            }
+            match code.parse::<i64>().map(|c| c & 0xff) {
+                Ok(SQLITE_FULL) => StoreError::Full,
+                Ok(SQLITE_CANTOPEN) => StoreError::Unavailable(format!("database error {code}")),
+                _ => StoreError::Internal(format!("database error {code}")),
+            }
+        }
+        sqlx::Error::Io(io) => StoreError::Unavailable(format!("{:?}", io.kind())),
+        sqlx::Error::Tls(_) => StoreError::Unavailable("TLS failure".into()),
+        sqlx::Error::PoolTimedOut => StoreError::Unavailable("no connection free in time".into()),
+        sqlx::Error::PoolClosed => StoreError::Unavailable("the store is closed".into()),
+        sqlx::Error::WorkerCrashed => StoreError::Unavailable("the database worker died".into()),
+        sqlx::Error::Protocol(_) => StoreError::Unavailable("protocol error".into()),
+        sqlx::Error::Configuration(_) => StoreError::Unavailable("bad store address".into()),
+        sqlx::Error::ColumnDecode { index, .. } => {
+            StoreError::Internal(format!("stored column {index} not understood"))
+        }
+        other => StoreError::Internal(format!("{:?}", std::mem::discriminant(other))),
+    }
+}
