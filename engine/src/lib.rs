@@ -17,10 +17,13 @@
 //! - [`spatial`]: R-tree over road segments, snapping; H3 cells.
 //! - [`routing`]: Dijkstra, contraction hierarchies, matrices, trips.
 //! - [`vrp`]: the vehicle-routing model, solver and independent checker.
+//! - [`geocode`]: addresses, streets and places of the extract; fuzzy search, reverse
+//!   lookup, place lists (uses `osm` and `types`).
 //! - [`dispatch`]: use cases that join the layers (snap, then route).
 #![cfg_attr(not(test), warn(clippy::print_stdout, clippy::print_stderr))]
 
 pub mod dispatch;
+pub mod geocode;
 pub mod graph;
 pub mod osm;
 pub mod routing;
