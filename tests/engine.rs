@@ -16,6 +16,8 @@ mod spatial;
 #[path = "engine/trip.rs"]
 mod trip;
 
+#[path = "engine/geocode.rs"]
+mod geocode;
 #[path = "engine/graph.rs"]
 mod graph;
 #[path = "engine/guidance.rs"]

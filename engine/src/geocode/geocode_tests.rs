@@ -18,10 +18,19 @@ fn addr(id: i64, lon: f64, lat: f64, street: &str, number: &str) -> OsmAddress {
 
 fn sample() -> Gazetteer {
     let mut osm = OsmGazetteer::default();
-    osm.addresses.push(addr(1, 37.636, 55.762, "Мясницкая улица", "20"));
-    osm.addresses.push(addr(2, 37.637, 55.763, "Мясницкая улица", "22с1"));
-    osm.addresses.push(addr(3, 37.640, 55.760, "Большой Златоустинский переулок", "5"));
-    osm.addresses.push(addr(4, 37.640, 55.760, "Мясницкий проезд", "2"));
+    osm.addresses
+        .push(addr(1, 37.636, 55.762, "Мясницкая улица", "20"));
+    osm.addresses
+        .push(addr(2, 37.637, 55.763, "Мясницкая улица", "22с1"));
+    osm.addresses.push(addr(
+        3,
+        37.640,
+        55.760,
+        "Большой Златоустинский переулок",
+        "5",
+    ));
+    osm.addresses
+        .push(addr(4, 37.640, 55.760, "Мясницкий проезд", "2"));
     osm.streets.push(OsmStreet {
         way: 10,
         names: Names {
@@ -109,7 +118,13 @@ fn bounds_and_hostile_input() {
         Err(GeocodeError::LimitTooLarge { .. })
     ));
     assert!(g.search("Мясницкая 20", 0).unwrap().is_empty());
-    for q in ["\u{0}\u{1}\u{2}", "№№№", "-/-/", "20 20 20 20 20 20 20", "д д д к с"] {
+    for q in [
+        "\u{0}\u{1}\u{2}",
+        "№№№",
+        "-/-/",
+        "20 20 20 20 20 20 20",
+        "д д д к с",
+    ] {
         assert!(g.search(q, 5).is_ok(), "{q}");
     }
 }
@@ -129,7 +144,9 @@ fn bytes_round_trip_and_damage() {
         let _ = Gazetteer::from_bytes(&flipped);
         flipped[i] ^= 0x5a;
     }
-    let bad = String::from_utf8(bytes).unwrap().replace("55.762", "555.762");
+    let bad = String::from_utf8(bytes)
+        .unwrap()
+        .replace("55.762", "555.762");
     assert!(Gazetteer::from_bytes(bad.as_bytes()).is_err());
 }
 
@@ -143,7 +160,11 @@ fn reverse_and_places() {
     let all = g.places(None, None, 10).unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].population, Some(120));
-    assert!(g.places(Some([0.0, 0.0, 1.0, 1.0]), None, 10).unwrap().is_empty());
+    assert!(
+        g.places(Some([0.0, 0.0, 1.0, 1.0]), None, 10)
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(g.places(None, Some("Elniki"), 10).unwrap().len(), 1);
     assert!(g.places(Some([1.0, 0.0, 0.0, 1.0]), None, 10).is_err());
     assert!(g.places(Some([f64::NAN, 0.0, 0.0, 1.0]), None, 10).is_err());

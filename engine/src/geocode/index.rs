@@ -117,7 +117,8 @@ impl WordIndex {
         ix.sorted = (0..ix.words.len())
             .map(|i| u32::try_from(i).expect("fewer than u32::MAX words"))
             .collect();
-        ix.sorted.sort_by(|&a, &b| ix.words[a as usize].cmp(&ix.words[b as usize]));
+        ix.sorted
+            .sort_by(|&a, &b| ix.words[a as usize].cmp(&ix.words[b as usize]));
         ix
     }
 

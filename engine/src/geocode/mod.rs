@@ -228,7 +228,8 @@ type Indexed = GeomWithData<[f64; 2], u32>;
 #[derive(Debug)]
 pub struct Gazetteer {
     addresses: Vec<OsmAddress>,
-    house_keys: Vec<Option<HouseKey>>,
+    /// Keys of each address's house number (one per part of `8,8a`).
+    house_keys: Vec<Vec<HouseKey>>,
     streets: Vec<Street>,
     places: Vec<OsmPlace>,
     groups: Vec<Group>,
@@ -283,7 +284,11 @@ impl Gazetteer {
         &self.places
     }
 
-    fn from_records(addresses: Vec<OsmAddress>, streets: Vec<Street>, places: Vec<OsmPlace>) -> Self {
+    fn from_records(
+        addresses: Vec<OsmAddress>,
+        streets: Vec<Street>,
+        places: Vec<OsmPlace>,
+    ) -> Self {
         let mut groups: Vec<Group> = Vec::new();
         let mut by_key: HashMap<Vec<Token>, u32> = HashMap::new();
         let mut group_of = |name: &str, groups: &mut Vec<Group>| -> Option<usize> {
@@ -319,14 +324,23 @@ impl Gazetteer {
             }
         }
         for (i, a) in addresses.iter().enumerate() {
-            let n = if a.street.is_empty() { &a.place } else { &a.street };
+            let n = if a.street.is_empty() {
+                &a.place
+            } else {
+                &a.street
+            };
             if let Some(g) = group_of(n, &mut groups) {
                 push_once(&mut groups[g].addresses, id32(i));
             }
         }
         let house_keys = addresses
             .iter()
-            .map(|a| HouseKey::parse(&a.housenumber))
+            .map(|a| {
+                a.housenumber
+                    .split([',', ';'])
+                    .filter_map(HouseKey::parse)
+                    .collect()
+            })
             .collect();
         let words = WordIndex::build(groups.iter().map(|g| g.tokens.as_slice()));
         let mut locality_words = HashSet::new();
@@ -403,7 +417,11 @@ impl Gazetteer {
     ) -> GeocodeMatch {
         let a = &self.addresses[i];
         let opt = |s: &str| (!s.is_empty()).then(|| s.to_owned());
-        let named = if a.street.is_empty() { &a.place } else { &a.street };
+        let named = if a.street.is_empty() {
+            &a.place
+        } else {
+            &a.street
+        };
         let mut label = format!("{named}, {}", a.housenumber);
         if !a.city.is_empty() && a.city != *named {
             label.push_str(", ");
@@ -460,7 +478,11 @@ fn mean_cos_lat(points: impl Iterator<Item = LonLat>) -> f64 {
 
 /// One street per (display name, nearest settlement), at the middle of its longest way.
 fn merge_streets(osm: &OsmGazetteer) -> Vec<Street> {
-    let settlements: Vec<&OsmPlace> = osm.places.iter().filter(|p| p.kind.is_settlement()).collect();
+    let settlements: Vec<&OsmPlace> = osm
+        .places
+        .iter()
+        .filter(|p| p.kind.is_settlement())
+        .collect();
     let cos_lat = mean_cos_lat(osm.streets.iter().map(|s| s.location));
     let tree: RTree<Indexed> = RTree::bulk_load(
         settlements

@@ -39,20 +39,61 @@ pub(crate) enum Token {
     PartMarker(char),
     /// A token starting with a digit (a house number or part of one), normalised.
     Number(String),
+    /// A comma or semicolon: ends a house number.
+    Break,
 }
 
 /// Street-type words, grouped by class (each group's words are synonyms).
 const TYPE_WORDS: &[&[&str]] = &[
     &["улица", "ул", "ulitsa", "ulica", "ul", "street", "st"],
     &[
-        "проспект", "просп", "пр-т", "пр-кт", "пркт", "пр", "prospekt", "prosp", "pr-t",
-        "avenue", "av", "ave", "avinguda", "av.",
+        "проспект",
+        "просп",
+        "пр-т",
+        "пр-кт",
+        "пркт",
+        "пр",
+        "prospekt",
+        "prosp",
+        "pr-t",
+        "avenue",
+        "av",
+        "ave",
+        "avinguda",
+        "av.",
     ],
     &["переулок", "пер", "pereulok", "per", "lane", "ln"],
     &["шоссе", "ш", "shosse", "sh", "highway"],
-    &["набережная", "наб", "naberezhnaya", "nab", "embankment", "quai", "quay"],
-    &["площадь", "пл", "ploshchad", "pl", "square", "place", "platz", "plaza", "placa"],
-    &["бульвар", "б-р", "бул", "bulvar", "boulevard", "bd", "blvd", "bvd"],
+    &[
+        "набережная",
+        "наб",
+        "naberezhnaya",
+        "nab",
+        "embankment",
+        "quai",
+        "quay",
+    ],
+    &[
+        "площадь",
+        "пл",
+        "ploshchad",
+        "pl",
+        "square",
+        "place",
+        "platz",
+        "plaza",
+        "placa",
+    ],
+    &[
+        "бульвар",
+        "б-р",
+        "бул",
+        "bulvar",
+        "boulevard",
+        "bd",
+        "blvd",
+        "bvd",
+    ],
     &["проезд", "пр-д", "proezd", "passage"],
     &["тупик", "tupik"],
     &["аллея", "alleya", "alley", "allee"],
@@ -67,7 +108,20 @@ const TYPE_WORDS: &[&[&str]] = &[
 ];
 
 /// House-number markers before the number.
-const HOUSE_MARKERS: &[&str] = &["д", "дом", "d", "dom", "№", "no", "nr", "house"];
+const HOUSE_MARKERS: &[&str] = &[
+    "д",
+    "дом",
+    "вл",
+    "владение",
+    "в",
+    "d",
+    "dom",
+    "vl",
+    "№",
+    "no",
+    "nr",
+    "house",
+];
 /// Building-part markers after the number: корпус (`k`) and строение (`s`).
 const PART_MARKERS: &[(&str, char)] = &[
     ("к", 'k'),
@@ -191,7 +245,13 @@ pub(crate) fn skeleton(word: &str) -> String {
 /// Splits text into raw pieces: runs of letters, digits, `-` and `/`; everything else
 /// (spaces, punctuation, control characters) separates. A `№` is a piece of its own.
 fn pieces(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '/' || c == '№'))
+    text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '/' | '№' | ',' | ';')))
+        .flat_map(|p| p.split_inclusive([',', ';']))
+        .flat_map(|p| match p.strip_suffix([',', ';']) {
+            // `20,` → `20`, `,`.
+            Some(rest) => [rest, ","],
+            None => [p, ""],
+        })
         .flat_map(|p| {
             // `№5` → `№`, `5`.
             match p.strip_prefix('№') {
@@ -200,7 +260,13 @@ fn pieces(text: &str) -> impl Iterator<Item = &str> {
             }
         })
         .flatten()
-        .map(|p| p.trim_matches(|c| c == '-' || c == '/'))
+        .map(|p| {
+            if p == "," {
+                p
+            } else {
+                p.trim_matches(|c| c == '-' || c == '/')
+            }
+        })
         .filter(|p| !p.is_empty())
 }
 
@@ -212,41 +278,58 @@ const ORDINAL_SUFFIXES: &[&str] = &[
 
 /// Normalises a house number (or a digit-led piece of a query): lower-case, Cyrillic letters
 /// transliterated, separators other than `/` and `-` between digits dropped, part markers
-/// (`к`, `корп`, `с`, `стр`, ...) as `k`/`s`.
+/// (`к`, `корп`, `с`, `стр`, ...) as `k`/`s`. Letters before the first digit are markers
+/// (`д`, `вл`, `№`) and dropped; after it, one or two letters are a suffix, and a longer
+/// word that is no marker (a building's name: `14 Brewery Wharf`) ends the number, as does
+/// a comma or semicolon (`8,8a` reads `8`).
 pub(crate) fn number_piece(piece: &str) -> String {
+    number_prefix(piece).0
+}
+
+/// [`number_piece`], and whether the number took the whole piece.
+fn number_prefix(piece: &str) -> (String, bool) {
     let mut out = String::new();
     let mut letters = String::new();
-    let flush = |letters: &mut String, out: &mut String| {
-        if letters.is_empty() {
-            return;
-        }
-        if let Some(&(_, m)) = PART_MARKERS.iter().find(|(w, _)| *w == letters.as_str()) {
-            out.push(m);
-        } else if !HOUSE_MARKERS.contains(&letters.as_str()) {
-            out.push_str(&latin(letters));
-        }
-        letters.clear();
-    };
     for c in piece.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_digit() {
-            flush(&mut letters, &mut out);
-            out.push(c);
-        } else if c.is_alphabetic() {
+        if c == ',' || c == ';' {
+            return (out, false);
+        }
+        if c.is_alphabetic() {
             letters.push(c);
-        } else if c == '/' || c == '-' {
-            flush(&mut letters, &mut out);
-            if out.ends_with(|d: char| d.is_ascii_digit()) {
-                out.push(c);
-            }
-        } else {
-            flush(&mut letters, &mut out);
+            continue;
+        }
+        if !suffix(&mut letters, &mut out) {
+            return (out, false);
+        }
+        if c.is_ascii_digit() {
+            out.push(c);
+        } else if (c == '/' || c == '-') && out.ends_with(|d: char| d.is_ascii_digit()) {
+            out.push(c);
         }
         if out.len() > MAX_WORD {
             break;
         }
     }
-    flush(&mut letters, &mut out);
-    out.trim_end_matches(['/', '-']).to_owned()
+    let whole = suffix(&mut letters, &mut out);
+    (out.trim_end_matches(['/', '-']).to_owned(), whole)
+}
+
+/// Appends the letters seen after a number's digits (see [`number_piece`]); `false` when
+/// they end the number.
+fn suffix(letters: &mut String, out: &mut String) -> bool {
+    let go_on = if letters.is_empty() || out.is_empty() {
+        true
+    } else if let Some(&(_, m)) = PART_MARKERS.iter().find(|(w, _)| *w == letters.as_str()) {
+        out.push(m);
+        true
+    } else if letters.chars().count() <= 2 || ["bis", "ter", "quater"].contains(&letters.as_str()) {
+        out.push_str(&latin(letters));
+        true
+    } else {
+        false
+    };
+    letters.clear();
+    go_on
 }
 
 /// The tokens of a text (a stored name or a query), in order; at most `max` of them.
@@ -256,9 +339,14 @@ pub(crate) fn tokens(text: &str, max: usize) -> Vec<Token> {
         if out.len() >= max {
             break;
         }
+        if piece == "," {
+            if !matches!(out.last(), None | Some(Token::Break)) {
+                out.push(Token::Break);
+            }
+            continue;
+        }
         let lower = piece.to_lowercase();
-        if let Some(&class) = TYPES.get(&skeleton(&lower)).filter(|_| lower.contains('-'))
-        {
+        if let Some(&class) = TYPES.get(&skeleton(&lower)).filter(|_| lower.contains('-')) {
             out.push(Token::Type(class));
             continue;
         }
@@ -278,10 +366,17 @@ pub(crate) fn tokens(text: &str, max: usize) -> Vec<Token> {
         let digits_at = lower.find(|c: char| c.is_ascii_digit());
         if let Some(i) = digits_at
             && let Some(&(_, m)) = PART_MARKERS.iter().find(|(w, _)| *w == &lower[..i])
-            && lower[i..].chars().all(|c| c.is_ascii_digit())
         {
             out.push(Token::PartMarker(m));
-            out.push(Token::Number(lower[i..].to_owned()));
+            out.push(Token::Number(number_piece(&lower[i..])));
+            continue;
+        }
+        // `вл2`, `д5`: a house marker glued to its number.
+        if let Some(i) = digits_at
+            && HOUSE_MARKERS.contains(&&lower[..i])
+        {
+            out.push(Token::HouseMarker);
+            out.push(Token::Number(number_piece(&lower[i..])));
             continue;
         }
         for part in lower.split('-').filter(|p| !p.is_empty()) {
@@ -316,17 +411,37 @@ pub(crate) struct HouseKey {
     pub(crate) full: String,
     /// Its leading digits, e.g. `20`.
     pub(crate) base: String,
+    /// The number without a corner part (`/7` of `24/7с3`), e.g. `24s3`.
+    pub(crate) loose: String,
+    /// The stored text says more than the number (`8, 2nd floor`, `14 Brewery Wharf`).
+    pub(crate) more: bool,
 }
 
 impl HouseKey {
     /// The key of a stored `addr:housenumber`, `None` when it has no digit.
     pub(crate) fn parse(housenumber: &str) -> Option<Self> {
-        Self::from_full(number_piece(housenumber))
+        let (full, whole) = number_prefix(housenumber);
+        Self::from_full(full).map(|k| Self { more: !whole, ..k })
     }
 
     pub(crate) fn from_full(full: String) -> Option<Self> {
         let base: String = full.chars().take_while(char::is_ascii_digit).collect();
-        (!base.is_empty()).then_some(Self { full, base })
+        let loose = match full.find('/') {
+            Some(i) => {
+                let rest = &full[i + 1..];
+                let corner = rest
+                    .find(|c: char| !c.is_ascii_digit())
+                    .unwrap_or(rest.len());
+                format!("{}{}", &full[..i], &rest[corner..])
+            }
+            None => full.clone(),
+        };
+        (!base.is_empty()).then_some(Self {
+            full,
+            base,
+            loose,
+            more: false,
+        })
     }
 }
 
@@ -336,7 +451,7 @@ pub(crate) fn weight(t: &Token) -> f64 {
         Token::Word(w) if w.len() <= 1 => 0.3,
         Token::Word(_) | Token::Number(_) => 1.0,
         Token::Type(_) => 0.3,
-        Token::HouseMarker | Token::PartMarker(_) => 0.0,
+        Token::HouseMarker | Token::PartMarker(_) | Token::Break => 0.0,
     }
 }
 
@@ -344,6 +459,7 @@ pub(crate) fn weight(t: &Token) -> f64 {
 pub(crate) fn name_tokens(name: &str) -> Vec<Token> {
     tokens(name, 32)
         .into_iter()
+        .filter(|t| *t != Token::Break)
         .map(|t| match t {
             Token::PartMarker(m) => Token::Word(m.to_string()),
             Token::HouseMarker => Token::Word("d".to_owned()),
@@ -375,7 +491,10 @@ mod tests {
     #[test]
     fn types_and_abbreviations() {
         let t = |s: &str| tokens(s, 32);
-        assert_eq!(t("ул. Мясницкая"), t("Мясницкая улица").into_iter().rev().collect::<Vec<_>>());
+        assert_eq!(
+            t("ул. Мясницкая"),
+            t("Мясницкая улица").into_iter().rev().collect::<Vec<_>>()
+        );
         assert_eq!(t("пр-т Мира"), t("проспект Мира"));
         assert_eq!(t("просп. Мира"), t("проспект Мира"));
         assert_eq!(t("б-р Яна Райниса"), t("бульвар Яна Райниса"));
@@ -396,6 +515,11 @@ mod tests {
         assert_eq!(k("12а").as_deref(), Some("12a"));
         assert_eq!(k("д. 5").as_deref(), Some("5"));
         assert_eq!(k("abc"), None);
+        assert_eq!(k("вл2").as_deref(), Some("2"));
+        assert_eq!(k("3 с1А").as_deref(), Some("3s1a"));
+        assert_eq!(k("14 Brewery Wharf").as_deref(), Some("14"));
+        assert_eq!(k("8,8a").as_deref(), Some("8"));
+        assert_eq!(k("1-12").as_deref(), Some("1-12"));
     }
 
     #[test]

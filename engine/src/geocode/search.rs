@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::index::word_similarity;
 use super::normalize::{self, HouseKey, Token, weight};
 use super::{
-    GeocodeError, GeocodeMatch, Gazetteer, Group, HouseMatch, MAX_CANDIDATES, MAX_LIMIT,
+    Gazetteer, GeocodeError, GeocodeMatch, Group, HouseMatch, MAX_CANDIDATES, MAX_LIMIT,
     MAX_PLACES_LIMIT, MAX_QUERY_BYTES, MAX_QUERY_TOKENS, MatchKind, MatchedParts, Place,
 };
 use crate::osm::OsmPlace;
@@ -57,8 +57,9 @@ fn parse(query: &str) -> Result<Vec<Item>, GeocodeError> {
                             full.push_str(x);
                             i += 2;
                         }
+                        // A suffix (`21 А`, `21А кА`), up to a comma.
                         (Some(Token::Word(w)), _)
-                            if w.len() == 1 && full.ends_with(|c: char| c.is_ascii_digit()) =>
+                            if w.len() <= 2 || ["bis", "ter", "quater"].contains(&w.as_str()) =>
                         {
                             full.push_str(w);
                             i += 1;
@@ -71,7 +72,7 @@ fn parse(query: &str) -> Result<Vec<Item>, GeocodeError> {
                     None => items.push(Item::Tok(Token::Word(full))),
                 }
             }
-            Token::HouseMarker => i += 1,
+            Token::HouseMarker | Token::Break => i += 1,
             Token::PartMarker(m) => {
                 items.push(Item::Tok(Token::Word(m.to_string())));
                 i += 1;
@@ -256,7 +257,7 @@ impl Gazetteer {
     fn answers(&self, group: &Group, ns: &NameScore, split: &Split, out: &mut Vec<GeocodeMatch>) {
         let q = &split.tokens;
         // A reading without a house number must account for every number exactly.
-        if split.numbers.iter().any(|&i| ns.best[i] < 1.0) {
+        if split.house.is_none() && split.numbers.iter().any(|&i| ns.best[i] < 1.0) {
             return;
         }
         let parts = |score: f64, house: HouseMatch| MatchedParts {
@@ -271,19 +272,35 @@ impl Gazetteer {
                     .addresses
                     .iter()
                     .map(|&i| i as usize)
-                    .filter(|&i| self.house_keys[i].as_ref().is_some_and(same))
+                    .filter(|&i| self.house_keys[i].iter().any(same))
                     .collect()
             };
-            let (found, how, base, per) = match keyed(&|k| k.full == hk.full) {
+            // Exact, else exact but for a corner number (`24/7с3` for `24с3`), else the
+            // same leading number.
+            let mut found = keyed(&|k| k.full == hk.full);
+            if found.is_empty() {
+                found = keyed(&|k| k.loose == hk.loose);
+            }
+            let (found, how, base, per) = match found {
                 v if !v.is_empty() => (v, HouseMatch::Exact, 0.5, 0.5),
-                _ => (keyed(&|k| k.base == hk.base), HouseMatch::SameNumber, 0.35, 0.4),
+                _ => (
+                    keyed(&|k| k.base == hk.base),
+                    HouseMatch::SameNumber,
+                    0.35,
+                    0.4,
+                ),
             };
             for &i in &found {
                 let a = &self.addresses[i];
-                let s = self.score(ns, q, &[&a.city, &a.place, &a.postcode, &a.street]);
+                let extra = [&a.city, &a.place, &a.postcode, &a.street, &a.housenumber];
+                let s = self.score(ns, q, &extra.map(String::as_str));
                 if s >= MIN_SCORE {
                     let mut m = self.house_match(i, Some(hk), group.name.clone(), s, how);
-                    m.confidence = base + per * s;
+                    // A stored number that says more than asked (`8, 2nd floor`, `8,8a`)
+                    // yields to one that says just that.
+                    let keys = &self.house_keys[i];
+                    let more = keys.len() > 1 || keys.iter().any(|k| k.more);
+                    m.confidence = base + per * s - if more { 0.01 } else { 0.0 };
                     out.push(m);
                 }
             }
@@ -293,7 +310,11 @@ impl Gazetteer {
         }
         let asked = split.house.is_some();
         let (house, street_conf, place_conf): (_, fn(f64) -> f64, fn(f64) -> f64) = if asked {
-            (HouseMatch::NotFound, |s| 0.25 + 0.35 * s, |s| 0.2 + 0.35 * s)
+            (
+                HouseMatch::NotFound,
+                |s| 0.25 + 0.35 * s,
+                |s| 0.2 + 0.35 * s,
+            )
         } else {
             (HouseMatch::NotAsked, |s| 0.35 + 0.55 * s, |s| 0.3 + 0.5 * s)
         };
@@ -342,7 +363,12 @@ impl Gazetteer {
             if s >= MIN_SCORE {
                 out.push(GeocodeMatch {
                     label: with_locality(&group.name, &a.city),
-                    location: centroid(group.addresses.iter().map(|&i| self.addresses[i as usize].location)),
+                    location: centroid(
+                        group
+                            .addresses
+                            .iter()
+                            .map(|&i| self.addresses[i as usize].location),
+                    ),
                     kind: MatchKind::Street,
                     street: (!a.street.is_empty()).then(|| a.street.clone()),
                     housenumber: None,

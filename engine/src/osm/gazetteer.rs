@@ -248,7 +248,9 @@ pub fn parse_population(value: &str) -> Option<u64> {
     }
     let dot_groups = s.contains('.')
         && s.split('.').skip(1).all(|g| g.len() == 3)
-        && s.split('.').next().is_some_and(|g| (1..=3).contains(&g.len()));
+        && s.split('.')
+            .next()
+            .is_some_and(|g| (1..=3).contains(&g.len()));
     let mut digits = String::new();
     for c in s.chars() {
         match c {
@@ -383,7 +385,11 @@ impl GazetteerChunk {
             wanted.push(Pending::Address(a));
         }
         let closed = raw_refs.len() >= 4
-            && raw_refs.iter().skip(1).fold(0i64, |a, d| a.wrapping_add(*d)) == 0;
+            && raw_refs
+                .iter()
+                .skip(1)
+                .fold(0i64, |a, d| a.wrapping_add(*d))
+                == 0;
         if closed && let Some(p) = place(tags, source, nowhere) {
             wanted.push(Pending::Place(p));
         }

@@ -32,14 +32,12 @@ pub mod tags;
 use std::ops::Range;
 
 pub use error::ImportError;
-pub use profile::{BICYCLE, CAR, FOOT, PROFILES, Profile};
 pub use gazetteer::{
     ElementKind, Names, OsmAddress, OsmGazetteer, OsmPlace, OsmRef, OsmStreet, PlaceKind,
     parse_population,
 };
-pub use reader::{
-    Progress, read_network, read_network_and_gazetteer, read_network_with_progress,
-};
+pub use profile::{BICYCLE, CAR, FOOT, PROFILES, Profile};
+pub use reader::{Progress, read_network, read_network_and_gazetteer, read_network_with_progress};
 pub use tags::{Junction, RoadClass};
 
 use crate::types::{LonLat, OsmNodeId, OsmWayId, from_fixed};

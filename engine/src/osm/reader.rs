@@ -166,8 +166,10 @@ fn read(
         });
     }
 
-    let gazetteer_chunks: Vec<GazetteerChunk> =
-        chunks.iter_mut().filter_map(|c| c.gazetteer.take()).collect();
+    let gazetteer_chunks: Vec<GazetteerChunk> = chunks
+        .iter_mut()
+        .filter_map(|c| c.gazetteer.take())
+        .collect();
     let mut points: Vec<i64> = gazetteer_chunks
         .iter()
         .flat_map(|c| c.refs().iter().copied())

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 pub mod bench;
 pub mod bench_routing;
 pub mod bench_vrp;
+pub mod geocode;
 pub mod import;
 pub mod info;
 pub mod route;
@@ -41,6 +42,10 @@ pub enum Command {
     Table(route::TableArgs),
     /// Print the best visiting order of points, with totals.
     Trip(route::TripArgs),
+    /// Find an address, street or place in a graph file's gazetteer; print JSON matches.
+    Geocode(geocode::GeocodeArgs),
+    /// List the places (cities, villages, hamlets, ...) of a graph file's gazetteer.
+    Places(geocode::PlacesArgs),
 }
 
 /// Parses the arguments, runs the subcommand and turns an error into one line on stderr.
@@ -70,5 +75,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Route(a) => route::run_route(&a),
         Command::Table(a) => route::run_table(&a),
         Command::Trip(a) => route::run_trip(&a),
+        Command::Geocode(a) => geocode::run_geocode(&a),
+        Command::Places(a) => geocode::run_places(&a),
     }
 }
