@@ -30,6 +30,9 @@ fn vmeste_help_runs() {
 #[path = "server/cli_import.rs"]
 mod cli_import;
 
+#[path = "server/cli_geocode.rs"]
+mod cli_geocode;
+
 #[path = "server/cli_bench_routing.rs"]
 mod cli_bench_routing;
 #[path = "server/cli_solve.rs"]
