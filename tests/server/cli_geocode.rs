@@ -1,30 +1,16 @@
 //! `vmeste geocode` and `vmeste places` as a user runs them, and the gazetteer in graph files.
 #![allow(clippy::unwrap_used, reason = "test code")]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
 use engine::dispatch::Engine;
 use engine::geocode::SECTION;
 use engine::graph::file;
 use serde_json::Value;
 
+use crate::cli_import::{assert_one_line_error, s, tmp, vmeste};
 use crate::support;
-
-fn vmeste(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vmeste"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn tmp(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("vmeste-geocode-{}-{name}", std::process::id()))
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 fn ok_stdout(out: &Output) -> String {
     assert!(
@@ -33,13 +19,6 @@ fn ok_stdout(out: &Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout.clone()).unwrap()
-}
-
-fn assert_one_line_error(out: &Output, needle: &str) {
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "{err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
-    assert!(err.contains(needle), "{err}");
 }
 
 fn import(pbf: &Path, profile: &str, out: &Path, extra: &[&str]) {

@@ -301,9 +301,8 @@ fn number_prefix(piece: &str) -> (String, bool) {
         if !suffix(&mut letters, &mut out) {
             return (out, false);
         }
-        if c.is_ascii_digit() {
-            out.push(c);
-        } else if (c == '/' || c == '-') && out.ends_with(|d: char| d.is_ascii_digit()) {
+        let joins = (c == '/' || c == '-') && out.ends_with(|d: char| d.is_ascii_digit());
+        if c.is_ascii_digit() || joins {
             out.push(c);
         }
         if out.len() > MAX_WORD {

@@ -309,15 +309,14 @@ impl Gazetteer {
             }
         }
         let asked = split.house.is_some();
-        let (house, street_conf, place_conf): (_, fn(f64) -> f64, fn(f64) -> f64) = if asked {
-            (
-                HouseMatch::NotFound,
-                |s| 0.25 + 0.35 * s,
-                |s| 0.2 + 0.35 * s,
-            )
+        // (base, per unit of score) of streets and of places.
+        let (house, street, place) = if asked {
+            (HouseMatch::NotFound, (0.25, 0.35), (0.2, 0.35))
         } else {
-            (HouseMatch::NotAsked, |s| 0.35 + 0.55 * s, |s| 0.3 + 0.5 * s)
+            (HouseMatch::NotAsked, (0.35, 0.55), (0.3, 0.5))
         };
+        let street_conf = |s: f64| street.0 + street.1 * s;
+        let place_conf = |s: f64| place.0 + place.1 * s;
         for &i in &group.streets {
             let st = &self.streets[i as usize];
             let s = self.score(ns, q, &[&st.locality]);

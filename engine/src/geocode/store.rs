@@ -25,6 +25,9 @@ struct Stored {
     places: Vec<OsmPlace>,
 }
 
+/// Addresses, streets and places, as stored.
+pub(crate) type Records = (Vec<OsmAddress>, Vec<Street>, Vec<OsmPlace>);
+
 /// The records as section bytes.
 pub(crate) fn encode(addresses: &[OsmAddress], streets: &[Street], places: &[OsmPlace]) -> Vec<u8> {
     #[derive(Serialize)]
@@ -44,9 +47,7 @@ pub(crate) fn encode(addresses: &[OsmAddress], streets: &[Street], places: &[Osm
 }
 
 /// The records of section bytes, verified.
-pub(crate) fn decode(
-    bytes: &[u8],
-) -> Result<(Vec<OsmAddress>, Vec<Street>, Vec<OsmPlace>), GeocodeError> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<Records, GeocodeError> {
     let bad = |detail: String| GeocodeError::Malformed { detail };
     let s: Stored = serde_json::from_slice(bytes).map_err(|e| bad(e.to_string()))?;
     if s.version != VERSION {

@@ -315,7 +315,8 @@ fn address(tags: &[(&str, &str)], source: OsmRef, location: LonLat) -> Option<Os
         city: get("addr:city"),
         postcode: get("addr:postcode"),
     };
-    (!a.housenumber.is_empty() && !(a.street.is_empty() && a.place.is_empty())).then_some(a)
+    let named = !a.street.is_empty() || !a.place.is_empty();
+    (!a.housenumber.is_empty() && named).then_some(a)
 }
 
 fn place(tags: &[(&str, &str)], source: OsmRef, location: LonLat) -> Option<OsmPlace> {
