@@ -73,7 +73,7 @@ fn bench(c: &mut Criterion) {
             |b, p| {
                 b.iter(|| {
                     let (net, osm) = read_network_and_gazetteer(p, &CAR, &|_| {}).expect("import");
-                    black_box((net, Gazetteer::from_osm(&osm).to_bytes()))
+                    black_box((net, Gazetteer::section_from_osm(&osm)))
                 })
             },
         );

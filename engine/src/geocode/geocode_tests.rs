@@ -17,6 +17,10 @@ fn addr(id: i64, lon: f64, lat: f64, street: &str, number: &str) -> OsmAddress {
 }
 
 fn sample() -> Gazetteer {
+    Gazetteer::from_osm(&sample_osm())
+}
+
+fn sample_osm() -> OsmGazetteer {
     let mut osm = OsmGazetteer::default();
     osm.addresses
         .push(addr(1, 37.636, 55.762, "Мясницкая улица", "20"));
@@ -54,7 +58,7 @@ fn sample() -> Gazetteer {
         population: Some(120),
         location: LonLat::new(37.7, 55.8),
     });
-    Gazetteer::from_osm(&osm)
+    osm
 }
 
 #[test]
@@ -133,6 +137,7 @@ fn bounds_and_hostile_input() {
 fn bytes_round_trip_and_damage() {
     let g = sample();
     let bytes = g.to_bytes();
+    assert_eq!(Gazetteer::section_from_osm(&sample_osm()), bytes);
     let back = Gazetteer::from_bytes(&bytes).unwrap();
     assert_eq!(back.to_bytes(), bytes);
     for cut in [0, 1, bytes.len() / 2, bytes.len() - 1] {

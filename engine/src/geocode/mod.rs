@@ -9,7 +9,7 @@
 //! - [`Gazetteer::places`]: settlements and other places, by bounding box and name.
 //!
 //! # How a query is read
-//! The text is cut into tokens and normalised ([`normalize`]: case, `ё`, punctuation,
+//! The text is cut into tokens and normalised (`normalize`: case, `ё`, punctuation,
 //! street-type abbreviations, house-number forms, Cyrillic ↔ Latin by a common Latin
 //! skeleton). Tokens led by a digit form house-number candidates (`20`, `20 стр 1`,
 //! `12к1`, `12/3`); each candidate in turn is taken as the house number and the other
@@ -249,6 +249,13 @@ impl Gazetteer {
     pub fn from_osm(osm: &OsmGazetteer) -> Self {
         let streets = merge_streets(osm);
         Self::from_records(osm.addresses.clone(), streets, osm.places.clone())
+    }
+
+    /// The section bytes of the gazetteer of an extract without building its index: what
+    /// [`Gazetteer::from_osm`] then [`Gazetteer::to_bytes`] give, for the import.
+    #[must_use]
+    pub fn section_from_osm(osm: &OsmGazetteer) -> Vec<u8> {
+        store::encode(&osm.addresses, &merge_streets(osm), &osm.places)
     }
 
     /// Reads a gazetteer from its section bytes ([`Gazetteer::to_bytes`]).

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use engine::geocode::Gazetteer;
 use engine::graph::{RoadGraph, file, from_network};
-use engine::osm::{Profile, Progress, read_network_and_gazetteer, read_network_with_progress};
+use engine::osm::{
+    OsmGazetteer, Profile, Progress, read_network_and_gazetteer, read_network_with_progress,
+};
 use engine::routing::ContractionHierarchy;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -37,7 +39,7 @@ pub struct Imported {
     /// Wall time of reading and building.
     pub elapsed: Duration,
     /// The extract's addresses, streets and places, when asked for.
-    pub gazetteer: Option<Gazetteer>,
+    pub gazetteer: Option<OsmGazetteer>,
 }
 
 /// The built-in profile named `name`, or an error listing the valid ones.
@@ -99,7 +101,6 @@ pub fn import_graph_with(
             None,
         )
     };
-    let gazetteer = osm.as_ref().map(Gazetteer::from_osm);
     pb.set_message("graph");
     let graph =
         from_network(&net).with_context(|| format!("building the graph of {}", input.display()))?;
@@ -108,7 +109,7 @@ pub fn import_graph_with(
         graph,
         source_sha256: net.source_sha256,
         elapsed: start.elapsed(),
-        gazetteer,
+        gazetteer: osm,
     })
 }
 
@@ -162,7 +163,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
         source_sha256: imported.source_sha256,
     };
     let ch_bytes = ch.to_bytes();
-    let gazetteer_bytes = imported.gazetteer.as_ref().map(Gazetteer::to_bytes);
+    let gazetteer_bytes = imported.gazetteer.as_ref().map(Gazetteer::section_from_osm);
     let mut sections = vec![(ContractionHierarchy::SECTION, ch_bytes.as_slice())];
     if let Some(b) = &gazetteer_bytes {
         sections.push((engine::geocode::SECTION, b.as_slice()));
@@ -170,10 +171,10 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
     let bytes = file::write(&args.output, g, &meta, &sections)?;
     let gazetteer_text = imported.gazetteer.as_ref().map_or_else(String::new, |z| {
         format!(
-            ", {} addresses, {} streets, {} places",
-            z.addresses().len(),
-            z.streets().len(),
-            z.all_places().len()
+            ", {} addresses, {} named street ways, {} places",
+            z.addresses.len(),
+            z.streets.len(),
+            z.places.len()
         )
     });
     println!(
