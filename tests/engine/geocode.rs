@@ -553,3 +553,34 @@ fn geocode_every_address_sweep() {
         assert!(rate(&r, Form::Typo) >= 0.75, "{name}: {r:?}");
     }
 }
+
+/// Damaged extracts give an error (or fewer records), never a panic, with the gazetteer on.
+#[test]
+fn gazetteer_read_of_damaged_extracts_does_not_panic() {
+    let Some(path) = support::osm("monaco-2023-12-26.osm.pbf") else {
+        return;
+    };
+    let bytes = std::fs::read(&path).unwrap();
+    let tmp = std::env::temp_dir().join(format!(
+        "vmeste-geocode-damaged-{}.osm.pbf",
+        std::process::id()
+    ));
+    let mut rng = Pcg64::seed_from_u64(5);
+    for round in 0..12 {
+        let mut b = bytes.clone();
+        if round % 2 == 0 {
+            b.truncate(rng.random_range(0..bytes.len()));
+        } else {
+            for _ in 0..20 {
+                let i = rng.random_range(0..b.len());
+                b[i] = rng.random();
+            }
+        }
+        std::fs::write(&tmp, &b).unwrap();
+        if let Ok((_, osm)) = read_network_and_gazetteer(&tmp, &FOOT, &|_| {}) {
+            let g = Gazetteer::from_osm(&osm);
+            assert!(g.addresses().iter().all(|a| a.location.is_valid()));
+        }
+    }
+    std::fs::remove_file(&tmp).ok();
+}
