@@ -197,8 +197,8 @@ pub(crate) fn query(a: &OsmAddress, form: Form, rng: &mut Pcg64) -> Option<Strin
 fn is_address(m: &GeocodeMatch, a: &OsmAddress) -> bool {
     let norm = |s: &str| s.to_lowercase().replace(' ', "");
     m.kind == MatchKind::House
-        && m.street.as_deref().unwrap_or("") == a.street
-        && m.place.as_deref().unwrap_or("") == a.place
+        && norm(m.street.as_deref().unwrap_or("")) == norm(&a.street)
+        && norm(m.place.as_deref().unwrap_or("")) == norm(&a.place)
         && m.housenumber.as_deref().map(norm) == Some(norm(&a.housenumber))
 }
 

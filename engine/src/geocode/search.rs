@@ -63,6 +63,11 @@ fn parse(query: &str) -> Result<Vec<Item>, GeocodeError> {
                         {
                             full.push_str(w);
                             i += 1;
+                            // `11 B 9`: a number after a letter suffix continues it.
+                            if let Some(Token::Number(x)) = tokens.get(i) {
+                                full.push_str(x);
+                                i += 1;
+                            }
                         }
                         _ => break,
                     }
