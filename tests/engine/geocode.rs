@@ -222,7 +222,8 @@ pub(crate) fn sweep(g: &Gazetteer, name: &str, n: usize, seed: u64, forms: &[For
     };
     for i in picks {
         let a = &addresses[i];
-        if !a.housenumber.chars().any(|c| c.is_ascii_digit()) {
+        // House numbers led by a digit: `Flats 1–30` or `Cycle360` name no number to ask for.
+        if !a.housenumber.starts_with(|c: char| c.is_ascii_digit()) {
             continue;
         }
         for &form in forms {

@@ -97,9 +97,11 @@ struct Split {
     tokens: Vec<(Token, f64)>,
     /// Tokens that were numbers: in a reading without a house they must match exactly.
     numbers: Vec<usize>,
+    /// The query in lower case.
+    text: String,
 }
 
-fn splits(items: &[Item]) -> Vec<Split> {
+fn splits(items: &[Item], text: &str) -> Vec<Split> {
     let houses: Vec<usize> = items
         .iter()
         .enumerate()
@@ -112,6 +114,7 @@ fn splits(items: &[Item]) -> Vec<Split> {
             house: None,
             tokens: Vec::new(),
             numbers: Vec::new(),
+            text: text.to_lowercase(),
         };
         for (i, it) in items.iter().enumerate() {
             match it {
@@ -196,7 +199,7 @@ impl Gazetteer {
             return Ok(Vec::new());
         }
         let mut out = Vec::new();
-        for split in splits(&items) {
+        for split in splits(&items, query) {
             for (g, ns) in self.candidates(&split.tokens) {
                 self.answers(&self.groups[g as usize], &ns, &split, &mut out);
             }
@@ -305,7 +308,12 @@ impl Gazetteer {
                     // yields to one that says just that.
                     let keys = &self.house_keys[i];
                     let more = keys.len() > 1 || keys.iter().any(|k| k.more);
-                    m.confidence = base + per * s - if more { 0.01 } else { 0.0 };
+                    // Of two spellings of one street (`Landstrasse`, `Landstrassse`), the
+                    // one typed wins.
+                    let typed =
+                        !a.street.is_empty() && split.text.contains(&a.street.to_lowercase());
+                    m.confidence = base + per * s - if more { 0.01 } else { 0.0 }
+                        + if typed { 0.001 } else { 0.0 };
                     out.push(m);
                 }
             }
