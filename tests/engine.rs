@@ -18,6 +18,8 @@ mod trip;
 
 #[path = "engine/candidates.rs"]
 mod candidates;
+#[path = "engine/geocode.rs"]
+mod geocode;
 #[path = "engine/graph.rs"]
 mod graph;
 #[path = "engine/guidance.rs"]

@@ -30,6 +30,9 @@ fn vmeste_help_runs() {
 #[path = "server/cli_import.rs"]
 mod cli_import;
 
+#[path = "server/cli_geocode.rs"]
+mod cli_geocode;
+
 #[path = "server/cli_bench_routing.rs"]
 mod cli_bench_routing;
 #[path = "server/cli_solve.rs"]
@@ -54,6 +57,8 @@ mod store_durability;
 mod store_support;
 #[path = "server/v1_candidates.rs"]
 mod v1_candidates;
+#[path = "server/v1_durability.rs"]
+mod v1_durability;
 #[path = "server/v1_events.rs"]
 mod v1_events;
 #[path = "server/v1_hostile.rs"]

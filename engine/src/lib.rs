@@ -17,6 +17,8 @@
 //! - [`spatial`]: R-tree over road segments, snapping; H3 cells.
 //! - [`routing`]: Dijkstra, contraction hierarchies, matrices, trips.
 //! - [`vrp`]: the vehicle-routing model, solver and independent checker.
+//! - [`geocode`]: addresses, streets and places of the extract; fuzzy search, reverse
+//!   lookup, place lists (uses `osm` and `types`).
 //! - [`dispatch`]: use cases that join the layers (snap, then route).
 //! - [`candidates`]: above `dispatch`: live volunteer positions, "who can go now" ranked by
 //!   road time, H3 coverage.
@@ -32,6 +34,7 @@
 pub mod board;
 pub mod candidates;
 pub mod dispatch;
+pub mod geocode;
 pub mod graph;
 pub mod osm;
 pub mod routing;

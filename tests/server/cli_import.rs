@@ -10,23 +10,23 @@ use std::process::{Command, Output};
 
 use crate::support;
 
-fn vmeste(args: &[&str]) -> Output {
+pub(crate) fn vmeste(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vmeste"))
         .args(args)
         .output()
         .unwrap()
 }
 
-fn tmp(name: &str) -> PathBuf {
+pub(crate) fn tmp(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("vmeste-cli-{}-{name}", std::process::id()))
 }
 
-fn s(p: &Path) -> &str {
+pub(crate) fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
 /// Fails with a non-zero status and exactly one line on stderr that contains `needle`.
-fn assert_one_line_error(out: &Output, needle: &str) {
+pub(crate) fn assert_one_line_error(out: &Output, needle: &str) {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");

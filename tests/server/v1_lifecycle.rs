@@ -1,5 +1,6 @@
 //! The board's API end to end: a request's life, history, idempotency, optimistic
 //! concurrency, cursors, CSV.
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use engine::board::Role;
 use serde_json::json;

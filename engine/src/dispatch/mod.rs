@@ -142,6 +142,8 @@ impl Snapped {
 pub struct Engine {
     profiles: BTreeMap<String, Profile>,
     settle_limit: usize,
+    /// The gazetteer of the first loaded graph file that has one.
+    gazetteer: Option<crate::geocode::Gazetteer>,
 }
 
 impl Default for Engine {
@@ -157,6 +159,7 @@ impl Engine {
         Self {
             profiles: BTreeMap::new(),
             settle_limit: DEFAULT_SETTLE_LIMIT,
+            gazetteer: None,
         }
     }
 
@@ -198,11 +201,13 @@ impl Engine {
 
     /// Loads a graph file (written by `vmeste import`) as a profile, named by the profile
     /// recorded in the file. The contraction hierarchy is read from the file's
-    /// [`CH_SECTION`] section, or built now when the file has none. Returns the profile name.
+    /// [`CH_SECTION`] section, or built now when the file has none. The first file with a
+    /// gazetteer section ([`crate::geocode::SECTION`]) gives [`Engine::gazetteer`] (the
+    /// files of one extract all carry the same). Returns the profile name.
     ///
     /// # Errors
     /// [`DispatchError::File`] for an unreadable or corrupt file, [`DispatchError::Internal`]
-    /// for a corrupt hierarchy section, [`DispatchError::DuplicateProfile`].
+    /// for a corrupt hierarchy or gazetteer section, [`DispatchError::DuplicateProfile`].
     pub fn add_graph_file(&mut self, path: &std::path::Path) -> Result<String, DispatchError> {
         let file = crate::graph::file::read(path)?;
         let ch = match file.section(CH_SECTION) {
@@ -212,8 +217,18 @@ impl Engine {
             ),
             None => None,
         };
+        let gazetteer = match file.section(crate::geocode::SECTION) {
+            Some(bytes) if self.gazetteer.is_none() => Some(
+                crate::geocode::Gazetteer::from_bytes(bytes)
+                    .map_err(|e| DispatchError::Internal(format!("{}: {e}", path.display())))?,
+            ),
+            _ => None,
+        };
         let name = file.graph.profile().to_owned();
         self.add_profile(file.graph, ch)?;
+        if gazetteer.is_some() {
+            self.gazetteer = gazetteer;
+        }
         Ok(name)
     }
 
@@ -275,6 +290,12 @@ impl Engine {
     #[must_use]
     pub fn has_profile(&self, profile: &str) -> bool {
         self.profiles.contains_key(profile)
+    }
+
+    /// The gazetteer (addresses, streets, places) of the loaded graph files, if any has one.
+    #[must_use]
+    pub fn gazetteer(&self) -> Option<&crate::geocode::Gazetteer> {
+        self.gazetteer.as_ref()
     }
 
     /// The graph of a profile.

@@ -5,6 +5,8 @@
 //! - [`tags`]: the tag parsers (`maxspeed`, `oneway`, `duration`) and the rules that give a
 //!   way its speeds per direction and tell whether a node blocks a profile; the guidance
 //!   attributes of a way ([`RoadClass`], [`Junction`]).
+//! - [`gazetteer`]: addresses, named streets and places ([`OsmGazetteer`]), gathered in the
+//!   same two passes by [`read_network_and_gazetteer`].
 //! - [`read_network`]: two passes over the file (ways, then the nodes they use), parallel
 //!   over blocks with rayon, giving an [`OsmNetwork`]: plain vectors keyed by OSM ids. This
 //!   module knows nothing of the graph; [`crate::graph`] splits the ways at intersections.
@@ -21,6 +23,7 @@
 //! ```
 
 mod error;
+pub mod gazetteer;
 mod pbf;
 pub mod profile;
 mod reader;
@@ -29,8 +32,12 @@ pub mod tags;
 use std::ops::Range;
 
 pub use error::ImportError;
+pub use gazetteer::{
+    ElementKind, Names, OsmAddress, OsmGazetteer, OsmPlace, OsmRef, OsmStreet, PlaceKind,
+    parse_population,
+};
 pub use profile::{BICYCLE, CAR, FOOT, PROFILES, Profile};
-pub use reader::{Progress, read_network, read_network_with_progress};
+pub use reader::{Progress, read_network, read_network_and_gazetteer, read_network_with_progress};
 pub use tags::{Junction, RoadClass};
 
 use crate::types::{LonLat, OsmNodeId, OsmWayId, from_fixed};

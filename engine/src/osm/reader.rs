@@ -20,6 +20,7 @@ use osmpbf::{BlobDecode, BlobReader, Element, PrimitiveBlock};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use super::gazetteer::{self, GazetteerChunk, OsmGazetteer};
 use super::pbf::{self, Block, BlockKind};
 use super::profile::Profile;
 use super::tags::{Junction, RoadClass, WayRule, node_blocks, tag, way_rule};
@@ -56,10 +57,15 @@ struct WayChunk {
     ways: Vec<RawWay>,
     refs: Vec<i64>,
     has_nodes: bool,
+    /// Addresses, streets and places of the block, when gathered.
+    gazetteer: Option<GazetteerChunk>,
 }
 
 /// A needed node found in pass 2: index among the needed ids, position, blocking barrier.
 type FoundNode = (u32, i32, i32, bool);
+
+/// A node the gazetteer needs, found in pass 2: index among its needed ids, position.
+type FoundPoint = (u32, i32, i32);
 
 /// Reads the routable network of `path` for `profile`.
 ///
@@ -79,6 +85,28 @@ pub fn read_network_with_progress(
     profile: &'static Profile,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<OsmNetwork, ImportError> {
+    read(path, profile, progress, false).map(|(net, _)| net)
+}
+
+/// [`read_network_with_progress`], also gathering the extract's addresses, named streets
+/// and places ([`OsmGazetteer`], the same for every profile) in the same two passes.
+///
+/// # Errors
+/// As [`read_network`].
+pub fn read_network_and_gazetteer(
+    path: &Path,
+    profile: &'static Profile,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<(OsmNetwork, OsmGazetteer), ImportError> {
+    read(path, profile, progress, true).map(|(net, g)| (net, g.unwrap_or_default()))
+}
+
+fn read(
+    path: &Path,
+    profile: &'static Profile,
+    progress: &(dyn Fn(Progress) + Sync),
+    gather: bool,
+) -> Result<(OsmNetwork, Option<OsmGazetteer>), ImportError> {
     let file = File::open(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => ImportError::NotFound {
             path: path.to_owned(),
@@ -103,10 +131,10 @@ pub fn read_network_with_progress(
 
     let (sha, chunks) = rayon::join(
         || sha256_file(path),
-        || pass_ways(&file, path, &data, profile, progress),
+        || pass_ways(&file, path, &data, profile, progress, gather),
     );
     let source_sha256 = sha?;
-    let chunks = chunks?;
+    let mut chunks = chunks?;
     let node_blocks_: Vec<Block> = data
         .iter()
         .zip(&chunks)
@@ -138,7 +166,38 @@ pub fn read_network_with_progress(
         });
     }
 
-    let found = pass_nodes(&file, path, &node_blocks_, &needed, profile, progress)?;
+    let gazetteer_chunks: Vec<GazetteerChunk> = chunks
+        .iter_mut()
+        .filter_map(|c| c.gazetteer.take())
+        .collect();
+    let mut points: Vec<i64> = gazetteer_chunks
+        .iter()
+        .flat_map(|c| c.refs().iter().copied())
+        .collect();
+    points.par_sort_unstable();
+    points.dedup();
+    if points.len() >= u32::MAX as usize {
+        return Err(ImportError::TooLarge {
+            path: path.to_owned(),
+            what: "address and place nodes",
+            count: points.len(),
+        });
+    }
+    let (found, found_points) = pass_nodes(
+        &file,
+        path,
+        &node_blocks_,
+        [&needed, &points],
+        profile,
+        progress,
+    )?;
+    let gazetteer = gather.then(|| {
+        let mut coords = vec![None; points.len()];
+        for &(i, lon, lat) in &found_points {
+            coords[i as usize] = gazetteer::node_pos(lon, lat);
+        }
+        gazetteer::finish(gazetteer_chunks, &points, &coords)
+    });
     // Scatter by needed index (a node repeated in the file: the first copy wins), then
     // number the present ones densely in id order. O(needed), no sort.
     const ABSENT: u32 = u32::MAX;
@@ -208,7 +267,7 @@ pub fn read_network_with_progress(
             count,
         });
     }
-    Ok(net)
+    Ok((net, gazetteer))
 }
 
 /// Cuts a way at nodes absent from the file (and drops repeated consecutive nodes), adding
@@ -295,6 +354,7 @@ fn pass_ways(
     blocks: &[Block],
     profile: &'static Profile,
     progress: &(dyn Fn(Progress) + Sync),
+    gather: bool,
 ) -> Result<Vec<WayChunk>, ImportError> {
     let total = blocks.iter().map(|b| b.len).sum();
     let done = AtomicU64::new(0);
@@ -303,6 +363,12 @@ fn pass_ways(
         .map(|&block| {
             let mut chunk = WayChunk::default();
             decode(file, path, block, |b| {
+                if gather {
+                    chunk
+                        .gazetteer
+                        .get_or_insert_with(GazetteerChunk::default)
+                        .add_block(b);
+                }
                 let mut tags: Vec<(&str, &str)> = Vec::new();
                 for group in b.groups() {
                     if !chunk.has_nodes
@@ -353,21 +419,24 @@ fn pass_ways(
         .collect()
 }
 
-/// Pass 2: the needed nodes among the node blocks.
+/// Pass 2: the needed nodes among the node blocks: the network's (`needed[0]`, with their
+/// barriers; an invalid coordinate is an error) and the gazetteer's (`needed[1]`, position
+/// only).
 fn pass_nodes(
     file: &File,
     path: &Path,
     blocks: &[Block],
-    needed: &[i64],
+    [needed, points]: [&[i64]; 2],
     profile: &'static Profile,
     progress: &(dyn Fn(Progress) + Sync),
-) -> Result<Vec<FoundNode>, ImportError> {
+) -> Result<(Vec<FoundNode>, Vec<FoundPoint>), ImportError> {
     let total = blocks.iter().map(|b| b.len).sum();
     let done = AtomicU64::new(0);
-    let per_block: Vec<Vec<FoundNode>> = blocks
+    let per_block: Vec<(Vec<FoundNode>, Vec<FoundPoint>)> = blocks
         .par_iter()
         .map(|&block| {
             let mut found = Vec::new();
+            let mut found_points = Vec::new();
             let mut bad = None;
             decode(file, path, block, |b| {
                 let mut tags: Vec<(&str, &str)> = Vec::new();
@@ -377,6 +446,10 @@ fn pass_nodes(
                         Element::Node(n) => (n.id(), n.decimicro_lon(), n.decimicro_lat()),
                         Element::Way(_) | Element::Relation(_) => continue,
                     };
+                    if let Ok(i) = points.binary_search(&id) {
+                        let i = u32::try_from(i).expect("fewer than u32::MAX gazetteer nodes");
+                        found_points.push((i, lon, lat));
+                    }
                     let Ok(i) = needed.binary_search(&id) else {
                         continue;
                     };
@@ -408,10 +481,18 @@ fn pass_nodes(
                 bytes_done: d,
                 bytes_total: total,
             });
-            Ok(found)
+            Ok((found, found_points))
         })
         .collect::<Result<_, _>>()?;
-    Ok(per_block.into_iter().flatten().collect())
+    let mut all_points = Vec::new();
+    let found = per_block
+        .into_iter()
+        .flat_map(|(f, p)| {
+            all_points.extend(p);
+            f
+        })
+        .collect();
+    Ok((found, all_points))
 }
 
 /// SHA-256 of the whole file.

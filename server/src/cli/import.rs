@@ -5,8 +5,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use engine::geocode::Gazetteer;
 use engine::graph::{RoadGraph, file, from_network};
-use engine::osm::{Profile, Progress, read_network_with_progress};
+use engine::osm::{
+    OsmGazetteer, Profile, Progress, read_network_and_gazetteer, read_network_with_progress,
+};
 use engine::routing::ContractionHierarchy;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -21,6 +24,9 @@ pub struct ImportArgs {
     /// The graph file to write.
     #[arg(short = 'o', long = "output")]
     pub output: PathBuf,
+    /// Do not read addresses, streets and places (the graph file then has no gazetteer).
+    #[arg(long)]
+    pub no_gazetteer: bool,
 }
 
 /// A graph imported from an extract, with what it cost.
@@ -32,6 +38,8 @@ pub struct Imported {
     pub source_sha256: [u8; 32],
     /// Wall time of reading and building.
     pub elapsed: Duration,
+    /// The extract's addresses, streets and places, when asked for.
+    pub gazetteer: Option<OsmGazetteer>,
 }
 
 /// The built-in profile named `name`, or an error listing the valid ones.
@@ -54,6 +62,19 @@ pub fn import_graph(
     profile: &'static Profile,
     bar: bool,
 ) -> anyhow::Result<Imported> {
+    import_graph_with(input, profile, bar, false)
+}
+
+/// [`import_graph`], also reading the extract's gazetteer when `gazetteer` is set.
+///
+/// # Errors
+/// As [`import_graph`].
+pub fn import_graph_with(
+    input: &Path,
+    profile: &'static Profile,
+    bar: bool,
+    gazetteer: bool,
+) -> anyhow::Result<Imported> {
     let start = Instant::now();
     let pb = if bar && std::io::stderr().is_terminal() {
         let pb = ProgressBar::new(0);
@@ -71,7 +92,15 @@ pub fn import_graph(
         pb.set_position(p.bytes_done);
         pb.set_message(if p.pass == 1 { "ways" } else { "nodes" });
     };
-    let net = read_network_with_progress(input, profile, &on_progress)?;
+    let (net, osm) = if gazetteer {
+        let (net, osm) = read_network_and_gazetteer(input, profile, &on_progress)?;
+        (net, Some(osm))
+    } else {
+        (
+            read_network_with_progress(input, profile, &on_progress)?,
+            None,
+        )
+    };
     pb.set_message("graph");
     let graph =
         from_network(&net).with_context(|| format!("building the graph of {}", input.display()))?;
@@ -80,6 +109,7 @@ pub fn import_graph(
         graph,
         source_sha256: net.source_sha256,
         elapsed: start.elapsed(),
+        gazetteer: osm,
     })
 }
 
@@ -126,20 +156,29 @@ pub fn peak_memory_text() -> String {
 /// Unknown profile, unreadable or invalid input, write failure.
 pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
     let profile = profile_by_name(&args.profile)?;
-    let imported = import_graph(&args.input, profile, true)?;
+    let imported = import_graph_with(&args.input, profile, true, !args.no_gazetteer)?;
     let g = &imported.graph;
     let (ch, ch_elapsed) = build_hierarchy(g)?;
     let meta = file::Meta {
         source_sha256: imported.source_sha256,
     };
-    let bytes = file::write(
-        &args.output,
-        g,
-        &meta,
-        &[(ContractionHierarchy::SECTION, &ch.to_bytes())],
-    )?;
+    let ch_bytes = ch.to_bytes();
+    let gazetteer_bytes = imported.gazetteer.as_ref().map(Gazetteer::section_from_osm);
+    let mut sections = vec![(ContractionHierarchy::SECTION, ch_bytes.as_slice())];
+    if let Some(b) = &gazetteer_bytes {
+        sections.push((engine::geocode::SECTION, b.as_slice()));
+    }
+    let bytes = file::write(&args.output, g, &meta, &sections)?;
+    let gazetteer_text = imported.gazetteer.as_ref().map_or_else(String::new, |z| {
+        format!(
+            ", {} addresses, {} named street ways, {} places",
+            z.addresses.len(),
+            z.streets.len(),
+            z.places.len()
+        )
+    });
     println!(
-        "{}: profile {}, {} nodes, {} edges, {} components, largest {:.1}% of nodes, {:.2} s (+ contraction hierarchy {:.2} s, {} shortcuts), peak memory {}, wrote {} ({} bytes)",
+        "{}: profile {}, {} nodes, {} edges, {} components, largest {:.1}% of nodes, {:.2} s (+ contraction hierarchy {:.2} s, {} shortcuts){gazetteer_text}, peak memory {}, wrote {} ({} bytes)",
         args.input.display(),
         profile.name,
         g.num_nodes(),

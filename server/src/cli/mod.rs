@@ -10,6 +10,7 @@ pub mod bench_optimize;
 pub mod bench_routing;
 pub mod bench_store;
 pub mod bench_vrp;
+pub mod geocode;
 pub mod import;
 pub mod info;
 pub mod route;
@@ -48,6 +49,10 @@ pub enum Command {
     Trip(route::TripArgs),
     /// Create, list or revoke API tokens in the board's store.
     Token(token::TokenArgs),
+    /// Find an address, street or place in a graph file's gazetteer; print JSON matches.
+    Geocode(geocode::GeocodeArgs),
+    /// List the places (cities, villages, hamlets, ...) of a graph file's gazetteer.
+    Places(geocode::PlacesArgs),
 }
 
 /// Parses the arguments, runs the subcommand and turns an error into one line on stderr.
@@ -78,5 +83,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Table(a) => route::run_table(&a),
         Command::Trip(a) => route::run_trip(&a),
         Command::Token(a) => token::run(&a),
+        Command::Geocode(a) => geocode::run_geocode(&a),
+        Command::Places(a) => geocode::run_places(&a),
     }
 }

@@ -69,6 +69,10 @@ pub struct ServeArgs {
     /// to it when the file does not exist): the way in to a fresh store.
     #[arg(long)]
     pub admin_token_file: Option<PathBuf>,
+    /// Seed the demo board for the bundled Monaco extract when the store has no
+    /// headquarters yet (`scripts/run.sh`).
+    #[arg(long)]
+    pub seed_demo: bool,
 }
 
 impl ServeArgs {
@@ -161,7 +165,10 @@ fn store_label(target: &str) -> String {
 }
 
 /// The dispatch board `--store` names, with the admin token of `--admin-token-file`.
-async fn board(args: &ServeArgs) -> anyhow::Result<Option<Arc<BoardState>>> {
+async fn board(
+    args: &ServeArgs,
+    engine: &Arc<engine::dispatch::Engine>,
+) -> anyhow::Result<Option<Arc<BoardState>>> {
     let target = match args.store.as_deref() {
         Some("none") => return Ok(None),
         Some(s) => s.to_owned(),
@@ -174,7 +181,12 @@ async fn board(args: &ServeArgs) -> anyhow::Result<Option<Arc<BoardState>>> {
     let settings = BoardSettings {
         require_token_for_routing: args.require_token_for_routing,
     };
-    let board = BoardState::new(store, settings);
+    let mut board = BoardState::new(store, settings);
+    if engine.gazetteer().is_some() {
+        board = board.with_geocoder(Arc::new(crate::http::v1::state::MapGeocoder(Arc::clone(
+            engine,
+        ))));
+    }
     if let Some(path) = &args.admin_token_file {
         let token = if path.exists() {
             std::fs::read_to_string(path)
@@ -201,6 +213,19 @@ async fn board(args: &ServeArgs) -> anyhow::Result<Option<Arc<BoardState>>> {
                 .context("storing the admin token")?;
         }
         tracing::info!(file = %path.display(), "admin token registered");
+    }
+    if args.seed_demo {
+        let seeded = crate::demo::seed(&board.board, &**engine, BoardState::now())
+            .await
+            .context("seeding the demo board")?;
+        if let Some(s) = seeded {
+            tracing::info!(
+                hq = s.hq,
+                volunteers = s.volunteers,
+                requests = s.requests,
+                "demo board seeded"
+            );
+        }
     }
     Ok(Some(Arc::new(board)))
 }
@@ -231,8 +256,8 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         let addr = listener.local_addr()?;
         let profiles = engine.profiles().join(", ");
         tracing::info!(%addr, profiles, "listening");
+        let board = board(args, &engine).await?;
         let mut state = AppState::new(engine, limits);
-        let board = board(args).await?;
         if let Some(b) = &board {
             state = state.with_board(Arc::clone(b));
         }

@@ -152,3 +152,28 @@ impl BoardState {
 }
 
 pub use crate::store::new_token;
+
+/// The geocoder of the graph files the server loaded: the gazetteer `vmeste import` stored
+/// (addresses, streets and places of the extract), best match first.
+#[derive(Debug)]
+pub struct MapGeocoder(pub Arc<engine::dispatch::Engine>);
+
+impl Geocoder for MapGeocoder {
+    fn geocode(&self, address: &str) -> Option<(Point, Geocoded)> {
+        let g = self.0.gazetteer()?;
+        let m = g.search(address, 1).ok()?.into_iter().next()?;
+        let kind = match m.kind {
+            engine::geocode::MatchKind::House => "house",
+            engine::geocode::MatchKind::Street => "street",
+            engine::geocode::MatchKind::Place => "place",
+        };
+        Some((
+            [m.location.lon, m.location.lat],
+            Geocoded {
+                label: m.label,
+                confidence: m.confidence,
+                kind: kind.to_owned(),
+            },
+        ))
+    }
+}

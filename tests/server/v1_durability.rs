@@ -1,0 +1,193 @@
+//! An acknowledged write survives `kill -9`: the real `vmeste serve` binary on an SQLite file
+//! (and on PostgreSQL when the test database is there) is killed while four clients create
+//! requests; after a restart every request that got a 201 is there, with its event.
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::cli_import::{s, tmp, vmeste};
+use crate::support;
+use crate::v1_support::ON_ROAD;
+
+/// One HTTP exchange; `None` when the connection fails (the server is gone).
+fn call(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+) -> Option<(u16, Value)> {
+    let mut st = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()?;
+    st.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    let b = body.map(Value::to_string).unwrap_or_default();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{b}",
+        b.len()
+    );
+    st.write_all(req.as_bytes()).ok()?;
+    let mut buf = Vec::new();
+    st.read_to_end(&mut buf).ok()?;
+    let text = String::from_utf8_lossy(&buf);
+    let status = text.get(9..12)?.parse().ok()?;
+    let body = text.split_once("\r\n\r\n")?.1;
+    Some((status, serde_json::from_str(body).unwrap_or(Value::Null)))
+}
+
+fn free_addr() -> SocketAddr {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    l.local_addr().expect("its address")
+}
+
+fn serve(graph: &str, store: &str, token_file: &str, addr: SocketAddr) -> Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_vmeste"))
+        .args([
+            "serve",
+            "--graph",
+            graph,
+            "--store",
+            store,
+            "--admin-token-file",
+            token_file,
+        ])
+        .args(["--listen", &addr.to_string(), "--hub-label-entries", "0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("vmeste serve starts");
+    let t0 = Instant::now();
+    let token_ready = || std::fs::read_to_string(token_file).is_ok_and(|t| !t.trim().is_empty());
+    while TcpStream::connect(addr).is_err() || !token_ready() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child
+}
+
+fn survives_kill(store: &str, graph: &str, dir_name: &str) {
+    let token_file = tmp(&format!("{dir_name}-admin.token"));
+    let _ = std::fs::remove_file(&token_file);
+    let addr = free_addr();
+    let mut child = serve(graph, store, s(&token_file), addr);
+    let token = std::fs::read_to_string(&token_file)
+        .unwrap()
+        .trim()
+        .to_owned();
+    let hq = call(
+        addr,
+        "POST",
+        "/v1/hqs",
+        &token,
+        Some(&json!({"name": "HQ", "region": "MC", "location": ON_ROAD[0]})),
+    )
+    .unwrap();
+    assert_eq!(hq.0, 201, "{}", hq.1);
+    let hq = hq.1["id"].as_i64().unwrap();
+    let acked = Arc::new(Mutex::new(Vec::<(i64, String)>::new()));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let (acked, stop, token) = (Arc::clone(&acked), Arc::clone(&stop), token.clone());
+            std::thread::spawn(move || {
+                let mut i = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) && i < 10_000 {
+                    i += 1;
+                    let name = format!("w{w}-{i}");
+                    let body = json!({"hq": hq, "kind": "groceries", "urgency": "normal",
+                        "recipient": {"name": name, "phone": "+377 600 000 001"},
+                        "location": ON_ROAD[i % 3]});
+                    match call(addr, "POST", "/v1/requests", &token, Some(&body)) {
+                        Some((201, v)) => acked
+                            .lock()
+                            .unwrap()
+                            .push((v["id"].as_i64().unwrap(), name)),
+                        Some(_) => {}
+                        None => std::thread::sleep(Duration::from_millis(5)),
+                    }
+                }
+            })
+        })
+        .collect();
+    // Kill while the writers are busy.
+    let t0 = Instant::now();
+    while acked.lock().unwrap().len() < 100 && t0.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for w in writers {
+        w.join().unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(
+        acked.len() >= 100,
+        "only {} writes acknowledged",
+        acked.len()
+    );
+    let mut child = serve(graph, store, s(&token_file), addr);
+    for (id, name) in &acked {
+        let (status, v) = call(addr, "GET", &format!("/v1/requests/{id}"), &token, None).unwrap();
+        assert_eq!(status, 200, "acknowledged request {id} lost after kill -9");
+        assert_eq!(v["recipient"]["name"], *name);
+        let (_, h) = call(
+            addr,
+            "GET",
+            &format!("/v1/requests/{id}/history"),
+            &token,
+            None,
+        )
+        .unwrap();
+        assert_eq!(h["items"][0]["action"], "created", "{h}");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+fn monaco_graph(name: &str) -> Option<String> {
+    let pbf = support::osm("monaco-2023-12-26.osm.pbf")?;
+    let g = tmp(name);
+    let out = vmeste(&["import", s(&pbf), "--profile", "car", "-o", s(&g)]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(s(&g).to_owned())
+}
+
+#[test]
+fn acknowledged_requests_survive_kill_9_on_sqlite() {
+    let Some(graph) = monaco_graph("kill-sqlite.vmg") else {
+        return;
+    };
+    let db = tmp("kill.db");
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", s(&db)));
+    }
+    survives_kill(s(&db), &graph, "sqlite");
+}
+
+#[test]
+fn acknowledged_requests_survive_kill_9_on_postgresql() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let Some(url) = rt.block_on(crate::store_support::postgres_database()) else {
+        return;
+    };
+    let Some(graph) = monaco_graph("kill-pg.vmg") else {
+        return;
+    };
+    survives_kill(&url, &graph, "pg");
+}
