@@ -35,6 +35,8 @@ mod cli_geocode;
 
 #[path = "server/cli_bench_routing.rs"]
 mod cli_bench_routing;
+#[path = "server/cli_import_csv.rs"]
+mod cli_import_csv;
 #[path = "server/cli_solve.rs"]
 mod cli_solve;
 #[path = "server/cli_token.rs"]

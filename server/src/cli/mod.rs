@@ -12,6 +12,7 @@ pub mod bench_store;
 pub mod bench_vrp;
 pub mod geocode;
 pub mod import;
+pub mod import_csv;
 pub mod info;
 pub mod route;
 pub mod serve;
@@ -47,6 +48,8 @@ pub enum Command {
     Table(route::TableArgs),
     /// Print the best visiting order of points, with totals.
     Trip(route::TripArgs),
+    /// Import volunteers or requests from a CSV file into the board's store (all rows or none).
+    ImportCsv(import_csv::ImportCsvArgs),
     /// Create, list or revoke API tokens in the board's store.
     Token(token::TokenArgs),
     /// Find an address, street or place in a graph file's gazetteer; print JSON matches.
@@ -82,6 +85,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Route(a) => route::run_route(&a),
         Command::Table(a) => route::run_table(&a),
         Command::Trip(a) => route::run_trip(&a),
+        Command::ImportCsv(a) => import_csv::run(&a),
         Command::Token(a) => token::run(&a),
         Command::Geocode(a) => geocode::run_geocode(&a),
         Command::Places(a) => geocode::run_places(&a),

@@ -583,6 +583,31 @@ fn parsed<T>(
         .collect())
 }
 
+/// The volunteers of a CSV for headquarters `hq` (the columns of `GET /v1/volunteers.csv`),
+/// or every row's errors.
+///
+/// # Errors
+/// The errors of the header and of every row that does not parse.
+pub fn volunteer_rows(hq: i64, text: &str) -> Result<Vec<(usize, NewVolunteer)>, Vec<RowError>> {
+    parsed(read_rows(
+        text,
+        &VOLUNTEER_COLUMNS,
+        &VOLUNTEER_IGNORED,
+        |r| read_volunteer(hq, r),
+    ))
+}
+
+/// The requests of a CSV for headquarters `hq` (the columns of `GET /v1/requests.csv`), or
+/// every row's errors.
+///
+/// # Errors
+/// The errors of the header and of every row that does not parse.
+pub fn request_rows(hq: i64, text: &str) -> Result<Vec<(usize, NewRequest)>, Vec<RowError>> {
+    parsed(read_rows(text, &REQUEST_COLUMNS, &REQUEST_IGNORED, |r| {
+        read_request(hq, r)
+    }))
+}
+
 /// Imports volunteers into a headquarters: all rows or none.
 #[utoipa::path(post, path = "/v1/volunteers/import", tag = "csv", params(ImportQuery),
     request_body(content = String, content_type = "text/csv", description = "Volunteer rows with a header row"),
@@ -599,12 +624,7 @@ pub async fn import_volunteers(
     auth.who
         .may_manage_volunteers(q.hq)
         .map_err(BoardError::from)?;
-    let rows = match parsed(read_rows(
-        &text,
-        &VOLUNTEER_COLUMNS,
-        &VOLUNTEER_IGNORED,
-        |r| read_volunteer(q.hq, r),
-    )) {
+    let rows = match volunteer_rows(q.hq, &text) {
         Ok(rows) => rows,
         Err(errors) => return Ok(refused(errors)),
     };
@@ -632,9 +652,7 @@ pub async fn import_requests(
     auth.who
         .may_create_request(q.hq)
         .map_err(BoardError::from)?;
-    let rows = match parsed(read_rows(&text, &REQUEST_COLUMNS, &REQUEST_IGNORED, |r| {
-        read_request(q.hq, r)
-    })) {
+    let rows = match request_rows(q.hq, &text) {
         Ok(rows) => rows,
         Err(errors) => return Ok(refused(errors)),
     };
