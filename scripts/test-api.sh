@@ -38,7 +38,7 @@ done
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 RUST_LOG=warn "$bin" serve --graph "$work/monaco-car.vmg" --graph "$work/monaco-foot.vmg" \
-  --listen "127.0.0.1:$port" --store memory: --admin-token-file "$work/admin.token" \
+  --listen "127.0.0.1:$port" --store "$work/board.db" --admin-token-file "$work/admin.token" \
   --hub-label-entries 0 &
 pid=$!
 base="http://127.0.0.1:$port"
