@@ -286,13 +286,19 @@ fn monaco_ranking_equals_brute_force() {
     ranking_equals_brute_force(e, 1, 600, 24);
 }
 
-/// `ranking_equals_brute_force` on an extract with hub labels built.
+/// `ranking_equals_brute_force` on an extract with hub labels built, then with landmark
+/// lower bounds too (they may only skip volunteers who rank lower).
 fn with_labels_equals_brute_force(extract: &str, seed: u64, volunteers: usize, tasks: usize) {
     let Some(e) = engine(extract) else { return };
     for (_, built) in e.build_hub_labels(usize::MAX) {
         built.unwrap();
     }
     ranking_equals_brute_force(&e, seed, volunteers, tasks);
+    for (profile, bytes) in e.build_landmarks(8) {
+        assert!(bytes > 0, "{profile}: no landmark table");
+        assert!(e.lower_bounds(&profile).is_some());
+    }
+    ranking_equals_brute_force(&e, seed + 100, volunteers, tasks);
 }
 
 #[test]
@@ -633,7 +639,9 @@ fn monaco_live_updates_equal_a_rebuilt_index() {
 fn monaco_placed_costs_equal_the_table_and_the_speed_bound_holds() {
     let Some(e) = monaco() else { return };
     let mut rng = Pcg64::seed_from_u64(6);
+    e.build_landmarks(8);
     for m in MODES {
+        let landmarks = e.lower_bounds(m).unwrap();
         let bound = e.speed_bound(m).unwrap();
         let g = e.graph(m).unwrap();
         assert!(
@@ -666,6 +674,10 @@ fn monaco_placed_costs_equal_the_table_and_the_speed_bound_holds() {
                 let (a, b) = (placed[i / locs.len()], placed[i % locs.len()]);
                 let crow = haversine_m(a.hint.location, b.hint.location);
                 assert!(c.duration.as_secs_f64() >= bound.min_travel_s(crow), "{m}");
+                assert!(
+                    landmarks.between(&a, &b) <= c.duration,
+                    "{m}: landmark bound"
+                );
             }
         }
         let other = MODES.iter().find(|&&o| o != m).unwrap();

@@ -88,7 +88,30 @@ struct ProfileTree {
 pub struct LivePositions {
     radius_m: f64,
     volunteers: IdMap<LivePosition>,
+    /// The same volunteers in a few bytes each (profile number, placement kind): a ranking
+    /// screens every volunteer, and reading this small map stays in cache where the full
+    /// records would not.
+    briefs: IdMap<Brief>,
+    /// Profile names by number, as used in [`Brief`]s: only ever grows.
+    names: Vec<String>,
     trees: BTreeMap<String, ProfileTree>,
+}
+
+/// What a ranking's screening needs of a volunteer's position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Brief {
+    /// Number of the profile it was reported under ([`LivePositions::profile_number`]).
+    pub(crate) profile: u32,
+    /// Whether it is placed on a road of the profile.
+    pub(crate) kind: BriefKind,
+}
+
+/// The kind of a [`Placement`], without the placed point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BriefKind {
+    Placed,
+    Unsnappable,
+    NoGraph,
 }
 
 /// Earth-centred coordinates of a position, in metres.
@@ -109,6 +132,8 @@ impl LivePositions {
         let mut out = Self {
             radius_m: DEFAULT_POSITION_RADIUS_M,
             volunteers: id_map(0),
+            briefs: id_map(0),
+            names: Vec::new(),
             trees: BTreeMap::new(),
         };
         for profile in engine.profiles() {
@@ -178,6 +203,25 @@ impl LivePositions {
                 .tree
                 .insert(TreePoint::new(earth_point(p.hint.location), volunteer));
         }
+        let kind = match placement {
+            Placement::Placed(_) => BriefKind::Placed,
+            Placement::Unsnappable => BriefKind::Unsnappable,
+            Placement::NoGraph => BriefKind::NoGraph,
+        };
+        let number = match self.profile_number(profile) {
+            Some(n) => n,
+            None => {
+                self.names.push(profile.to_owned());
+                u32::try_from(self.names.len() - 1).unwrap_or(u32::MAX)
+            }
+        };
+        self.briefs.insert(
+            volunteer,
+            Brief {
+                profile: number,
+                kind,
+            },
+        );
         self.volunteers.insert(
             volunteer,
             LivePosition {
@@ -193,6 +237,7 @@ impl LivePositions {
     /// Forgets a volunteer's position; returns it.
     pub fn remove(&mut self, volunteer: i64) -> Option<LivePosition> {
         let old = self.volunteers.remove(&volunteer)?;
+        self.briefs.remove(&volunteer);
         if let (Placement::Placed(p), Some(t)) = (old.placement, self.trees.get_mut(&old.profile)) {
             let removed = t
                 .tree
@@ -223,6 +268,21 @@ impl LivePositions {
     #[must_use]
     pub fn get(&self, volunteer: i64) -> Option<&LivePosition> {
         self.volunteers.get(&volunteer)
+    }
+
+    /// The brief of a volunteer's position, for screening.
+    #[inline]
+    pub(crate) fn brief(&self, volunteer: i64) -> Option<Brief> {
+        self.briefs.get(&volunteer).copied()
+    }
+
+    /// The number of a profile in [`Brief`]s, `None` when no position was ever reported
+    /// under it.
+    pub(crate) fn profile_number(&self, profile: &str) -> Option<u32> {
+        self.names
+            .iter()
+            .position(|n| n == profile)
+            .and_then(|i| u32::try_from(i).ok())
     }
 
     /// Number of volunteers with a position.

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 use serde::{Deserialize, Serialize};
 
 use super::ids::{IdMap, id_map};
+use super::live::BriefKind;
 use super::{CandidatesError, LivePositions, Placement, TaskFacts, VolunteerFacts};
 use crate::dispatch::{DispatchError, Engine, PlacedPoint};
 use crate::routing::Cost;
@@ -126,7 +127,6 @@ struct Eligible<'a> {
     facts: &'a VolunteerFacts,
     /// Index of their mode in the ranking's list of modes.
     mode: usize,
-    placed: PlacedPoint,
     shift_end: i64,
 }
 
@@ -189,18 +189,28 @@ pub fn rank(
     // ids listed twice.
     let mut slots: IdMap<u32> = id_map(volunteers.len());
     let mut eligible: Vec<Eligible<'_>> = Vec::new();
-    // The modes seen: name, whether the engine has it, slots of its eligible volunteers.
-    let mut modes: Vec<(&str, bool, Vec<u32>)> = Vec::new();
+    // The modes seen: name, whether the engine has it, slots of its eligible volunteers,
+    // its number among the live positions' profiles.
+    let mut modes: Vec<(&str, bool, Vec<u32>, Option<u32>)> = Vec::new();
+    let mut last = 0;
     for v in volunteers {
         v.validate()?;
-        let mode = match modes.iter().position(|m| m.0 == v.profile) {
-            Some(i) => i,
-            None => {
-                modes.push((&v.profile, engine.has_profile(&v.profile), Vec::new()));
-                modes.len() - 1
-            }
+        let mode = if modes.get(last).is_some_and(|m| same(m.0, &v.profile)) {
+            last
+        } else if let Some(i) = modes.iter().position(|m| same(m.0, &v.profile)) {
+            i
+        } else {
+            modes.push((
+                &v.profile,
+                engine.has_profile(&v.profile),
+                Vec::new(),
+                live.profile_number(&v.profile),
+            ));
+            modes.len() - 1
         };
-        let slot = match screen(live, v, mode, modes[mode].1, task, now_unix_s) {
+        last = mode;
+        let (loaded, number) = (modes[mode].1, modes[mode].3);
+        let slot = match screen(live, v, mode, (loaded, number), task, now_unix_s) {
             Ok(e) => {
                 let slot = u32::try_from(eligible.len()).unwrap_or(NONE);
                 eligible.push(e);
@@ -227,7 +237,7 @@ pub fn rank(
     };
     let mut failed: Vec<((u64, i64), ExclusionReason)> = Vec::new();
     if k > 0 {
-        for (mode, (profile, _, pool)) in modes.iter().enumerate() {
+        for (mode, (profile, _, pool, _)) in modes.iter().enumerate() {
             if pool.is_empty() {
                 continue;
             }
@@ -299,12 +309,20 @@ impl<'a> Pools<'a, '_> {
     }
 }
 
-/// Rules 1–8 (`loaded`: the engine has the volunteer's mode, number `mode`).
+/// `a == b`, inline: mode names are a few bytes, where a call to `memcmp` per volunteer
+/// showed in profiles.
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
+/// Rules 1–8 (`loaded`: the engine has the volunteer's mode, number `mode` here and
+/// `number` among the live positions' profiles).
 fn screen<'a>(
     live: &LivePositions,
     v: &'a VolunteerFacts,
     mode: usize,
-    loaded: bool,
+    (loaded, number): (bool, Option<u32>),
     task: &TaskFacts,
     now_unix_s: i64,
 ) -> Result<Eligible<'a>, ExclusionReason> {
@@ -325,20 +343,19 @@ fn screen<'a>(
     if !loaded {
         return Err(R::NoGraphForMode);
     }
-    let pos = live
-        .get(v.id)
-        .filter(|p| p.profile == v.profile)
+    let brief = live
+        .brief(v.id)
+        .filter(|b| Some(b.profile) == number)
         .ok_or(R::NoPosition)?;
-    match pos.placement {
-        Placement::Placed(placed) => Ok(Eligible {
+    match brief.kind {
+        BriefKind::Placed => Ok(Eligible {
             facts: v,
             mode,
-            placed,
             shift_end,
         }),
-        Placement::Unsnappable => Err(R::Unsnappable),
+        BriefKind::Unsnappable => Err(R::Unsnappable),
         // Placed when the engine had no such graph: a position on no graph.
-        Placement::NoGraph => Err(R::NoPosition),
+        BriefKind::NoGraph => Err(R::NoPosition),
     }
 }
 
@@ -381,6 +398,10 @@ impl Walk<'_, '_> {
         let speed = self.live.speed_bound(self.profile);
         let bound_ds =
             |at: LonLat| speed.map_or(0.0, |b| b.min_travel_s(haversine_m(at, to)) * 10.0);
+        // Landmark bounds, when built: far tighter than the straight line, but not monotone
+        // along the tree's walk, so they rule volunteers out one by one.
+        let landmarks = self.engine.lower_bounds(self.profile);
+        let alt_ds = |p: &PlacedPoint| landmarks.map_or(0, |l| u64::from(l.between(p, &target).0));
         // The tree's walk visits its every volunteer; when few of them are eligible, sorting
         // the eligible ones by their bound visits fewer.
         let order: Box<dyn Iterator<Item = i64> + '_> =
@@ -389,9 +410,12 @@ impl Walk<'_, '_> {
             } else {
                 let mut by_bound: Vec<(f64, i64)> = pool
                     .iter()
-                    .map(|&slot| {
-                        let e = &pools.eligible[slot as usize];
-                        (bound_ds(e.placed.hint.location), e.facts.id)
+                    .filter_map(|&slot| {
+                        let id = pools.eligible[slot as usize].facts.id;
+                        let placed = self.placed(id)?;
+                        #[expect(clippy::cast_precision_loss, reason = "exact below 2^53")]
+                        let alt = alt_ds(&placed) as f64;
+                        Some((bound_ds(placed.hint.location).max(alt), id))
                     })
                     .collect();
                 by_bound.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
@@ -401,15 +425,22 @@ impl Walk<'_, '_> {
             let Some(e) = pools.get(id).filter(|e| e.mode == mode) else {
                 continue;
             };
+            // Screened as placed, so always there: the full record is read only now, for
+            // the volunteers the walk reaches.
+            let Some(placed) = self.placed(id) else {
+                continue;
+            };
             if let Some((worst, _)) = self.top.cutoff() {
                 // Lossless: road times in deciseconds are far below 2^53.
                 #[expect(clippy::cast_precision_loss, reason = "exact below 2^53")]
-                let worst = worst as f64;
-                if bound_ds(e.placed.hint.location) > worst {
+                if bound_ds(placed.hint.location) > worst as f64 {
                     break;
                 }
+                if alt_ds(&placed) > worst {
+                    continue; // ranked lower: even its fastest route is slower
+                }
             }
-            self.visit(id, e, target)?;
+            self.visit(id, e, placed, target)?;
         }
         Ok(())
     }
@@ -419,11 +450,12 @@ impl Walk<'_, '_> {
         &mut self,
         id: i64,
         e: &Eligible<'_>,
+        placed: PlacedPoint,
         target: PlacedPoint,
     ) -> Result<(), CandidatesError> {
         use ExclusionReason as R;
         self.routed += 1;
-        let Some(go) = self.cost(e.placed, target)? else {
+        let Some(go) = self.cost(placed, target)? else {
             self.failed.push(((NO_ROUTE, id), R::Unreachable));
             return Ok(());
         };
@@ -440,7 +472,7 @@ impl Walk<'_, '_> {
         }
         let home = match e.facts.home {
             Some(h) => self.place(h)?,
-            None => Some(e.placed),
+            None => Some(placed),
         };
         let back = match home {
             Some(h) => self.cost(target, h)?,
@@ -462,6 +494,14 @@ impl Walk<'_, '_> {
             shift_end: e.shift_end,
         });
         Ok(())
+    }
+
+    /// A volunteer's placed position on this profile's graph.
+    fn placed(&self, id: i64) -> Option<PlacedPoint> {
+        match self.live.get(id)?.placement {
+            Placement::Placed(p) => Some(p),
+            Placement::Unsnappable | Placement::NoGraph => None,
+        }
     }
 
     fn cost(&self, from: PlacedPoint, to: PlacedPoint) -> Result<Option<Cost>, CandidatesError> {

@@ -28,7 +28,7 @@ use std::sync::{Mutex, OnceLock};
 
 pub use error::DispatchError;
 pub use hint::{Hint, graph_checksum};
-pub use placed::{PlacedPoint, SpeedBound};
+pub use placed::{LowerBounds, PlacedPoint, SpeedBound};
 pub use result::{
     Intersection, IntersectionRoad, Leg, LegEdge, LegSegment, Location, Ring, RoadSpan, Route,
     Table, Trip, TripEnds, Waypoint,
@@ -38,7 +38,8 @@ pub use straight::{RouteOptions, continue_straight_default};
 
 use crate::graph::RoadGraph;
 use crate::routing::{
-    ContractionHierarchy, Cost, EdgePoint, HubLabels, Path, RouteError, SearchSpace, TravelMatrix,
+    ContractionHierarchy, Cost, EdgePoint, HubLabels, Landmarks, Path, RouteError, SearchSpace,
+    TravelMatrix,
 };
 use crate::spatial::{Snap, SnapError, SpatialIndex};
 use route::{OnEdge, assemble_leg};
@@ -59,6 +60,8 @@ struct Profile {
     ch: ContractionHierarchy,
     /// Hub labels of `ch`, once [`Engine::build_hub_labels`] has made them.
     labels: OnceLock<HubLabels>,
+    /// Landmark lower bounds, once [`Engine::build_landmarks`] has made them.
+    landmarks: OnceLock<Landmarks>,
     spaces: Mutex<Vec<SearchSpace>>,
     /// [`graph_checksum`] of `graph`, stamped on hints.
     checksum: u64,
@@ -192,6 +195,7 @@ impl Engine {
                 index,
                 ch,
                 labels: OnceLock::new(),
+                landmarks: OnceLock::new(),
                 spaces: Mutex::new(Vec::new()),
                 checksum,
             },
@@ -255,6 +259,21 @@ impl Engine {
                         .map_err(route_error),
                 };
                 (name.clone(), out)
+            })
+            .collect()
+    }
+
+    /// Builds the landmark lower bounds ([`Landmarks`], `count` landmarks) of every profile
+    /// that has none yet, for [`Engine::lower_bounds`]. Like hub labels, this can run on a
+    /// background thread while the engine serves. Returns each profile's table size in bytes.
+    pub fn build_landmarks(&self, count: usize) -> Vec<(String, usize)> {
+        self.profiles
+            .iter()
+            .map(|(name, p)| {
+                let l = p
+                    .landmarks
+                    .get_or_init(|| Landmarks::build(&p.graph, count));
+                (name.clone(), l.heap_bytes())
             })
             .collect()
     }

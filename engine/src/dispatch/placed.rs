@@ -11,7 +11,8 @@
 //! time of any route of a profile ([`SpeedBound`]).
 
 use super::{DispatchError, Engine, Hint, Location, route_error};
-use crate::routing::{Cost, EdgePoint};
+use crate::routing::{Cost, EdgePoint, Landmarks};
+use crate::types::Deciseconds;
 use crate::types::{EdgeId, haversine_m};
 
 /// A position snapped onto one profile's road graph, kept so that later cost queries
@@ -83,6 +84,18 @@ impl Engine {
                 }
             }
             Ok(out)
+        })
+    }
+
+    /// Lower bounds on travel time between points placed on a profile's graph from its
+    /// landmarks; `None` for an unknown profile or before [`Engine::build_landmarks`].
+    #[must_use]
+    pub fn lower_bounds(&self, profile: &str) -> Option<LowerBounds<'_>> {
+        let p = self.profiles.get(profile)?;
+        Some(LowerBounds {
+            graph: &p.graph,
+            landmarks: p.landmarks.get()?,
+            checksum: p.checksum,
         })
     }
 
@@ -180,5 +193,31 @@ impl SpeedBound {
             return 0.0;
         }
         ((distance_m - 2.0 * self.slack_m) / self.speed_mps - 0.1).max(0.0)
+    }
+}
+
+/// Landmark lower bounds on one profile's graph ([`Engine::lower_bounds`]).
+#[derive(Clone, Copy, Debug)]
+pub struct LowerBounds<'a> {
+    graph: &'a crate::graph::RoadGraph,
+    landmarks: &'a Landmarks,
+    checksum: u64,
+}
+
+impl LowerBounds<'_> {
+    /// A lower bound on the travel time of every route from `from` to `to` (zero when the
+    /// landmarks say nothing, or when either point was placed on another graph). A few dozen
+    /// table reads: cheap enough to rule a pair out before an exact query.
+    #[must_use]
+    pub fn between(&self, from: &PlacedPoint, to: &PlacedPoint) -> Deciseconds {
+        if from.hint.graph != self.checksum
+            || to.hint.graph != self.checksum
+            || from.point.validate(self.graph).is_err()
+            || to.point.validate(self.graph).is_err()
+        {
+            return Deciseconds(0);
+        }
+        let b = self.landmarks.bound(self.graph, from.point, to.point);
+        Deciseconds(u32::try_from(b).unwrap_or(u32::MAX))
     }
 }

@@ -80,7 +80,7 @@ pub(crate) fn random_graph(seed: u64, n: usize, segments: usize) -> RoadGraph {
     b.build().unwrap()
 }
 
-fn random_point(rng: &mut Pcg64, g: &RoadGraph) -> EdgePoint {
+pub(crate) fn random_point(rng: &mut Pcg64, g: &RoadGraph) -> EdgePoint {
     let e = rng.random_range(0..g.num_edges() as u32);
     let f = match rng.random_range(0..6) {
         0 => 0.0,

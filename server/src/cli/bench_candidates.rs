@@ -38,6 +38,9 @@ pub struct BenchCandidatesArgs {
     /// Seed of the random workload.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Landmarks per profile for the second ranking pass (lower bounds on road time).
+    #[arg(long, default_value_t = engine::routing::landmarks::DEFAULT_COUNT)]
+    pub landmarks: usize,
     /// Largest number of hub-label entries to build per profile (0: search the hierarchy).
     #[arg(long, default_value_t = 50_000_000)]
     pub hub_label_entries: usize,
@@ -128,24 +131,44 @@ pub fn run(args: &BenchCandidatesArgs) -> anyhow::Result<()> {
     let tasks: Vec<TaskFacts> = (0..args.queries)
         .map(|i| task(&mut rng, &engine, &modes[i % modes.len()]))
         .collect();
-    let mut ms = Vec::with_capacity(tasks.len());
-    let mut routed = 0usize;
-    let mut answers = Vec::with_capacity(tasks.len());
-    for t in &tasks {
-        let start = Instant::now();
-        let r = rank(&engine, &live, &volunteers, t, NOW, args.k)?;
-        ms.push(start.elapsed().as_secs_f64() * 1e3);
-        routed += r.routed;
-        answers.push(r);
-    }
-    let mean = ms.iter().sum::<f64>() / ms.len().max(1) as f64;
-    let (p50, p99) = percentiles(&mut ms);
+    let timed = |engine: &Engine, label: &str| -> anyhow::Result<(f64, Vec<_>)> {
+        let mut ms = Vec::with_capacity(tasks.len());
+        let mut routed = 0usize;
+        let mut answers = Vec::with_capacity(tasks.len());
+        for t in &tasks {
+            let start = Instant::now();
+            let r = rank(engine, &live, &volunteers, t, NOW, args.k)?;
+            ms.push(start.elapsed().as_secs_f64() * 1e3);
+            routed += r.routed;
+            answers.push(r);
+        }
+        let mean = ms.iter().sum::<f64>() / ms.len().max(1) as f64;
+        let (p50, p99) = percentiles(&mut ms);
+        println!(
+            "candidates (k = {}, {label}): {} queries, p50 {p50:.3} ms, p99 {p99:.3} ms, mean {mean:.3} ms; {:.1} volunteers routed per query",
+            args.k,
+            tasks.len(),
+            routed as f64 / tasks.len().max(1) as f64
+        );
+        Ok((p50, answers))
+    };
+    let (_, plain) = timed(&engine, "straight-line bound")?;
+    let t = Instant::now();
+    let sizes = engine.build_landmarks(args.landmarks);
     println!(
-        "candidates (k = {}): {} queries, p50 {p50:.3} ms, p99 {p99:.3} ms, mean {mean:.3} ms; {:.1} volunteers routed per query",
-        args.k,
-        tasks.len(),
-        routed as f64 / tasks.len().max(1) as f64
+        "landmarks: {} per profile, built in {:.2} s, {:.1} MB",
+        args.landmarks,
+        t.elapsed().as_secs_f64(),
+        sizes.iter().map(|(_, b)| *b).sum::<usize>() as f64 / 1e6
     );
+    let (p50, answers) = timed(&engine, "with landmark bounds")?;
+    for (i, (a, b)) in plain.iter().zip(&answers).enumerate() {
+        anyhow::ensure!(
+            a.candidates == b.candidates && a.excluded == b.excluded,
+            "query {i}: the landmark bounds changed the answer"
+        );
+    }
+    println!("answers with and without landmark bounds: identical");
 
     let mut brute_ms = Vec::new();
     let mut brute_routed = 0usize;

@@ -126,9 +126,21 @@ pub fn load_engine(graphs: &[PathBuf]) -> anyhow::Result<Engine> {
     Ok(engine)
 }
 
-/// Builds every profile's hub labels and logs the outcome.
+/// Builds every profile's landmark bounds (for "who can go now?") and hub labels, and logs
+/// the outcome.
 fn build_hub_labels(engine: &Engine, max_entries: usize) {
     let start = Instant::now();
+    for (profile, bytes) in engine.build_landmarks(engine::routing::landmarks::DEFAULT_COUNT) {
+        tracing::info!(
+            profile,
+            bytes,
+            seconds = start.elapsed().as_secs_f64(),
+            "landmark bounds ready"
+        );
+    }
+    if max_entries == 0 {
+        return;
+    }
     for (profile, outcome) in engine.build_hub_labels(max_entries) {
         match outcome {
             Ok(bytes) => tracing::info!(
@@ -238,7 +250,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     init_logging(args.log_json);
     let limits = args.limits()?;
     let engine = Arc::new(load_engine(&args.graphs)?);
-    if args.hub_label_entries > 0 {
+    {
         let (engine, max) = (Arc::clone(&engine), args.hub_label_entries);
         std::thread::Builder::new()
             .name("hub-labels".to_owned())
