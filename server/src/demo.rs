@@ -8,19 +8,8 @@
 
 use engine::board::{
     Board, BoardError, Created, Mode, NewHq, NewRequest, NewVolunteer, Principal, Recipient,
-    RequestKind, Roads, Role, Store, Time, Urgency, Window,
+    RequestKind, Roads, Store, Time, Urgency, Window,
 };
-
-/// The demo's seeding identity (an admin; events name it `admin:0`).
-#[must_use]
-pub fn seeder() -> Principal {
-    Principal {
-        token_id: 0,
-        role: Role::Admin,
-        hqs: vec![],
-        volunteer: None,
-    }
-}
 
 /// What seeding made.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -226,7 +215,7 @@ pub async fn seed<S: Store>(
     roads: &dyn Roads,
     now: Time,
 ) -> Result<Option<Seeded>, BoardError> {
-    let who = seeder();
+    let who = Principal::local_admin();
     if !board.hqs(&who).await?.is_empty() {
         return Ok(None);
     }
@@ -317,7 +306,7 @@ mod tests {
             limit: 100,
             ..RequestQuery::default()
         };
-        let all = pollster::block_on(b.requests(&seeder(), q)).unwrap();
+        let all = pollster::block_on(b.requests(&Principal::local_admin(), q)).unwrap();
         assert_eq!(all.len(), 10);
     }
 }

@@ -68,6 +68,20 @@ pub struct Principal {
     pub volunteer: Option<i64>,
 }
 
+impl Principal {
+    /// An administrator acting on the machine itself, with no token (token id 0): the
+    /// command line's imports and the demo seed.
+    #[must_use]
+    pub fn local_admin() -> Self {
+        Self {
+            token_id: 0,
+            role: Role::Admin,
+            hqs: Vec::new(),
+            volunteer: None,
+        }
+    }
+}
+
 /// Why a principal may not do something.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]

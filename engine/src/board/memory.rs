@@ -84,7 +84,7 @@ fn page<T: Clone>(it: impl Iterator<Item = T>, limit: usize) -> Vec<T> {
 }
 
 impl Store for MemoryStore {
-    async fn apply(&self, w: Write) -> Result<Applied, StoreError> {
+    async fn apply(&self, mut w: Write) -> Result<Applied, StoreError> {
         let mut s = self.lock()?;
         if let Some(k) = &w.idempotency
             && let Some(r) = s.idempotency.get(&(k.scope.clone(), k.key.clone()))
@@ -119,7 +119,7 @@ impl Store for MemoryStore {
         }
         let mut records = Vec::with_capacity(w.changes.len());
         let mut events = Vec::with_capacity(w.changes.len());
-        for c in w.changes {
+        for c in std::mem::take(&mut w.changes) {
             let mut record = c.record;
             let (changes, previous) = match c.expected_version {
                 None => {
@@ -133,17 +133,7 @@ impl Store for MemoryStore {
                 }
             };
             let seq = i64::try_from(s.events.len()).unwrap_or(i64::MAX - 1) + 1;
-            events.push(Event {
-                seq,
-                at: w.at,
-                actor: w.actor.clone(),
-                hq: record.hq(),
-                entity: record.kind(),
-                entity_id: record.id(),
-                action: c.action,
-                changes,
-                previous,
-            });
+            events.push(w.event(seq, &record, c.action, (changes, previous)));
             s.events.push(events[events.len() - 1].clone());
             s.put(record.clone());
             records.push(record);

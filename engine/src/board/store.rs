@@ -142,6 +142,31 @@ pub struct Write {
     pub idempotency: Option<IdempotencyKey>,
 }
 
+impl Write {
+    /// The event of one of this write's changes to `record` (as stored: identifier and
+    /// version set), numbered `seq`.
+    #[must_use]
+    pub fn event(
+        &self,
+        seq: i64,
+        record: &Record,
+        action: String,
+        (changes, previous): (Value, Value),
+    ) -> Event {
+        Event {
+            seq,
+            at: self.at,
+            actor: self.actor.clone(),
+            hq: record.hq(),
+            entity: record.kind(),
+            entity_id: record.id(),
+            action,
+            changes,
+            previous,
+        }
+    }
+}
+
 /// What a write did.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Applied {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use engine::board::{Board, Imported, Principal, Role};
+use engine::board::{Board, Imported, Principal};
 use serde_json::json;
 
 use crate::http::v1::csv::{request_rows, volunteer_rows};
@@ -45,17 +45,6 @@ pub struct ImportCsvArgs {
     pub file: PathBuf,
 }
 
-/// Who imports from the command line: whoever holds the store (an admin; events name them
-/// `admin:0`).
-fn local_admin() -> Principal {
-    Principal {
-        token_id: 0,
-        role: Role::Admin,
-        hqs: Vec::new(),
-        volunteer: None,
-    }
-}
-
 /// Runs `vmeste import-csv`: prints `{"imported": N, "ids": [...]}`, or the rows' errors and
 /// fails with nothing stored.
 ///
@@ -82,7 +71,7 @@ pub fn run(args: &ImportCsvArgs) -> anyhow::Result<()> {
             .await
             .context("opening the board's store")?;
         let board = Board::new(store);
-        let who = local_admin();
+        let who = Principal::local_admin();
         let now = BoardState::now();
         let (errors, ids) = match args.kind {
             CsvKind::Volunteers => match volunteer_rows(args.hq, &text) {

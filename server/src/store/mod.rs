@@ -47,7 +47,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Connection};
 
 pub use schema::KNOWN_SCHEMA;
-pub use tokens::{new_token, token_hash};
+pub use tokens::{new_token, sha256_hex, token_hash};
 
 /// Which database a [`SqlStore`] speaks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,6 +86,11 @@ pub enum OpenError {
     /// The database could not be reached.
     #[error("the store is unavailable: {0}")]
     Unavailable(String),
+    /// The target is neither a file path nor a `sqlite:` or `postgres://` URL.
+    #[error(
+        "{0:?} is not a store: give a file path, sqlite:PATH or postgres://USER@HOST/DB (none: no board)"
+    )]
+    UnknownScheme(String),
     /// Applying the migrations failed.
     #[error("the store's schema could not be brought up to date: {0}")]
     Migrate(String),
@@ -109,7 +114,7 @@ impl SqlStore {
     pub async fn open(url_or_path: &str) -> Result<SqlStore, OpenError> {
         static DRIVERS: Once = Once::new();
         DRIVERS.call_once(sqlx::any::install_default_drivers);
-        let (backend, url) = locate(url_or_path);
+        let (backend, url) = locate(url_or_path)?;
         let options = AnyPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .acquire_timeout(ACQUIRE_TIMEOUT);
@@ -178,9 +183,20 @@ impl SqlStore {
 }
 
 /// The backend and the driver URL for what the user typed.
-fn locate(url_or_path: &str) -> (Backend, String) {
+fn locate(url_or_path: &str) -> Result<(Backend, String), OpenError> {
     if url_or_path.starts_with("postgres://") || url_or_path.starts_with("postgresql://") {
-        return (Backend::Postgres, url_or_path.to_owned());
+        return Ok((Backend::Postgres, url_or_path.to_owned()));
+    }
+    // A URL scheme other than SQLite's (`memory:`, `mysql://`, `http://`) is no file name to
+    // create; one letter before the colon is a Windows drive.
+    if let Some((scheme, _)) = url_or_path.split_once(':')
+        && scheme.len() > 1
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
+        && scheme != "sqlite"
+    {
+        return Err(OpenError::UnknownScheme(url_or_path.to_owned()));
     }
     let path = url_or_path
         .strip_prefix("sqlite://")
@@ -192,7 +208,7 @@ fn locate(url_or_path: &str) -> (Backend, String) {
     } else {
         query.to_owned()
     };
-    (Backend::Sqlite, format!("sqlite://{path}?{query}"))
+    Ok((Backend::Sqlite, format!("sqlite://{path}?{query}")))
 }
 
 /// SQLite's "file is not a database" and "database disk image is malformed".
@@ -256,5 +272,33 @@ pub(crate) fn store_error(e: &sqlx::Error) -> StoreError {
             StoreError::Internal(format!("stored column {index} not understood"))
         }
         other => StoreError::Internal(format!("{:?}", std::mem::discriminant(other))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_are_files_sqlite_or_postgres_urls() {
+        let ok = |t: &str| locate(t).ok();
+        assert_eq!(
+            ok("dispatch.db"),
+            Some((Backend::Sqlite, "sqlite://dispatch.db?mode=rwc".to_owned()))
+        );
+        assert_eq!(
+            ok("sqlite:/tmp/a.db"),
+            Some((Backend::Sqlite, "sqlite:///tmp/a.db?mode=rwc".to_owned()))
+        );
+        assert_eq!(
+            ok("postgres://u@h/db"),
+            Some((Backend::Postgres, "postgres://u@h/db".to_owned()))
+        );
+        assert!(ok("C:/data/board.db").is_some(), "a drive letter is a path");
+        for bad in ["memory:", "mysql://u@h/db", "http://example.invalid/x"] {
+            let e = locate(bad).expect_err(bad);
+            assert!(matches!(e, OpenError::UnknownScheme(_)), "{bad}: {e}");
+            assert!(e.to_string().contains("postgres://"), "{e}");
+        }
     }
 }

@@ -145,7 +145,7 @@ impl SqlStore {
         }
     }
 
-    async fn apply_in(&self, tx: &mut AnyConnection, w: Write) -> Result<Outcome, StoreError> {
+    async fn apply_in(&self, tx: &mut AnyConnection, mut w: Write) -> Result<Outcome, StoreError> {
         if let Some(k) = &w.idempotency {
             if let Some(reply) = stored_reply(tx, &k.scope, &k.key).await? {
                 return replay(&reply, k).map(Outcome::Rollback);
@@ -169,7 +169,7 @@ impl SqlStore {
         let mut updated = std::collections::HashSet::new();
         let mut records = Vec::with_capacity(w.changes.len());
         let mut events = Vec::with_capacity(w.changes.len());
-        for c in w.changes {
+        for c in std::mem::take(&mut w.changes) {
             let mut record = c.record;
             let (changes, previous) = match c.expected_version {
                 None => {
@@ -186,17 +186,7 @@ impl SqlStore {
                     (c.changes, c.previous)
                 }
             };
-            let mut event = Event {
-                seq: 0,
-                at: w.at,
-                actor: w.actor.clone(),
-                hq: record.hq(),
-                entity: record.kind(),
-                entity_id: record.id(),
-                action: c.action,
-                changes,
-                previous,
-            };
+            let mut event = w.event(0, &record, c.action, (changes, previous));
             event.seq = insert_event(tx, &event).await?;
             events.push(event);
             records.push(record);

@@ -7,7 +7,6 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use serde::de::DeserializeOwned;
-use sha2::{Digest as _, Sha256};
 
 use super::error::V1Error;
 
@@ -15,17 +14,6 @@ use super::error::V1Error;
 pub const MAX_JSON_BYTES: usize = 1 << 20;
 /// Largest CSV body, in bytes.
 pub const MAX_CSV_BYTES: usize = 16 << 20;
-
-/// Lowercase hex SHA-256 of `bytes`.
-#[must_use]
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in d {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
 
 fn content_type_is(req: &Request, wanted: &[&str]) -> bool {
     req.headers()
@@ -88,7 +76,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for V1Json<T> {
             ));
         }
         let b = bytes(req, MAX_JSON_BYTES).await?;
-        let digest = sha256_hex(&b);
+        let digest = crate::store::sha256_hex(&b);
         // JSON first (400 when it is not), then its shape (422 when it does not fit).
         let json: serde_json::Value = serde_json::from_slice(&b).map_err(|e| {
             V1Error::bad_request("malformed_json", format!("malformed JSON body: {e}"))
