@@ -161,6 +161,50 @@ fn a_position_report_moves_the_volunteer_in_the_ranking_and_assignments_count() 
     );
 }
 
+/// A write that does not go through this server's API (another process on the same
+/// database: `vmeste import-csv`, a second server) reaches the ranking within the live view's
+/// lag, not at once and not never.
+#[test]
+fn a_write_by_another_process_reaches_the_ranking_within_the_lag() {
+    let Some((b, coord, _)) = seeded() else {
+        return;
+    };
+    let engine = monaco_engine().unwrap();
+    let reqs = open_requests(&b, &coord);
+    let r = reqs.iter().find(|r| r["kind"] == "essentials").unwrap();
+    let id = r["id"].as_i64().unwrap();
+    let path = format!("/v1/requests/{id}/candidates?k=3");
+    let first = b.get(&path, &coord).json();
+    let last_vol = first["candidates"].as_array().unwrap().last().unwrap()["volunteer"]
+        .as_i64()
+        .unwrap();
+    let at: [f64; 2] = serde_json::from_value(r["location"].clone()).unwrap();
+    let report = engine::board::PositionReport {
+        position: at,
+        at: None,
+        status: None,
+    };
+    let admin = engine::board::Principal::local_admin();
+    b.block_on(
+        b.state
+            .board
+            .report_position(&admin, now(), last_vol, report, &*engine),
+    )
+    .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        let a = b.get(&path, &coord).json();
+        if a["candidates"][0]["volunteer"] == last_vol {
+            break;
+        }
+        assert!(
+            start.elapsed() < server::http::v1::live::FOREIGN_WRITES_LAG * 4,
+            "the position written beside the API never reached the ranking: {a}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn candidates_and_coverage_keep_to_the_token_and_refuse_bad_input() {
     let Some((b, coord, hq)) = seeded() else {

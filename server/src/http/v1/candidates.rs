@@ -112,7 +112,7 @@ pub async fn candidates(
     let live = auth
         .board
         .live
-        .current(auth.board.board.store(), &roads.0)
+        .current(auth.board.board.store(), &roads.0, auth.board.generation())
         .await?;
     let engine = std::sync::Arc::clone(&roads.0);
     let (ranking, names) = tokio::task::spawn_blocking(move || {
@@ -231,7 +231,11 @@ pub async fn coverage(
         }));
         rq.after_id = Some(last);
     }
-    let live = auth.board.live.current(store, &roads.0).await?;
+    let live = auth
+        .board
+        .live
+        .current(store, &roads.0, auth.board.generation())
+        .await?;
     let cells = live
         .as_ref()
         .map(|l| l.coverage(res, &demand, hqs.as_deref()))

@@ -1,8 +1,11 @@
 //! The board's live view ([`LiveBoard`]) in the server: built from a snapshot of the store on
-//! first use, then caught up from the store's events before every question, so it is exact
-//! even when other server processes write to the same database.
+//! first use, then caught up from the store's events before a question whenever this server
+//! has written since the last catch-up, and at least every [`FOREIGN_WRITES_LAG`] otherwise:
+//! every write acknowledged by this server is seen by the next question, and writes of other
+//! processes on the same database (`vmeste import-csv`, a second server) within that lag.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use engine::board::{
     EventQuery, LiveBoard, RequestQuery, RequestStatus, Roster, Store, VolunteerQuery,
@@ -16,9 +19,18 @@ use super::state::BoardStore;
 /// Events read per catch-up step.
 const CATCH_UP_PAGE: usize = 10_000;
 
+/// Longest time the live view goes without reading the store's events while this server
+/// writes nothing.
+pub const FOREIGN_WRITES_LAG: Duration = Duration::from_millis(500);
+
 /// The live view, shared by the handlers.
 #[derive(Debug, Default)]
-pub struct Live(Arc<RwLock<Option<LiveBoard>>>);
+pub struct Live {
+    view: Arc<RwLock<Option<LiveBoard>>>,
+    /// This server's write counter ([`super::state::BoardState::generation`]) and the time
+    /// at the last catch-up that found nothing new.
+    checked: Mutex<Option<(u64, Instant)>>,
+}
 
 async fn snapshot(store: &BoardStore, engine: &Engine) -> Result<LiveBoard, V1Error> {
     let seq = store.last_seq().await?;
@@ -56,7 +68,8 @@ async fn snapshot(store: &BoardStore, engine: &Engine) -> Result<LiveBoard, V1Er
 }
 
 impl Live {
-    /// The live view, current with the store's last event.
+    /// The live view, current with the store's last event (see the [module](self) docs):
+    /// `generation` is this server's write counter now.
     ///
     /// # Errors
     /// Store errors (503/500 in the error shape).
@@ -64,15 +77,33 @@ impl Live {
         &self,
         store: &BoardStore,
         engine: &Arc<Engine>,
+        generation: u64,
     ) -> Result<OwnedRwLockReadGuard<Option<LiveBoard>>, V1Error> {
-        if self.0.read().await.is_none() {
-            let mut w = self.0.write().await;
+        if self.view.read().await.is_none() {
+            let mut w = self.view.write().await;
             if w.is_none() {
                 *w = Some(snapshot(store, engine).await?);
             }
         }
+        let fresh = self
+            .checked
+            .lock()
+            .ok()
+            .and_then(|c| *c)
+            .is_some_and(|(g, at)| g == generation && at.elapsed() < FOREIGN_WRITES_LAG);
+        if !fresh {
+            self.catch_up(store, engine).await?;
+            if let Ok(mut c) = self.checked.lock() {
+                *c = Some((generation, Instant::now()));
+            }
+        }
+        Ok(Arc::clone(&self.view).read_owned().await)
+    }
+
+    /// Applies the store's events after the view's last one.
+    async fn catch_up(&self, store: &BoardStore, engine: &Arc<Engine>) -> Result<(), V1Error> {
         loop {
-            let seq = self.0.read().await.as_ref().map_or(0, LiveBoard::seq);
+            let seq = self.view.read().await.as_ref().map_or(0, LiveBoard::seq);
             let q = EventQuery {
                 after_seq: seq,
                 hqs: None,
@@ -83,7 +114,7 @@ impl Live {
             if events.is_empty() {
                 break;
             }
-            let mut w = self.0.write().await;
+            let mut w = self.view.write().await;
             if let Some(live) = w.as_mut() {
                 live.apply(engine, &events);
             }
@@ -91,6 +122,6 @@ impl Live {
                 break;
             }
         }
-        Ok(Arc::clone(&self.0).read_owned().await)
+        Ok(())
     }
 }

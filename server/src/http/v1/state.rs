@@ -87,6 +87,12 @@ impl BoardState {
         self.changed.send_modify(|n| *n = n.wrapping_add(1));
     }
 
+    /// This server's write counter: bumped by [`BoardState::notify`].
+    #[must_use]
+    pub fn generation(&self) -> u64 {
+        *self.changed.borrow()
+    }
+
     /// Ends every live event stream (call when the server shuts down).
     pub fn close(&self) {
         self.closing.send_replace(true);
