@@ -63,8 +63,11 @@ pub enum Backend {
 pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
-    /// SQLite only: writers of this process queue here rather than on the file lock.
+    /// Writers of this process take turns here (rather than on SQLite's file lock or
+    /// PostgreSQL's advisory lock); the one whose turn it is commits every queued write.
     write_lock: tokio::sync::Mutex<()>,
+    /// Writes waiting for a commit, with where their answers go.
+    pending: std::sync::Mutex<Vec<(engine::board::Write, sql::Reply)>>,
 }
 
 /// Why a store could not be opened.
@@ -159,6 +162,7 @@ impl SqlStore {
             pool,
             backend,
             write_lock: tokio::sync::Mutex::new(()),
+            pending: std::sync::Mutex::new(Vec::new()),
         };
         schema::migrate(&store.pool, backend)
             .await

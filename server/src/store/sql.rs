@@ -362,26 +362,94 @@ fn since(sql: &mut Sql, t: Option<Time>) {
     }
 }
 
-impl Store for SqlStore {
-    async fn apply(&self, w: Write) -> Result<Applied, StoreError> {
-        let _queue = match self.backend {
-            Backend::Sqlite => Some(self.write_lock.lock().await),
-            Backend::Postgres => None,
-        };
-        let mut tx = self.begin_write().await?;
-        match self.apply_in(&mut tx, w).await {
-            Ok(Outcome::Commit(applied)) => {
-                tx.commit().await.map_err(db)?;
-                Ok(applied)
+/// Most writes committed together.
+const MAX_BATCH: usize = 256;
+
+impl SqlStore {
+    /// Group commit: the writes waiting when a writer gets the queue are applied in one
+    /// transaction, each in its own savepoint (a write that fails leaves the others alone),
+    /// and committed with one sync to disk; each gets its own answer only after that commit.
+    async fn commit_batch(&self, batch: Vec<(Write, Reply)>) {
+        let mut tx = match self.begin_write().await {
+            Ok(tx) => tx,
+            Err(e) => {
+                for (_, reply) in batch {
+                    let _ = reply.send(Err(e.clone()));
+                }
+                return;
             }
-            Ok(Outcome::Rollback(replayed)) => {
-                tx.rollback().await.map_err(db)?;
-                Ok(replayed)
+        };
+        let mut answers = Vec::with_capacity(batch.len());
+        for (w, reply) in batch {
+            if reply.is_closed() {
+                continue; // its writer gave up before the commit: as if never sent
+            }
+            let answer = match sqlx::Acquire::begin(&mut *tx).await {
+                Ok(mut savepoint) => match self.apply_in(&mut savepoint, w).await {
+                    Ok(Outcome::Commit(applied)) => {
+                        savepoint.commit().await.map(|()| applied).map_err(db)
+                    }
+                    Ok(Outcome::Rollback(replayed)) => {
+                        savepoint.rollback().await.map(|()| replayed).map_err(db)
+                    }
+                    Err(e) => {
+                        let _ = savepoint.rollback().await;
+                        Err(e)
+                    }
+                },
+                Err(e) => Err(db(e)),
+            };
+            answers.push((answer, reply));
+        }
+        match tx.commit().await {
+            Ok(()) => {
+                for (answer, reply) in answers {
+                    let _ = reply.send(answer);
+                }
             }
             Err(e) => {
-                // Dropping the transaction rolls it back; say so explicitly when we can.
-                let _ = tx.rollback().await;
-                Err(e)
+                let e = db(e);
+                for (_, reply) in answers {
+                    let _ = reply.send(Err(e.clone()));
+                }
+            }
+        }
+    }
+}
+
+/// Where a queued write's answer goes.
+pub(super) type Reply = tokio::sync::oneshot::Sender<Result<Applied, StoreError>>;
+
+impl Store for SqlStore {
+    async fn apply(&self, w: Write) -> Result<Applied, StoreError> {
+        let (reply, mut answer) = tokio::sync::oneshot::channel();
+        self.pending
+            .lock()
+            .map_err(|_| StoreError::Internal("the write queue is poisoned".into()))?
+            .push((w, reply));
+        loop {
+            let queue = self.write_lock.lock().await;
+            let batch: Vec<(Write, Reply)> = match self.pending.lock() {
+                Ok(mut p) => {
+                    let n = p.len().min(MAX_BATCH);
+                    p.drain(..n).collect()
+                }
+                Err(_) => Vec::new(),
+            };
+            if !batch.is_empty() {
+                self.commit_batch(batch).await;
+            }
+            drop(queue);
+            // Every batch taken before ours was answered before its writer let the queue
+            // go: no answer yet means this write is still waiting (past a full batch).
+            match answer.try_recv() {
+                Ok(result) => return result,
+                Err(tokio::sync::oneshot::error::TryRecvError::Empty) => {}
+                Err(tokio::sync::oneshot::error::TryRecvError::Closed) => {
+                    return Err(StoreError::Unavailable(
+                        "the write was abandoned before its commit".into(),
+                    ));
+                }
             }
         }
     }
