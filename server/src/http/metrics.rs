@@ -3,8 +3,9 @@
 //!
 //! Series: `vmeste_http_requests_total{service}`, `vmeste_http_errors_total{service,code}`,
 //! `vmeste_http_request_duration_seconds{service}` (histogram), `vmeste_http_in_flight`.
-//! `service` is `route`, `table`, `nearest`, `trip` or `other` (operations endpoints, unknown
-//! paths). Requests the connection guard refuses (`TooBig`, `InvalidUrl`) count in requests and
+//! `service` is `route`, `table`, `nearest`, `trip` (OSRM), `optimize` (VROOM), `isochrone`,
+//! `v1` (the dispatch board) or `other` (operations endpoints, unknown paths): the first segment
+//! of the path, never more of it, so no identifier or query reaches a metric. Requests the connection guard refuses (`TooBig`, `InvalidUrl`) count in requests and
 //! errors but not in the latency histogram.
 
 use std::fmt::Write as _;
@@ -24,7 +25,16 @@ const BUCKETS: [f64; 14] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
-const LABELS: [&str; 5] = ["route", "table", "nearest", "trip", "other"];
+const LABELS: [&str; 8] = [
+    "route",
+    "table",
+    "nearest",
+    "trip",
+    "optimize",
+    "isochrone",
+    "v1",
+    "other",
+];
 
 #[derive(Debug, Default)]
 struct Series {
@@ -46,7 +56,10 @@ fn label_index(path: &str) -> usize {
     let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
     Service::ALL
         .iter()
-        .position(|s| s.as_str() == first)
+        .map(|s| s.as_str())
+        // In the order of `LABELS`.
+        .chain(["optimize", "isochrone", "v1"])
+        .position(|s| s == first)
         .unwrap_or(LABELS.len() - 1)
 }
 
@@ -151,6 +164,57 @@ impl Metrics {
     }
 }
 
+/// Words of the dispatch board's paths, logged as they are.
+const V1_WORDS: [&str; 24] = [
+    "v1",
+    "hqs",
+    "volunteers",
+    "volunteers.csv",
+    "requests",
+    "requests.csv",
+    "position",
+    "me",
+    "import",
+    "assign",
+    "unassign",
+    "status",
+    "cancel",
+    "history",
+    "candidates",
+    "coverage",
+    "events",
+    "events.json",
+    "plans",
+    "commit",
+    "places",
+    "reachability",
+    "isochrone",
+    "trips",
+];
+
+/// The path as logged: at most 120 characters; under `/v1` (where people's data live) only
+/// the board's own words and identifiers of up to 9 digits, anything else as `*` (a name, an
+/// address or a phone number typed into a wrong URL stays out of the log).
+fn shown_path(path: &str) -> String {
+    if path == "/v1" || path.starts_with("/v1/") {
+        path.split('/')
+            .map(|seg| {
+                if seg.is_empty()
+                    || V1_WORDS.contains(&seg)
+                    || (seg.len() <= 9 && seg.bytes().all(|b| b.is_ascii_digit() || b == b'-'))
+                {
+                    seg
+                } else {
+                    "*"
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    } else {
+        path.chars().take(120).collect()
+    }
+}
+
 /// Middleware: counts the request, times it and logs one line for it.
 pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
@@ -162,7 +226,7 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     let secs = start.elapsed().as_secs_f64();
     let code = res.extensions().get::<ErrorCode>().copied();
     state.metrics.record(&path, secs, code);
-    let shown: String = path.chars().take(120).collect();
+    let shown = shown_path(&path);
     tracing::info!(
         method = %method,
         path = %shown,
@@ -179,17 +243,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn board_paths_are_logged_without_anything_but_words_and_ids() {
+        assert_eq!(
+            shown_path("/v1/requests/17/candidates"),
+            "/v1/requests/17/candidates"
+        );
+        assert_eq!(
+            shown_path("/v1/requests/Ivanova%20Anna/history"),
+            "/v1/requests/*/history"
+        );
+        assert_eq!(shown_path("/v1/+79161234567"), "/v1/*");
+        assert_eq!(shown_path("/v1/requests/89161234567"), "/v1/requests/*");
+        assert_eq!(shown_path("/route/v1/car/1,2;3,4"), "/route/v1/car/1,2;3,4");
+        assert_eq!(shown_path(&"/x".repeat(100)).len(), 120);
+    }
+
+    #[test]
     fn renders_counters_and_cumulative_buckets() {
         let m = Metrics::default();
         m.record("/route/v1/car/1,2;3,4", 0.002, None);
         m.record("/route/v1/car/x", 0.2, Some(ErrorCode::InvalidQuery));
         m.record("/health", 0.0001, None);
+        m.record("/v1/requests/17/candidates", 0.003, None);
+        m.record("/optimize", 0.3, None);
         let text = m.render();
         assert!(
             text.contains("vmeste_http_requests_total{service=\"route\"} 2"),
             "{text}"
         );
         assert!(text.contains("vmeste_http_requests_total{service=\"other\"} 1"));
+        assert!(text.contains("vmeste_http_requests_total{service=\"v1\"} 1"));
+        assert!(text.contains("vmeste_http_requests_total{service=\"optimize\"} 1"));
         assert!(
             text.contains("vmeste_http_errors_total{service=\"route\",code=\"InvalidQuery\"} 1")
         );
