@@ -574,7 +574,7 @@ impl<S: Store> Board<S> {
     }
 
     /// How many open requests a volunteer holds.
-    async fn held_by(&self, volunteer: i64) -> Result<usize, BoardError> {
+    pub(super) async fn held_by(&self, volunteer: i64) -> Result<usize, BoardError> {
         let q = RequestQuery {
             statuses: vec![RequestStatus::Assigned, RequestStatus::EnRoute],
             volunteer: Some(volunteer),
@@ -788,7 +788,7 @@ pub(super) fn insert(record: Record) -> Change {
     }
 }
 
-fn update(old: &Record, new: Record, base: i64, action: &str) -> Change {
+pub(super) fn update(old: &Record, new: Record, base: i64, action: &str) -> Change {
     let (changes, previous) = diff(&old.to_json(), &new.to_json());
     Change {
         record: new,
