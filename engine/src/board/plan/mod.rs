@@ -24,9 +24,9 @@
 //! 2. **Fairness**: no volunteer gets more than [`PlanVehicle::fair_max_tasks`] stops,
 //!    `⌈tasks / volunteers⌉ + 1` (never less than what they already hold, never more than
 //!    their own `max_tasks`), unless lifting that cap serves more priority: the solver
-//!    first plans with the fair caps and, only when that leaves requests unassigned because
-//!    of the caps, plans again with `max_tasks` alone and keeps the plan that serves more
-//!    (the fair one on a tie).
+//!    first plans with the fair caps and, only when that leaves requests unassigned while
+//!    some cap is below a volunteer's own `max_tasks`, plans again with `max_tasks` alone
+//!    and keeps the plan that serves more (the fair one on a tie).
 //! 3. **Total travel time** (seconds on each volunteer's own mode's roads, from their last
 //!    position to their home or the headquarters), the solver's cost.
 //!

@@ -133,7 +133,7 @@ impl Fixture {
 
     fn prepare(&self, scope: &PlanScope, now: Time) -> Result<PlanProblem, BoardError> {
         let (r, v) = self.snapshot();
-        prepare(&self.hq, &r, &v, scope, now)
+        prepare(&self.hq, &r, &v, scope, &Mode::ALL, now)
     }
 }
 

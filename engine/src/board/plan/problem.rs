@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Basis, Call, PlanProblem, PlanTask, PlanVehicle, Reason, Unassigned};
 use crate::board::error::{BoardError, invalid};
-use crate::board::model::{Hq, Request, Urgency, Volunteer, VolunteerStatus, Window};
+use crate::board::model::{Hq, Mode, Request, Urgency, Volunteer, VolunteerStatus, Window};
 use crate::board::time::Time;
 
 /// Weight of an urgent request (and of a request a volunteer already holds).
@@ -142,8 +142,8 @@ fn check_scope(
 /// The planning problem of headquarters `hq` at `now`, from its open requests and its
 /// volunteers (records of other headquarters and closed requests are ignored).
 ///
-/// The fleet: volunteers in scope who are not `off` and are on shift (see the module docs
-/// of [`super`]). Tasks: requests held by a fleet volunteer (fixed to them) and new
+/// The fleet: volunteers in scope who are not `off`, are on shift (see the module docs of
+/// [`super`]) and travel by one of `modes` (those with a road graph). Tasks: requests held by a fleet volunteer (fixed to them) and new
 /// requests in scope. Requests done by phone are matched to a fleet volunteer with the
 /// skills who is `available` and below `max_tasks`, the least loaded first (urgent, then
 /// earliest deadline, first).
@@ -156,6 +156,7 @@ pub fn prepare(
     requests: &[Request],
     volunteers: &[Volunteer],
     scope: &PlanScope,
+    modes: &[Mode],
     now: Time,
 ) -> Result<PlanProblem, BoardError> {
     let vols: BTreeMap<i64, &Volunteer> = volunteers
@@ -188,6 +189,7 @@ pub fn prepare(
     for v in vols.values() {
         if vol_scope.as_ref().is_some_and(|s| !s.contains(&v.id))
             || v.status == VolunteerStatus::Off
+            || !modes.contains(&v.mode)
         {
             continue;
         }
