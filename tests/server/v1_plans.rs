@@ -12,7 +12,7 @@ use server::http::Limits;
 use server::http::v1::BoardSettings;
 
 use crate::http_support::monaco_engine;
-use crate::v1_support::{TestBoard, assert_error};
+use crate::v1_support::{TestBoard, assert_error, seeded};
 
 /// Points on Monaco's roads, `[lon, lat]`.
 const POINTS: [[f64; 2]; 8] = [
@@ -42,18 +42,6 @@ fn id(v: &Value) -> i64 {
     v.as_i64().unwrap()
 }
 
-/// A Monaco board with the demo data; the coordinator's token and the HQ.
-fn seeded() -> Option<(TestBoard, String, i64)> {
-    let b = TestBoard::start(BoardSettings::default())?;
-    let engine = monaco_engine()?;
-    let s = b
-        .block_on(server::demo::seed(&b.state.board, &*engine, now()))
-        .unwrap()
-        .unwrap();
-    let coord = b.token(Role::Coordinator, &[s.hq], None);
-    Some((b, coord, s.hq))
-}
-
 /// An empty Monaco board with one HQ; admin and coordinator tokens.
 fn empty(limits: Limits) -> Option<(TestBoard, String, String, i64)> {
     let b = TestBoard::start_with_limits(BoardSettings::default(), limits)?;
@@ -63,8 +51,8 @@ fn empty(limits: Limits) -> Option<(TestBoard, String, String, i64)> {
     Some((b, admin, coord, hq))
 }
 
-fn add_volunteer(b: &TestBoard, token: &str, body: Value) -> i64 {
-    let a = b.json("POST", "/v1/volunteers", token, &body);
+fn add_volunteer(b: &TestBoard, token: &str, body: &Value) -> i64 {
+    let a = b.json("POST", "/v1/volunteers", token, body);
     assert_eq!(a.status, 201, "{}", a.json());
     id(&a.json()["id"])
 }
@@ -76,7 +64,7 @@ fn volunteer_body(hq: i64, mode: &str, at: [f64; 2], shift_h: i64, max_tasks: u3
            "shifts": [{"start": t(n.plus(-600)), "end": t(n.plus(shift_h * 3600))}]})
 }
 
-fn add_request(b: &TestBoard, token: &str, hq: i64, extra: Value) -> i64 {
+fn add_request(b: &TestBoard, token: &str, hq: i64, extra: &Value) -> i64 {
     let mut body = json!({"hq": hq, "kind": "groceries", "urgency": "normal",
         "recipient": {"name": "R", "phone": "+377 600 000 002"}, "location": POINTS[0]});
     for (k, v) in extra.as_object().unwrap() {
@@ -192,9 +180,9 @@ fn skills_nobody_has_and_impossible_deadlines_are_unassigned_with_reasons() {
     let Some((b, _, coord, hq)) = empty(Limits::default()) else {
         return;
     };
-    let foot = add_volunteer(&b, &coord, volunteer_body(hq, "foot", POINTS[6], 4, 5));
-    let bike = add_volunteer(&b, &coord, volunteer_body(hq, "bicycle", POINTS[2], 4, 5));
-    let car = add_volunteer(&b, &coord, volunteer_body(hq, "car", POINTS[4], 4, 5));
+    let foot = add_volunteer(&b, &coord, &volunteer_body(hq, "foot", POINTS[6], 4, 5));
+    let bike = add_volunteer(&b, &coord, &volunteer_body(hq, "bicycle", POINTS[2], 4, 5));
+    let car = add_volunteer(&b, &coord, &volunteer_body(hq, "car", POINTS[4], 4, 5));
     let mut normal = Vec::new();
     for (i, p) in POINTS.iter().enumerate().take(5) {
         let urgency = ["urgent", "normal", "planned"][i % 3];
@@ -202,16 +190,16 @@ fn skills_nobody_has_and_impossible_deadlines_are_unassigned_with_reasons() {
             &b,
             &coord,
             hq,
-            json!({"location": p, "urgency": urgency}),
+            &json!({"location": p, "urgency": urgency}),
         ));
     }
-    let medical = add_request(&b, &coord, hq, json!({"skills": ["medical"]}));
+    let medical = add_request(&b, &coord, hq, &json!({"skills": ["medical"]}));
     // Ten minutes of service, five minutes left.
     let late = add_request(
         &b,
         &coord,
         hq,
-        json!({"urgency": "urgent", "deadline": t(now().plus(300)), "service_min": 10}),
+        &json!({"urgency": "urgent", "deadline": t(now().plus(300)), "service_min": 10}),
     );
     let p = plan(&b, &coord, &json!({"hq": hq, "time_limit_s": 1}));
     let left = reasons(&p);
@@ -247,14 +235,14 @@ fn urgent_requests_come_first_when_volunteers_are_short() {
     let Some((b, _, coord, hq)) = empty(Limits::default()) else {
         return;
     };
-    let v = add_volunteer(&b, &coord, volunteer_body(hq, "foot", POINTS[6], 4, 2));
+    let v = add_volunteer(&b, &coord, &volunteer_body(hq, "foot", POINTS[6], 4, 2));
     let planned: Vec<i64> = (0..2)
         .map(|i| {
             add_request(
                 &b,
                 &coord,
                 hq,
-                json!({"urgency": "planned", "location": POINTS[6 + i]}),
+                &json!({"urgency": "planned", "location": POINTS[6 + i]}),
             )
         })
         .collect();
@@ -264,7 +252,7 @@ fn urgent_requests_come_first_when_volunteers_are_short() {
                 &b,
                 &coord,
                 hq,
-                json!({"urgency": "urgent", "location": POINTS[2 + i]}),
+                &json!({"urgency": "urgent", "location": POINTS[2 + i]}),
             )
         })
         .collect();
@@ -290,10 +278,10 @@ fn a_fair_plan_spreads_stops_over_volunteers() {
     // Two walkers at the same place, six requests nearby: three each at most (⌈6/2⌉ + 1 = 4
     // caps, and travel time alone would give all six to one of them).
     let vols: Vec<i64> = (0..2)
-        .map(|_| add_volunteer(&b, &coord, volunteer_body(hq, "foot", POINTS[3], 6, 10)))
+        .map(|_| add_volunteer(&b, &coord, &volunteer_body(hq, "foot", POINTS[3], 6, 10)))
         .collect();
     for p in POINTS.iter().take(6) {
-        add_request(&b, &coord, hq, json!({"location": p}));
+        add_request(&b, &coord, hq, &json!({"location": p}));
     }
     let p = plan(&b, &coord, &json!({"hq": hq, "time_limit_s": 1}));
     let routed = stops(&p);
@@ -309,10 +297,10 @@ fn a_commit_assigns_with_events_once_and_replanning_keeps_what_was_committed() {
     let Some((b, _, coord, hq)) = empty(Limits::default()) else {
         return;
     };
-    let a = add_volunteer(&b, &coord, volunteer_body(hq, "foot", POINTS[6], 4, 5));
-    let c = add_volunteer(&b, &coord, volunteer_body(hq, "car", POINTS[4], 4, 5));
+    let a = add_volunteer(&b, &coord, &volunteer_body(hq, "foot", POINTS[6], 4, 5));
+    let c = add_volunteer(&b, &coord, &volunteer_body(hq, "car", POINTS[4], 4, 5));
     for p in POINTS.iter().take(4) {
-        add_request(&b, &coord, hq, json!({"location": p}));
+        add_request(&b, &coord, hq, &json!({"location": p}));
     }
     let p1 = plan(&b, &coord, &json!({"hq": hq, "time_limit_s": 1}));
     let first = stops(&p1);
@@ -335,7 +323,7 @@ fn a_commit_assigns_with_events_once_and_replanning_keeps_what_was_committed() {
     assert_eq!(again.json(), done.json());
 
     // One new request: every committed one stays with its volunteer.
-    let extra = add_request(&b, &coord, hq, json!({"location": POINTS[5]}));
+    let extra = add_request(&b, &coord, hq, &json!({"location": POINTS[5]}));
     let p2 = plan(&b, &coord, &json!({"hq": hq, "time_limit_s": 1}));
     let second = stops(&p2);
     for (r, v) in &first {
@@ -365,8 +353,8 @@ fn plans_follow_the_roles_and_refuse_bad_input_clearly() {
     let Some((b, admin, coord, hq)) = empty(Limits::default()) else {
         return;
     };
-    let v = add_volunteer(&b, &coord, volunteer_body(hq, "foot", POINTS[6], 4, 5));
-    add_request(&b, &coord, hq, json!({}));
+    let v = add_volunteer(&b, &coord, &volunteer_body(hq, "foot", POINTS[6], 4, 5));
+    add_request(&b, &coord, hq, &json!({}));
     let other = b.hq(&admin, "Other");
     let other_coord = b.token(Role::Coordinator, &[other], None);
     let operator = b.token(Role::Operator, &[hq], None);
@@ -454,9 +442,9 @@ fn concurrent_plans_past_the_bound_get_503() {
     let Some((b, _, coord, hq)) = empty(limits) else {
         return;
     };
-    add_volunteer(&b, &coord, volunteer_body(hq, "foot", POINTS[6], 4, 5));
+    add_volunteer(&b, &coord, &volunteer_body(hq, "foot", POINTS[6], 4, 5));
     for p in POINTS.iter().take(3) {
-        add_request(&b, &coord, hq, json!({"location": p}));
+        add_request(&b, &coord, hq, &json!({"location": p}));
     }
     let body = json!({"hq": hq, "time_limit_s": 2});
     let answers: Vec<u16> = std::thread::scope(|s| {
@@ -475,4 +463,181 @@ fn concurrent_plans_past_the_bound_get_503() {
     });
     assert!(answers.contains(&201), "{answers:?}");
     assert!(answers.contains(&503), "{answers:?}");
+}
+
+/// Plans the board of `board` (one HQ) with `limit` of search; prints and returns the plan
+/// and the seconds it took.
+fn timed_plan<S: engine::board::Store>(
+    board: &engine::board::Board<S>,
+    roads: &engine::dispatch::Engine,
+    now: Time,
+    limit: std::time::Duration,
+) -> (engine::board::plan::Plan, f64) {
+    use engine::board::plan::{PlanScope, prepare};
+    use engine::board::{Mode, RequestQuery, VolunteerQuery};
+    let s = board.store();
+    let (requests, volunteers, hq) = pollster::block_on(async {
+        let q = RequestQuery {
+            limit: 10_000,
+            ..RequestQuery::default()
+        };
+        let v = VolunteerQuery {
+            limit: 10_000,
+            ..VolunteerQuery::default()
+        };
+        (
+            s.requests(&q).await.unwrap(),
+            s.volunteers(&v).await.unwrap(),
+            s.hqs().await.unwrap().remove(0),
+        )
+    });
+    let modes: Vec<Mode> = Mode::ALL
+        .into_iter()
+        .filter(|m| roads.has_profile(m.profile()))
+        .collect();
+    let started = std::time::Instant::now();
+    let problem = prepare(
+        &hq,
+        &requests,
+        &volunteers,
+        &PlanScope::default(),
+        &modes,
+        now,
+    )
+    .unwrap();
+    let plan = server::vroom::solve_plan(roads, &problem, 1, limit, 1).unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    let stops: Vec<usize> = plan.routes.iter().map(|r| r.steps.len()).collect();
+    eprintln!(
+        "plan: {} requests, {} volunteers on shift, budget {:?}: {secs:.2} s; {} routed on {} \
+         routes (stops per route {:?}), {} calls, {} unassigned",
+        requests.len(),
+        problem.fleet.len(),
+        limit,
+        stops.iter().sum::<usize>(),
+        stops.len(),
+        stops,
+        plan.calls.len(),
+        plan.unassigned.len()
+    );
+    (plan, secs)
+}
+
+/// Plan time on the Monaco demo and on a Porto-sized headquarters (200 requests, 30
+/// volunteers on foot, bicycle and car); run in release by `scripts/test.sh`.
+#[test]
+#[ignore = "slow: builds Porto's graphs; run in release"]
+fn plan_time_on_the_demo_and_a_porto_sized_headquarters() {
+    use engine::board::{
+        Board, Created, MemoryStore, Mode, NewHq, NewRequest, NewVolunteer, Recipient, RequestKind,
+        Urgency, Window,
+    };
+    let budget = std::time::Duration::from_secs(5);
+    let now = now();
+    let Some(monaco) = monaco_engine() else {
+        return;
+    };
+    let demo = Board::new(MemoryStore::new());
+    pollster::block_on(server::demo::seed(&demo, &*monaco, now))
+        .unwrap()
+        .unwrap();
+    let (_, secs) = timed_plan(&demo, &monaco, now, budget);
+    assert!(secs < 5.0 + 5.0, "{secs} s");
+
+    let Some(pbf) = crate::support::osm("porto-2015-06-06-highways.osm.pbf") else {
+        return;
+    };
+    let porto = crate::http_support::engine_from_osm(&pbf, &["car", "foot", "bicycle"]);
+    let who = server::demo::seeder();
+    let board = Board::new(MemoryStore::new());
+    let mut seed = 11_u64;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    // Points on Porto's car roads, spread over the centre.
+    let mut point = || loop {
+        let lon = -8.66 + 0.10 * f64::from(u32::try_from(next(1000)).unwrap()) / 1000.0;
+        let lat = 41.14 + 0.05 * f64::from(u32::try_from(next(1000)).unwrap()) / 1000.0;
+        let loc = engine::dispatch::Location::new(lon, lat);
+        if let Ok(w) = porto.snap("car", loc)
+            && w.distance_m < 100.0
+        {
+            return [w.location.lon, w.location.lat];
+        }
+    };
+    pollster::block_on(async {
+        let new = NewHq {
+            name: "Porto".into(),
+            region: "PT".into(),
+            location: point(),
+            timezone: None,
+        };
+        let Created::New(hq) = board.create_hq(&who, now, new, None).await.unwrap() else {
+            panic!("replayed");
+        };
+        for i in 0..30 {
+            let at = point();
+            let nv = NewVolunteer {
+                hq: hq.id,
+                name: format!("V{i}"),
+                phone: "+351 900 000 000".into(),
+                mode: Mode::ALL[i % 3],
+                skills: if i % 10 == 0 {
+                    vec!["psychologist".into()]
+                } else {
+                    vec![]
+                },
+                capacity_kg: None,
+                capacity_bags: None,
+                shifts: vec![Window {
+                    start: now.plus(-600),
+                    end: now.plus(8 * 3600),
+                }],
+                max_tasks: Some(12),
+                home: Some(at),
+                position: Some(at),
+                status: None,
+            };
+            board
+                .create_volunteer(&who, now, nv, &porto, None)
+                .await
+                .unwrap();
+        }
+        for i in 0..200_usize {
+            let kind = if i % 25 == 0 {
+                RequestKind::PsychologicalSupport
+            } else {
+                RequestKind::Groceries
+            };
+            let nr = NewRequest {
+                hq: hq.id,
+                kind,
+                urgency: Urgency::ALL[i % 3],
+                deadline: Some(now.plus(3 * 3600 + 3600 * i64::try_from(i % 6).unwrap())),
+                time_windows: vec![],
+                service_min: Some(5),
+                load_kg: Some(1.0),
+                load_bags: Some(0),
+                skills: vec![],
+                notes: None,
+                recipient: Recipient {
+                    name: format!("R{i}"),
+                    phone: "+351 200 000 000".into(),
+                    address: String::new(),
+                },
+                location: kind.needs_trip().then(&mut point),
+                address: None,
+            };
+            board
+                .create_request(&who, now, nr, None, &porto, None)
+                .await
+                .unwrap();
+        }
+    });
+    let (plan, secs) = timed_plan(&board, &porto, now, budget);
+    assert!(secs < 5.0 + 30.0, "{secs} s");
+    assert!(plan.routes.len() >= 10, "{plan:?}");
 }

@@ -218,6 +218,19 @@ pub(crate) fn new_request(hq: i64, recipient: &str, at: [f64; 2]) -> Value {
            "location": at})
 }
 
+/// A Monaco board with the demo data; the coordinator's token and the HQ.
+pub(crate) fn seeded() -> Option<(TestBoard, String, i64)> {
+    let b = TestBoard::start(BoardSettings::default())?;
+    let engine = monaco_engine()?;
+    let now = server::http::v1::BoardState::now();
+    let s = b
+        .block_on(server::demo::seed(&b.state.board, &*engine, now))
+        .unwrap()
+        .unwrap();
+    let coord = b.token(Role::Coordinator, &[s.hq], None);
+    Some((b, coord, s.hq))
+}
+
 /// Asserts the one error shape with `status` and `code`.
 #[track_caller]
 pub(crate) fn assert_error(a: &Answer, status: u16, code: &str) {

@@ -556,12 +556,7 @@ impl<S: Store> Board<S> {
                 )));
             }
         }
-        let mut x = old.clone();
-        x.status = RequestStatus::Assigned;
-        x.volunteer = Some(volunteer);
-        x.assigned_by = Some(who.actor());
-        x.reason = None;
-        x.updated_at = now;
+        let x = assigned(&old, volunteer, who, now);
         let rec = self
             .write_one(
                 who,
@@ -766,6 +761,17 @@ pub(super) fn request_record(
         created_at: now,
         updated_at: now,
     })
+}
+
+/// `old` assigned to `volunteer` by `who` at `now`.
+pub(super) fn assigned(old: &Request, volunteer: i64, who: &Principal, now: Time) -> Request {
+    let mut x = old.clone();
+    x.status = RequestStatus::Assigned;
+    x.volunteer = Some(volunteer);
+    x.assigned_by = Some(who.actor());
+    x.reason = None;
+    x.updated_at = now;
+    x
 }
 
 /// The statuses a request may take, for an [`BoardError::IllegalTransition`].

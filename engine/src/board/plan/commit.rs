@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::Plan;
 use super::problem::fingerprint;
 use crate::board::access::Principal;
-use crate::board::commands::{Board, update};
+use crate::board::commands::{Board, assigned, update};
 use crate::board::error::BoardError;
 use crate::board::model::{Request, RequestStatus};
 use crate::board::store::{Applied, Record, Store, StoreError, Write};
@@ -75,12 +75,7 @@ impl<S: Store> Board<S> {
                     r.status.as_str()
                 )));
             }
-            let mut x = r.clone();
-            x.status = RequestStatus::Assigned;
-            x.volunteer = Some(vol);
-            x.assigned_by = Some(who.actor());
-            x.reason = None;
-            x.updated_at = now;
+            let x = assigned(&r, vol, who, now);
             let base = r.version;
             changes.push(update(
                 &Record::Request(r),

@@ -170,10 +170,11 @@ pub struct Basis {
     pub volunteers: Vec<(i64, String)>,
 }
 
-/// A dispatch plan of one headquarters.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A dispatch plan of one headquarters (on the wire without its basis).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
-    /// Identifier (given by whoever keeps plans).
+    /// Identifier, for `POST /v1/plans/{id}/commit`.
     pub id: i64,
     /// Headquarters.
     pub hq: i64,
@@ -181,11 +182,12 @@ pub struct Plan {
     pub made_at: Time,
     /// Routes, one per volunteer with stops.
     pub routes: Vec<PlanRoute>,
-    /// Requests done by phone, matched.
+    /// Requests done by phone (`psychological_support`), each with the volunteer who calls.
     pub calls: Vec<Call>,
     /// Requests left out, with reasons.
     pub unassigned: Vec<Unassigned>,
     /// What it was made from.
+    #[serde(skip)]
     pub basis: Basis,
 }
 

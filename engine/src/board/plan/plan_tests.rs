@@ -4,38 +4,14 @@
 use pollster::block_on;
 
 use super::*;
+use crate::board::tests::{admin, coordinator, created};
 use crate::board::{
-    AnyRoads, Board, BoardError, Created, EntityKind, EventQuery, MemoryStore, NewHq, NewRequest,
-    NewVolunteer, Principal, Recipient, Request, RequestKind, RequestStatus, Role, Store, Urgency,
-    Volunteer, VolunteerPatch, VolunteerStatus, Window,
+    AnyRoads, Board, BoardError, EntityKind, EventQuery, MemoryStore, NewHq, NewRequest,
+    NewVolunteer, Recipient, Request, RequestKind, RequestStatus, Store, Urgency, Volunteer,
+    VolunteerPatch, VolunteerStatus, Window,
 };
 
 const T0: Time = Time(1_790_000_000);
-
-fn coordinator(hq: i64) -> Principal {
-    Principal {
-        token_id: 10 + hq,
-        role: Role::Coordinator,
-        hqs: vec![hq],
-        volunteer: None,
-    }
-}
-
-fn admin() -> Principal {
-    Principal {
-        token_id: 1,
-        role: Role::Admin,
-        hqs: vec![],
-        volunteer: None,
-    }
-}
-
-fn created<T>(c: Created<T>) -> T {
-    match c {
-        Created::New(x) => x,
-        Created::Replayed(_) => panic!("replayed"),
-    }
-}
 
 fn volunteer(hq: i64, skills: &[&str], shift: (i64, i64), max_tasks: u32) -> NewVolunteer {
     NewVolunteer {

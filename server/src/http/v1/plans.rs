@@ -8,6 +8,7 @@
 //! bound on concurrent optimisations; past it the answer is 503 `solver_busy`.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -15,10 +16,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use engine::board::plan::{Call, Plan, PlanRoute, PlanScope, Unassigned, prepare};
+use engine::board::plan::{Plan, PlanScope, prepare};
 use engine::board::{
-    BoardError, MAX_PAGE, Mode, Request, RequestQuery, RequestStatus, Store, Time, Volunteer,
-    VolunteerQuery,
+    BoardError, MAX_PAGE, Mode, Request, RequestQuery, RequestStatus, Store, StoreError, Time,
+    Volunteer, VolunteerQuery,
 };
 use serde::{Deserialize, Serialize};
 
@@ -53,36 +54,6 @@ pub struct PlanBody {
     /// Only these open requests (default: all); requests a planned volunteer holds are
     /// always in, fixed to them.
     pub requests: Option<Vec<i64>>,
-}
-
-/// A plan: routes with arrivals and road geometry, calls, and what is left out with why.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct PlanAnswer {
-    /// Identifier, for `POST /v1/plans/{id}/commit`.
-    pub id: i64,
-    /// The headquarters.
-    pub hq: i64,
-    /// When it was made.
-    pub made_at: Time,
-    /// One route per volunteer with stops.
-    pub routes: Vec<PlanRoute>,
-    /// Requests done by phone (`psychological_support`), each with the volunteer who calls.
-    pub calls: Vec<Call>,
-    /// Requests left out, with a reason.
-    pub unassigned: Vec<Unassigned>,
-}
-
-impl PlanAnswer {
-    fn of(p: &Plan) -> Self {
-        Self {
-            id: p.id,
-            hq: p.hq,
-            made_at: p.made_at,
-            routes: p.routes.clone(),
-            calls: p.calls.clone(),
-            unassigned: p.unassigned.clone(),
-        }
-    }
 }
 
 /// One assignment a commit made.
@@ -191,61 +162,74 @@ fn time_limit(s: Option<f64>) -> Result<Duration, V1Error> {
     Ok(Duration::from_secs_f64(s))
 }
 
-fn too_many(what: &str) -> V1Error {
-    V1Error::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "too_large",
-        format!("the headquarters has more than {MAX_PLAN_RECORDS} {what}: plan a subset"),
-    )
+/// Every record `page(after_id)` lists, page by page (pages of [`MAX_PAGE`] by increasing
+/// identifier), at most [`MAX_PLAN_RECORDS`] of them.
+async fn every_page<T, F, Fut>(
+    what: &str,
+    id: fn(&T) -> i64,
+    mut page: F,
+) -> Result<Vec<T>, V1Error>
+where
+    F: FnMut(Option<i64>) -> Fut,
+    Fut: Future<Output = Result<Vec<T>, StoreError>>,
+{
+    let mut out: Vec<T> = Vec::new();
+    loop {
+        let next = page(out.last().map(id)).await?;
+        let last = next.len() < MAX_PAGE;
+        out.extend(next);
+        if out.len() > MAX_PLAN_RECORDS {
+            return Err(V1Error::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "too_large",
+                format!("the headquarters has more than {MAX_PLAN_RECORDS} {what}: plan a subset"),
+            ));
+        }
+        if last {
+            return Ok(out);
+        }
+    }
 }
 
-/// Every open request of `hq`, page by page.
+/// Every open request of `hq`.
 async fn open_requests<S: Store>(store: &S, hq: i64) -> Result<Vec<Request>, V1Error> {
-    let mut out: Vec<Request> = Vec::new();
-    loop {
-        let q = RequestQuery {
-            hqs: Some(vec![hq]),
-            statuses: vec![
-                RequestStatus::New,
-                RequestStatus::Assigned,
-                RequestStatus::EnRoute,
-            ],
-            after_id: out.last().map(|r| r.id),
-            limit: MAX_PAGE,
-            ..RequestQuery::default()
-        };
-        let page = store.requests(&q).await?;
-        let last = page.len() < MAX_PAGE;
-        out.extend(page);
-        if out.len() > MAX_PLAN_RECORDS {
-            return Err(too_many("open requests"));
-        }
-        if last {
-            return Ok(out);
-        }
-    }
+    every_page(
+        "open requests",
+        |r: &Request| r.id,
+        |after_id| {
+            let q = RequestQuery {
+                hqs: Some(vec![hq]),
+                statuses: vec![
+                    RequestStatus::New,
+                    RequestStatus::Assigned,
+                    RequestStatus::EnRoute,
+                ],
+                after_id,
+                limit: MAX_PAGE,
+                ..RequestQuery::default()
+            };
+            async move { store.requests(&q).await }
+        },
+    )
+    .await
 }
 
-/// Every volunteer of `hq`, page by page.
+/// Every volunteer of `hq`.
 async fn volunteers_of<S: Store>(store: &S, hq: i64) -> Result<Vec<Volunteer>, V1Error> {
-    let mut out: Vec<Volunteer> = Vec::new();
-    loop {
-        let q = VolunteerQuery {
-            hqs: Some(vec![hq]),
-            after_id: out.last().map(|v| v.id),
-            limit: MAX_PAGE,
-            ..VolunteerQuery::default()
-        };
-        let page = store.volunteers(&q).await?;
-        let last = page.len() < MAX_PAGE;
-        out.extend(page);
-        if out.len() > MAX_PLAN_RECORDS {
-            return Err(too_many("volunteers"));
-        }
-        if last {
-            return Ok(out);
-        }
-    }
+    every_page(
+        "volunteers",
+        |v: &Volunteer| v.id,
+        |after_id| {
+            let q = VolunteerQuery {
+                hqs: Some(vec![hq]),
+                after_id,
+                limit: MAX_PAGE,
+                ..VolunteerQuery::default()
+            };
+            async move { store.volunteers(&q).await }
+        },
+    )
+    .await
 }
 
 /// Plans one headquarters: its open requests to its volunteers on shift, by the objective
@@ -255,7 +239,7 @@ async fn volunteers_of<S: Store>(store: &S, hq: i64) -> Result<Vec<Volunteer>, V
 /// routed. Volunteers whose mode has no road graph on this server are left out.
 /// Coordinators of the headquarters and admins.
 #[utoipa::path(post, path = "/v1/plans", tag = "plans", request_body = PlanBody,
-    responses((status = 201, description = "The plan", body = PlanAnswer), ErrorAnswers),
+    responses((status = 201, description = "The plan", body = Plan), ErrorAnswers),
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<AppState>,
@@ -316,9 +300,9 @@ pub async fn create(
             )
         }
     })?;
-    let answer = PlanAnswer::of(&plan);
+    let answer = (StatusCode::CREATED, Json(&plan)).into_response();
     auth.board.plans.keep(plan)?;
-    Ok((StatusCode::CREATED, Json(answer)).into_response())
+    Ok(answer)
 }
 
 /// Commits a plan: assigns its requests (route stops and calls) to their volunteers in one
