@@ -293,6 +293,30 @@ fn a_fair_plan_spreads_stops_over_volunteers() {
 }
 
 #[test]
+fn the_fair_cap_is_lifted_when_it_would_leave_requests_out() {
+    let Some((b, _, coord, hq)) = empty(Limits::default()) else {
+        return;
+    };
+    // Only the first walker can lift: the fair cap (⌈6/2⌉ + 1 = 4) would leave two out.
+    let mut strong = volunteer_body(hq, "foot", POINTS[3], 6, 10);
+    strong["skills"] = json!(["heavy_lifting"]);
+    let lifter = add_volunteer(&b, &coord, &strong);
+    add_volunteer(&b, &coord, &volunteer_body(hq, "foot", POINTS[3], 6, 10));
+    for p in POINTS.iter().take(6) {
+        add_request(
+            &b,
+            &coord,
+            hq,
+            &json!({"location": p, "skills": ["heavy_lifting"]}),
+        );
+    }
+    let p = plan(&b, &coord, &json!({"hq": hq, "time_limit_s": 1}));
+    let routed = stops(&p);
+    assert_eq!(routed.len(), 6, "{p}");
+    assert!(routed.values().all(|v| *v == lifter), "{p}");
+}
+
+#[test]
 fn a_commit_assigns_with_events_once_and_replanning_keeps_what_was_committed() {
     let Some((b, _, coord, hq)) = empty(Limits::default()) else {
         return;
