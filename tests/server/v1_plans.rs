@@ -357,6 +357,37 @@ fn a_commit_assigns_with_events_once_and_replanning_keeps_what_was_committed() {
     assert!(second.values().all(|v| [a, c].contains(v)));
     check_times(&b, &coord, &p2);
 
+    // The volunteer sets off to their last stop: re-planned, it is their first.
+    let route = p2["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["steps"].as_array().unwrap().len() >= 2)
+        .find(|r| {
+            r["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| first.contains_key(&id(&s["request"])))
+        })
+        .cloned()
+        .expect("a route of two committed stops");
+    let last = route["steps"].as_array().unwrap().last().unwrap()["request"].clone();
+    let go = json!({"status": "en_route"});
+    let a = b.json("POST", &format!("/v1/requests/{last}/status"), &coord, &go);
+    assert_eq!(a.status, 200, "{}", a.json());
+    let p3 = plan(&b, &coord, &json!({"hq": hq, "time_limit_s": 1}));
+    let r3 = p3["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["volunteer"] == route["volunteer"])
+        .unwrap();
+    assert_eq!(r3["steps"][0]["request"], last, "{p3}");
+    for (r, v) in &first {
+        assert_eq!(stops(&p3).get(r), Some(v), "request {r} moved: {p3}");
+    }
+
     // A change to a planned request makes the plan stale: 409, nothing written.
     let patch = json!({"notes": "ring twice"});
     let a2 = b.json("PATCH", &format!("/v1/requests/{extra}"), &coord, &patch);

@@ -110,6 +110,38 @@ fn vroom_input(p: &PlanProblem) -> Result<Value, VroomError> {
     Ok(json!({"vehicles": vehicles, "jobs": jobs, "options": {"g": true}}))
 }
 
+/// Makes each volunteer's `en_route` request (the earliest ending if several) their first
+/// stop: its window ends at the arrival straight from their start, on `with`'s matrices.
+fn started_first(p: &PlanProblem, with: &mut Value) {
+    for (i, v) in p.fleet.iter().enumerate() {
+        if v.shift[0] > 0 {
+            continue;
+        }
+        let first = p
+            .tasks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.started && t.held_by == Some(v.volunteer))
+            .min_by_key(|(k, t)| (t.windows.last().map_or(u32::MAX, |w| w[1]), *k));
+        let Some((k, t)) = first else { continue };
+        let from = index(&with["vehicles"][i]["start_index"]);
+        let to = index(&with["jobs"][k]["location_index"]);
+        let (Some(from), Some(to)) = (from, to) else {
+            continue;
+        };
+        let straight = with["matrices"][v.mode.profile()]["durations"][from][to]
+            .as_u64()
+            .and_then(|d| u32::try_from(d).ok())
+            .filter(|d| *d < u32::MAX);
+        let Some(d) = straight else { continue };
+        let w = match t.windows.first() {
+            Some(&[a, b]) => [a, a.max(b.min(d))],
+            None => [0, d],
+        };
+        with["jobs"][k]["time_windows"] = json!([w]);
+    }
+}
+
 /// Names volunteers instead of `vehicles[i]` in an error message.
 fn by_volunteer(p: &PlanProblem, mut e: VroomError) -> VroomError {
     for (i, v) in p.fleet.iter().enumerate().rev() {
@@ -220,7 +252,8 @@ pub fn solve_plan(
     let input = vroom_input(p)?;
     let body = serde_json::to_vec(&input).map_err(|e| VroomError::internal(e.to_string()))?;
     // The matrices are computed once, for both searches.
-    let with = with_matrices(Some(engine), &body).map_err(|e| by_volunteer(p, e))?;
+    let mut with = with_matrices(Some(engine), &body).map_err(|e| by_volunteer(p, e))?;
+    started_first(p, &mut with);
     let started = Instant::now();
     let run = |fair: bool, budget: Duration| -> Result<Solved, VroomError> {
         let mut problem = with.clone();

@@ -40,8 +40,10 @@
 //! # Stability
 //!
 //! Re-planning never moves a held request to another volunteer (it is fixed to the one
-//! holding it); new requests are inserted around the held ones. The order of a volunteer's
-//! stops may change between plans.
+//! holding it); new requests are inserted around the held ones. A request the volunteer is
+//! on the way to (`en_route`) is their first stop (the earliest deadline first if there are
+//! several: only one is forced first); the order of their other stops may change between
+//! plans.
 
 mod commit;
 mod problem;
@@ -76,6 +78,8 @@ pub struct PlanTask {
     pub priority: u8,
     /// The volunteer who holds it already: only they may serve it.
     pub held_by: Option<i64>,
+    /// The volunteer is on the way (`en_route`): it is their first stop.
+    pub started: bool,
 }
 
 /// A volunteer on shift, in the solver's terms.

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Basis, Call, PlanProblem, PlanTask, PlanVehicle, Reason, Unassigned};
 use crate::board::error::{BoardError, invalid};
-use crate::board::model::{Hq, Mode, Request, Urgency, Volunteer, VolunteerStatus, Window};
+use crate::board::model::{
+    Hq, Mode, Request, RequestStatus, Urgency, Volunteer, VolunteerStatus, Window,
+};
 use crate::board::time::Time;
 
 /// Weight of an urgent request (and of a request a volunteer already holds).
@@ -264,6 +266,7 @@ pub fn prepare(
                         priority(r.urgency)
                     },
                     held_by,
+                    started: r.status == RequestStatus::EnRoute,
                 });
             }
         }
