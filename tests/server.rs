@@ -67,6 +67,8 @@ mod v1_events;
 mod v1_hostile;
 #[path = "server/v1_lifecycle.rs"]
 mod v1_lifecycle;
+#[path = "server/v1_plans.rs"]
+mod v1_plans;
 #[path = "server/v1_roles.rs"]
 mod v1_roles;
 #[path = "server/v1_support.rs"]

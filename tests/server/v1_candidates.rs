@@ -3,28 +3,10 @@
 //! role rules hold.
 #![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
-use engine::board::{Role, Time};
+use engine::board::Role;
 use serde_json::{Value, json};
-use server::http::v1::BoardSettings;
 
-use crate::http_support::monaco_engine;
-use crate::v1_support::{TestBoard, assert_error};
-
-fn now() -> Time {
-    server::http::v1::BoardState::now()
-}
-
-/// A Monaco board with the demo data; the coordinator's token and the HQ.
-fn seeded() -> Option<(TestBoard, String, i64)> {
-    let b = TestBoard::start(BoardSettings::default())?;
-    let engine = monaco_engine()?;
-    let s = b
-        .block_on(server::demo::seed(&b.state.board, &*engine, now()))
-        .unwrap()
-        .unwrap();
-    let coord = b.token(Role::Coordinator, &[s.hq], None);
-    Some((b, coord, s.hq))
-}
+use crate::v1_support::{TestBoard, assert_error, seeded};
 
 fn open_requests(b: &TestBoard, token: &str) -> Vec<Value> {
     let a = b.get("/v1/requests?limit=100", token);

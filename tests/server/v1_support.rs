@@ -43,7 +43,14 @@ impl TestBoard {
     pub(crate) fn start(settings: BoardSettings) -> Option<Self> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("board.db").to_string_lossy().into_owned();
-        Self::start_on(&path, settings, Some(dir))
+        Self::start_on(&path, settings, Some(dir), Limits::default())
+    }
+
+    /// As [`TestBoard::start`] with the server's limits.
+    pub(crate) fn start_with_limits(settings: BoardSettings, limits: Limits) -> Option<Self> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("board.db").to_string_lossy().into_owned();
+        Self::start_on(&path, settings, Some(dir), limits)
     }
 
     /// As [`TestBoard::start`] on a fresh PostgreSQL database (`VMESTE_TEST_POSTGRES`);
@@ -52,19 +59,20 @@ impl TestBoard {
         let rt = runtime();
         let url = rt.block_on(crate::store_support::postgres_database())?;
         drop(rt);
-        Self::start_on(&url, settings, None)
+        Self::start_on(&url, settings, None, Limits::default())
     }
 
     fn start_on(
         target: &str,
         settings: BoardSettings,
         dir: Option<tempfile::TempDir>,
+        limits: Limits,
     ) -> Option<Self> {
         let engine = monaco_engine()?;
         let rt = runtime();
         let store = rt.block_on(BoardStore::open(target)).unwrap();
         let state = Arc::new(BoardState::new(store, settings));
-        let app = AppState::new(engine, Limits::default()).with_board(Arc::clone(&state));
+        let app = AppState::new(engine, limits).with_board(Arc::clone(&state));
         let listener = rt
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .unwrap();
@@ -208,6 +216,19 @@ pub(crate) fn new_request(hq: i64, recipient: &str, at: [f64; 2]) -> Value {
     json!({"hq": hq, "kind": "groceries", "urgency": "normal",
            "recipient": {"name": recipient, "phone": "+377 600 000 002", "address": "1 Rue Grimaldi"},
            "location": at})
+}
+
+/// A Monaco board with the demo data; the coordinator's token and the HQ.
+pub(crate) fn seeded() -> Option<(TestBoard, String, i64)> {
+    let b = TestBoard::start(BoardSettings::default())?;
+    let engine = monaco_engine()?;
+    let now = server::http::v1::BoardState::now();
+    let s = b
+        .block_on(server::demo::seed(&b.state.board, &*engine, now))
+        .unwrap()
+        .unwrap();
+    let coord = b.token(Role::Coordinator, &[s.hq], None);
+    Some((b, coord, s.hq))
 }
 
 /// Asserts the one error shape with `status` and `code`.

@@ -5,7 +5,7 @@ use pollster::block_on;
 
 const T0: Time = Time(1_790_000_000);
 
-fn admin() -> Principal {
+pub(super) fn admin() -> Principal {
     Principal {
         token_id: 1,
         role: Role::Admin,
@@ -14,7 +14,7 @@ fn admin() -> Principal {
     }
 }
 
-fn coordinator(hq: i64) -> Principal {
+pub(super) fn coordinator(hq: i64) -> Principal {
     Principal {
         token_id: 10 + hq,
         role: Role::Coordinator,
@@ -92,7 +92,7 @@ fn new_request(hq: i64, kind: RequestKind) -> NewRequest {
     }
 }
 
-fn created<T>(c: Created<T>) -> T {
+pub(super) fn created<T>(c: Created<T>) -> T {
     match c {
         Created::New(x) => x,
         Created::Replayed(_) => panic!("replayed"),

@@ -556,12 +556,7 @@ impl<S: Store> Board<S> {
                 )));
             }
         }
-        let mut x = old.clone();
-        x.status = RequestStatus::Assigned;
-        x.volunteer = Some(volunteer);
-        x.assigned_by = Some(who.actor());
-        x.reason = None;
-        x.updated_at = now;
+        let x = assigned(&old, volunteer, who, now);
         let rec = self
             .write_one(
                 who,
@@ -574,7 +569,7 @@ impl<S: Store> Board<S> {
     }
 
     /// How many open requests a volunteer holds.
-    async fn held_by(&self, volunteer: i64) -> Result<usize, BoardError> {
+    pub(super) async fn held_by(&self, volunteer: i64) -> Result<usize, BoardError> {
         let q = RequestQuery {
             statuses: vec![RequestStatus::Assigned, RequestStatus::EnRoute],
             volunteer: Some(volunteer),
@@ -768,6 +763,17 @@ pub(super) fn request_record(
     })
 }
 
+/// `old` assigned to `volunteer` by `who` at `now`.
+pub(super) fn assigned(old: &Request, volunteer: i64, who: &Principal, now: Time) -> Request {
+    let mut x = old.clone();
+    x.status = RequestStatus::Assigned;
+    x.volunteer = Some(volunteer);
+    x.assigned_by = Some(who.actor());
+    x.reason = None;
+    x.updated_at = now;
+    x
+}
+
 /// The statuses a request may take, for an [`BoardError::IllegalTransition`].
 fn illegal(from: RequestStatus, to: RequestStatus) -> BoardError {
     let mut allowed = lifecycle::allowed_next(from).to_vec();
@@ -788,7 +794,7 @@ pub(super) fn insert(record: Record) -> Change {
     }
 }
 
-fn update(old: &Record, new: Record, base: i64, action: &str) -> Change {
+pub(super) fn update(old: &Record, new: Record, base: i64, action: &str) -> Change {
     let (changes, previous) = diff(&old.to_json(), &new.to_json());
     Change {
         record: new,

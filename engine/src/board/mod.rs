@@ -14,6 +14,8 @@
 //! - [`Roster`]: volunteers and who holds what, in memory, kept current from the events.
 //! - [`Board`]: every operation with its rules, over any store; time is passed in.
 //! - [`import`]: many new volunteers or requests stored in one transaction, or none.
+//! - [`plan`]: dispatch plans (open requests → volunteers' routes and calls) and their
+//!   commit.
 //!
 //! Nothing here prints, logs or reads the clock: personal data leaves only in the records
 //! returned to callers the rules allow.
@@ -27,6 +29,7 @@ pub mod lifecycle;
 mod live;
 mod memory;
 pub mod model;
+pub mod plan;
 mod roads;
 mod roster;
 pub mod store;

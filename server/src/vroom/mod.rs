@@ -22,6 +22,7 @@
 mod build;
 mod error;
 mod input;
+mod plan;
 mod reasons;
 mod render;
 
@@ -34,6 +35,7 @@ use serde_json::{Value, json};
 
 pub use build::DEFAULT_PROFILE;
 pub use error::{VroomCode, VroomError};
+pub use plan::solve_plan;
 
 /// How long to search when the request does not say.
 pub const DEFAULT_BUDGET: Duration = Duration::from_secs(1);

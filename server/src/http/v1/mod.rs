@@ -1,5 +1,5 @@
 //! The dispatch board's HTTP API under `/v1`: headquarters, volunteers, requests, their
-//! events (live as Server-Sent Events), CSV export and import.
+//! events (live as Server-Sent Events), CSV export and import, dispatch plans.
 //!
 //! Conventions ([`conventions`]): `Authorization: Bearer TOKEN` on every call ([`auth`]);
 //! `Idempotency-Key` on creates; `ETag`/`If-Match` for optimistic concurrency; cursor
@@ -21,6 +21,7 @@ pub mod hqs;
 pub mod live;
 pub mod openapi;
 pub mod pagination;
+pub mod plans;
 pub mod requests;
 pub mod state;
 pub mod volunteers;
@@ -115,6 +116,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/coverage", get(candidates::coverage))
         .route("/events", get(events::stream))
         .route("/events.json", get(events::list))
+        .route("/plans", post(plans::create))
+        .route("/plans/{id}/commit", post(plans::commit))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(

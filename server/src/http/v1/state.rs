@@ -36,6 +36,8 @@ pub struct BoardState {
     pub geocoder: Option<Arc<dyn Geocoder>>,
     /// The live view for "who can go now?" and coverage.
     pub live: super::live::Live,
+    /// Dispatch plans made and not yet expired.
+    pub plans: super::plans::PlanBook,
     /// Bumped after every successful write, so live event streams read the store again.
     changed: watch::Sender<u64>,
     /// Set when the server shuts down: live event streams end, so the shutdown does not
@@ -61,6 +63,7 @@ impl BoardState {
             settings,
             geocoder: None,
             live: super::live::Live::default(),
+            plans: super::plans::PlanBook::default(),
             changed: watch::Sender::new(0),
             closing: watch::Sender::new(false),
         }
