@@ -6,6 +6,7 @@
 use engine::board::Role;
 use serde_json::{Value, json};
 
+use crate::http_support::monaco_engine;
 use crate::v1_support::{TestBoard, assert_error, seeded};
 
 fn open_requests(b: &TestBoard, token: &str) -> Vec<Value> {
@@ -167,11 +168,13 @@ fn a_write_by_another_process_reaches_the_ranking_within_the_lag() {
         status: None,
     };
     let admin = engine::board::Principal::local_admin();
-    b.block_on(
-        b.state
-            .board
-            .report_position(&admin, now(), last_vol, report, &*engine),
-    )
+    b.block_on(b.state.board.report_position(
+        &admin,
+        server::http::v1::BoardState::now(),
+        last_vol,
+        report,
+        &*engine,
+    ))
     .unwrap();
     let start = std::time::Instant::now();
     loop {

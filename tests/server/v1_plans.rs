@@ -603,7 +603,7 @@ fn plan_time_on_the_demo_and_a_porto_sized_headquarters() {
         return;
     };
     let porto = crate::http_support::engine_from_osm(&pbf, &["car", "foot", "bicycle"]);
-    let who = server::demo::seeder();
+    let who = engine::board::Principal::local_admin();
     let board = Board::new(MemoryStore::new());
     let mut seed = 11_u64;
     let mut next = |n: u64| {
