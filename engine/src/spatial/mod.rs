@@ -17,6 +17,7 @@
 mod error;
 pub mod h3;
 mod projection;
+mod main_network;
 mod snap;
 
 pub use error::{CellError, SnapError};

@@ -295,7 +295,7 @@ impl SpatialIndex {
     }
 
     /// Validates the query; returns its planar position and the radius to use.
-    fn check(
+    pub(super) fn check(
         &self,
         lon: f64,
         lat: f64,
@@ -319,18 +319,18 @@ impl SpatialIndex {
     }
 
     /// `true` when the piece can be travelled at `bearing` (either way on a two-way road).
-    fn entry_runs(&self, entry: &Entry, bearing: (f64, f64)) -> bool {
+    pub(super) fn entry_runs(&self, entry: &Entry, bearing: (f64, f64)) -> bool {
         let b = Self::entry_bearing(entry);
         let two_way = self.meta.edge_twin[entry.data.edge as usize] != NO_EDGE;
         within(b, bearing) || (two_way && within(b + 180.0, bearing))
     }
 
-    fn comp_of(&self, entry: &Entry) -> u32 {
+    pub(super) fn comp_of(&self, entry: &Entry) -> u32 {
         self.meta.edge_comp[entry.data.edge as usize]
     }
 
     /// The snap of planar point `p` onto the piece of road `entry`.
-    fn snap_on(&self, entry: &Entry, p: [f64; 2]) -> Snap {
+    pub(super) fn snap_on(&self, entry: &Entry, p: [f64; 2]) -> Snap {
         let line = entry.geom();
         let (a, b) = (line.from, line.to);
         let t = segment_param(a, b, p);
