@@ -93,8 +93,8 @@ fn every_reason_is_given() {
     assert!(!out[0].reachable && out[0].duration_s.is_none());
     assert!(matches!(
         out[1].reason,
-        Some(Unreachable::NoRoadNearby { nearest_road_m: Some(d), radius_m }) if d > 7_000.0 && radius_m == 5_000.0
-    ));
+        Some(Unreachable::NoRoadNearby { nearest_road_m: Some(d), radius_m }) if d > 6_000.0 && radius_m == 5_000.0
+    ), "{:?}", out[1]);
     let no_ferry = ReachOptions {
         ferries: false,
         ..ReachOptions::default()
