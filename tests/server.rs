@@ -71,3 +71,5 @@ mod v1_lifecycle;
 mod v1_roles;
 #[path = "server/v1_support.rs"]
 mod v1_support;
+#[path = "server/osrm_main_network.rs"]
+mod osrm_main_network;
