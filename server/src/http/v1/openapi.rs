@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::error::{ErrorBody, ErrorDetail};
-use super::{candidates, csv, events, hqs, requests, volunteers};
+use super::{candidates, csv, events, hqs, places, reachability, requests, volunteers};
 
 struct BearerScheme;
 
@@ -40,6 +40,7 @@ impl Modify for BearerScheme {
         events::stream, events::list,
         csv::export_volunteers, csv::export_requests, csv::import_volunteers,
         csv::import_requests,
+        reachability::reachability, places::places,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerScheme),
@@ -49,6 +50,7 @@ impl Modify for BearerScheme {
         (name = "requests", description = "Requests for help and their life"),
         (name = "events", description = "The change feed (SSE) and its pages"),
         (name = "csv", description = "CSV export and all-or-nothing import"),
+        (name = "reachability", description = "Places of the extract and who can be reached from where"),
     )
 )]
 struct V1Doc;
