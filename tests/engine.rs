@@ -42,3 +42,5 @@ mod vrp_construct;
 mod vrp_local;
 #[path = "engine/vrp_solver.rs"]
 mod vrp_solver;
+#[path = "engine/reachability.rs"]
+mod reachability;
