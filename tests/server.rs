@@ -73,3 +73,5 @@ mod v1_roles;
 mod v1_support;
 #[path = "server/osrm_main_network.rs"]
 mod osrm_main_network;
+#[path = "server/v1_reachability.rs"]
+mod v1_reachability;
