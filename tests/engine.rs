@@ -28,6 +28,8 @@ mod guidance;
 mod osm;
 #[path = "../benches/points.rs"]
 mod points;
+#[path = "engine/reachability.rs"]
+mod reachability;
 #[path = "engine/routing.rs"]
 mod routing;
 #[path = "engine/solver_matrix.rs"]
@@ -42,5 +44,3 @@ mod vrp_construct;
 mod vrp_local;
 #[path = "engine/vrp_solver.rs"]
 mod vrp_solver;
-#[path = "engine/reachability.rs"]
-mod reachability;

@@ -1,6 +1,7 @@
 //! Reachability reports on the real extracts with places, against routes one by one: every
 //! reachable point has the route's time and length, every unreachable one has no route, and
 //! the island gap equals a linear scan over the roads of the main network.
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use engine::dispatch::{DispatchError, Engine, Location};
 use engine::geocode::Gazetteer;
@@ -46,7 +47,11 @@ fn origin(engine: &Engine, g: &Gazetteer) -> LonLat {
         .unwrap()
         .into_iter()
         .map(|p| p.location)
-        .find(|p| index.snap(p.lon, p.lat, None).is_ok_and(|s| s.component == 0))
+        .find(|p| {
+            index
+                .snap(p.lon, p.lat, None)
+                .is_ok_and(|s| s.component == 0)
+        })
         .unwrap()
 }
 
@@ -76,7 +81,11 @@ fn gap_by_scan(engine: &Engine, at: LonLat) -> f64 {
         if g.component(g.edge_tail(e)) != 0 || g.component(g.edge_head(e)) != 0 {
             continue;
         }
-        let pts: Vec<[f64; 2]> = g.edge_geometry(e).into_iter().map(|q| proj.project(q)).collect();
+        let pts: Vec<[f64; 2]> = g
+            .edge_geometry(e)
+            .into_iter()
+            .map(|q| proj.project(q))
+            .collect();
         for w in pts.windows(2) {
             let (a, b) = (w[0], w[1]);
             let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
@@ -110,7 +119,10 @@ fn check_extract(extract: &str, random: usize) -> Option<(usize, usize, Vec<&'st
     for (i, (p, r)) in pts.iter().zip(&out).enumerate() {
         let route = engine.route(
             "car",
-            &[Location::new(from.lon, from.lat), Location::new(p.lon, p.lat)],
+            &[
+                Location::new(from.lon, from.lat),
+                Location::new(p.lon, p.lat),
+            ],
         );
         match (&route, r.reachable) {
             (Ok(route), true) => {
@@ -135,7 +147,10 @@ fn check_extract(extract: &str, random: usize) -> Option<(usize, usize, Vec<&'st
                         assert_eq!(*component_size, s.component_size);
                         assert!((road_m - s.distance_m).abs() < 1e-9);
                         let scan = gap_by_scan(&engine, s.location);
-                        assert!((gap_m.unwrap() - scan).abs() < 0.01, "{extract} {i}: {gap_m:?} vs {scan}");
+                        assert!(
+                            (gap_m.unwrap() - scan).abs() < 0.01,
+                            "{extract} {i}: {gap_m:?} vs {scan}"
+                        );
                     }
                     Unreachable::NoRoute => {}
                     other => panic!("{extract} {i}: {other:?} for a point on a road"),
@@ -159,18 +174,29 @@ fn check_extract(extract: &str, random: usize) -> Option<(usize, usize, Vec<&'st
 
 #[test]
 fn reach_equals_routes_on_small_extracts() {
-    for extract in ["helsinki-centre-2019-04", "kotka-karhula-2019-04", "north-bayreuth-2014"] {
+    for extract in [
+        "helsinki-centre-2019-04",
+        "kotka-karhula-2019-04",
+        "north-bayreuth-2014",
+    ] {
         let Some((n, reachable, kinds)) = check_extract(extract, 100) else {
             return;
         };
         assert!(reachable * 2 > n, "{extract}: {reachable} of {n}");
-        assert!(!kinds.is_empty(), "{extract}: random points include unreachable ones");
+        assert!(
+            !kinds.is_empty(),
+            "{extract}: random points include unreachable ones"
+        );
     }
 }
 
 #[test]
 fn reach_equals_routes_on_larger_extracts() {
-    for extract in ["isle-of-man-2020-03-13", "liechtenstein-2015-07-27", "andorra-2020-05-01"] {
+    for extract in [
+        "isle-of-man-2020-03-13",
+        "liechtenstein-2015-07-27",
+        "andorra-2020-05-01",
+    ] {
         let Some((n, reachable, kinds)) = check_extract(extract, 500) else {
             return;
         };
@@ -208,9 +234,18 @@ fn other_modes_and_ferries_explain_on_every_extract() {
             if let Some(Unreachable::OtherModeOnly { modes }) = &a.reason {
                 // Some other profile really routes there.
                 let p = pts[i];
-                assert!(modes.iter().all(|m| engine
-                    .route(m, &[Location::new(from.lon, from.lat), Location::new(p.lon, p.lat)])
-                    .is_ok()), "{extract} {i}: {modes:?}");
+                assert!(
+                    modes.iter().all(|m| engine
+                        .route(
+                            m,
+                            &[
+                                Location::new(from.lon, from.lat),
+                                Location::new(p.lon, p.lat)
+                            ]
+                        )
+                        .is_ok()),
+                    "{extract} {i}: {modes:?}"
+                );
             }
             match &l.reason {
                 Some(Unreachable::FerryOnly { .. }) => assert!(c.reachable, "{extract} {i}"),
@@ -237,7 +272,13 @@ fn hostile_reports_are_errors() {
         Err(ReachError::UnknownProfile { .. })
     ));
     assert!(matches!(
-        reach(&engine, "car", from, &[from, LonLat::new(f64::NAN, 1.0)], &o),
+        reach(
+            &engine,
+            "car",
+            from,
+            &[from, LonLat::new(f64::NAN, 1.0)],
+            &o
+        ),
         Err(ReachError::InvalidPoint { index: 1, .. })
     ));
     let many = vec![from; engine::reachability::MAX_POINTS + 1];

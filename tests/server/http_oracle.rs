@@ -25,11 +25,13 @@ fn read_csv(rel: &str) -> Option<Vec<Vec<f64>>> {
 /// goes to the nearest road of component 0 unless all lie by the same small component (then
 /// on it), or no road of component 0 is within the radius (then by the component rule).
 pub(crate) fn osrm_points(index: &SpatialIndex, pts: &[[f64; 2]]) -> Vec<Option<EdgePoint>> {
-    let honest: Vec<_> = pts.iter().map(|p| index.snap(p[0], p[1], None).ok()).collect();
+    let honest: Vec<_> = pts
+        .iter()
+        .map(|p| index.snap(p[0], p[1], None).ok())
+        .collect();
     let first = honest.first().copied().flatten().map(|s| s.component);
-    let same_island = first.is_some_and(|c| {
-        c != 0 && honest.iter().all(|s| s.is_some_and(|s| s.component == c))
-    });
+    let same_island =
+        first.is_some_and(|c| c != 0 && honest.iter().all(|s| s.is_some_and(|s| s.component == c)));
     honest
         .iter()
         .zip(pts)
@@ -38,7 +40,10 @@ pub(crate) fn osrm_points(index: &SpatialIndex, pts: &[[f64; 2]]) -> Vec<Option<
             let s = if s.component == 0 || same_island {
                 s
             } else {
-                index.snap_main(p[0], p[1], None, None).unwrap().unwrap_or(s)
+                index
+                    .snap_main(p[0], p[1], None, None)
+                    .unwrap()
+                    .unwrap_or(s)
             };
             Some(EdgePoint::new(s.edge, s.fraction))
         })

@@ -295,7 +295,10 @@ fn trip_moves_an_island_point_onto_the_main_network() {
 #[test]
 fn trip_splits_into_groups_of_mutually_reachable_points() {
     let Some(addr) = monaco() else { return };
-    for q in [format!("?{ON_ISLAND}"), format!("?roundtrip=false&{ON_ISLAND}")] {
+    for q in [
+        format!("?{ON_ISLAND}"),
+        format!("?roundtrip=false&{ON_ISLAND}"),
+    ] {
         let q = q.as_str();
         let v = ok(&format!("/trip/v1/car/{A};{ISLAND};{B};{D}{q}"));
         let trips = v["trips"].as_array().unwrap();

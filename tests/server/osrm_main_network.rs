@@ -63,7 +63,10 @@ fn island_points_are_routed(addr: SocketAddr, engine: &Engine, origin: [f64; 2])
         assert_eq!(v["code"], "Ok", "{p:?}: {v}");
         let main = index.snap_main(p[0], p[1], None, None).unwrap().unwrap();
         let moved = v["waypoints"][1]["distance"].as_f64().unwrap();
-        assert!((moved - main.distance_m).abs() < 0.01, "{moved} vs {main:?}");
+        assert!(
+            (moved - main.distance_m).abs() < 0.01,
+            "{moved} vs {main:?}"
+        );
         let honest = index.snap(p[0], p[1], None).unwrap();
         assert!(moved > honest.distance_m, "moved off the island");
     }
@@ -98,8 +101,9 @@ fn island_points_are_routed(addr: SocketAddr, engine: &Engine, origin: [f64; 2])
 /// cell where OSRM has a number. Returns (our nulls, OSRM's nulls).
 fn table_matches_osrm_nulls(addr: SocketAddr, workload: &str) -> Option<(usize, usize)> {
     let points = support::anchors(&format!("routing/workloads/{workload}/points.csv"))?;
-    let reference =
-        support::anchors(&format!("routing/workloads/{workload}/reference_osrm_CH_table100.json"))?;
+    let reference = support::anchors(&format!(
+        "routing/workloads/{workload}/reference_osrm_CH_table100.json"
+    ))?;
     let text = std::fs::read_to_string(points).unwrap();
     let pts: Vec<[f64; 2]> = text
         .lines()

@@ -31,7 +31,11 @@ fn import(dir: &Path, extract: &str, profiles: &[&str]) -> Option<Vec<PathBuf>> 
                     .arg(&pbf)
                     .output()
                     .unwrap();
-                assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+                assert!(
+                    st.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&st.stderr)
+                );
                 out
             })
             .collect(),
@@ -82,10 +86,7 @@ fn reachability_over_http_equals_the_engine_report() {
         };
         let all = places(&b, &coord, "?limit=10000");
         assert!(!all.is_empty(), "{extract}");
-        let q: String = name
-            .bytes()
-            .map(|c| format!("%{c:02X}"))
-            .collect();
+        let q: String = name.bytes().map(|c| format!("%{c:02X}")).collect();
         let hq = places(&b, &coord, &format!("?q={q}&limit=1"));
         assert_eq!(hq[0]["name"], name, "{extract}: {hq:?}");
         let from = lonlat(&hq[0]);
@@ -103,7 +104,9 @@ fn reachability_over_http_equals_the_engine_report() {
             &engine,
             "car",
             LonLat::new(from[0], from[1]),
-            &pts.iter().map(|p| LonLat::new(p[0], p[1])).collect::<Vec<_>>(),
+            &pts.iter()
+                .map(|p| LonLat::new(p[0], p[1]))
+                .collect::<Vec<_>>(),
             &ReachOptions::default(),
         )
         .unwrap();
@@ -114,7 +117,10 @@ fn reachability_over_http_equals_the_engine_report() {
                 reachable += 1;
                 assert!(got["reason"].is_null());
                 let d = got["duration_s"].as_f64().unwrap();
-                assert!((d - want.duration_s.unwrap()).abs() <= 0.05, "{extract} {i}");
+                assert!(
+                    (d - want.duration_s.unwrap()).abs() <= 0.05,
+                    "{extract} {i}"
+                );
             } else {
                 assert!(got["duration_s"].is_null() && got["distance_m"].is_null());
                 assert_eq!(
@@ -174,26 +180,44 @@ fn hostile_reachability_requests_get_clear_errors() {
     };
     let from = lonlat(&places(&b, &coord, "?q=Helila&limit=1")[0]);
     let post = |token: &str, body: &Value| b.json("POST", "/v1/reachability", token, body);
-    let ok = post(&admin, &json!({"profile": "car", "from": from, "points": []}));
+    let ok = post(
+        &admin,
+        &json!({"profile": "car", "from": from, "points": []}),
+    );
     assert_eq!(ok.status, 200);
     assert_eq!(ok.json(), json!({"results": []}));
     assert_error(
-        &post(&coord, &json!({"profile": "boat", "from": from, "points": [from]})),
+        &post(
+            &coord,
+            &json!({"profile": "boat", "from": from, "points": [from]}),
+        ),
         422,
         "unknown_profile",
     );
     assert_error(
-        &post(&coord, &json!({"profile": "car", "from": [26.95, 60.30], "points": [from]})),
+        &post(
+            &coord,
+            &json!({"profile": "car", "from": [26.95, 60.30], "points": [from]}),
+        ),
         422,
         "origin_off_road",
     );
     let too_many = vec![from; 10_001];
     assert_error(
-        &post(&coord, &json!({"profile": "car", "from": from, "points": too_many})),
+        &post(
+            &coord,
+            &json!({"profile": "car", "from": from, "points": too_many}),
+        ),
         422,
         "too_many_points",
     );
-    for bad in [json!("NaN"), json!(null), json!([1.0]), json!([200.0, 0.0]), json!(["x", 1])] {
+    for bad in [
+        json!("NaN"),
+        json!(null),
+        json!([1.0]),
+        json!([200.0, 0.0]),
+        json!(["x", 1]),
+    ] {
         let a = post(
             &coord,
             &json!({"profile": "car", "from": from, "points": [from, from, from, bad]}),
@@ -202,23 +226,35 @@ fn hostile_reachability_requests_get_clear_errors() {
         assert_eq!(a.json()["error"]["details"]["index"], 3, "{bad}");
     }
     assert_error(
-        &post(&coord, &json!({"profile": "car", "from": [0.0, 91.0], "points": []})),
+        &post(
+            &coord,
+            &json!({"profile": "car", "from": [0.0, 91.0], "points": []}),
+        ),
         422,
         "invalid_field",
     );
     assert_error(
-        &post(&coord, &json!({"profile": "car", "from": from, "points": [], "radius_m": -1})),
+        &post(
+            &coord,
+            &json!({"profile": "car", "from": from, "points": [], "radius_m": -1}),
+        ),
         422,
         "invalid_field",
     );
     assert_error(
-        &post(&coord, &json!({"profile": "car", "from": from, "points": [], "extra": 1})),
+        &post(
+            &coord,
+            &json!({"profile": "car", "from": from, "points": [], "extra": 1}),
+        ),
         422,
         "invalid_body",
     );
     let operator = b.token(Role::Operator, &[], None);
     assert_error(
-        &post(&operator, &json!({"profile": "car", "from": from, "points": []})),
+        &post(
+            &operator,
+            &json!({"profile": "car", "from": from, "points": []}),
+        ),
         403,
         "forbidden",
     );
@@ -258,8 +294,14 @@ fn cli_reach_writes_valid_geojson_and_csv() {
     let engine = engine_of(&graphs);
     let n = engine.gazetteer().unwrap().all_places().len();
     let from = "--from=9.5209,47.1410";
-    let out = vmeste(&["reach", "--graph", car, "--graph", foot, from, "--points", "places", "--format", "geojson"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = vmeste(&[
+        "reach", "--graph", car, "--graph", foot, from, "--points", "places", "--format", "geojson",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let gj: geojson::GeoJson = text.parse().unwrap();
     let geojson::GeoJson::FeatureCollection(fc) = gj else {
@@ -284,20 +326,72 @@ fn cli_reach_writes_valid_geojson_and_csv() {
     // A points file with names, and one with a bad line.
     let file = dir.path().join("points.csv");
     std::fs::write(&file, "name,lon,lat\nVaduz,9.5209,47.1410\nSea,9.0,46.0\n").unwrap();
-    let out = vmeste(&["reach", "--graph", car, from, "--points", file.to_str().unwrap()]);
+    let out = vmeste(&[
+        "reach",
+        "--graph",
+        car,
+        from,
+        "--points",
+        file.to_str().unwrap(),
+    ]);
     assert!(out.status.success());
     let csv = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert!(lines[1].starts_with("0,Vaduz,") && lines[1].contains(",true,"), "{csv}");
-    assert!(lines[2].contains(",false,") && lines[2].contains("no_road_nearby"), "{csv}");
+    assert!(
+        lines[1].starts_with("0,Vaduz,") && lines[1].contains(",true,"),
+        "{csv}"
+    );
+    assert!(
+        lines[2].contains(",false,") && lines[2].contains("no_road_nearby"),
+        "{csv}"
+    );
     std::fs::write(&file, "lon,lat\n9.5,NaN\n").unwrap();
-    let out = vmeste(&["reach", "--graph", car, from, "--points", file.to_str().unwrap()]);
+    let out = vmeste(&[
+        "reach",
+        "--graph",
+        car,
+        from,
+        "--points",
+        file.to_str().unwrap(),
+    ]);
     assert!(!out.status.success());
     // Bad input: origin at sea, unknown profile, an extract without places.
     for (args, says) in [
-        (vec!["reach", "--graph", car, "--from=9.0,46.0", "--points", "places"], "origin"),
-        (vec!["reach", "--graph", car, from, "--points", "places", "--profile", "boat"], "boat"),
-        (vec!["reach", "--graph", car, "--from=NaN,47", "--points", "places"], "--from"),
+        (
+            vec![
+                "reach",
+                "--graph",
+                car,
+                "--from=9.0,46.0",
+                "--points",
+                "places",
+            ],
+            "origin",
+        ),
+        (
+            vec![
+                "reach",
+                "--graph",
+                car,
+                from,
+                "--points",
+                "places",
+                "--profile",
+                "boat",
+            ],
+            "boat",
+        ),
+        (
+            vec![
+                "reach",
+                "--graph",
+                car,
+                "--from=NaN,47",
+                "--points",
+                "places",
+            ],
+            "--from",
+        ),
     ] {
         let out = vmeste(&args);
         assert!(!out.status.success());
@@ -307,7 +401,14 @@ fn cli_reach_writes_valid_geojson_and_csv() {
     let Some(bare) = import(dir.path(), "moscow-myasnitskaya-2020-07-20", &["car"]) else {
         return;
     };
-    let out = vmeste(&["reach", "--graph", bare[0].to_str().unwrap(), "--from=37.635,55.765", "--points", "places"]);
+    let out = vmeste(&[
+        "reach",
+        "--graph",
+        bare[0].to_str().unwrap(),
+        "--from=37.635,55.765",
+        "--points",
+        "places",
+    ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no places"));
 }

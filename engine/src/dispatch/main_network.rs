@@ -20,10 +20,13 @@ use crate::spatial::SpatialIndex;
 
 impl Engine {
     /// The locations with every one that would snap onto a small component moved onto the
-    /// nearest road of component `0` within its radius (a [`Hint`] on that road; the rule
-    /// and its exception are in the [module docs](self)). Locations that carry a hint are
-    /// kept as they are, and so is a location with no road of component `0` within its
-    /// radius (it then snaps by the usual rule).
+    /// nearest road of component `0` within its radius (as a [`Hint`] on that road), unless
+    /// every location lies by the same small component (then all stay on it): OSRM's rule
+    /// (`SnapPhantomNodes` in its `plugin_base.hpp`), with component `0` as its "big"
+    /// component. The answer's waypoint then says where the point went, and its
+    /// `distance_m` how far it was moved. Locations that carry a hint are kept as they are,
+    /// and so is a location with no road of component `0` within its radius (it then snaps
+    /// by the usual rule, [`SpatialIndex::snap`]).
     ///
     /// # Errors
     /// As [`Engine::snap`] for each location without a hint.
@@ -107,10 +110,8 @@ impl Engine {
             .map_err(route_error)?;
         Ok((0..targets.len())
             .map(|j| {
-                m.get(0, j).map(|(duration, distance)| Cost {
-                    duration,
-                    distance,
-                })
+                m.get(0, j)
+                    .map(|(duration, distance)| Cost { duration, distance })
             })
             .collect())
     }

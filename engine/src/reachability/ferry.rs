@@ -85,10 +85,13 @@ impl Reached {
     /// way has none or the search does not reach the point.
     pub(crate) fn first_ferry(&self, g: &RoadGraph, point: &Snap) -> Option<EdgeId> {
         let mut ferry = is_ferry(g, point.edge).then_some(point.edge);
-        let start = [Some(g.edge_tail(point.edge)), point.twin.map(|_| g.edge_head(point.edge))]
-            .into_iter()
-            .flatten()
-            .find(|&n| self.seen(n))?;
+        let start = [
+            Some(g.edge_tail(point.edge)),
+            point.twin.map(|_| g.edge_head(point.edge)),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|&n| self.seen(n))?;
         let mut v = start;
         // A breadth-first tree: each node is walked once, so the walk ends.
         for _ in 0..g.num_nodes() {

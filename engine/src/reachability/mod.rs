@@ -192,7 +192,13 @@ fn row(
     let mut found = found.into_iter();
     let costs = snaps
         .iter()
-        .map(|s| if s.is_ok() { found.next().flatten() } else { None })
+        .map(|s| {
+            if s.is_ok() {
+                found.next().flatten()
+            } else {
+                None
+            }
+        })
         .collect();
     Ok(Row {
         origin,
@@ -267,12 +273,12 @@ pub fn reach(
         .map(|(snap, cost)| {
             let reason = match (snap, cost) {
                 (Ok(s), Some(_)) => match &no_ferry {
-                    Some((without, with)) if !without.reaches(graph, s, false) => with
-                        .first_ferry(graph, s)
-                        .map(|e| Unreachable::FerryOnly {
+                    Some((without, with)) if !without.reaches(graph, s, false) => {
+                        with.first_ferry(graph, s).map(|e| Unreachable::FerryOnly {
                             way: graph.edge_way(e),
                             name: graph.edge_name(e).to_owned(),
-                        }),
+                        })
+                    }
                     _ => None,
                 },
                 (Ok(s), None) => Some(structural(index, &row.origin, s)),
@@ -348,9 +354,7 @@ fn explain_by_other_modes(
     let open: Vec<usize> = out
         .iter()
         .enumerate()
-        .filter(|(_, r)| {
-            !r.reachable && !matches!(r.reason, Some(Unreachable::FerryOnly { .. }))
-        })
+        .filter(|(_, r)| !r.reachable && !matches!(r.reason, Some(Unreachable::FerryOnly { .. })))
         .map(|(i, _)| i)
         .collect();
     if open.is_empty() {

@@ -23,7 +23,13 @@ fn graph(profile: &str) -> RoadGraph {
         .zip(1..)
         .map(|(&(x, y), id)| b.add_node(OsmNodeId(id), LonLat::new(x, y)))
         .collect();
-    let mut roads = vec![(0, 1, 0), (1, 2, 0), (2, 3, FLAG_FERRY), (3, 4, 0), (5, 6, 0)];
+    let mut roads = vec![
+        (0, 1, 0),
+        (1, 2, 0),
+        (2, 3, FLAG_FERRY),
+        (3, 4, 0),
+        (5, 6, 0),
+    ];
     if profile == "foot" {
         roads.push((2, 5, 0));
     }
@@ -65,7 +71,10 @@ fn reachable_points_equal_routes() {
     let out = reach(&e, "car", A, &[B, G, A], &ReachOptions::default()).unwrap();
     for (p, r) in [B, G, A].iter().zip(&out) {
         let route = e
-            .route("car", &[Location::new(A.lon, A.lat), Location::new(p.lon, p.lat)])
+            .route(
+                "car",
+                &[Location::new(A.lon, A.lat), Location::new(p.lon, p.lat)],
+            )
             .unwrap();
         assert!(r.reachable);
         assert!(r.reason.is_none());
@@ -91,10 +100,14 @@ fn every_reason_is_given() {
         other => panic!("{other:?}"),
     }
     assert!(!out[0].reachable && out[0].duration_s.is_none());
-    assert!(matches!(
-        out[1].reason,
-        Some(Unreachable::NoRoadNearby { nearest_road_m: Some(d), radius_m }) if d > 6_000.0 && radius_m == 5_000.0
-    ), "{:?}", out[1]);
+    assert!(
+        matches!(
+            out[1].reason,
+            Some(Unreachable::NoRoadNearby { nearest_road_m: Some(d), radius_m }) if d > 6_000.0 && radius_m == 5_000.0
+        ),
+        "{:?}",
+        out[1]
+    );
     let no_ferry = ReachOptions {
         ferries: false,
         ..ReachOptions::default()
@@ -134,7 +147,10 @@ fn other_modes_explain_islands() {
         ..ReachOptions::default()
     };
     let out = reach(&e, "car", A, &[D], &alone).unwrap();
-    assert_eq!(out[0].reason.as_ref().map(Unreachable::kind), Some("island"));
+    assert_eq!(
+        out[0].reason.as_ref().map(Unreachable::kind),
+        Some("island")
+    );
 }
 
 #[test]

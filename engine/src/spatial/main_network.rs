@@ -32,7 +32,10 @@ impl SpatialIndex {
         let (p, radius_m) = self.check(lon, lat, if unbounded { None } else { radius_m })?;
         let radius_m = if unbounded { f64::INFINITY } else { radius_m };
         let radius_sq = radius_m * radius_m;
-        let mut entries = self.tree.nearest_neighbor_iter_with_distance_2(&p).peekable();
+        let mut entries = self
+            .tree
+            .nearest_neighbor_iter_with_distance_2(&p)
+            .peekable();
         if entries.peek().is_none() {
             return Err(SnapError::EmptyGraph);
         }
@@ -94,7 +97,9 @@ mod tests {
         assert!((main.distance_m - 112.3).abs() < 1.0, "{}", main.distance_m);
         let far = idx.snap_main(7.425, 43.73101, Some(50.0), None).unwrap();
         assert!(far.is_none());
-        let any = idx.snap_main(7.425, 43.9, Some(f64::INFINITY), None).unwrap();
+        let any = idx
+            .snap_main(7.425, 43.9, Some(f64::INFINITY), None)
+            .unwrap();
         assert!(any.is_some_and(|s| s.component == 0));
     }
 

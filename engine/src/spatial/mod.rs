@@ -16,8 +16,8 @@
 
 mod error;
 pub mod h3;
-mod projection;
 mod main_network;
+mod projection;
 mod snap;
 
 pub use error::{CellError, SnapError};

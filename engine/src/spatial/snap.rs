@@ -91,7 +91,12 @@ impl SpatialIndex {
     ///   that road of component `0`;
     /// - else it snaps to the nearest road, and [`Snap::component`] and
     ///   [`Snap::component_size`] say where it landed, so a caller can tell the user that this
-    ///   place is only reachable within a small island of the network.
+    ///   place is only reachable within a small island of the network (vmeste's own API and
+    ///   `engine::reachability`, which reports the island and its gap to component `0`).
+    ///
+    /// OSRM clients expect the other rule, nearest road of component `0` whatever lies
+    /// nearer: [`SpatialIndex::snap_main`], applied per request by
+    /// `Engine::onto_main_network`.
     ///
     /// A directed edge whose tail and head lie in different components (a one-way link between
     /// them) is counted in the smaller of the two (the larger label): from a point on it only one

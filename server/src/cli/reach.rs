@@ -65,7 +65,10 @@ fn points_of(engine: &Engine, points: &str) -> anyhow::Result<(Vec<LonLat>, Vec<
         }
         return Ok((
             places.iter().map(|p| p.location).collect(),
-            places.iter().map(|p| p.names.display().to_owned()).collect(),
+            places
+                .iter()
+                .map(|p| p.names.display().to_owned())
+                .collect(),
         ));
     }
     let path = PathBuf::from(points);
@@ -140,9 +143,7 @@ pub fn run(args: &ReachArgs) -> anyhow::Result<()> {
         first.get_or_insert(name);
     }
     let profile = args.profile.clone().or(first).context("no graph file")?;
-    let from = parse_lonlat(&args.from)
-        .context("--from")?
-        .position;
+    let from = parse_lonlat(&args.from).context("--from")?.position;
     let (points, names) = points_of(&engine, &args.points)?;
     let options = ReachOptions {
         radius_m: args.radius,

@@ -85,9 +85,10 @@ pub async fn places(
     }
     let bbox = q.bbox.as_deref().map(parse_bbox).transpose()?;
     let kind = match q.kind.as_deref() {
-        Some(k) => Some(PlaceKind::from_tag(k).ok_or_else(|| {
-            V1Error::invalid("kind", format!("unknown place kind {k:?}"))
-        })?),
+        Some(k) => Some(
+            PlaceKind::from_tag(k)
+                .ok_or_else(|| V1Error::invalid("kind", format!("unknown place kind {k:?}")))?,
+        ),
         None => None,
     };
     let Some(gazetteer) = roads.0.gazetteer() else {
