@@ -1,16 +1,17 @@
 //! Reachability reports on the real extracts with places, against routes one by one: every
 //! reachable point has the route's time and length, every unreachable one has no route, and
-//! the island gap equals a linear scan over the roads of the main network.
+//! the island gap equals a linear scan over the roads of the main network (`spatial::Scan`).
 #![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use engine::dispatch::{DispatchError, Engine, Location};
 use engine::geocode::Gazetteer;
 use engine::osm::{BICYCLE, CAR, FOOT, read_network, read_network_and_gazetteer};
 use engine::reachability::{ReachError, ReachOptions, Unreachable, reach};
-use engine::types::{EdgeId, LonLat};
+use engine::types::LonLat;
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64;
 
+use crate::spatial::Scan;
 use crate::support;
 
 /// The extracts with places.
@@ -69,39 +70,6 @@ fn points(engine: &Engine, g: &Gazetteer, n: usize) -> Vec<LonLat> {
     pts
 }
 
-/// Distance from `at` to the nearest piece of road of component 0 of the car graph, by a
-/// scan of every edge in the index's planar projection.
-fn gap_by_scan(engine: &Engine, at: LonLat) -> f64 {
-    let g = engine.graph("car").unwrap();
-    let proj = engine.index("car").unwrap().projection();
-    let p = proj.project(at);
-    let mut best = f64::INFINITY;
-    for e in 0..g.num_edges() {
-        let e = EdgeId(u32::try_from(e).unwrap());
-        if g.component(g.edge_tail(e)) != 0 || g.component(g.edge_head(e)) != 0 {
-            continue;
-        }
-        let pts: Vec<[f64; 2]> = g
-            .edge_geometry(e)
-            .into_iter()
-            .map(|q| proj.project(q))
-            .collect();
-        for w in pts.windows(2) {
-            let (a, b) = (w[0], w[1]);
-            let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-            let len_sq = dx * dx + dy * dy;
-            let t = if len_sq > 0.0 {
-                (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len_sq).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let (x, y) = (a[0] + t * dx - p[0], a[1] + t * dy - p[1]);
-            best = best.min((x * x + y * y).sqrt());
-        }
-    }
-    best
-}
-
 /// Checks a report on one extract against routes one by one; returns
 /// (points, reachable, reasons by kind).
 fn check_extract(extract: &str, random: usize) -> Option<(usize, usize, Vec<&'static str>)> {
@@ -115,6 +83,7 @@ fn check_extract(extract: &str, random: usize) -> Option<(usize, usize, Vec<&'st
     let out = reach(&engine, "car", from, &pts, &alone).unwrap();
     assert_eq!(out.len(), pts.len());
     let index = engine.index("car").unwrap();
+    let scan = Scan::new(engine.graph("car").unwrap(), index);
     let mut kinds = Vec::new();
     for (i, (p, r)) in pts.iter().zip(&out).enumerate() {
         let route = engine.route(
@@ -146,7 +115,7 @@ fn check_extract(extract: &str, random: usize) -> Option<(usize, usize, Vec<&'st
                         assert_ne!(s.component, 0, "{extract} {i}");
                         assert_eq!(*component_size, s.component_size);
                         assert!((road_m - s.distance_m).abs() < 1e-9);
-                        let scan = gap_by_scan(&engine, s.location);
+                        let scan = scan.main_dist(index.projection().project(s.location));
                         assert!(
                             (gap_m.unwrap() - scan).abs() < 0.01,
                             "{extract} {i}: {gap_m:?} vs {scan}"

@@ -44,6 +44,18 @@ fn island_points(engine: &Engine, n: usize) -> Vec<[f64; 2]> {
     out
 }
 
+/// `POST /table/v1/car` with durations and distances; asserts the answer is `Ok`.
+fn table(addr: SocketAddr, pts: &[[f64; 2]]) -> Value {
+    let v = post_json(
+        addr,
+        "/table/v1/car",
+        &json!({"coordinates": pts, "annotations": ["duration", "distance"]}),
+    )
+    .json();
+    assert_eq!(v["code"], "Ok", "{v}");
+    v
+}
+
 /// Routes from a road of the main network to each island point, and a table among them all:
 /// every route exists, every cell is filled, and each island waypoint lies on the main
 /// network, moved by the distance to its nearest road.
@@ -72,13 +84,7 @@ fn island_points_are_routed(addr: SocketAddr, engine: &Engine, origin: [f64; 2])
     }
     let mut pts = vec![origin];
     pts.extend(&islands);
-    let v = post_json(
-        addr,
-        "/table/v1/car",
-        &json!({"coordinates": pts, "annotations": ["duration", "distance"]}),
-    )
-    .json();
-    assert_eq!(v["code"], "Ok", "{v}");
+    let v = table(addr, &pts);
     for (i, row) in v["durations"].as_array().unwrap().iter().enumerate() {
         for (j, cell) in row.as_array().unwrap().iter().enumerate() {
             assert!(cell.is_number(), "{i}->{j} is null");
@@ -115,13 +121,7 @@ fn table_matches_osrm_nulls(addr: SocketAddr, workload: &str) -> Option<(usize, 
         })
         .collect();
     let osrm: Value = serde_json::from_str(&std::fs::read_to_string(reference).unwrap()).unwrap();
-    let v = post_json(
-        addr,
-        "/table/v1/car",
-        &json!({"coordinates": pts, "annotations": ["duration", "distance"]}),
-    )
-    .json();
-    assert_eq!(v["code"], "Ok", "{v}");
+    let v = table(addr, &pts);
     let (mut ours, mut theirs) = (0, 0);
     for i in 0..pts.len() {
         for j in 0..pts.len() {

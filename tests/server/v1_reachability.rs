@@ -325,15 +325,9 @@ fn cli_reach_writes_valid_geojson_and_csv() {
     assert!(csv.starts_with("index,name,lon,lat,reachable,duration_s,distance_m,reason"));
     // A points file with names, and one with a bad line.
     let file = dir.path().join("points.csv");
+    let file_arg = file.to_str().unwrap();
     std::fs::write(&file, "name,lon,lat\nVaduz,9.5209,47.1410\nSea,9.0,46.0\n").unwrap();
-    let out = vmeste(&[
-        "reach",
-        "--graph",
-        car,
-        from,
-        "--points",
-        file.to_str().unwrap(),
-    ]);
+    let out = vmeste(&["reach", "--graph", car, from, "--points", file_arg]);
     assert!(out.status.success());
     let csv = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
@@ -346,14 +340,7 @@ fn cli_reach_writes_valid_geojson_and_csv() {
         "{csv}"
     );
     std::fs::write(&file, "lon,lat\n9.5,NaN\n").unwrap();
-    let out = vmeste(&[
-        "reach",
-        "--graph",
-        car,
-        from,
-        "--points",
-        file.to_str().unwrap(),
-    ]);
+    let out = vmeste(&["reach", "--graph", car, from, "--points", file_arg]);
     assert!(!out.status.success());
     // Bad input: origin at sea, unknown profile, an extract without places.
     for (args, says) in [
