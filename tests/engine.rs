@@ -28,6 +28,8 @@ mod guidance;
 mod osm;
 #[path = "../benches/points.rs"]
 mod points;
+#[path = "engine/reachability.rs"]
+mod reachability;
 #[path = "engine/routing.rs"]
 mod routing;
 #[path = "engine/solver_matrix.rs"]

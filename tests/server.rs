@@ -51,6 +51,8 @@ mod http_guidance;
 mod http_straight;
 #[path = "server/http_vroom.rs"]
 mod http_vroom;
+#[path = "server/osrm_main_network.rs"]
+mod osrm_main_network;
 #[path = "server/store_conformance.rs"]
 mod store_conformance;
 #[path = "server/store_durability.rs"]
@@ -69,6 +71,8 @@ mod v1_hostile;
 mod v1_lifecycle;
 #[path = "server/v1_plans.rs"]
 mod v1_plans;
+#[path = "server/v1_reachability.rs"]
+mod v1_reachability;
 #[path = "server/v1_roles.rs"]
 mod v1_roles;
 #[path = "server/v1_support.rs"]

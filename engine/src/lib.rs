@@ -22,6 +22,8 @@
 //! - [`dispatch`]: use cases that join the layers (snap, then route).
 //! - [`candidates`]: above `dispatch`: live volunteer positions, "who can go now" ranked by
 //!   road time, H3 coverage.
+//! - [`reachability`]: above `dispatch`: road time from an origin to many points, and why
+//!   a point cannot be reached (no road, island, ferry, other mode).
 //! - [`board`]: the dispatch board (headquarters, volunteers, requests, roles, events) over a
 //!   [`board::Store`].
 //!
@@ -37,6 +39,7 @@ pub mod dispatch;
 pub mod geocode;
 pub mod graph;
 pub mod osm;
+pub mod reachability;
 pub mod routing;
 pub mod spatial;
 pub mod types;

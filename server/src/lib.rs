@@ -3,5 +3,6 @@
 pub mod cli;
 pub mod demo;
 pub mod http;
+pub mod reachability;
 pub mod store;
 pub mod vroom;

@@ -14,7 +14,7 @@ use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64;
 
 /// The obvious oracle: every piece of every edge, projected like the index does.
-struct Scan {
+pub(crate) struct Scan {
     /// `(edge, component, a, b)` for every straight piece of every road, by edge (a two-way
     /// road under its smaller edge id).
     pieces: Vec<(EdgeId, u32, [f64; 2], [f64; 2])>,
@@ -35,7 +35,7 @@ fn piece_dist(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> f64 {
 }
 
 impl Scan {
-    fn new(graph: &RoadGraph, index: &SpatialIndex) -> Self {
+    pub(crate) fn new(graph: &RoadGraph, index: &SpatialIndex) -> Self {
         let proj = index.projection();
         let mut pieces = Vec::new();
         let mut first = vec![0];
@@ -63,6 +63,16 @@ impl Scan {
             first.push(pieces.len());
         }
         Self { pieces, first }
+    }
+
+    /// Distance from planar `p` to the nearest piece of road of component 0
+    /// ([`SpatialIndex::snap_main`] with an unbounded radius).
+    pub(crate) fn main_dist(&self, p: [f64; 2]) -> f64 {
+        self.pieces
+            .iter()
+            .filter(|&&(_, comp, _, _)| comp == 0)
+            .map(|&(_, _, a, b)| piece_dist(a, b, p))
+            .fold(f64::INFINITY, f64::min)
     }
 
     /// Distance from `p` to `edge` (the smaller id of a two-way road).
@@ -328,6 +338,39 @@ fn snap_equals_linear_scan_on_random_graphs() {
         );
         assert!(small > 0, "no point landed in a small component");
     }
+}
+
+#[test]
+fn snap_main_equals_linear_scan_on_random_graphs() {
+    let centre = LonLat::new(24.94, 60.17);
+    let graph = random_graph(4, 300, centre, 0.02, "car");
+    let index = SpatialIndex::new(&graph);
+    let scan = Scan::new(&graph, &index);
+    let mut rng = Pcg64::seed_from_u64(104);
+    let mut moved = 0;
+    for i in 0..2_000 {
+        let q = LonLat::new(
+            centre.lon + rng.random_range(-0.06..0.06),
+            centre.lat + rng.random_range(-0.04..0.04),
+        );
+        let p = index.projection().project(q);
+        let want = scan.main_dist(p);
+        let radius = [f64::INFINITY, 500.0, 2_000.0][i % 3];
+        match index.snap_main(q.lon, q.lat, Some(radius), None).unwrap() {
+            Some(s) => {
+                assert!(
+                    close(s.distance_m, want),
+                    "{q:?}: {} vs {want}",
+                    s.distance_m
+                );
+                assert_eq!(s.component, 0);
+                let honest = index.snap(q.lon, q.lat, Some(radius.min(1e7))).unwrap();
+                moved += usize::from(honest.component != 0);
+            }
+            None => assert!(want > radius, "{q:?}: {want} within {radius}"),
+        }
+    }
+    assert!(moved > 0, "no point lay by an island");
 }
 
 #[test]

@@ -21,24 +21,44 @@ fn read_csv(rel: &str) -> Option<Vec<Vec<f64>>> {
     )
 }
 
+/// The positions of a request's coordinates by the OSRM rule, snapped independently: each
+/// goes to the nearest road of component 0 unless all lie by the same small component (then
+/// on it), or no road of component 0 is within the radius (then by the component rule).
+pub(crate) fn osrm_points(index: &SpatialIndex, pts: &[[f64; 2]]) -> Vec<Option<EdgePoint>> {
+    let honest: Vec<_> = pts
+        .iter()
+        .map(|p| index.snap(p[0], p[1], None).ok())
+        .collect();
+    let first = honest.first().copied().flatten().map(|s| s.component);
+    let same_island =
+        first.is_some_and(|c| c != 0 && honest.iter().all(|s| s.is_some_and(|s| s.component == c)));
+    honest
+        .iter()
+        .zip(pts)
+        .map(|(s, p)| {
+            let s = (*s)?;
+            let s = if s.component == 0 || same_island {
+                s
+            } else {
+                index
+                    .snap_main(p[0], p[1], None, None)
+                    .unwrap()
+                    .unwrap_or(s)
+            };
+            Some(EdgePoint::new(s.edge, s.fraction))
+        })
+        .collect()
+}
+
 /// The Dijkstra cost `(seconds, metres)` between two positions, `None` when unreachable or
 /// unsnappable.
 fn oracle(
-    index: &SpatialIndex,
     dijkstra: &Dijkstra<'_>,
     space: &mut SearchSpace,
-    a: [f64; 2],
-    b: [f64; 2],
+    a: Option<EdgePoint>,
+    b: Option<EdgePoint>,
 ) -> Option<(f64, f64)> {
-    let sa = index.snap(a[0], a[1], None).ok()?;
-    let sb = index.snap(b[0], b[1], None).ok()?;
-    let cost = dijkstra
-        .query(
-            space,
-            EdgePoint::new(sa.edge, sa.fraction),
-            EdgePoint::new(sb.edge, sb.fraction),
-        )
-        .unwrap()?;
+    let cost = dijkstra.query(space, a?, b?).unwrap()?;
     Some((cost.duration.as_secs_f64(), f64::from(cost.distance.0)))
 }
 
@@ -56,7 +76,8 @@ fn routes_equal_dijkstra_on_workload_pairs() {
     let (mut routed, mut unreachable) = (0, 0);
     for p in pairs.iter().take(300) {
         let (a, b) = ([p[1], p[2]], [p[3], p[4]]);
-        let want = oracle(&index, &dijkstra, &mut space, a, b);
+        let ends = osrm_points(&index, &[a, b]);
+        let want = oracle(&dijkstra, &mut space, ends[0], ends[1]);
         let ans = get(
             addr,
             &format!(
@@ -112,10 +133,11 @@ fn post_table_cells_equal_dijkstra() {
     let (index, dijkstra) = (SpatialIndex::new(g), Dijkstra::new(g));
     let mut space = SearchSpace::new(g.num_nodes());
     let mut nulls = 0;
-    for (i, &a) in pts.iter().enumerate() {
-        for (j, &b) in pts.iter().enumerate() {
+    let placed = osrm_points(&index, &pts);
+    for (i, &a) in placed.iter().enumerate() {
+        for (j, &b) in placed.iter().enumerate() {
             let cell = (&v["durations"][i][j], &v["distances"][i][j]);
-            match oracle(&index, &dijkstra, &mut space, a, b) {
+            match oracle(&dijkstra, &mut space, a, b) {
                 Some((secs, metres)) => {
                     assert!(
                         (cell.0.as_f64().unwrap() - secs).abs() < 0.051,

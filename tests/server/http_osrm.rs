@@ -277,10 +277,29 @@ fn polyline_coordinates_work_like_plain_ones() {
 /// A point whose snapped road (car) can be left towards the city but never re-entered.
 const ISLAND: &str = "7.428190,43.744469";
 
+/// A radius that keeps [`ISLAND`] on its island: the main network is farther.
+const ON_ISLAND: &str = "radiuses=unlimited;40;unlimited;unlimited";
+
+#[test]
+fn trip_moves_an_island_point_onto_the_main_network() {
+    if monaco().is_none() {
+        return;
+    }
+    let v = ok(&format!("/trip/v1/car/{A};{ISLAND};{B};{D}?overview=false"));
+    assert_eq!(v["trips"].as_array().unwrap().len(), 1, "{v}");
+    let moved = f(&v["waypoints"][1]["distance"]);
+    let nearest = ok(&format!("/nearest/v1/car/{ISLAND}"));
+    assert!(moved > f(&nearest["waypoints"][0]["distance"]), "{v}");
+}
+
 #[test]
 fn trip_splits_into_groups_of_mutually_reachable_points() {
     let Some(addr) = monaco() else { return };
-    for q in ["", "?roundtrip=false"] {
+    for q in [
+        format!("?{ON_ISLAND}"),
+        format!("?roundtrip=false&{ON_ISLAND}"),
+    ] {
+        let q = q.as_str();
         let v = ok(&format!("/trip/v1/car/{A};{ISLAND};{B};{D}{q}"));
         let trips = v["trips"].as_array().unwrap();
         assert_eq!(trips.len(), 2, "{q}: {v}");
@@ -298,14 +317,13 @@ fn trip_splits_into_groups_of_mutually_reachable_points() {
         idx.sort_unstable();
         assert_eq!(idx, [0, 1, 2], "{q}");
         let legs = |t: &Value| t["legs"].as_array().unwrap().len();
-        let round = q.is_empty();
+        let round = !q.contains("roundtrip");
         assert_eq!(legs(&trips[0]), if round { 3 } else { 2 }, "{q}");
         // The island alone: one zero-length leg, round or not, so its geometry is a line.
         assert_eq!(legs(&trips[1]), 1, "{q}");
         assert_eq!(f(&trips[1]["duration"]), 0.0);
         let line = ok(&format!(
-            "/trip/v1/car/{A};{ISLAND};{B};{D}{q}{}geometries=geojson",
-            if round { "?" } else { "&" }
+            "/trip/v1/car/{A};{ISLAND};{B};{D}{q}&geometries=geojson"
         ));
         assert!(
             line["trips"][1]["geometry"]["coordinates"]
@@ -335,7 +353,9 @@ fn trip_splits_into_groups_of_mutually_reachable_points() {
     assert_osrm_error(
         &get(
             addr,
-            &format!("/trip/v1/car/{ISLAND};{A};{B}?roundtrip=false&source=first&destination=last"),
+            &format!(
+                "/trip/v1/car/{ISLAND};{A};{B}?roundtrip=false&source=first&destination=last&radiuses=40;unlimited;unlimited"
+            ),
         ),
         "NoTrips",
     );

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use engine::board::Role;
+use engine::dispatch::Engine;
 use serde_json::{Value, json};
 use server::http::v1::{BoardSettings, BoardState, BoardStore};
 use server::http::{AppState, Limits};
@@ -62,13 +63,35 @@ impl TestBoard {
         Self::start_on(&url, settings, None, Limits::default())
     }
 
+    /// As [`TestBoard::start`] over another road engine.
+    pub(crate) fn start_with(engine: Arc<Engine>, settings: BoardSettings) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("board.db").to_string_lossy().into_owned();
+        Self::start_engine(engine, &path, settings, Some(dir), Limits::default())
+    }
+
     fn start_on(
         target: &str,
         settings: BoardSettings,
         dir: Option<tempfile::TempDir>,
         limits: Limits,
     ) -> Option<Self> {
-        let engine = monaco_engine()?;
+        Some(Self::start_engine(
+            monaco_engine()?,
+            target,
+            settings,
+            dir,
+            limits,
+        ))
+    }
+
+    fn start_engine(
+        engine: Arc<Engine>,
+        target: &str,
+        settings: BoardSettings,
+        dir: Option<tempfile::TempDir>,
+        limits: Limits,
+    ) -> Self {
         let rt = runtime();
         let store = rt.block_on(BoardStore::open(target)).unwrap();
         let state = Arc::new(BoardState::new(store, settings));
@@ -82,12 +105,12 @@ impl TestBoard {
                 .await
                 .unwrap();
         });
-        Some(Self {
+        Self {
             addr,
             state,
             rt,
             _dir: dir,
-        })
+        }
     }
 
     /// Runs `f` on the server's runtime (the store's connections live there).

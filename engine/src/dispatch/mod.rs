@@ -16,6 +16,7 @@
 
 mod error;
 mod hint;
+mod main_network;
 mod placed;
 mod result;
 mod route;

@@ -16,6 +16,7 @@
 
 mod error;
 pub mod h3;
+mod main_network;
 mod projection;
 mod snap;
 

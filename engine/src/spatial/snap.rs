@@ -91,7 +91,12 @@ impl SpatialIndex {
     ///   that road of component `0`;
     /// - else it snaps to the nearest road, and [`Snap::component`] and
     ///   [`Snap::component_size`] say where it landed, so a caller can tell the user that this
-    ///   place is only reachable within a small island of the network.
+    ///   place is only reachable within a small island of the network (vmeste's own API and
+    ///   `engine::reachability`, which reports the island and its gap to component `0`).
+    ///
+    /// OSRM clients expect the other rule, nearest road of component `0` whatever lies
+    /// nearer: [`SpatialIndex::snap_main`], applied per request by
+    /// `Engine::onto_main_network`.
     ///
     /// A directed edge whose tail and head lie in different components (a one-way link between
     /// them) is counted in the smaller of the two (the larger label): from a point on it only one
@@ -295,7 +300,7 @@ impl SpatialIndex {
     }
 
     /// Validates the query; returns its planar position and the radius to use.
-    fn check(
+    pub(super) fn check(
         &self,
         lon: f64,
         lat: f64,
@@ -319,18 +324,18 @@ impl SpatialIndex {
     }
 
     /// `true` when the piece can be travelled at `bearing` (either way on a two-way road).
-    fn entry_runs(&self, entry: &Entry, bearing: (f64, f64)) -> bool {
+    pub(super) fn entry_runs(&self, entry: &Entry, bearing: (f64, f64)) -> bool {
         let b = Self::entry_bearing(entry);
         let two_way = self.meta.edge_twin[entry.data.edge as usize] != NO_EDGE;
         within(b, bearing) || (two_way && within(b + 180.0, bearing))
     }
 
-    fn comp_of(&self, entry: &Entry) -> u32 {
+    pub(super) fn comp_of(&self, entry: &Entry) -> u32 {
         self.meta.edge_comp[entry.data.edge as usize]
     }
 
     /// The snap of planar point `p` onto the piece of road `entry`.
-    fn snap_on(&self, entry: &Entry, p: [f64; 2]) -> Snap {
+    pub(super) fn snap_on(&self, entry: &Entry, p: [f64; 2]) -> Snap {
         let line = entry.geom();
         let (a, b) = (line.from, line.to);
         let t = segment_param(a, b, p);

@@ -14,6 +14,7 @@ pub mod geocode;
 pub mod import;
 pub mod import_csv;
 pub mod info;
+pub mod reach;
 pub mod route;
 pub mod serve;
 pub mod solve;
@@ -56,6 +57,9 @@ pub enum Command {
     Geocode(geocode::GeocodeArgs),
     /// List the places (cities, villages, hamlets, ...) of a graph file's gazetteer.
     Places(geocode::PlacesArgs),
+    /// Reachability report: road time from an origin to places or points, and why a point
+    /// cannot be reached (CSV or GeoJSON).
+    Reach(reach::ReachArgs),
 }
 
 /// Parses the arguments, runs the subcommand and turns an error into one line on stderr.
@@ -89,5 +93,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(a) => token::run(&a),
         Command::Geocode(a) => geocode::run_geocode(&a),
         Command::Places(a) => geocode::run_places(&a),
+        Command::Reach(a) => reach::run(&a),
     }
 }

@@ -233,6 +233,19 @@ where
         .map_err(|_| time_limit_error(limit))?
 }
 
+/// The request's locations, moved onto the main network as OSRM clients expect
+/// ([`Engine::onto_main_network`]: a coordinate by a small island of the network goes to the
+/// nearest road of the connected network within its radius, unless all coordinates lie by
+/// the same island; the waypoint's `distance` shows how far it was moved).
+fn routable(
+    engine: &Engine,
+    profile: &str,
+    coords: &[LonLat],
+    common: &CommonOptions,
+) -> Result<Vec<Location>, DispatchError> {
+    engine.onto_main_network(profile, &locations(coords, common))
+}
+
 fn locations(coords: &[LonLat], common: &CommonOptions) -> Vec<Location> {
     coords
         .iter()
@@ -265,8 +278,8 @@ fn compute(
                     && o.shape.overview == Overview::False
                     && !o.shape.annotations.any(),
             };
-            let route = engine
-                .route_with(profile, &locations(coords, &o.common), opts)
+            let route = routable(engine, profile, coords, &o.common)
+                .and_then(|locs| engine.route_with(profile, &locs, opts))
                 .map_err(err(ErrorCode::NoRoute))?;
             response::route_response(&route, &o.shape, profile, o.common.waypoints())
         }
@@ -274,13 +287,8 @@ fn compute(
             let all: Vec<usize> = (0..coords.len()).collect();
             let sources = o.sources.unwrap_or_else(|| all.clone());
             let destinations = o.destinations.unwrap_or(all);
-            let table = engine
-                .table(
-                    profile,
-                    &locations(coords, &o.common),
-                    &sources,
-                    &destinations,
-                )
+            let table = routable(engine, profile, coords, &o.common)
+                .and_then(|locs| engine.table(profile, &locs, &sources, &destinations))
                 .map_err(err(ErrorCode::NoTable))?;
             // Written as bytes directly: see `response::table_response`.
             return Ok(response::table_response(
@@ -304,8 +312,8 @@ fn compute(
                 first_is_start: o.source_first,
                 last_is_end: o.destination_last,
             };
-            let trips = engine
-                .trip(profile, &locations(coords, &o.common), ends)
+            let trips = routable(engine, profile, coords, &o.common)
+                .and_then(|locs| engine.trip(profile, &locs, ends))
                 .map_err(err(ErrorCode::NoTrips))?;
             response::trip_response(&trips, &o.shape, profile, o.common.waypoints())
         }

@@ -21,7 +21,9 @@ pub mod hqs;
 pub mod live;
 pub mod openapi;
 pub mod pagination;
+pub mod places;
 pub mod plans;
+pub mod reachability;
 pub mod requests;
 pub mod state;
 pub mod volunteers;
@@ -114,6 +116,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/requests/{id}/history", get(requests::history))
         .route("/requests/{id}/candidates", get(candidates::candidates))
         .route("/coverage", get(candidates::coverage))
+        .route("/reachability", post(reachability::reachability))
+        .route("/places", get(places::places))
         .route("/events", get(events::stream))
         .route("/events.json", get(events::list))
         .route("/plans", post(plans::create))

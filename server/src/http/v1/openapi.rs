@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::error::{ErrorBody, ErrorDetail};
-use super::{candidates, csv, events, hqs, plans, requests, volunteers};
+use super::{candidates, csv, events, hqs, places, plans, reachability, requests, volunteers};
 
 struct BearerScheme;
 
@@ -41,6 +41,7 @@ impl Modify for BearerScheme {
         csv::export_volunteers, csv::export_requests, csv::import_volunteers,
         csv::import_requests,
         plans::create, plans::commit,
+        reachability::reachability, places::places,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerScheme),
@@ -51,6 +52,7 @@ impl Modify for BearerScheme {
         (name = "events", description = "The change feed (SSE) and its pages"),
         (name = "csv", description = "CSV export and all-or-nothing import"),
         (name = "plans", description = "Dispatch plans: routes for volunteers, and their commit"),
+        (name = "reachability", description = "Places of the extract and who can be reached from where"),
     )
 )]
 struct V1Doc;
