@@ -18,6 +18,7 @@ mod dijkstra;
 pub mod edge_point;
 mod error;
 mod matrix;
+mod one_to_all;
 mod path;
 mod per_worker;
 mod search_space;
@@ -28,6 +29,7 @@ pub use dijkstra::Dijkstra;
 pub use edge_point::{Cost, EdgePoint};
 pub use error::RouteError;
 pub use matrix::TravelMatrix;
+pub use one_to_all::{ReachedTimes, Source};
 pub use path::Path;
 pub use search_space::SearchSpace;
 
