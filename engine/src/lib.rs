@@ -22,6 +22,8 @@
 //! - [`dispatch`]: use cases that join the layers (snap, then route).
 //! - [`candidates`]: above `dispatch`: live volunteer positions, "who can go now" ranked by
 //!   road time, H3 coverage.
+//! - [`isochrone`]: above `dispatch`: areas reachable within given times from one point
+//!   or from the nearest of several (PHAST one-to-all search, marching squares).
 //! - [`board`]: the dispatch board (headquarters, volunteers, requests, roles, events) over a
 //!   [`board::Store`].
 //!
@@ -36,6 +38,7 @@ pub mod candidates;
 pub mod dispatch;
 pub mod geocode;
 pub mod graph;
+pub mod isochrone;
 pub mod osm;
 pub mod routing;
 pub mod spatial;

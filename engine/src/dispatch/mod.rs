@@ -17,6 +17,7 @@
 mod error;
 mod hint;
 mod placed;
+mod reach;
 mod result;
 mod route;
 mod solver_matrix;
