@@ -3,5 +3,6 @@
 pub mod cli;
 pub mod demo;
 pub mod http;
+pub mod isochrone_geojson;
 pub mod store;
 pub mod vroom;

@@ -14,6 +14,7 @@ pub mod geocode;
 pub mod import;
 pub mod import_csv;
 pub mod info;
+pub mod isochrone;
 pub mod route;
 pub mod serve;
 pub mod solve;
@@ -56,6 +57,8 @@ pub enum Command {
     Geocode(geocode::GeocodeArgs),
     /// List the places (cities, villages, hamlets, ...) of a graph file's gazetteer.
     Places(geocode::PlacesArgs),
+    /// Print the areas reachable from a point within given times (GeoJSON).
+    Isochrone(isochrone::IsochroneArgs),
 }
 
 /// Parses the arguments, runs the subcommand and turns an error into one line on stderr.
@@ -89,5 +92,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(a) => token::run(&a),
         Command::Geocode(a) => geocode::run_geocode(&a),
         Command::Places(a) => geocode::run_places(&a),
+        Command::Isochrone(a) => isochrone::run(&a),
     }
 }
