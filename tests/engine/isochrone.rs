@@ -182,3 +182,54 @@ fn coverage_of_several_sources_contains_each_isochrone() {
         assert!(union.contains(&Point::new(o.lon, o.lat)), "{o:?}");
     }
 }
+
+/// The places of Andorra against a coverage from two sources: a place is inside exactly when
+/// a point-to-point route from the nearer source reaches it within the time (up to a band of
+/// a few seconds for the rounding of partial edges).
+#[test]
+fn coverage_report_splits_real_places_by_route_time() {
+    let Some(e) = engine("andorra-2020-05-01.osm.pbf", "car") else {
+        return;
+    };
+    let Some(gaz) = crate::geocode::gazetteer("andorra-2020-05-01.osm.pbf") else {
+        return;
+    };
+    let places = gaz.places(None, None, 2_000).unwrap();
+    assert!(places.len() > 20, "{}", places.len());
+    let mut rng = Pcg64::seed_from_u64(5);
+    let origins: Vec<LonLat> = (0..2).map(|_| random_origin(&mut rng, &e, "car")).collect();
+    let modes = [isochrone::ModeSources {
+        profile: "car".into(),
+        positions: origins.clone(),
+    }];
+    let report =
+        isochrone::coverage_report(&e, &modes, 15.0, &places, &IsochroneParams::default())
+            .unwrap();
+    assert_eq!(report.inside.len() + report.outside.len(), places.len());
+    assert_eq!(report.areas.len(), 1);
+    assert!(!report.inside.is_empty() && !report.outside.is_empty(), "{}", report.inside.len());
+    let route_min = |p: LonLat| {
+        origins
+            .iter()
+            .filter_map(|o| {
+                e.route(
+                    "car",
+                    &[Location::new(o.lon, o.lat), Location::new(p.lon, p.lat)],
+                )
+                .ok()
+                .map(|r| r.duration_s() / 60.0)
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    for r in &report.inside {
+        let m = r.minutes.unwrap();
+        assert!(m <= 15.0);
+        assert!((route_min(r.place.location) - m).abs() < 0.05 || route_min(r.place.location) < m, "{}", r.place.name);
+    }
+    for r in &report.outside {
+        assert!(r.minutes.is_none());
+        let m = route_min(r.place.location);
+        assert!(m > 15.0 - 0.05 || !m.is_finite(), "{} at {m} min", r.place.name);
+    }
+    assert!(isochrone::coverage_report(&e, &modes, 0.0, &places, &IsochroneParams::default()).is_err());
+}

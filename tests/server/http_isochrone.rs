@@ -214,3 +214,79 @@ fn cli_isochrone_prints_the_same_geojson() {
     ]);
     assert!(!o.status.success());
 }
+
+/// `/v1/coverage/isochrone` on the seeded Monaco board: one area per mode, holding the
+/// headquarters and the available volunteers; the token's rules and bad times.
+#[test]
+fn coverage_isochrone_on_the_seeded_board() {
+    use crate::v1_support::{TestBoard, assert_error};
+    use engine::board::Role;
+    let Some(b) = TestBoard::start(server::http::v1::BoardSettings::default()) else {
+        return;
+    };
+    let Some(engine) = crate::http_support::monaco_engine() else {
+        return;
+    };
+    let s = b
+        .block_on(server::demo::seed(
+            &b.state.board,
+            &*engine,
+            server::http::v1::BoardState::now(),
+        ))
+        .unwrap()
+        .unwrap();
+    let coord = b.token(Role::Coordinator, &[s.hq], None);
+    let a = b.get(&format!("/v1/coverage/isochrone?hq={}&minutes=5", s.hq), &coord);
+    assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+    assert_eq!(a.header("content-type"), Some("application/geo+json"));
+    let GeoJson::FeatureCollection(fc) =
+        GeoJson::from_str(std::str::from_utf8(&a.body).unwrap()).unwrap()
+    else {
+        panic!("not a FeatureCollection");
+    };
+    let areas: Vec<_> = fc
+        .features
+        .iter()
+        .filter(|f| f.properties.as_ref().unwrap()["kind"] == "area")
+        .collect();
+    let profiles: Vec<&str> = areas
+        .iter()
+        .map(|f| f.properties.as_ref().unwrap()["profile"].as_str().unwrap())
+        .collect();
+    assert_eq!(profiles, ["car", "foot"]);
+    for f in &areas {
+        assert_eq!(f.properties.as_ref().unwrap()["contour"], 5);
+        match &f.geometry.as_ref().unwrap().value {
+            GeometryValue::Polygon { coordinates } => {
+                check_polygon(coordinates);
+            }
+            GeometryValue::MultiPolygon { coordinates } => {
+                coordinates.iter().for_each(|p| {
+                    check_polygon(p);
+                });
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    let admin = b.token(Role::Admin, &[], None);
+    let other = b.hq(&admin, "Other HQ");
+    let stranger = b.token(Role::Coordinator, &[other], None);
+    assert_eq!(
+        b.get(&format!("/v1/coverage/isochrone?hq={}", s.hq), &stranger).status,
+        403
+    );
+    assert_eq!(b.get("/v1/coverage/isochrone?hq=1", "nope").status, 401);
+    for bad in ["0", "-1", "241", "NaN"] {
+        let a = b.get(
+            &format!("/v1/coverage/isochrone?hq={}&minutes={bad}", s.hq),
+            &coord,
+        );
+        assert!([400, 422].contains(&a.status), "{bad}: {}", a.status);
+    }
+    assert_error(
+        &b.get(&format!("/v1/coverage/isochrone?hq={}&minutes=0", s.hq), &coord),
+        422,
+        "invalid_query",
+    );
+    assert_eq!(b.get("/v1/coverage/isochrone?hq=999999", &admin).status, 404);
+}

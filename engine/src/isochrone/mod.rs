@@ -16,8 +16,11 @@
 //! [`Engine::place`]: crate::dispatch::Engine::place
 //! [`Engine::one_to_all`]: crate::dispatch::Engine::one_to_all
 
+mod coverage;
 mod polygons;
 mod raster;
+
+pub use coverage::{CoverageReport, MAX_SOURCES, ModeSources, PlaceReach, coverage_report};
 
 use geo::MultiPolygon;
 use thiserror::Error;

@@ -81,6 +81,25 @@ impl ReachedTimes {
         self.times.iter().filter(|&&t| t != UNREACHED).count()
     }
 
+    /// The time at which a point on the road is reached: through the tail of its edge (or of
+    /// its twin) and along the edge, `None` when neither is reached within the bound or the
+    /// point is not on the graph. (A point ahead of a source on the source's own edge is
+    /// reached sooner along the edge; that is not looked at.)
+    #[must_use]
+    pub fn time_at(&self, graph: &RoadGraph, p: EdgePoint) -> Option<Deciseconds> {
+        p.validate(graph).ok()?;
+        edge_point::target_seeds(graph, p)
+            .iter()
+            .filter_map(|(_, s)| {
+                let t = self.get(NodeId(s.node))?;
+                let along = u32::try_from(s.weight >> 32).ok()?;
+                Some(t.0.saturating_add(along))
+            })
+            .filter(|&t| t <= self.bound.0)
+            .min()
+            .map(Deciseconds)
+    }
+
     /// Times by graph node index, `u32::MAX` for the unreached ones.
     #[must_use]
     pub fn as_slice(&self) -> &[u32] {

@@ -14,6 +14,7 @@ pub mod auth;
 pub mod body;
 pub mod candidates;
 pub mod conventions;
+pub mod coverage_isochrone;
 pub mod csv;
 pub mod error;
 pub mod events;
@@ -113,6 +114,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/requests/{id}/history", get(requests::history))
         .route("/requests/{id}/candidates", get(candidates::candidates))
         .route("/coverage", get(candidates::coverage))
+        .route(
+            "/coverage/isochrone",
+            get(coverage_isochrone::coverage_isochrone),
+        )
         .route("/events", get(events::stream))
         .route("/events.json", get(events::list))
         .fallback(not_found)
