@@ -203,11 +203,14 @@ fn coverage_report_splits_real_places_by_route_time() {
         positions: origins.clone(),
     }];
     let report =
-        isochrone::coverage_report(&e, &modes, 15.0, &places, &IsochroneParams::default())
-            .unwrap();
+        isochrone::coverage_report(&e, &modes, 15.0, &places, &IsochroneParams::default()).unwrap();
     assert_eq!(report.inside.len() + report.outside.len(), places.len());
     assert_eq!(report.areas.len(), 1);
-    assert!(!report.inside.is_empty() && !report.outside.is_empty(), "{}", report.inside.len());
+    assert!(
+        !report.inside.is_empty() && !report.outside.is_empty(),
+        "{}",
+        report.inside.len()
+    );
     let route_min = |p: LonLat| {
         origins
             .iter()
@@ -224,12 +227,22 @@ fn coverage_report_splits_real_places_by_route_time() {
     for r in &report.inside {
         let m = r.minutes.unwrap();
         assert!(m <= 15.0);
-        assert!((route_min(r.place.location) - m).abs() < 0.05 || route_min(r.place.location) < m, "{}", r.place.name);
+        assert!(
+            (route_min(r.place.location) - m).abs() < 0.05 || route_min(r.place.location) < m,
+            "{}",
+            r.place.name
+        );
     }
     for r in &report.outside {
         assert!(r.minutes.is_none());
         let m = route_min(r.place.location);
-        assert!(m > 15.0 - 0.05 || !m.is_finite(), "{} at {m} min", r.place.name);
+        assert!(
+            m > 15.0 - 0.05 || !m.is_finite(),
+            "{} at {m} min",
+            r.place.name
+        );
     }
-    assert!(isochrone::coverage_report(&e, &modes, 0.0, &places, &IsochroneParams::default()).is_err());
+    assert!(
+        isochrone::coverage_report(&e, &modes, 0.0, &places, &IsochroneParams::default()).is_err()
+    );
 }

@@ -49,7 +49,10 @@ fn check_polygon(rings: &PolygonType) -> geo::Polygon<f64> {
         for p in ring {
             assert_eq!(p.len(), 2);
             for v in p.as_slice() {
-                assert!(((v * 1e6).round() / 1e6 - v).abs() < 1e-12, "{v} has more than 6 decimals");
+                assert!(
+                    ((v * 1e6).round() / 1e6 - v).abs() < 1e-12,
+                    "{v} has more than 6 decimals"
+                );
             }
             assert!((-180.0..=180.0).contains(&p[0]) && (-90.0..=90.0).contains(&p[1]));
         }
@@ -104,15 +107,36 @@ fn check_answer(body: &[u8], minutes: &[f64]) -> Vec<(f64, MultiPolygon<f64>)> {
 #[test]
 fn isochrones_are_valid_geojson_on_monaco_and_andorra() {
     let cases: Vec<(Option<SocketAddr>, String, Vec<f64>)> = vec![
-        (monaco(), format!("/isochrone/v1/car/{MONACO}?contours_minutes=2,5"), vec![2.0, 5.0]),
-        (monaco(), format!("/isochrone/v1/foot/{MONACO}?contours_minutes=10,5,15&denoise=0.1"), vec![5.0, 10.0, 15.0]),
-        (andorra(), format!("/isochrone/v1/car/{ANDORRA}?contours_minutes=15,30,60"), vec![15.0, 30.0, 60.0]),
-        (andorra(), format!("/isochrone/v1/driving/{ANDORRA}?contours_minutes=7.5,20&generalize=30"), vec![7.5, 20.0]),
+        (
+            monaco(),
+            format!("/isochrone/v1/car/{MONACO}?contours_minutes=2,5"),
+            vec![2.0, 5.0],
+        ),
+        (
+            monaco(),
+            format!("/isochrone/v1/foot/{MONACO}?contours_minutes=10,5,15&denoise=0.1"),
+            vec![5.0, 10.0, 15.0],
+        ),
+        (
+            andorra(),
+            format!("/isochrone/v1/car/{ANDORRA}?contours_minutes=15,30,60"),
+            vec![15.0, 30.0, 60.0],
+        ),
+        (
+            andorra(),
+            format!("/isochrone/v1/driving/{ANDORRA}?contours_minutes=7.5,20&generalize=30"),
+            vec![7.5, 20.0],
+        ),
     ];
     for (addr, path, minutes) in cases {
         let Some(addr) = addr else { continue };
         let a = get(addr, &path);
-        assert_eq!(a.status, 200, "{path}: {}", String::from_utf8_lossy(&a.body));
+        assert_eq!(
+            a.status,
+            200,
+            "{path}: {}",
+            String::from_utf8_lossy(&a.body)
+        );
         assert_eq!(a.header("content-type"), Some("application/geo+json"));
         let areas = check_answer(&a.body, &minutes);
         assert!(areas.iter().all(|(_, a)| a.unsigned_area() > 0.0), "{path}");
@@ -149,7 +173,10 @@ fn bad_isochrone_requests_get_osrm_errors() {
         "NoSegment",
     );
     assert_osrm_error(
-        &get(addr, &format!("/isochrone/v1/boat/{MONACO}?contours_minutes=5")),
+        &get(
+            addr,
+            &format!("/isochrone/v1/boat/{MONACO}?contours_minutes=5"),
+        ),
         "InvalidUrl",
     );
     assert_osrm_error(
@@ -187,7 +214,10 @@ fn cli_isochrone_prints_the_same_geojson() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     check_answer(&o.stdout, &[2.0, 5.0]);
     let Some(addr) = monaco() else { return };
-    let a = get(addr, &format!("/isochrone/v1/car/{MONACO}?contours_minutes=5,2"));
+    let a = get(
+        addr,
+        &format!("/isochrone/v1/car/{MONACO}?contours_minutes=5,2"),
+    );
     let http: serde_json::Value = a.json();
     let cli: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(http, cli);
@@ -236,7 +266,10 @@ fn coverage_isochrone_on_the_seeded_board() {
         .unwrap()
         .unwrap();
     let coord = b.token(Role::Coordinator, &[s.hq], None);
-    let a = b.get(&format!("/v1/coverage/isochrone?hq={}&minutes=5", s.hq), &coord);
+    let a = b.get(
+        &format!("/v1/coverage/isochrone?hq={}&minutes=5", s.hq),
+        &coord,
+    );
     assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
     assert_eq!(a.header("content-type"), Some("application/geo+json"));
     let GeoJson::FeatureCollection(fc) =
@@ -272,7 +305,8 @@ fn coverage_isochrone_on_the_seeded_board() {
     let other = b.hq(&admin, "Other HQ");
     let stranger = b.token(Role::Coordinator, &[other], None);
     assert_eq!(
-        b.get(&format!("/v1/coverage/isochrone?hq={}", s.hq), &stranger).status,
+        b.get(&format!("/v1/coverage/isochrone?hq={}", s.hq), &stranger)
+            .status,
         403
     );
     assert_eq!(b.get("/v1/coverage/isochrone?hq=1", "nope").status, 401);
@@ -284,9 +318,15 @@ fn coverage_isochrone_on_the_seeded_board() {
         assert!([400, 422].contains(&a.status), "{bad}: {}", a.status);
     }
     assert_error(
-        &b.get(&format!("/v1/coverage/isochrone?hq={}&minutes=0", s.hq), &coord),
+        &b.get(
+            &format!("/v1/coverage/isochrone?hq={}&minutes=0", s.hq),
+            &coord,
+        ),
         422,
         "invalid_query",
     );
-    assert_eq!(b.get("/v1/coverage/isochrone?hq=999999", &admin).status, 404);
+    assert_eq!(
+        b.get("/v1/coverage/isochrone?hq=999999", &admin).status,
+        404
+    );
 }

@@ -51,7 +51,11 @@ fn centre_source(g: &RoadGraph, side: u32) -> Source {
     Source::new(EdgePoint::new(e, 0.0))
 }
 
-fn draw_grid(side: u32, minutes: &[f64], params: &IsochroneParams) -> (RoadGraph, ReachedTimes, Isochrone) {
+fn draw_grid(
+    side: u32,
+    minutes: &[f64],
+    params: &IsochroneParams,
+) -> (RoadGraph, ReachedTimes, Isochrone) {
     let g = street_grid(side);
     let ch = ContractionHierarchy::build(&g).unwrap();
     let src = centre_source(&g, side);
@@ -63,7 +67,10 @@ fn draw_grid(side: u32, minutes: &[f64], params: &IsochroneParams) -> (RoadGraph
 
 #[test]
 fn contours_are_checked_and_sorted() {
-    assert_eq!(Contours::try_new(&[30.0, 15.0]).unwrap().minutes(), &[15.0, 30.0]);
+    assert_eq!(
+        Contours::try_new(&[30.0, 15.0]).unwrap().minutes(),
+        &[15.0, 30.0]
+    );
     for bad in [
         &[][..],
         &[0.0],
@@ -75,11 +82,17 @@ fn contours_are_checked_and_sorted() {
         &[1.0, 2.0, 3.0, 4.0, 5.0],
     ] {
         assert!(
-            matches!(Contours::try_new(bad), Err(IsochroneError::InvalidContours(_))),
+            matches!(
+                Contours::try_new(bad),
+                Err(IsochroneError::InvalidContours(_))
+            ),
             "{bad:?}"
         );
     }
-    assert_eq!(Contours::try_new(&[60.0]).unwrap().bound(), Deciseconds(36_000));
+    assert_eq!(
+        Contours::try_new(&[60.0]).unwrap().bound(),
+        Deciseconds(36_000)
+    );
     let p = IsochroneParams {
         denoise: 2.0,
         generalize_m: 0.0,
@@ -115,7 +128,12 @@ fn grid_isochrone_holds_the_reached_nodes() {
     let truth = ch
         .one_to_all(&g, &[centre_source(&g, side)], Deciseconds(1_000_000))
         .unwrap();
-    assert_eq!(reached.num_reached(), (0..g.num_nodes()).filter(|&v| truth.as_slice()[v] <= 1_200).count());
+    assert_eq!(
+        reached.num_reached(),
+        (0..g.num_nodes())
+            .filter(|&v| truth.as_slice()[v] <= 1_200)
+            .count()
+    );
     // Reached nodes against the 2-minute contour, with a band of 15 s around it.
     let (mut inside, mut outside) = (0, 0);
     for v in 0..g.num_nodes() {

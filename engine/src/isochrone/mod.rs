@@ -110,7 +110,10 @@ impl Contours {
     #[must_use]
     pub fn bound(&self) -> Deciseconds {
         let max = self.0.last().copied().unwrap_or(0.0);
-        #[expect(clippy::cast_possible_truncation, reason = "at most 240 min = 144,000 ds")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "at most 240 min = 144,000 ds"
+        )]
         #[expect(clippy::cast_sign_loss, reason = "positive")]
         let ds = (max * 600.0).ceil() as u32;
         Deciseconds(ds)
@@ -151,7 +154,10 @@ impl IsochroneParams {
         if !(0.0..=10_000.0).contains(&self.generalize_m) {
             return Err(IsochroneError::InvalidParameter {
                 name: "generalize",
-                reason: format!("{} is not a distance in metres in 0..=10000", self.generalize_m),
+                reason: format!(
+                    "{} is not a distance in metres in 0..=10000",
+                    self.generalize_m
+                ),
             });
         }
         Ok(())
@@ -194,7 +200,13 @@ pub fn isochrone(
     params: &IsochroneParams,
 ) -> Result<Isochrone, IsochroneError> {
     let placed = engine.place(profile, origin)?;
-    coverage(engine, profile, &[Source::new(placed.point)], contours, params)
+    coverage(
+        engine,
+        profile,
+        &[Source::new(placed.point)],
+        contours,
+        params,
+    )
 }
 
 /// The area within each contour time of the nearest of `sources` (each leaving at its own

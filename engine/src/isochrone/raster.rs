@@ -75,7 +75,10 @@ fn pieces(graph: &RoadGraph, reached: &ReachedTimes, sources: &[Source]) -> Vec<
 fn edge_xy(graph: &RoadGraph, proj: &Projection, e: u32, out: &mut Vec<[f64; 2]>) {
     out.clear();
     let at = |lon: i32, lat: i32| proj.project(LonLat::new(from_fixed(lon), from_fixed(lat)));
-    let (t, h) = (graph.tail[e as usize] as usize, graph.head[e as usize] as usize);
+    let (t, h) = (
+        graph.tail[e as usize] as usize,
+        graph.head[e as usize] as usize,
+    );
     out.push(at(graph.node_lon[t], graph.node_lat[t]));
     let inner = graph.geom_first[e as usize] as usize..graph.geom_first[e as usize + 1] as usize;
     for i in inner {

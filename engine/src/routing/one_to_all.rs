@@ -124,10 +124,7 @@ impl ReachedTimes {
 }
 
 /// The seeds of all sources: `(graph node, packed weight at it)`.
-fn seeds(
-    graph: &RoadGraph,
-    sources: &[Source],
-) -> Result<Vec<(u32, u64)>, RouteError> {
+fn seeds(graph: &RoadGraph, sources: &[Source]) -> Result<Vec<(u32, u64)>, RouteError> {
     check_size(graph)?;
     let mut out = Vec::with_capacity(2 * sources.len());
     for s in sources {
@@ -313,7 +310,11 @@ mod tests {
         let bad = Source::new(EdgePoint::new(EdgeId(9_999), 0.5));
         assert!(ch.one_to_all(&g, &[bad], Deciseconds(100)).is_err());
         let nan = Source::new(EdgePoint::new(EdgeId(0), f64::NAN));
-        assert!(Dijkstra::new(&g).one_to_all(&[nan], Deciseconds(100)).is_err());
+        assert!(
+            Dijkstra::new(&g)
+                .one_to_all(&[nan], Deciseconds(100))
+                .is_err()
+        );
         let none = ch.one_to_all(&g, &[], Deciseconds(100)).unwrap();
         assert_eq!(none.num_reached(), 0);
     }

@@ -106,9 +106,7 @@ pub fn parse_query(query: &str) -> Result<IsochroneQuery, ApiError> {
             }
         }
     }
-    params
-        .validate()
-        .map_err(|e| invalid(e.to_string()))?;
+    params.validate().map_err(|e| invalid(e.to_string()))?;
     let contours =
         contours.ok_or_else(|| invalid("contours_minutes is required, e.g. 15,30,60"))?;
     Ok(IsochroneQuery {
@@ -191,9 +189,7 @@ async fn answer(
 
 /// Adds `GET /isochrone/v1/{profile}/{origin}` to the OpenAPI document.
 pub fn describe_openapi(doc: &mut Value) {
-    let q = |name: &str, required: bool, description: &str, schema: Value| {
-        json!({"name": name, "in": "query", "required": required, "description": description, "schema": schema})
-    };
+    let q = |name: &str, required: bool, description: &str, schema: Value| json!({"name": name, "in": "query", "required": required, "description": description, "schema": schema});
     let op = json!({"get": {
         "summary": "Areas reachable from a point within each time: a GeoJSON FeatureCollection, one Polygon or MultiPolygon feature per contour (largest first) with properties.contour in minutes and properties.metric = \"time\"; holes where unreachable; RFC 7946 (exterior rings counter-clockwise, holes clockwise, at most 6 decimals).",
         "parameters": [

@@ -62,16 +62,13 @@ pub async fn coverage_isochrone(
         .may_watch(hq_id)
         .map_err(engine::board::BoardError::from)?;
     let store = auth.board.board.store();
-    let hq = store
-        .hq(hq_id)
-        .await?
-        .ok_or_else(|| {
-            V1Error::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                format!("no headquarters {hq_id}"),
-            )
-        })?;
+    let hq = store.hq(hq_id).await?.ok_or_else(|| {
+        V1Error::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no headquarters {hq_id}"),
+        )
+    })?;
     let hq_pos = LonLat::new(hq.location[0], hq.location[1]);
     let mut by_mode: Vec<ModeSources> = roads
         .0
@@ -109,7 +106,11 @@ pub async fn coverage_isochrone(
                 format!("task failed: {e}"),
             )
         })??;
-    Ok(([(header::CONTENT_TYPE, "application/geo+json")], out.to_string()).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/geo+json")],
+        out.to_string(),
+    )
+        .into_response())
 }
 
 /// The box around `points` that straight lines at [`BOX_SPEED_M_S`] cover in `minutes`.
@@ -118,9 +119,19 @@ fn reach_box(points: &[LonLat], minutes: f64) -> Option<[f64; 4]> {
     let reach_m = minutes * 60.0 * BOX_SPEED_M_S;
     let dlat = reach_m / 111_195.0;
     let dlon = dlat / first.lat.to_radians().cos().max(0.01);
-    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
     for p in points {
-        b = [b[0].min(p.lon), b[1].min(p.lat), b[2].max(p.lon), b[3].max(p.lat)];
+        b = [
+            b[0].min(p.lon),
+            b[1].min(p.lat),
+            b[2].max(p.lon),
+            b[3].max(p.lat),
+        ];
     }
     Some([
         (b[0] - dlon).max(-180.0),
@@ -142,22 +153,19 @@ fn answer(
             .map_err(|e| unprocessable(e.to_string()))?,
         _ => Vec::new(),
     };
-    let report = isochrone::coverage_report(
-        engine,
-        modes,
-        minutes,
-        &places,
-        &IsochroneParams::default(),
-    )
-    .map_err(|e| match e {
-        isochrone::IsochroneError::InvalidContours(_)
-        | isochrone::IsochroneError::InvalidParameter { .. } => unprocessable(e.to_string()),
-        other => V1Error::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            other.to_string(),
-        ),
-    })?;
+    let report =
+        isochrone::coverage_report(engine, modes, minutes, &places, &IsochroneParams::default())
+            .map_err(|e| match e {
+                isochrone::IsochroneError::InvalidContours(_)
+                | isochrone::IsochroneError::InvalidParameter { .. } => {
+                    unprocessable(e.to_string())
+                }
+                other => V1Error::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    other.to_string(),
+                ),
+            })?;
     let mut features: Vec<Value> = Vec::new();
     for (profile, iso) in &report.areas {
         for c in &iso.contours {
