@@ -5,8 +5,8 @@
 //!    search with the largest contour as bound gives every node its travel time
 //!    ([`Engine::one_to_all`]: PHAST over the contraction hierarchy).
 //! 2. The reached road network is rasterised onto a grid in the local projection around the
-//!    origin (at most 500 cells a side, cells of at least 20 m): each vertex takes the
-//!    smallest time of a road point within 1.5 cells plus a walk at 1.4 m/s from it, the
+//!    origin (at most 400 cells a side, cells of at least 20 m): each vertex takes the
+//!    smallest time of a road point within 2.5 cells plus a walk at 1.4 m/s from it, the
 //!    time of a road point interpolated along its edge (so edges partly reached count up
 //!    to the bound).
 //! 3. Marching squares cut that one grid at each contour ([`contour`](https://docs.rs/contour)

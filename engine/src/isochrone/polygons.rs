@@ -9,9 +9,10 @@
 //! rings counter-clockwise, holes clockwise), closed rings and coordinates rounded to six
 //! decimals (about 0.1 m).
 
-use contour::ContourBuilder;
 use geo::orient::{Direction, Orient};
-use geo::{Area, BooleanOps, Coord, LineString, MultiPolygon, Polygon, Simplify};
+use geo::{
+    Area, BooleanOps, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect, Simplify,
+};
 
 use super::raster::Grid;
 use super::{IsochroneError, IsochroneParams};
@@ -25,21 +26,15 @@ pub(crate) fn contours(
     thresholds_s: &[f64],
     params: &IsochroneParams,
 ) -> Result<Vec<MultiPolygon<f64>>, IsochroneError> {
-    // The crate keeps the vertices at or above a threshold: negate the times. Vertex
-    // `(i, j)` is at grid coordinate `(i + 0.5, j + 0.5)` there.
+    // The crate keeps the vertices at or above a threshold: negate the times.
     let negated: Vec<f64> = grid.values.iter().map(|v| -v).collect();
-    let neg_thresholds: Vec<f64> = thresholds_s.iter().map(|t| -t).collect();
-    let builder = ContourBuilder::new(grid.nx, grid.ny, true)
-        .x_origin(grid.x0 - 0.5 * grid.cell)
-        .y_origin(grid.y0 - 0.5 * grid.cell)
-        .x_step(grid.cell)
-        .y_step(grid.cell);
-    let raw = builder
-        .contours(&negated, &neg_thresholds)
-        .map_err(|e| IsochroneError::Internal(format!("contouring failed: {e:?}")))?;
+    let raw = thresholds_s
+        .iter()
+        .map(|t| trace(grid, &negated, -t))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut planar: Vec<MultiPolygon<f64>> = raw
         .into_iter()
-        .map(|c| denoise(c.into_inner().0, params.denoise))
+        .map(|mp| denoise(mp, params.denoise))
         .collect();
     if params.generalize_m > 0.0 {
         for mp in &mut planar {
@@ -110,4 +105,112 @@ fn to_lonlat(mp: &MultiPolygon<f64>, proj: &Projection) -> MultiPolygon<f64> {
         })
         .collect();
     MultiPolygon::new(polygons).orient(Direction::Default)
+}
+
+/// The area of `values` at or above `level` (marching squares, `contour::contour_rings`),
+/// with each ring's corners moved along the cell edge to where the values cross the level
+/// (linear interpolation), in planar metres. Each hole goes to the smallest exterior ring
+/// around it.
+fn trace(grid: &Grid, values: &[f64], level: f64) -> Result<MultiPolygon<f64>, IsochroneError> {
+    let rings = contour::contour_rings(values, level, grid.nx, grid.ny)
+        .map_err(|e| IsochroneError::Internal(format!("contouring failed: {e:?}")))?;
+    let mut exteriors: Vec<(LineString<f64>, Rect<f64>, f64)> = Vec::new();
+    let mut holes: Vec<LineString<f64>> = Vec::new();
+    for mut ring in rings {
+        for c in &mut ring {
+            *c = interpolate(grid, values, level, *c);
+            // Grid coordinates put vertex (i, j) at (i + 0.5, j + 0.5).
+            c.x = grid.x0 + (c.x - 0.5) * grid.cell;
+            c.y = grid.y0 + (c.y - 0.5) * grid.cell;
+        }
+        let ls = LineString::new(ring);
+        let a = signed_area(&ls);
+        if a < 0.0 {
+            // Clockwise with y to the north: the crate's exterior rings.
+            if let Some(r) = ls.bounding_rect() {
+                exteriors.push((ls, r, -a));
+            }
+        } else if a > 0.0 {
+            holes.push(ls);
+        }
+    }
+    let mut inner: Vec<Vec<LineString<f64>>> = vec![Vec::new(); exteriors.len()];
+    for h in holes {
+        let Some(&p) = h.0.first() else { continue };
+        let owner = exteriors
+            .iter()
+            .enumerate()
+            .filter(|(_, (ring, rect, _))| {
+                rect.min().x <= p.x
+                    && p.x <= rect.max().x
+                    && rect.min().y <= p.y
+                    && p.y <= rect.max().y
+                    && ring_contains(ring, p)
+            })
+            .min_by(|a, b| a.1.2.total_cmp(&b.1.2))
+            .map(|(i, _)| i);
+        if let Some(i) = owner {
+            inner[i].push(h);
+        }
+    }
+    Ok(exteriors
+        .into_iter()
+        .zip(inner)
+        .map(|((ring, _, _), holes)| Polygon::new(ring, holes))
+        .collect())
+}
+
+/// Moves a ring corner that lies on a cell edge (one coordinate whole) to where the values
+/// of the edge's two vertices cross `level`.
+fn interpolate(grid: &Grid, values: &[f64], level: f64, c: Coord<f64>) -> Coord<f64> {
+    #[expect(clippy::cast_precision_loss, reason = "grid sides")]
+    let (w, h) = (grid.nx as f64, grid.ny as f64);
+    let (fx, fy) = (c.x.trunc(), c.y.trunc());
+    if c.x < 0.0 || c.y < 0.0 || fx >= w || fy >= h {
+        return c;
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "in the grid"
+    )]
+    let (i, j) = (fx as usize, fy as usize);
+    let at = |i: usize, j: usize| values[j * grid.nx + i];
+    let cross = |v0: f64, v1: f64| {
+        let d = v1 - v0;
+        if d.abs() > f64::EPSILON {
+            ((level - v0) / d).clamp(0.0, 1.0)
+        } else {
+            0.5
+        }
+    };
+    let mut out = c;
+    if c.x > 0.0 && c.x == fx && i >= 1 {
+        out.x = c.x - 0.5 + cross(at(i - 1, j), at(i, j));
+    }
+    if c.y > 0.0 && c.y == fy && j >= 1 {
+        out.y = c.y - 0.5 + cross(at(i, j - 1), at(i, j));
+    }
+    out
+}
+
+/// Signed area of a ring, positive when counter-clockwise (x east, y north).
+fn signed_area(ring: &LineString<f64>) -> f64 {
+    ring.0
+        .windows(2)
+        .map(|w| w[0].x * w[1].y - w[1].x * w[0].y)
+        .sum::<f64>()
+        / 2.0
+}
+
+/// Even-odd test of a point against a ring.
+fn ring_contains(ring: &LineString<f64>, p: Coord<f64>) -> bool {
+    let mut inside = false;
+    for w in ring.0.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x {
+            inside = !inside;
+        }
+    }
+    inside
 }

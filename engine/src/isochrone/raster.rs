@@ -15,11 +15,11 @@ use crate::types::{LonLat, from_fixed};
 /// Speed between the road and a grid vertex, in metres per second (a walk).
 pub(crate) const OFF_ROAD_SPEED: f64 = 1.4;
 /// How far from a road point a vertex takes its time, in cells.
-pub(crate) const REACH_CELLS: f64 = 1.5;
+pub(crate) const REACH_CELLS: f64 = 2.5;
 /// Smallest cell side, in metres.
 const MIN_CELL_M: f64 = 20.0;
 /// Largest number of cells along the longer side of the grid.
-const MAX_CELLS: f64 = 500.0;
+const MAX_CELLS: f64 = 400.0;
 
 /// Times on a regular grid: vertex `(i, j)` sits at `(x0 + i·cell, y0 + j·cell)`.
 #[derive(Clone, Debug)]
@@ -146,7 +146,7 @@ pub(crate) fn rasterize(
         ny,
         values: vec![cap; nx * ny],
     };
-    let step = cell * 0.5;
+    let step = cell * 0.6;
     for p in &pieces {
         let dur = f64::from(graph.duration[p.edge as usize]);
         if p.t0 > bound_ds {
