@@ -7,9 +7,8 @@
 //! adds each contour's area to the next larger one, so that nesting survives the
 //! simplification. The result is in longitude/latitude with RFC 7946 orientation (exterior
 //! rings counter-clockwise, holes clockwise), closed rings and coordinates rounded to six
-//! decimals (about 0.1 m).
+//! decimals (about 0.1 m); rings left without area by the rounding are dropped.
 
-use geo::orient::{Direction, Orient};
 use geo::{
     Area, BooleanOps, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect, Simplify,
 };
@@ -64,9 +63,9 @@ fn round6(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
 }
 
-/// A planar ring in longitude/latitude, rounded, without repeated points; `None` when too
-/// few distinct points remain for a ring.
-fn ring_to_lonlat(ring: &LineString<f64>, proj: &Projection) -> Option<LineString<f64>> {
+/// A planar ring in longitude/latitude, rounded, without repeated points, counter-clockwise
+/// when `ccw` (else clockwise); `None` when too few distinct points or no area remain.
+fn ring_to_lonlat(ring: &LineString<f64>, proj: &Projection, ccw: bool) -> Option<LineString<f64>> {
     let mut out: Vec<Coord<f64>> = Vec::with_capacity(ring.0.len());
     for c in &ring.0 {
         let p: LonLat = proj.unproject([c.x, c.y]);
@@ -82,11 +81,19 @@ fn ring_to_lonlat(ring: &LineString<f64>, proj: &Projection) -> Option<LineStrin
         out.pop();
     }
     // A ring needs three distinct positions (four with the closing one).
-    (out.len() >= 3).then(|| {
-        let mut ls = LineString::new(out);
-        ls.close();
-        ls
-    })
+    if out.len() < 3 {
+        return None;
+    }
+    let mut ls = LineString::new(out);
+    ls.close();
+    let a = signed_area(&ls);
+    if a == 0.0 {
+        return None;
+    }
+    if (a > 0.0) != ccw {
+        ls.0.reverse();
+    }
+    Some(ls)
 }
 
 /// A planar multipolygon in longitude/latitude with RFC 7946 orientation.
@@ -94,17 +101,17 @@ fn to_lonlat(mp: &MultiPolygon<f64>, proj: &Projection) -> MultiPolygon<f64> {
     let polygons: Vec<Polygon<f64>> = mp
         .iter()
         .filter_map(|p| {
-            let exterior = ring_to_lonlat(p.exterior(), proj)?;
+            let exterior = ring_to_lonlat(p.exterior(), proj, true)?;
             let holes = p
                 .interiors()
                 .iter()
-                .filter_map(|h| ring_to_lonlat(h, proj))
+                .filter_map(|h| ring_to_lonlat(h, proj, false))
                 .collect();
             let polygon = Polygon::new(exterior, holes);
             (polygon.unsigned_area() > 0.0).then_some(polygon)
         })
         .collect();
-    MultiPolygon::new(polygons).orient(Direction::Default)
+    MultiPolygon::new(polygons)
 }
 
 /// The area of `values` at or above `level` (marching squares, `contour::contour_rings`),

@@ -166,36 +166,46 @@ pub(crate) fn rasterize(
             let frac = if total > 0.0 { s / total } else { 0.0 };
             (p.t0 + (frac - p.from).max(0.0) * dur) / 10.0
         };
+        // Samples every `step` along the edge from `s_from`, and the last point reached.
+        let mut next = s_from;
         let mut s0: f64 = 0.0;
+        let mut last = None;
         for w in xy.windows(2) {
             let len = dist(w[0], w[1]);
-            let (a, b) = (s0.max(s_from), (s0 + len).min(s_until));
-            if b >= a {
-                let n = ((b - a) / step).ceil().max(1.0);
-                #[expect(clippy::cast_possible_truncation, reason = "a small positive count")]
-                let steps = n as usize;
-                for k in 0..=steps {
-                    #[expect(clippy::cast_precision_loss, reason = "a small count")]
-                    let s = a + (b - a) * (k as f64) / n;
-                    let f = if len > 0.0 { (s - s0) / len } else { 0.0 };
-                    let pt = [
-                        w[0][0] + (w[1][0] - w[0][0]) * f,
-                        w[0][1] + (w[1][1] - w[0][1]) * f,
-                    ];
-                    grid.splat(pt, time_at(s), radius);
-                }
+            let end = (s0 + len).min(s_until);
+            while next <= end {
+                let f = if len > 0.0 { (next - s0) / len } else { 0.0 };
+                let pt = [
+                    w[0][0] + (w[1][0] - w[0][0]) * f,
+                    w[0][1] + (w[1][1] - w[0][1]) * f,
+                ];
+                grid.splat(pt, time_at(next), radius);
+                next += step;
             }
-            s0 += len;
-            if s0 > s_until {
+            if s0 + len >= s_until {
+                let f = if len > 0.0 {
+                    ((s_until - s0) / len).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                last = Some([
+                    w[0][0] + (w[1][0] - w[0][0]) * f,
+                    w[0][1] + (w[1][1] - w[0][1]) * f,
+                ]);
                 break;
             }
+            s0 += len;
+        }
+        if let Some(pt) = last {
+            grid.splat(pt, time_at(s_until), radius);
         }
     }
     grid
 }
 
 fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
-    (a[0] - b[0]).hypot(a[1] - b[1])
+    let (dx, dy) = (a[0] - b[0], a[1] - b[1]);
+    (dx * dx + dy * dy).sqrt()
 }
 
 impl Grid {
@@ -215,9 +225,10 @@ impl Grid {
         for j in range(gy, self.ny) {
             for i in range(gx, self.nx) {
                 #[expect(clippy::cast_precision_loss, reason = "a grid index")]
-                let d = (i as f64 - gx).hypot(j as f64 - gy) * self.cell;
-                if d <= radius {
-                    let v = t + d / OFF_ROAD_SPEED;
+                let (dx, dy) = (i as f64 - gx, j as f64 - gy);
+                let d_sq = dx * dx + dy * dy;
+                if d_sq <= r * r {
+                    let v = t + d_sq.sqrt() * self.cell / OFF_ROAD_SPEED;
                     let cell = &mut self.values[j * self.nx + i];
                     if v < *cell {
                         *cell = v;
