@@ -202,15 +202,18 @@ fn cli_isochrone_prints_the_same_geojson() {
     let Some(g) = crate::cli_route::monaco_graph() else {
         return;
     };
-    let o = crate::cli_route::vmeste(&[
-        "isochrone",
-        "--graph",
-        g.to_str().unwrap(),
-        "--from",
-        MONACO,
-        "--minutes",
-        "2,5",
-    ]);
+    let run = |from: &str, minutes: &str| {
+        crate::cli_route::vmeste(&[
+            "isochrone",
+            "--graph",
+            g.to_str().unwrap(),
+            "--from",
+            from,
+            "--minutes",
+            minutes,
+        ])
+    };
+    let o = run(MONACO, "2,5");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     check_answer(&o.stdout, &[2.0, 5.0]);
     let Some(addr) = monaco() else { return };
@@ -222,26 +225,12 @@ fn cli_isochrone_prints_the_same_geojson() {
     let cli: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(http, cli);
     for bad in ["0", "1,1", "x", "1,2,3,4,5"] {
-        let o = crate::cli_route::vmeste(&[
-            "isochrone",
-            "--graph",
-            g.to_str().unwrap(),
-            "--from",
-            MONACO,
-            "--minutes",
-            bad,
-        ]);
+        let o = run(MONACO, bad);
         assert!(!o.status.success());
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     }
-    let o = crate::cli_route::vmeste(&[
-        "isochrone",
-        "--graph",
-        g.to_str().unwrap(),
-        "--from",
-        "7.42,43.60",
-    ]);
+    let o = run("7.42,43.60", "15");
     assert!(!o.status.success());
 }
 

@@ -138,8 +138,9 @@ fn seeds(graph: &RoadGraph, sources: &[Source]) -> Result<Vec<(u32, u64)>, Route
 
 impl ContractionHierarchy {
     /// Travel time from the nearest of `sources` (each leaving at its own start time) to
-    /// every node, keeping the nodes reached within `bound` (PHAST: see the
-    /// [module](self) docs). Allocates one array of 8 bytes per node.
+    /// every node, keeping the nodes reached within `bound`: PHAST, an upward search from the
+    /// sources, then one sweep over all nodes from the top rank down. Allocates one array of
+    /// 8 bytes per node.
     ///
     /// # Errors
     /// [`RouteError::UnknownEdge`] / [`RouteError::InvalidFraction`] for a bad source,
