@@ -24,6 +24,8 @@ mod geocode;
 mod graph;
 #[path = "engine/guidance.rs"]
 mod guidance;
+#[path = "engine/isochrone.rs"]
+mod isochrone;
 #[path = "engine/osm.rs"]
 mod osm;
 #[path = "../benches/points.rs"]

@@ -9,6 +9,8 @@ mod cli_route;
 mod http_golden;
 #[path = "server/http_hostile.rs"]
 mod http_hostile;
+#[path = "server/http_isochrone.rs"]
+mod http_isochrone;
 #[path = "server/http_ops.rs"]
 mod http_ops;
 #[path = "server/http_oracle.rs"]

@@ -24,6 +24,8 @@
 //!   road time, H3 coverage.
 //! - [`reachability`]: above `dispatch`: road time from an origin to many points, and why
 //!   a point cannot be reached (no road, island, ferry, other mode).
+//! - [`isochrone`]: above `dispatch`: areas reachable within given times from one point
+//!   or from the nearest of several (PHAST one-to-all search, marching squares).
 //! - [`board`]: the dispatch board (headquarters, volunteers, requests, roles, events) over a
 //!   [`board::Store`].
 //!
@@ -38,6 +40,7 @@ pub mod candidates;
 pub mod dispatch;
 pub mod geocode;
 pub mod graph;
+pub mod isochrone;
 pub mod osm;
 pub mod reachability;
 pub mod routing;

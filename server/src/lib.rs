@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod demo;
 pub mod http;
+pub mod isochrone_geojson;
 pub mod reachability;
 pub mod store;
 pub mod vroom;

@@ -18,6 +18,7 @@ mod error;
 mod hint;
 mod main_network;
 mod placed;
+mod reach;
 mod result;
 mod route;
 mod solver_matrix;

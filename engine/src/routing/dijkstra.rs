@@ -86,6 +86,11 @@ impl<'g> Dijkstra<'g> {
         Self { graph }
     }
 
+    /// The graph searched.
+    pub(crate) fn graph(&self) -> &'g RoadGraph {
+        self.graph
+    }
+
     /// Cost of the fastest route from `from` to `to`, `None` when there is none.
     ///
     /// # Errors

@@ -19,6 +19,7 @@ pub mod edge_point;
 mod error;
 pub mod landmarks;
 mod matrix;
+mod one_to_all;
 mod path;
 mod per_worker;
 mod search_space;
@@ -30,6 +31,7 @@ pub use edge_point::{Cost, EdgePoint};
 pub use error::RouteError;
 pub use landmarks::Landmarks;
 pub use matrix::TravelMatrix;
+pub use one_to_all::{ReachedTimes, Source};
 pub use path::Path;
 pub use search_space::SearchSpace;
 

@@ -32,6 +32,8 @@ pub enum BenchKind {
     Optimize(super::bench_optimize::BenchOptimizeArgs),
     /// The board's store: write throughput (request creations, position reports), read latency.
     Store(super::bench_store::BenchStoreArgs),
+    /// Isochrones from random origins: one-to-all search, whole isochrone, GeoJSON (p50/p99).
+    Isochrone(super::bench_isochrone::BenchIsochroneArgs),
 }
 
 /// Arguments of `vmeste bench import`.
@@ -59,6 +61,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         BenchKind::Candidates(a) => super::bench_candidates::run(a),
         BenchKind::Optimize(a) => super::bench_optimize::run(a),
         BenchKind::Store(a) => super::bench_store::run(a),
+        BenchKind::Isochrone(a) => super::bench_isochrone::run(a),
     }
 }
 

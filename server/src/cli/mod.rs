@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 pub mod bench;
 pub mod bench_candidates;
+pub mod bench_isochrone;
 pub mod bench_optimize;
 pub mod bench_routing;
 pub mod bench_store;
@@ -14,6 +15,7 @@ pub mod geocode;
 pub mod import;
 pub mod import_csv;
 pub mod info;
+pub mod isochrone;
 pub mod reach;
 pub mod route;
 pub mod serve;
@@ -60,6 +62,8 @@ pub enum Command {
     /// Reachability report: road time from an origin to places or points, and why a point
     /// cannot be reached (CSV or GeoJSON).
     Reach(reach::ReachArgs),
+    /// Print the areas reachable from a point within given times (GeoJSON).
+    Isochrone(isochrone::IsochroneArgs),
 }
 
 /// Parses the arguments, runs the subcommand and turns an error into one line on stderr.
@@ -94,5 +98,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Geocode(a) => geocode::run_geocode(&a),
         Command::Places(a) => geocode::run_places(&a),
         Command::Reach(a) => reach::run(&a),
+        Command::Isochrone(a) => isochrone::run(&a),
     }
 }

@@ -3,6 +3,7 @@
 //! - [`osrm`]: `/{route,table,nearest,trip}/v1/{profile}/{coordinates}` (GET) and
 //!   `/{service}/v1/{profile}` (POST, JSON body); errors in OSRM's shape ([`error`]).
 //! - [`vroom`]: `POST /optimize`, VROOM's API (errors in VROOM's shape).
+//! - [`isochrone`]: `GET /isochrone/v1/{profile}/{lon},{lat}` (GeoJSON; OSRM's error shape).
 //! - `/health`, `/metrics` (Prometheus text), `/openapi.json`.
 //! - [`v1`]: the dispatch board's API under `/v1` (when the state has a board).
 //!
@@ -14,6 +15,7 @@ pub mod error;
 pub mod extract;
 pub mod geometry;
 mod guard;
+pub mod isochrone;
 pub mod metrics;
 pub mod openapi;
 pub mod osrm;
@@ -68,6 +70,7 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(metrics_text))
         .route("/openapi.json", get(openapi_json))
         .route("/optimize", axum::routing::post(vroom::handle))
+        .route("/isochrone/v1/{profile}/{origin}", get(isochrone::handle))
         .nest("/v1", v1::router(&state))
         .fallback(osrm::handle)
         .layer(axum::middleware::from_fn_with_state(

@@ -179,6 +179,7 @@ pub fn document() -> Value {
             "message": {"type": "string"}}}}}
     });
     super::vroom::openapi::describe(&mut doc);
+    super::isochrone::describe_openapi(&mut doc);
     merge(&mut doc, &super::v1::openapi::document());
     doc
 }

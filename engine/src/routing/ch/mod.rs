@@ -64,9 +64,9 @@ impl Csr {
 /// for unpacking), and packed weight, in 16 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Arc {
-    node: u32,
-    edge: u32,
-    weight: u64,
+    pub(crate) node: u32,
+    pub(crate) edge: u32,
+    pub(crate) weight: u64,
 }
 
 /// A direction of the hierarchy.

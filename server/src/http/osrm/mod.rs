@@ -190,7 +190,7 @@ async fn answer(state: AppState, req: Request) -> Result<Response, ApiError> {
 
 /// The loaded profile a URL names: the name itself, or for OSRM's usual names (`driving`,
 /// `walking`, `cycling`, `bike`), vmeste's profile of that mode when loaded.
-fn resolve_profile(engine: &Engine, name: String) -> String {
+pub(crate) fn resolve_profile(engine: &Engine, name: String) -> String {
     if engine.has_profile(&name) {
         return name;
     }
@@ -209,7 +209,7 @@ fn resolve_profile(engine: &Engine, name: String) -> String {
 
 /// Runs `work` on a blocking thread once a heavy-request permit is free, within the time
 /// limit.
-async fn run_heavy<F>(state: &AppState, work: F) -> Result<Vec<u8>, ApiError>
+pub(crate) async fn run_heavy<F>(state: &AppState, work: F) -> Result<Vec<u8>, ApiError>
 where
     F: FnOnce() -> Result<Vec<u8>, ApiError> + Send + 'static,
 {

@@ -14,6 +14,7 @@ pub mod auth;
 pub mod body;
 pub mod candidates;
 pub mod conventions;
+pub mod coverage_isochrone;
 pub mod csv;
 pub mod error;
 pub mod events;
@@ -118,6 +119,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/coverage", get(candidates::coverage))
         .route("/reachability", post(reachability::reachability))
         .route("/places", get(places::places))
+        .route(
+            "/coverage/isochrone",
+            get(coverage_isochrone::coverage_isochrone),
+        )
         .route("/events", get(events::stream))
         .route("/events.json", get(events::list))
         .route("/plans", post(plans::create))

@@ -7,7 +7,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::error::{ErrorBody, ErrorDetail};
-use super::{candidates, csv, events, hqs, places, plans, reachability, requests, volunteers};
+use super::{
+    candidates, coverage_isochrone, csv, events, hqs, places, plans, reachability, requests,
+    volunteers,
+};
 
 struct BearerScheme;
 
@@ -37,6 +40,7 @@ impl Modify for BearerScheme {
         requests::create, requests::list, requests::get_one, requests::patch,
         requests::assign, requests::unassign, requests::status, requests::cancel,
         requests::history, candidates::candidates, candidates::coverage,
+        coverage_isochrone::coverage_isochrone,
         events::stream, events::list,
         csv::export_volunteers, csv::export_requests, csv::import_volunteers,
         csv::import_requests,
