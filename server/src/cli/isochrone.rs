@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
-use engine::dispatch::Engine;
 use engine::isochrone::{self, Contours, IsochroneParams};
 
 use super::route::parse_lonlat;
@@ -60,14 +59,7 @@ pub fn run(args: &IsochroneArgs) -> anyhow::Result<()> {
         generalize_m: args.generalize,
     };
     params.validate()?;
-    let mut engine = Engine::new();
-    let mut first = None;
-    for g in &args.graph {
-        let name = engine
-            .add_graph_file(g)
-            .with_context(|| format!("loading {}", g.display()))?;
-        first.get_or_insert(name);
-    }
+    let (engine, first) = super::engine_from_files(&args.graph)?;
     let profile = match (&args.profile, first) {
         (Some(p), _) => p.clone(),
         (None, Some(p)) => p,

@@ -66,6 +66,26 @@ pub enum Command {
     Isochrone(isochrone::IsochroneArgs),
 }
 
+/// An engine over graph files, and the profile of the first one (the default profile of a
+/// command).
+///
+/// # Errors
+/// A file that cannot be loaded, named in the message.
+pub fn engine_from_files(
+    graphs: &[std::path::PathBuf],
+) -> anyhow::Result<(engine::dispatch::Engine, Option<String>)> {
+    use anyhow::Context as _;
+    let mut engine = engine::dispatch::Engine::new();
+    let mut first = None;
+    for g in graphs {
+        let name = engine
+            .add_graph_file(g)
+            .with_context(|| format!("loading {}", g.display()))?;
+        first.get_or_insert(name);
+    }
+    Ok((engine, first))
+}
+
 /// Parses the arguments, runs the subcommand and turns an error into one line on stderr.
 #[must_use]
 pub fn main() -> ExitCode {

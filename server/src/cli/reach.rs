@@ -134,14 +134,7 @@ pub fn report_csv(points: &[LonLat], names: &[String], results: &[ReachOut]) -> 
 /// Unreadable graph files, a bad origin or points file, no places, an unknown profile, an
 /// origin far from every road.
 pub fn run(args: &ReachArgs) -> anyhow::Result<()> {
-    let mut engine = Engine::new();
-    let mut first = None;
-    for g in &args.graph {
-        let name = engine
-            .add_graph_file(g)
-            .with_context(|| format!("loading {}", g.display()))?;
-        first.get_or_insert(name);
-    }
+    let (engine, first) = super::engine_from_files(&args.graph)?;
     let profile = args.profile.clone().or(first).context("no graph file")?;
     let from = parse_lonlat(&args.from).context("--from")?.position;
     let (points, names) = points_of(&engine, &args.points)?;
