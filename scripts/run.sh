@@ -46,6 +46,10 @@ Try:
   curl -H "Authorization: Bearer $coord" -H 'Content-Type: application/json' \
     -d '{"hq": $hq, "kind": "groceries", "urgency": "urgent", "recipient": {"name": "Анна", "phone": "+377 600 000 999"}, "address": "Boulevard des Moulins 30"}' \
     http://$listen/v1/requests
+  curl -H "Authorization: Bearer $coord" -H 'Content-Type: application/json' \
+    -d '{"hq": $hq, "time_limit_s": 2}' http://$listen/v1/plans        # then POST /v1/plans/ID/commit
+  curl -H "Authorization: Bearer $coord" "http://$listen/v1/places?q=Monaco"
+  http://$listen/isochrone/v1/foot/7.415637,43.735767?contours_minutes=5,10,15
   http://$listen/route/v1/car/7.415637,43.735767;7.429717,43.743469?overview=full&geometries=geojson&steps=true
   http://$listen/table/v1/foot/7.415637,43.735767;7.422844,43.736876;7.414254,43.734398
   http://$listen/openapi.json   http://$listen/metrics   http://$listen/health
