@@ -33,6 +33,33 @@ pub(crate) fn assert_one_line_error(out: &Output, needle: &str) {
     assert!(err.contains(needle), "{err}");
 }
 
+/// `vmeste serve` on a damaged graph file stops at start-up with a clear message, and never
+/// serves from the half-read file (it exits within seconds instead of listening).
+fn serve_refuses(graph: &Path, needle: &str) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vmeste"))
+        .args(["serve", "--graph", s(graph), "--store", "none"])
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(30) {
+            child.kill().ok();
+            panic!("vmeste serve kept running on a damaged graph file");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!status.success(), "{err}");
+    assert!(err.contains(needle), "{err}");
+}
+
 #[test]
 fn import_then_info() {
     let Some(pbf) = support::osm("monaco-2023-12-26.osm.pbf") else {
@@ -84,8 +111,10 @@ fn import_then_info() {
     let damaged = tmp("damaged.graph");
     std::fs::write(&damaged, &bytes).unwrap();
     assert_one_line_error(&vmeste(&["info", s(&damaged)]), "checksum");
+    serve_refuses(&damaged, "checksum");
     std::fs::write(&damaged, &bytes[..mid]).unwrap();
     assert!(!vmeste(&["info", s(&damaged)]).status.success());
+    serve_refuses(&damaged, "damaged.graph");
     assert_one_line_error(&vmeste(&["info", s(&tmp("absent.graph"))]), "absent.graph");
     std::fs::remove_file(&damaged).ok();
     std::fs::remove_file(&out_file).ok();
