@@ -206,7 +206,7 @@ fn is_address(m: &GeocodeMatch, a: &OsmAddress) -> bool {
 pub(crate) type Rates = BTreeMap<Form, (usize, usize)>;
 
 /// Asks `n` random addresses of `g` back in every form.
-pub(crate) fn sweep(g: &Gazetteer, name: &str, n: usize, seed: u64, forms: &[Form]) -> Rates {
+pub(crate) fn sweep(g: &Gazetteer, extract: &str, n: usize, seed: u64, forms: &[Form]) -> Rates {
     let mut rng = Pcg64::seed_from_u64(seed);
     let addresses = g.addresses();
     let mut rates = Rates::new();
@@ -237,13 +237,13 @@ pub(crate) fn sweep(g: &Gazetteer, name: &str, n: usize, seed: u64, forms: &[For
             r.1 += usize::from(ok);
             if !ok && matches!(form, Form::AsStored | Form::Reordered | Form::Abbreviated) {
                 eprintln!(
-                    "{name}: {form:?} {q:?} -> {:?}",
+                    "{extract}: {form:?} {q:?} -> {:?}",
                     found.first().map(|m| &m.label)
                 );
             }
         }
     }
-    eprintln!("{name}: {rates:?}");
+    eprintln!("{extract}: {rates:?}");
     rates
 }
 

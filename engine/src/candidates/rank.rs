@@ -195,9 +195,9 @@ pub fn rank(
     let mut last = 0;
     for v in volunteers {
         v.validate()?;
-        let mode = if modes.get(last).is_some_and(|m| same(m.0, &v.profile)) {
+        let mode = if modes.get(last).is_some_and(|m| m.0 == v.profile) {
             last
-        } else if let Some(i) = modes.iter().position(|m| same(m.0, &v.profile)) {
+        } else if let Some(i) = modes.iter().position(|m| m.0 == v.profile) {
             i
         } else {
             modes.push((
@@ -309,13 +309,6 @@ impl<'a> Pools<'a, '_> {
     }
 }
 
-/// `a == b`, inline: mode names are a few bytes, where a call to `memcmp` per volunteer
-/// showed in profiles.
-#[inline]
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
-}
-
 /// Rules 1–8 (`loaded`: the engine has the volunteer's mode, number `mode` here and
 /// `number` among the live positions' profiles).
 fn screen<'a>(
@@ -404,40 +397,51 @@ impl Walk<'_, '_> {
         let alt_ds = |p: &PlacedPoint| landmarks.map_or(0, |l| u64::from(l.between(p, &target).0));
         // The tree's walk visits its every volunteer; when few of them are eligible, sorting
         // the eligible ones by their bound visits fewer.
-        let order: Box<dyn Iterator<Item = i64> + '_> =
+        // Volunteers in visiting order; the sorted order also carries each one's placed point
+        // and the larger of its two bounds, in deciseconds.
+        type Known = Option<(PlacedPoint, f64)>;
+        let order: Box<dyn Iterator<Item = (i64, Known)> + '_> =
             if pool.len().saturating_mul(4) >= self.live.tree_len(self.profile) {
-                Box::new(self.live.nearest(self.profile, to))
+                Box::new(self.live.nearest(self.profile, to).map(|id| (id, None)))
             } else {
-                let mut by_bound: Vec<(f64, i64)> = pool
+                let mut by_bound: Vec<(f64, i64, PlacedPoint)> = pool
                     .iter()
                     .filter_map(|&slot| {
                         let id = pools.eligible[slot as usize].facts.id;
                         let placed = self.placed(id)?;
                         #[expect(clippy::cast_precision_loss, reason = "exact below 2^53")]
                         let alt = alt_ds(&placed) as f64;
-                        Some((bound_ds(placed.hint.location).max(alt), id))
+                        Some((bound_ds(placed.hint.location).max(alt), id, placed))
                     })
                     .collect();
                 by_bound.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-                Box::new(by_bound.into_iter().map(|(_, id)| id))
+                Box::new(by_bound.into_iter().map(|(b, id, p)| (id, Some((p, b)))))
             };
-        for id in order {
+        for (id, known) in order {
             let Some(e) = pools.get(id).filter(|e| e.mode == mode) else {
                 continue;
             };
             // Screened as placed, so always there: the full record is read only now, for
             // the volunteers the walk reaches.
-            let Some(placed) = self.placed(id) else {
-                continue;
+            let (placed, sorted_bound) = match known {
+                Some((p, b)) => (p, Some(b)),
+                None => match self.placed(id) {
+                    Some(p) => (p, None),
+                    None => continue,
+                },
             };
             if let Some((worst, _)) = self.top.cutoff() {
                 // Lossless: road times in deciseconds are far below 2^53.
                 #[expect(clippy::cast_precision_loss, reason = "exact below 2^53")]
-                if bound_ds(placed.hint.location) > worst as f64 {
-                    break;
-                }
-                if alt_ds(&placed) > worst {
-                    continue; // ranked lower: even its fastest route is slower
+                let worst_f = worst as f64;
+                match sorted_bound {
+                    // Sorted by the larger bound: every later volunteer is past it too.
+                    Some(b) if b > worst_f => break,
+                    Some(_) => {}
+                    None if bound_ds(placed.hint.location) > worst_f => break,
+                    // Ranked lower: even its fastest route is slower.
+                    None if alt_ds(&placed) > worst => continue,
+                    None => {}
                 }
             }
             self.visit(id, e, placed, target)?;

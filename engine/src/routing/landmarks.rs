@@ -45,32 +45,24 @@ impl Landmarks {
         let n = graph.num_nodes();
         let mut chosen: Vec<u32> = Vec::new();
         let mut from_each: Vec<Vec<u32>> = Vec::new();
-        // The node that is nearest to no landmark: starts at a node of component 0.
+        // The first landmark is the node farthest from a node of component 0; each next one
+        // the node farthest from its nearest landmark.
         let seed = (0..n).find(|&v| graph.component(crate::types::NodeId(as_u32(v))) == 0);
-        if let Some(seed) = seed {
-            let mut nearest = vec![UNREACHED; n];
-            let mut from_seed = one_to_all(graph, as_u32(seed), Direction::Forward);
-            for _ in 0..count {
-                let Some(next) = farthest(if chosen.is_empty() {
-                    &from_seed
-                } else {
-                    &nearest
-                }) else {
-                    break;
-                };
-                if chosen.contains(&next) {
-                    break;
-                }
-                let from = one_to_all(graph, next, Direction::Forward);
-                for (m, &d) in nearest.iter_mut().zip(&from) {
-                    if d != UNREACHED {
-                        *m = if *m == UNREACHED { d } else { (*m).min(d) };
-                    }
-                }
-                chosen.push(next);
-                from_each.push(from);
-                from_seed.clear();
+        let mut next =
+            seed.and_then(|s| farthest(&one_to_all(graph, as_u32(s), Direction::Forward)));
+        let mut nearest = vec![UNREACHED; n];
+        while let Some(l) = next {
+            if chosen.len() == count || chosen.contains(&l) {
+                break;
             }
+            let from = one_to_all(graph, l, Direction::Forward);
+            // UNREACHED is the largest value: the minimum keeps any reached time.
+            for (m, &d) in nearest.iter_mut().zip(&from) {
+                *m = (*m).min(d);
+            }
+            chosen.push(l);
+            from_each.push(from);
+            next = farthest(&nearest);
         }
         let count = chosen.len();
         let mut table = vec![UNREACHED; n * 2 * count];

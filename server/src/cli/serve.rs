@@ -128,7 +128,7 @@ pub fn load_engine(graphs: &[PathBuf]) -> anyhow::Result<Engine> {
 
 /// Builds every profile's landmark bounds (for "who can go now?") and hub labels, and logs
 /// the outcome.
-fn build_hub_labels(engine: &Engine, max_entries: usize) {
+fn build_bounds_and_labels(engine: &Engine, max_entries: usize) {
     let start = Instant::now();
     for (profile, bytes) in engine.build_landmarks(engine::routing::landmarks::DEFAULT_COUNT) {
         tracing::info!(
@@ -253,9 +253,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     {
         let (engine, max) = (Arc::clone(&engine), args.hub_label_entries);
         std::thread::Builder::new()
-            .name("hub-labels".to_owned())
-            .spawn(move || build_hub_labels(&engine, max))
-            .context("starting the hub-label thread")?;
+            .name("bounds-and-labels".to_owned())
+            .spawn(move || build_bounds_and_labels(&engine, max))
+            .context("starting the bounds-and-labels thread")?;
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -165,7 +165,7 @@ impl Metrics {
 }
 
 /// Words of the dispatch board's paths, logged as they are.
-const V1_WORDS: [&str; 24] = [
+const V1_WORDS: [&str; 23] = [
     "v1",
     "hqs",
     "volunteers",
@@ -189,7 +189,6 @@ const V1_WORDS: [&str; 24] = [
     "places",
     "reachability",
     "isochrone",
-    "trips",
 ];
 
 /// The path as logged: at most 120 characters; under `/v1` (where people's data live) only
