@@ -4,6 +4,8 @@
 //!   `/{service}/v1/{profile}` (POST, JSON body); errors in OSRM's shape ([`error`]).
 //! - [`vroom`]: `POST /optimize`, VROOM's API (errors in VROOM's shape).
 //! - [`isochrone`]: `GET /isochrone/v1/{profile}/{lon},{lat}` (GeoJSON; OSRM's error shape).
+//! - [`tiles`]: `GET /tiles/{profile}/{z}/{x}/{y}.mvt` and `tiles.json`: the base map as
+//!   vector tiles cut from the graph.
 //! - `/health`, `/metrics` (Prometheus text), `/openapi.json`.
 //! - [`v1`]: the dispatch board's API under `/v1` (when the state has a board).
 //!
@@ -20,6 +22,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod osrm;
 pub mod state;
+pub mod tiles;
 pub mod v1;
 pub mod vroom;
 
@@ -71,6 +74,8 @@ pub fn app(state: AppState) -> Router {
         .route("/openapi.json", get(openapi_json))
         .route("/optimize", axum::routing::post(vroom::handle))
         .route("/isochrone/v1/{profile}/{origin}", get(isochrone::handle))
+        .route("/tiles/{profile}/tiles.json", get(tiles::tilejson))
+        .route("/tiles/{profile}/{z}/{x}/{y}", get(tiles::tile))
         .nest("/v1", v1::router(&state))
         .fallback(osrm::handle)
         .layer(axum::middleware::from_fn_with_state(
