@@ -7,6 +7,8 @@
 //! largest contour), so places far from every road become holes. The grid lies in the local
 //! equirectangular projection around the first source, in metres.
 
+use rayon::prelude::*;
+
 use crate::graph::RoadGraph;
 use crate::routing::{ReachedTimes, Source};
 use crate::spatial::Projection;
@@ -46,11 +48,17 @@ struct Piece {
 /// sources from their points on.
 fn pieces(graph: &RoadGraph, reached: &ReachedTimes, sources: &[Source]) -> Vec<Piece> {
     let times = reached.as_slice();
+    // Earliest first, so that the grid's vertices get low times early and later samples
+    // mostly fail the cheap test in `Grid::spread`.
+    let mut order: Vec<(u32, usize)> = times
+        .iter()
+        .enumerate()
+        .filter(|&(_, &t)| t != u32::MAX)
+        .map(|(u, &t)| (t, u))
+        .collect();
+    order.sort_unstable();
     let mut out = Vec::new();
-    for (u, &t) in times.iter().enumerate() {
-        if t == u32::MAX {
-            continue;
-        }
+    for (t, u) in order {
         for e in graph.first_out[u]..graph.first_out[u + 1] {
             out.push(Piece {
                 edge: e,
@@ -147,6 +155,8 @@ pub(crate) fn rasterize(
         values: vec![cap; nx * ny],
     };
     let step = cell * 0.6;
+    // Road samples `[x, y, seconds]`, spread onto the grid at the end.
+    let mut samples: Vec<[f64; 3]> = Vec::new();
     for p in &pieces {
         let dur = f64::from(graph.duration[p.edge as usize]);
         if p.t0 > bound_ds {
@@ -179,7 +189,7 @@ pub(crate) fn rasterize(
                     w[0][0] + (w[1][0] - w[0][0]) * f,
                     w[0][1] + (w[1][1] - w[0][1]) * f,
                 ];
-                grid.splat(pt, time_at(next), radius);
+                samples.push([pt[0], pt[1], time_at(next)]);
                 next += step;
             }
             if s0 + len >= s_until {
@@ -197,11 +207,15 @@ pub(crate) fn rasterize(
             s0 += len;
         }
         if let Some(pt) = last {
-            grid.splat(pt, time_at(s_until), radius);
+            samples.push([pt[0], pt[1], time_at(s_until)]);
         }
     }
+    grid.spread(&samples, radius);
     grid
 }
+
+/// Rows of the grid one task of [`Grid::spread`] fills.
+const BAND_ROWS: usize = 8;
 
 fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
     let (dx, dy) = (a[0] - b[0], a[1] - b[1]);
@@ -209,21 +223,76 @@ fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
 }
 
 impl Grid {
-    /// Lowers the vertices within `radius` of `pt` to `t` plus the walk from `pt`.
-    fn splat(&mut self, pt: [f64; 2], t: f64, radius: f64) {
+    /// Lowers every vertex within `radius` of a sample `[x, y, t]` to `t` plus the walk from
+    /// the sample: the same as [`Grid::splat`] of each sample, in bands of rows filled in
+    /// parallel, each from the samples that reach it.
+    fn spread(&mut self, samples: &[[f64; 3]], radius: f64) {
+        let r = radius / self.cell;
+        let (nx, ny) = (self.nx, self.ny);
+        if nx == 0 || ny == 0 {
+            return;
+        }
+        let mut by_band: Vec<Vec<u32>> = vec![Vec::new(); ny.div_ceil(BAND_ROWS)];
+        for (k, s) in samples.iter().enumerate() {
+            let Some(rows) = axis_range((s[1] - self.y0) / self.cell, r, ny) else {
+                continue;
+            };
+            let k = u32::try_from(k).unwrap_or(u32::MAX);
+            for band in &mut by_band[rows.start() / BAND_ROWS..=rows.end() / BAND_ROWS] {
+                band.push(k);
+            }
+        }
+        let (x0, y0, cell) = (self.x0, self.y0, self.cell);
+        self.values
+            .par_chunks_mut(BAND_ROWS * nx)
+            .zip(by_band.par_iter())
+            .enumerate()
+            .for_each(|(b, (rows, members))| {
+                let first = b * BAND_ROWS;
+                let last = first + rows.len() / nx - 1;
+                for &k in members {
+                    let s = samples[k as usize];
+                    let (gx, gy) = ((s[0] - x0) / cell, (s[1] - y0) / cell);
+                    let (Some(js), Some(is)) = (axis_range(gy, r, ny), axis_range(gx, r, nx))
+                    else {
+                        continue;
+                    };
+                    for j in (*js.start()).max(first)..=(*js.end()).min(last) {
+                        #[expect(clippy::cast_precision_loss, reason = "a grid index")]
+                        let dy = j as f64 - gy;
+                        let row = &mut rows[(j - first) * nx..(j - first + 1) * nx];
+                        for i in is.clone() {
+                            // The walk only adds: a vertex already as early as the sample
+                            // keeps its time.
+                            if s[2] >= row[i] {
+                                continue;
+                            }
+                            #[expect(clippy::cast_precision_loss, reason = "a grid index")]
+                            let dx = i as f64 - gx;
+                            let d_sq = dx * dx + dy * dy;
+                            if d_sq <= r * r {
+                                let v = s[2] + d_sq.sqrt() * cell / OFF_ROAD_SPEED;
+                                if v < row[i] {
+                                    row[i] = v;
+                                }
+                            }
+                        }
+                    }
+                }
+            });
+    }
+
+    /// Lowers the vertices within `radius` of `pt` to `t` plus the walk from `pt` (the
+    /// one-sample reference of [`Grid::spread`]).
+    #[cfg(test)]
+    pub(crate) fn splat(&mut self, pt: [f64; 2], t: f64, radius: f64) {
         let (gx, gy) = ((pt[0] - self.x0) / self.cell, (pt[1] - self.y0) / self.cell);
         let r = radius / self.cell;
-        let range = |g: f64, n: usize| {
-            #[expect(clippy::cast_possible_truncation, reason = "clamped to the grid")]
-            #[expect(clippy::cast_precision_loss, reason = "a grid side")]
-            let (a, b) = (
-                (g - r).ceil().clamp(0.0, n as f64 - 1.0) as usize,
-                (g + r).floor().clamp(0.0, n as f64 - 1.0) as usize,
-            );
-            a..=b
+        let (Some(js), Some(is)) = (axis_range(gy, r, self.ny), axis_range(gx, r, self.nx)) else {
+            return;
         };
-        for j in range(gy, self.ny) {
-            for i in range(gx, self.nx) {
+        for j in js {
+            for i in is.clone() {
                 #[expect(clippy::cast_precision_loss, reason = "a grid index")]
                 let (dx, dy) = (i as f64 - gx, j as f64 - gy);
                 let d_sq = dx * dx + dy * dy;
@@ -235,6 +304,62 @@ impl Grid {
                     }
                 }
             }
+        }
+    }
+}
+
+/// The grid indices within `r` of grid coordinate `g` on an axis of `n` vertices, `None`
+/// when none is.
+fn axis_range(g: f64, r: f64, n: usize) -> Option<std::ops::RangeInclusive<usize>> {
+    #[expect(clippy::cast_precision_loss, reason = "a grid side")]
+    let top = n as f64 - 1.0;
+    let (a, b) = ((g - r).ceil().max(0.0), (g + r).floor().min(top));
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "within the grid"
+    )]
+    (a <= b).then_some(a as usize..=b as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{RngExt, SeedableRng};
+    use rand_pcg::Pcg64;
+
+    use super::*;
+
+    /// Spreading in parallel bands gives exactly the grid of splatting sample by sample,
+    /// samples outside the grid and on its borders included.
+    #[test]
+    fn spread_matches_splatting_one_by_one() {
+        let mut rng = Pcg64::seed_from_u64(5);
+        for _ in 0..20 {
+            let (nx, ny) = (rng.random_range(1..60), rng.random_range(1..60));
+            let blank = Grid {
+                x0: -100.0,
+                y0: 50.0,
+                cell: 20.0,
+                nx,
+                ny,
+                values: vec![1e6; nx * ny],
+            };
+            let samples: Vec<[f64; 3]> = (0..rng.random_range(0..400))
+                .map(|_| {
+                    [
+                        rng.random_range(-200.0..1200.0),
+                        rng.random_range(-50.0..1300.0),
+                        rng.random_range(0.0..3600.0),
+                    ]
+                })
+                .collect();
+            let mut fast = blank.clone();
+            fast.spread(&samples, 50.0);
+            let mut slow = blank;
+            for s in &samples {
+                slow.splat([s[0], s[1]], s[2], 50.0);
+            }
+            assert_eq!(fast.values, slow.values);
         }
     }
 }
