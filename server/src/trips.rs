@@ -317,7 +317,7 @@ fn position(p: LonLat) -> Value {
     json!([deg(p.lon), deg(p.lat)])
 }
 
-fn point_feature(lon: f64, lat: f64, properties: Value) -> Value {
+fn point_feature(lon: f64, lat: f64, properties: &Value) -> Value {
     json!({
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": position(LonLat::new(lon, lat))},
@@ -336,7 +336,7 @@ pub fn geojson(trip: &RoadTrip, planned: &RoadItinerary) -> Value {
     let mut features = vec![point_feature(
         trip.origin.lon,
         trip.origin.lat,
-        json!({"role": "home", "name": "home"}),
+        &json!({"role": "home", "name": "home"}),
     )];
     for (v, geometry) in a.vehicles.iter().zip(&planned.geometry) {
         for (d, line) in v.days.iter().zip(geometry) {
@@ -358,7 +358,7 @@ pub fn geojson(trip: &RoadTrip, planned: &RoadItinerary) -> Value {
                 features.push(point_feature(
                     s.lon,
                     s.lat,
-                    json!({
+                    &json!({
                         "role": "stop", "vehicle": v.vehicle, "day": d.day, "order": s.order,
                         "name": s.name, "arrival": s.arrival, "departure": s.departure,
                         "waiting_s": s.waiting_s,
@@ -369,7 +369,7 @@ pub fn geojson(trip: &RoadTrip, planned: &RoadItinerary) -> Value {
                 features.push(point_feature(
                     d.night.lon,
                     d.night.lat,
-                    json!({
+                    &json!({
                         "role": "night", "vehicle": v.vehicle, "day": d.day,
                         "kind": d.night.kind, "name": d.night.name,
                     }),
@@ -381,7 +381,7 @@ pub fn geojson(trip: &RoadTrip, planned: &RoadItinerary) -> Value {
         features.push(point_feature(
             u.lon,
             u.lat,
-            json!({"role": "unplanned", "name": u.name, "reason": u.reason, "message": u.message}),
+            &json!({"role": "unplanned", "name": u.name, "reason": u.reason, "message": u.message}),
         ));
     }
     json!({"type": "FeatureCollection", "features": features})

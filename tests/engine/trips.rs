@@ -6,7 +6,6 @@
 
 use engine::dispatch::Engine;
 use engine::geocode::Gazetteer;
-use engine::osm::{CAR, read_network_and_gazetteer};
 use engine::reachability::ReachError;
 use engine::trips::{
     DayWindow, Overnight, RoadPoint, RoadTrip, TripConfig, TripError, TripStop, brute_force,
@@ -14,29 +13,10 @@ use engine::trips::{
 };
 use engine::types::LonLat;
 
+use crate::reachability::{EXTRACTS, load};
 use crate::support;
 
-/// The extracts with places.
-const EXTRACTS: [&str; 6] = [
-    "helsinki-centre-2019-04",
-    "kotka-karhula-2019-04",
-    "isle-of-man-2020-03-13",
-    "liechtenstein-2015-07-27",
-    "andorra-2020-05-01",
-    "north-bayreuth-2014",
-];
-
 const H: u32 = 3_600;
-
-fn load(extract: &str) -> Option<(Engine, Gazetteer)> {
-    let path = support::osm(&format!("{extract}.osm.pbf"))?;
-    let (net, osm) = read_network_and_gazetteer(&path, &CAR, &|_| {}).unwrap();
-    let mut engine = Engine::new();
-    engine
-        .add_profile(engine::graph::from_network(&net).unwrap(), None)
-        .unwrap();
-    Some((engine, Gazetteer::from_osm(&osm)))
-}
 
 /// The biggest place on the main network, then up to `n` other places with distinct
 /// names (villages and hamlets first).

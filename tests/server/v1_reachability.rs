@@ -277,7 +277,7 @@ fn places_without_a_gazetteer_is_404() {
     assert_error(&b.get("/v1/places", &admin), 404, "no_places");
 }
 
-fn vmeste(args: &[&str]) -> std::process::Output {
+pub(crate) fn vmeste(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_vmeste"))
         .args(args)
         .output()

@@ -4,12 +4,10 @@
 //! hostile input with clear errors.
 #![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
-use std::process::Command;
-
 use engine::board::Role;
 use serde_json::{Value, json};
 
-use crate::v1_reachability::{board, import};
+use crate::v1_reachability::{board, import, vmeste};
 use crate::v1_support::{TestBoard, assert_error};
 
 const PATH: &str = "/v1/trips/remote";
@@ -269,13 +267,6 @@ fn hostile_trip_requests_get_clear_errors() {
         401,
         "invalid_token",
     );
-}
-
-fn vmeste(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_vmeste"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The optimum of small trips by brute force, the reference for [`super::solve`]: every
 //! assignment of settlements to vehicle days in every order (settlements may be left
 //! out), and for each vehicle every choice of nights the policy allows, each replayed by
-//! the independent checker ([`check::replay`]). The best itinerary leaves out the least
+//! the independent checker ([`replay`]). The best itinerary leaves out the least
 //! `1 + priority` in total, then drives least.
 //!
 //! Cost: `Σₖ n!/(n−k)! · C(k + G − 1, G − 1)` assignments for `n` settlements over

@@ -216,14 +216,9 @@ pub fn replay(
                 departure_s: secs(t),
             });
         }
-        if !night_allowed(p, plan, previous) {
-            return Err(Violation::Night {
-                vehicle,
-                day,
-                night: plan.night,
-            });
-        }
-        if day + 1 == p.days && plan.night != NightAt::Home {
+        // The last night is at home.
+        let last_away = day + 1 == p.days && plan.night != NightAt::Home;
+        if last_away || !night_allowed(p, plan, previous) {
             return Err(Violation::Night {
                 vehicle,
                 day,

@@ -7,6 +7,9 @@ use crate::vrp::{Matrix, UNREACHABLE};
 
 const H: u32 = 3_600;
 
+/// A change to a value and what the error then says.
+type Case<T> = (Box<dyn Fn(&mut T)>, &'static str);
+
 /// Points on a plane (metres), driven at 60 km/h.
 fn plane(points: &[(f64, f64)]) -> Matrix {
     let n = points.len();
@@ -247,7 +250,7 @@ fn left_out_settlements_say_why() {
 #[test]
 fn invalid_trips_are_refused_with_the_reason() {
     let good = far_cluster();
-    let cases: Vec<(Box<dyn Fn(&mut TripProblem)>, &str)> = vec![
+    let cases: Vec<Case<TripProblem>> = vec![
         (Box::new(|p| p.days = 0), "zero days"),
         (Box::new(|p| p.days = MAX_DAYS + 1), "at most 14"),
         (Box::new(|p| p.depots.clear()), "1 to 10"),
@@ -299,7 +302,7 @@ fn the_checker_catches_each_broken_rule() {
     p.overnight = Overnight::Settlement;
     let good = solve(&p, &TripConfig::default()).unwrap();
     check(&p, &good).unwrap();
-    let broken: Vec<(Box<dyn Fn(&mut Itinerary)>, &str)> = vec![
+    let broken: Vec<Case<Itinerary>> = vec![
         (
             Box::new(|it| {
                 let v = it.vehicles[0].days[0].visits[0].clone();

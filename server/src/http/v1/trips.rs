@@ -26,6 +26,8 @@ use super::RoadCheck;
 use super::auth::Auth;
 use super::body::{V1Json, V1Query};
 use super::error::{ErrorAnswers, V1Error};
+use super::plans::solve_permit;
+use super::reachability::reach_error;
 use crate::http::AppState;
 use crate::trips::{TripAnswer, answer, geojson, parse_duration, parse_hours};
 
@@ -150,21 +152,10 @@ fn trip_error(e: TripError) -> V1Error {
         }
         TripError::NoPlaces => unprocessable("no_places", msg),
         TripError::UnknownPlace(_) => unprocessable("unknown_place", msg),
-        TripError::Reach(ReachError::UnknownProfile { .. }) => {
-            unprocessable("unknown_profile", msg)
+        TripError::Reach(e) => reach_error(e),
+        TripError::Dispatch(DispatchError::LimitExceeded(m)) => {
+            reach_error(ReachError::Dispatch(DispatchError::LimitExceeded(m)))
         }
-        TripError::Reach(ReachError::OriginOffRoad { .. }) => unprocessable("origin_off_road", msg),
-        TripError::Reach(
-            ReachError::InvalidOrigin { .. }
-            | ReachError::InvalidPoint { .. }
-            | ReachError::InvalidRadius { .. },
-        ) => V1Error::invalid("settlements", msg),
-        TripError::Reach(ReachError::Dispatch(DispatchError::LimitExceeded(m)))
-        | TripError::Dispatch(DispatchError::LimitExceeded(m)) => V1Error::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "limit_exceeded",
-            format!("a search went past its bound: {m}"),
-        ),
         other => V1Error::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
@@ -370,16 +361,7 @@ pub async fn plan(
         max_driving_s,
         overnight,
     };
-    let Ok(permit) = Arc::clone(&app.solves).try_acquire_owned() else {
-        return Err(V1Error::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "solver_busy",
-            format!(
-                "{} plans or optimisations are running already; retry later",
-                app.limits.max_concurrent_solves
-            ),
-        ));
-    };
+    let permit = solve_permit(&app)?;
     let config = TripConfig {
         iterations: ITERATIONS,
         seed: 1,
