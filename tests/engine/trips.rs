@@ -14,7 +14,6 @@ use engine::trips::{
 use engine::types::LonLat;
 
 use crate::reachability::{EXTRACTS, load};
-use crate::support;
 
 const H: u32 = 3_600;
 

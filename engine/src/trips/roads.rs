@@ -110,7 +110,7 @@ pub fn find_place(engine: &Engine, key: &str) -> Result<RoadPoint, TripError> {
         .ok_or_else(|| TripError::UnknownPlace(key.to_owned()))
 }
 
-/// Plans `trip` on `engine`'s roads (see the [module docs](self)).
+/// Plans `trip` on `engine`'s roads: reachability, matrix, search, then geometry per day.
 ///
 /// # Errors
 /// [`TripProblem::validate`]'s errors (checked before any routing);

@@ -1,28 +1,7 @@
 //! The trip search: a dedicated ruin-and-recreate over per-vehicle, per-day visit lists,
 //! with the nights chosen exactly by dynamic programming.
 //!
-//! Why not [`crate::vrp`]: a multi-day trip looks like a vehicle with one shift per day,
-//! but the shifts are linked: day `d + 1` starts where night `d` was spent, and under the
-//! `settlement` policy that place is the last visit of day `d`, which the search moves.
-//! The VRP model has one fixed start and end per vehicle, so it can express the `home`
-//! policy only (a route per day); a dedicated search treats the three policies alike.
-//!
-//! **Evaluation.** For one vehicle, the visit order of each day is fixed by the search and
-//! the nights are chosen by a shortest path over the days: the states of a day are the
-//! night locations the policy allows (home; the day's last visit; the lodging points; on a
-//! day without visits, staying where the previous night was), each reached at the least
-//! total driving from the states of the day before, keeping only days that fit the
-//! working hours, windows and driving limit. `O(D · K · (L + K))` for `D` days, `K` night
-//! states and `L` visits per day.
-//!
-//! **Search.** Settlements are inserted one at a time (highest priority first) at the
-//! position, day and vehicle of least extra driving; then, for a bounded number of
-//! iterations, a few settlements (at random, the nearest to a random one, or a whole day)
-//! are removed and put back the same way, in random order within a priority, under a
-//! threshold acceptance that tightens to zero (Dueck and Scheuer, "Threshold accepting",
-//! J. Comput. Phys. 90, 1990; ruin and recreate after Schrimpf et al., J. Comput. Phys.
-//! 159, 2000). The objective is lexicographic: first the sum of `1 + priority` over the
-//! settlements left out, then the total driving time. Deterministic for a given seed.
+//! The trips module docs say why not `vrp`, how a vehicle is evaluated and how the search runs.
 
 use rand::seq::SliceRandom as _;
 use rand::{RngExt as _, SeedableRng};
@@ -417,7 +396,7 @@ fn itinerary(p: &TripProblem, plan: &Plan, left: &[usize]) -> Option<Itinerary> 
 }
 
 /// Plans the trip: a day-by-day itinerary for every vehicle and the settlements left
-/// out with their reasons (see the [module docs](self) for the search). The result
+/// out with their reasons (the search is outlined in [`crate::trips`]). The result
 /// passes [`check::check`].
 ///
 /// # Errors
