@@ -19,6 +19,11 @@ pub struct TripConfig {
     pub iterations: u32,
     /// Seed of the random choices.
     pub seed: u64,
+    /// Bound on the work of the iterations: each evaluation of a vehicle counts days ×
+    /// night states² (states: 1 at home, 2 for settlements, 1 + lodging points); the
+    /// iterations stop when the total passes this. Keeps large trips (many lodging points,
+    /// days and vehicles) bounded, deterministically.
+    pub max_work: u64,
 }
 
 impl Default for TripConfig {
@@ -26,6 +31,7 @@ impl Default for TripConfig {
         Self {
             iterations: 2_000,
             seed: 1,
+            max_work: 100_000_000,
         }
     }
 }
@@ -195,16 +201,18 @@ struct Search<'a> {
     plan: Plan,
     cost: Vec<u64>,
     left: Vec<usize>,
+    /// Vehicle evaluations made by `best_place` since this state was made.
+    evaluations: u64,
 }
 
 impl Search<'_> {
-    fn objective(&self) -> u64 {
-        let left: u64 = self
+    fn objective(&self) -> u128 {
+        let left: u128 = self
             .left
             .iter()
-            .map(|&i| 1 + u64::from(self.p.settlements[i].priority))
+            .map(|&i| 1 + u128::from(self.p.settlements[i].priority))
             .sum();
-        left * LEFT_OUT + self.cost.iter().sum::<u64>()
+        left * u128::from(LEFT_OUT) + u128::from(self.cost.iter().sum::<u64>())
     }
 
     /// The cheapest place for settlement `i`: (extra driving, vehicle, day, position).
@@ -227,6 +235,7 @@ impl Search<'_> {
                         continue;
                     }
                     self.plan[v][d].insert(pos, i);
+                    self.evaluations += 1;
                     if let Some((c, _)) = evaluate(p, v, &self.plan[v]) {
                         let delta = c.saturating_sub(self.cost[v]);
                         if best.is_none_or(|b| delta < b.0) {
@@ -320,6 +329,7 @@ impl Search<'_> {
             plan: self.plan.clone(),
             cost: self.cost.clone(),
             left: self.left.clone(),
+            evaluations: 0,
         }
     }
 }
@@ -446,6 +456,7 @@ pub fn solve(problem: &TripProblem, config: &TripConfig) -> Result<Itinerary, Tr
         plan: vec![vec![Vec::new(); days]; p.depots.len()],
         cost: Vec::new(),
         left: (0..p.settlements.len()).collect(),
+        evaluations: 0,
     };
     cur.cost = (0..p.depots.len())
         .map(|v| evaluate(p, v, &cur.plan[v]).map_or(0, |e| e.0))
@@ -470,15 +481,26 @@ pub fn solve(problem: &TripProblem, config: &TripConfig) -> Result<Itinerary, Tr
     let mut best = cur.clone_state();
     let (mut best_obj, mut cur_obj) = (cur.objective(), cur.objective());
     let start_threshold = cur.cost.iter().sum::<u64>() / 50;
+    let states = match p.overnight {
+        Overnight::Home => 1,
+        Overnight::Settlement => 2,
+        Overnight::Lodging => 1 + p.lodgings.len() as u64,
+    };
+    let mut work = 0_u64;
     for it in 0..config.iterations {
+        if work > config.max_work {
+            break;
+        }
         let mut next = cur.clone_state();
         if !next.ruin(&mut rng) {
             continue;
         }
         next.recreate(&mut rng);
+        work += next.evaluations * u64::from(p.days) * states * states;
         let obj = next.objective();
-        let threshold =
-            start_threshold * u64::from(config.iterations - it) / u64::from(config.iterations);
+        let threshold = u128::from(
+            start_threshold * u64::from(config.iterations - it) / u64::from(config.iterations),
+        );
         if obj < best_obj {
             best = next.clone_state();
             best_obj = obj;

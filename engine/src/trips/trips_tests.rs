@@ -111,6 +111,7 @@ fn search_matches_brute_force_on_small_trips() {
                 &TripConfig {
                     iterations: 300,
                     seed: case as u64,
+                    ..TripConfig::default()
                 },
             )
             .unwrap();
@@ -369,6 +370,23 @@ fn same_input_and_seed_give_the_same_itinerary() {
     let c = TripConfig {
         iterations: 200,
         seed: 5,
+        ..TripConfig::default()
     };
     assert_eq!(solve(&p, &c).unwrap(), solve(&p, &c).unwrap());
+}
+
+#[test]
+fn huge_priorities_and_a_zero_work_bound_still_give_a_checked_plan() {
+    let mut p = far_cluster();
+    p.overnight = Overnight::Lodging;
+    for s in &mut p.settlements {
+        s.priority = u32::MAX;
+    }
+    let c = TripConfig {
+        max_work: 0,
+        ..TripConfig::default()
+    };
+    let it = solve(&p, &c).unwrap();
+    let t = check(&p, &it).unwrap();
+    assert_eq!(t.visited, 3);
 }

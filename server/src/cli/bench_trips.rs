@@ -114,6 +114,7 @@ pub fn run(args: &BenchTripsArgs) -> anyhow::Result<()> {
     let config = TripConfig {
         iterations: args.iterations,
         seed: 1,
+        ..TripConfig::default()
     };
     println!(
         "graph {} ({profile}), {} iterations",

@@ -213,6 +213,7 @@ pub fn run(args: &PlanTripArgs) -> anyhow::Result<()> {
     let config = TripConfig {
         iterations: args.iterations,
         seed: args.seed,
+        ..TripConfig::default()
     };
     let planned = plan_on_roads(&engine, &trip, &config)?;
     if let Some(path) = &args.geojson {

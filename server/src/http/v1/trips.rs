@@ -365,6 +365,7 @@ pub async fn plan(
     let config = TripConfig {
         iterations: ITERATIONS,
         seed: 1,
+        ..TripConfig::default()
     };
     let out = tokio::task::spawn_blocking(move || {
         let _permit = permit;
