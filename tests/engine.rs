@@ -16,6 +16,9 @@ mod spatial;
 #[path = "engine/trip.rs"]
 mod trip;
 
+#[path = "engine/trips.rs"]
+mod trips;
+
 #[path = "engine/candidates.rs"]
 mod candidates;
 #[path = "engine/geocode.rs"]

@@ -81,3 +81,5 @@ mod v1_reachability;
 mod v1_roles;
 #[path = "server/v1_support.rs"]
 mod v1_support;
+#[path = "server/v1_trips.rs"]
+mod v1_trips;

@@ -28,6 +28,8 @@
 //!   a point cannot be reached (no road, island, ferry, other mode).
 //! - [`isochrone`]: above `dispatch`: areas reachable within given times from one point
 //!   or from the nearest of several (PHAST one-to-all search, marching squares).
+//! - [`trips`]: above `reachability`: multi-day trips to remote settlements (nights at
+//!   home, at a settlement or at lodging points), with a checker and a brute-force reference.
 //! - [`board`]: the dispatch board (headquarters, volunteers, requests, roles, events) over a
 //!   [`board::Store`].
 //!
@@ -48,5 +50,6 @@ pub mod osm;
 pub mod reachability;
 pub mod routing;
 pub mod spatial;
+pub mod trips;
 pub mod types;
 pub mod vrp;

@@ -6,4 +6,5 @@ pub mod http;
 pub mod isochrone_geojson;
 pub mod reachability;
 pub mod store;
+pub mod trips;
 pub mod vroom;

@@ -15,7 +15,7 @@ use crate::spatial::Scan;
 use crate::support;
 
 /// The extracts with places.
-const EXTRACTS: [&str; 6] = [
+pub(crate) const EXTRACTS: [&str; 6] = [
     "helsinki-centre-2019-04",
     "kotka-karhula-2019-04",
     "isle-of-man-2020-03-13",
@@ -25,7 +25,7 @@ const EXTRACTS: [&str; 6] = [
 ];
 
 /// Car, foot and bicycle graphs of an extract, and its gazetteer.
-fn load(extract: &str) -> Option<(Engine, Gazetteer)> {
+pub(crate) fn load(extract: &str) -> Option<(Engine, Gazetteer)> {
     let path = support::osm(&format!("{extract}.osm.pbf"))?;
     let (net, osm) = read_network_and_gazetteer(&path, &CAR, &|_| {}).unwrap();
     let mut engine = Engine::new();

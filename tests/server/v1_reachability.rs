@@ -18,7 +18,7 @@ use crate::support;
 use crate::v1_support::{TestBoard, assert_error};
 
 /// Imports `profiles` of an extract into graph files (with the gazetteer) in `dir`.
-fn import(dir: &Path, extract: &str, profiles: &[&str]) -> Option<Vec<PathBuf>> {
+pub(crate) fn import(dir: &Path, extract: &str, profiles: &[&str]) -> Option<Vec<PathBuf>> {
     let pbf = support::osm(&format!("{extract}.osm.pbf"))?;
     Some(
         profiles
@@ -51,7 +51,7 @@ fn engine_of(graphs: &[PathBuf]) -> Arc<Engine> {
 }
 
 /// A board over an extract's car and foot graphs; its admin and coordinator tokens.
-fn board(dir: &Path, extract: &str) -> Option<(TestBoard, Arc<Engine>, String, String)> {
+pub(crate) fn board(dir: &Path, extract: &str) -> Option<(TestBoard, Arc<Engine>, String, String)> {
     let engine = engine_of(&import(dir, extract, &["car", "foot"])?);
     let b = TestBoard::start_with(Arc::clone(&engine), BoardSettings::default());
     let admin = b.token(Role::Admin, &[], None);
@@ -277,7 +277,7 @@ fn places_without_a_gazetteer_is_404() {
     assert_error(&b.get("/v1/places", &admin), 404, "no_places");
 }
 
-fn vmeste(args: &[&str]) -> std::process::Output {
+pub(crate) fn vmeste(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_vmeste"))
         .args(args)
         .output()

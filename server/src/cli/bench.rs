@@ -36,6 +36,8 @@ pub enum BenchKind {
     Isochrone(super::bench_isochrone::BenchIsochroneArgs),
     /// Base-map vector tiles: cut and encode time per zoom, tiles per second.
     Tiles(super::bench_tiles::BenchTilesArgs),
+    /// Multi-day trips to random settlements: planning time per size, gap to brute force.
+    Trips(super::bench_trips::BenchTripsArgs),
 }
 
 /// Arguments of `vmeste bench import`.
@@ -65,6 +67,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         BenchKind::Store(a) => super::bench_store::run(a),
         BenchKind::Isochrone(a) => super::bench_isochrone::run(a),
         BenchKind::Tiles(a) => super::bench_tiles::run(a),
+        BenchKind::Trips(a) => super::bench_trips::run(a),
     }
 }
 

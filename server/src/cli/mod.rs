@@ -11,12 +11,14 @@ pub mod bench_optimize;
 pub mod bench_routing;
 pub mod bench_store;
 pub mod bench_tiles;
+pub mod bench_trips;
 pub mod bench_vrp;
 pub mod geocode;
 pub mod import;
 pub mod import_csv;
 pub mod info;
 pub mod isochrone;
+pub mod plan_trip;
 pub mod reach;
 pub mod route;
 pub mod serve;
@@ -65,6 +67,8 @@ pub enum Command {
     Reach(reach::ReachArgs),
     /// Print the areas reachable from a point within given times (GeoJSON).
     Isochrone(isochrone::IsochroneArgs),
+    /// Plan a multi-day trip to remote settlements (nights at home, a settlement or lodging).
+    PlanTrip(plan_trip::PlanTripArgs),
 }
 
 /// An engine over graph files, and the profile of the first one (the default profile of a
@@ -120,5 +124,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Places(a) => geocode::run_places(&a),
         Command::Reach(a) => reach::run(&a),
         Command::Isochrone(a) => isochrone::run(&a),
+        Command::PlanTrip(a) => plan_trip::run(&a),
     }
 }

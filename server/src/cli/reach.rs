@@ -78,7 +78,7 @@ fn points_of(engine: &Engine, points: &str) -> anyhow::Result<(Vec<LonLat>, Vec<
 }
 
 /// The `name` column of a points CSV file, or empty names.
-fn csv_names(path: &std::path::Path, n: usize) -> anyhow::Result<Vec<String>> {
+pub(crate) fn csv_names(path: &std::path::Path, n: usize) -> anyhow::Result<Vec<String>> {
     let text = std::fs::read_to_string(path)?;
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let header = lines.next().unwrap_or_default();

@@ -27,6 +27,7 @@ pub mod plans;
 pub mod reachability;
 pub mod requests;
 pub mod state;
+pub mod trips;
 pub mod volunteers;
 
 use std::convert::Infallible;
@@ -127,6 +128,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/events.json", get(events::list))
         .route("/plans", post(plans::create))
         .route("/plans/{id}/commit", post(plans::commit))
+        .route("/trips/remote", post(trips::plan))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(

@@ -85,6 +85,20 @@ struct Kept {
     committed: Option<CommitAnswer>,
 }
 
+/// A place among the server's concurrent solves, or 503 `solver_busy`.
+pub(crate) fn solve_permit(app: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit, V1Error> {
+    Arc::clone(&app.solves).try_acquire_owned().map_err(|_| {
+        V1Error::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "solver_busy",
+            format!(
+                "{} plans or optimisations are running already; retry later",
+                app.limits.max_concurrent_solves
+            ),
+        )
+    })
+}
+
 /// The plans made and not yet expired.
 #[derive(Default)]
 pub struct PlanBook {
@@ -264,16 +278,7 @@ pub async fn create(
         .filter(|m| roads.0.has_profile(m.profile()))
         .collect();
     let problem = prepare(&hq, &requests, &volunteers, &scope, &modes, now)?;
-    let Ok(permit) = Arc::clone(&app.solves).try_acquire_owned() else {
-        return Err(V1Error::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "solver_busy",
-            format!(
-                "{} plans or optimisations are running already; retry later",
-                app.limits.max_concurrent_solves
-            ),
-        ));
-    };
+    let permit = solve_permit(&app)?;
     let id = auth.board.plans.next_id(now)?;
     // Leave room for the matrices and the answer inside the server's request timeout.
     let limit = limit.min(app.limits.request_timeout.mul_f64(0.75));

@@ -68,7 +68,7 @@ fn unprocessable(code: &'static str, message: impl Into<String>) -> V1Error {
     V1Error::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
 }
 
-fn reach_error(e: ReachError) -> V1Error {
+pub(crate) fn reach_error(e: ReachError) -> V1Error {
     match e {
         ReachError::UnknownProfile { .. } => unprocessable("unknown_profile", e.to_string()),
         ReachError::InvalidOrigin { .. } => V1Error::invalid("from", e.to_string()),
