@@ -6,6 +6,7 @@
 //! - [`isochrone`]: `GET /isochrone/v1/{profile}/{lon},{lat}` (GeoJSON; OSRM's error shape).
 //! - `/health`, `/metrics` (Prometheus text), `/openapi.json`.
 //! - [`v1`]: the dispatch board's API under `/v1` (when the state has a board).
+//! - [`page`]: the dispatch page at `/`, its files under `/page/`.
 //!
 //! Every request is counted and logged once ([`metrics::track`]); CORS allows any origin so a
 //! browser page elsewhere can call the API. [`serve`] runs the service until a shutdown
@@ -19,6 +20,7 @@ pub mod isochrone;
 pub mod metrics;
 pub mod openapi;
 pub mod osrm;
+pub mod page;
 pub mod state;
 pub mod v1;
 pub mod vroom;
@@ -72,6 +74,7 @@ pub fn app(state: AppState) -> Router {
         .route("/optimize", axum::routing::post(vroom::handle))
         .route("/isochrone/v1/{profile}/{origin}", get(isochrone::handle))
         .nest("/v1", v1::router(&state))
+        .merge(page::router())
         .fallback(osrm::handle)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -8,7 +8,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::error::{ErrorBody, ErrorDetail};
 use super::{
-    candidates, coverage_isochrone, csv, events, hqs, places, plans, reachability, requests,
+    candidates, coverage_isochrone, csv, events, geocode, hqs, places, plans, reachability, requests,
     volunteers,
 };
 
@@ -46,6 +46,7 @@ impl Modify for BearerScheme {
         csv::import_requests,
         plans::create, plans::commit,
         reachability::reachability, places::places,
+        geocode::geocode,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerScheme),
