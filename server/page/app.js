@@ -736,7 +736,9 @@ function start() {
   for (const tab of ['list', 'new', 'plan', 'trips']) $(`tab-${tab}`).addEventListener('click', () => showTab(tab));
   document.querySelector('.tabs').addEventListener('keydown', onTabKey);
   $('detail-close').addEventListener('click', closeDetail);
-  $('detail').addEventListener('keydown', (e) => { if (e.key === 'Escape') closeDetail(); });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !$('detail').hidden && !$('n-suggest').children.length) closeDetail();
+  });
   $('n-address').addEventListener('input', onAddressInput);
   $('n-address').addEventListener('keydown', onAddressKey);
   $('new-form').addEventListener('submit', submitRequest);

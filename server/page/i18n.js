@@ -88,7 +88,7 @@ const STRINGS = {
     'plan.commit': 'Утвердить план',
     'plan.discard': 'Отменить план',
     'plan.committed': 'План утверждён: назначено {n}',
-    'plan.route': '{name} ({mode}): {n} остановок',
+    'plan.route': '{name} ({mode}), остановок: {n}',
     'plan.stop': '{n}. №{request} — {time}',
     'plan.calls': 'Позвонить (без выезда): {list}',
     'plan.unassigned': 'Не вошли в план',
