@@ -20,7 +20,7 @@ page_setup() {
     echo "installing chromium (Debian package)" >&2
     apt-get update -qq && apt-get install -y -qq chromium >/dev/null
   fi
-  (cd "$root/server/page" && npm ci --no-audit --no-fund --loglevel=error)
+  bash "$root/scripts/setup-page.sh"
   (cd "$root/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
 }
 

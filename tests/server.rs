@@ -79,3 +79,5 @@ mod v1_reachability;
 mod v1_roles;
 #[path = "server/v1_support.rs"]
 mod v1_support;
+#[path = "server/http_page.rs"]
+mod http_page;

@@ -18,7 +18,7 @@ use crate::support;
 use crate::v1_support::{TestBoard, assert_error};
 
 /// Imports `profiles` of an extract into graph files (with the gazetteer) in `dir`.
-fn import(dir: &Path, extract: &str, profiles: &[&str]) -> Option<Vec<PathBuf>> {
+pub(crate) fn import(dir: &Path, extract: &str, profiles: &[&str]) -> Option<Vec<PathBuf>> {
     let pbf = support::osm(&format!("{extract}.osm.pbf"))?;
     Some(
         profiles
@@ -42,7 +42,7 @@ fn import(dir: &Path, extract: &str, profiles: &[&str]) -> Option<Vec<PathBuf>> 
     )
 }
 
-fn engine_of(graphs: &[PathBuf]) -> Arc<Engine> {
+pub(crate) fn engine_of(graphs: &[PathBuf]) -> Arc<Engine> {
     let mut e = Engine::new();
     for g in graphs {
         e.add_graph_file(g).unwrap();
