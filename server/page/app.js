@@ -122,6 +122,8 @@ async function openBoard() {
     renderList();
     await mapReady;
     drawBoard();
+    const open = [...state.requests.values()].filter((r) => r.location && OPEN.includes(r.status)).map((r) => r.location);
+    state.map?.fit(state.hq ? [state.hq.location, ...open] : open);
     notice('');
     if (state.map) await state.map.idle();
     state.timings.interactive = performance.now();
