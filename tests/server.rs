@@ -49,6 +49,8 @@ mod cli_vroom;
 mod http_guard;
 #[path = "server/http_guidance.rs"]
 mod http_guidance;
+#[path = "server/http_page.rs"]
+mod http_page;
 #[path = "server/http_straight.rs"]
 mod http_straight;
 #[path = "server/http_vroom.rs"]
@@ -79,5 +81,3 @@ mod v1_reachability;
 mod v1_roles;
 #[path = "server/v1_support.rs"]
 mod v1_support;
-#[path = "server/http_page.rs"]
-mod http_page;

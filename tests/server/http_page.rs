@@ -19,7 +19,10 @@ fn assert_secured(a: &crate::http_support::Answer) {
     assert!(csp.starts_with("default-src 'self'"), "{csp}");
     assert!(csp.contains("worker-src 'self' blob:"), "{csp}");
     assert!(csp.contains("img-src 'self' data: blob:"), "{csp}");
-    assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "{csp}");
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
     assert_eq!(a.header("x-content-type-options"), Some("nosniff"));
 }
 
@@ -34,9 +37,13 @@ fn the_page_and_its_files_are_served_with_security_headers() {
     );
     let page = get(addr, "/");
     assert_eq!(page.status, 200);
-    assert!(page.header("content-type").unwrap().starts_with("text/html"));
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
     assert_secured(&page);
-    let html = String::from_utf8(page.body.clone()).unwrap();
+    let html = String::from_utf8(page.body).unwrap();
     for (file, kind) in [
         ("app.js", "text/javascript"),
         ("api.js", "text/javascript"),
@@ -46,11 +53,17 @@ fn the_page_and_its_files_are_served_with_security_headers() {
     ] {
         let a = get(addr, &format!("/page/{file}"));
         assert_eq!(a.status, 200, "{file}");
-        assert!(a.header("content-type").unwrap().starts_with(kind), "{file}");
+        assert!(
+            a.header("content-type").unwrap().starts_with(kind),
+            "{file}"
+        );
         assert_secured(&a);
-        let source = std::fs::read(crate::support::workspace().join("server/page").join(file))
-            .unwrap();
-        assert_eq!(a.body, source, "{file} is the embedded copy of server/page/{file}");
+        let source =
+            std::fs::read(crate::support::workspace().join("server/page").join(file)).unwrap();
+        assert_eq!(
+            a.body, source,
+            "{file} is the embedded copy of server/page/{file}"
+        );
     }
     assert!(html.contains("/page/app.js") && html.contains("/page/style.css"));
     // No inline script or style: the policy allows none.
@@ -72,7 +85,10 @@ fn the_page_and_its_files_are_served_with_security_headers() {
     );
     assert_eq!(route.status, 200);
     assert_eq!(route.json()["code"], "Ok");
-    assert_eq!(get(addr, "/nearest/v1/car/7.415637,43.735767").json()["code"], "Ok");
+    assert_eq!(
+        get(addr, "/nearest/v1/car/7.415637,43.735767").json()["code"],
+        "Ok"
+    );
 }
 
 #[test]
@@ -96,7 +112,11 @@ fn the_page_libraries_come_from_the_page_folder() {
     let js = get(addr, "/page/lib/maplibre-gl.mjs");
     assert_eq!(js.status, 200);
     assert_eq!(js.body, b"export const version = 'test';");
-    assert!(js.header("content-type").unwrap().starts_with("text/javascript"));
+    assert!(
+        js.header("content-type")
+            .unwrap()
+            .starts_with("text/javascript")
+    );
     assert_secured(&js);
     let worker = get(addr, "/page/lib/maplibre-gl-worker.mjs?v=6.20.0");
     assert_eq!(worker.status, 200);
@@ -160,13 +180,22 @@ fn geocode_answers_what_the_gazetteer_finds() {
         }
     }
     assert!(
-        !b.get("/v1/geocode?q=Boulevard%20des%20Moulins", &admin).json()["matches"]
+        !b.get("/v1/geocode?q=Boulevard%20des%20Moulins", &admin)
+            .json()["matches"]
             .as_array()
             .unwrap()
             .is_empty()
     );
-    assert_error(&b.get("/v1/geocode?q=x&limit=0", &admin), 422, "invalid_field");
-    assert_error(&b.get("/v1/geocode?q=x&limit=21", &admin), 422, "invalid_field");
+    assert_error(
+        &b.get("/v1/geocode?q=x&limit=0", &admin),
+        422,
+        "invalid_field",
+    );
+    assert_error(
+        &b.get("/v1/geocode?q=x&limit=21", &admin),
+        422,
+        "invalid_field",
+    );
     assert_error(&b.get("/v1/geocode", &admin), 400, "invalid_query");
     assert_error(&b.get("/v1/geocode?q=x&x=1", &admin), 400, "invalid_query");
     assert_eq!(

@@ -8,8 +8,8 @@ use utoipa::{Modify, OpenApi};
 
 use super::error::{ErrorBody, ErrorDetail};
 use super::{
-    candidates, coverage_isochrone, csv, events, geocode, hqs, places, plans, reachability, requests,
-    volunteers,
+    candidates, coverage_isochrone, csv, events, geocode, hqs, places, plans, reachability,
+    requests, volunteers,
 };
 
 struct BearerScheme;
