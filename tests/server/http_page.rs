@@ -186,18 +186,14 @@ fn geocode_answers_what_the_gazetteer_finds() {
             .unwrap()
             .is_empty()
     );
-    assert_error(
-        &b.get("/v1/geocode?q=x&limit=0", &admin),
-        422,
-        "invalid_field",
-    );
-    assert_error(
-        &b.get("/v1/geocode?q=x&limit=21", &admin),
-        422,
-        "invalid_field",
-    );
-    assert_error(&b.get("/v1/geocode", &admin), 400, "invalid_query");
-    assert_error(&b.get("/v1/geocode?q=x&x=1", &admin), 400, "invalid_query");
+    for (path, status, code) in [
+        ("/v1/geocode?q=x&limit=0", 422, "invalid_field"),
+        ("/v1/geocode?q=x&limit=21", 422, "invalid_field"),
+        ("/v1/geocode", 400, "invalid_query"),
+        ("/v1/geocode?q=x&x=1", 400, "invalid_query"),
+    ] {
+        assert_error(&b.get(path, &admin), status, code);
+    }
     assert_eq!(
         b.send("GET", "/v1/geocode?q=x", None, &[], None).status,
         401

@@ -3,13 +3,13 @@
 //! operator types an address.
 
 use axum::Json;
-use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::RoadCheck;
 use super::auth::Auth;
 use super::body::V1Query;
 use super::error::{ErrorAnswers, V1Error};
+use super::places::{checked_limit, gazetteer_of};
 
 /// Most matches one answer lists.
 pub const MAX_LIMIT: usize = 20;
@@ -68,20 +68,8 @@ pub async fn geocode(
     q: V1Query<GeocodeQuery>,
 ) -> Result<Json<GeocodeAnswer>, V1Error> {
     let q = q.0;
-    let limit = q.limit.unwrap_or(5);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(V1Error::invalid(
-            "limit",
-            format!("limit must be in 1..={MAX_LIMIT}"),
-        ));
-    }
-    let Some(gazetteer) = roads.0.gazetteer() else {
-        return Err(V1Error::new(
-            StatusCode::NOT_FOUND,
-            "no_addresses",
-            "the loaded graph files carry no addresses (import them with vmeste import)",
-        ));
-    };
+    let limit = checked_limit(q.limit, 5, MAX_LIMIT)?;
+    let gazetteer = gazetteer_of(&roads, "no_addresses", "addresses")?;
     let found = gazetteer
         .search(&q.q, limit)
         .map_err(|e| V1Error::invalid("q", e.to_string()))?;
