@@ -19,7 +19,7 @@ operator=$(page_token operator)
 set +e
 (cd tests/browser && VMESTE_PAGE_URL="$page_url" VMESTE_COORDINATOR_TOKEN="$coordinator" \
   VMESTE_OPERATOR_TOKEN="$operator" VMESTE_SCREENSHOTS="$shots" \
-  node --test --test-concurrency=1 --test-reporter=spec page.test.mjs) 2>&1 | tee "$page_work/out.txt"
+  node --test --test-concurrency=1 --test-reporter=spec page.test.mjs units.test.mjs) 2>&1 | tee "$page_work/out.txt"
 status=${PIPESTATUS[0]}
 set -e
 passed=$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$page_work/out.txt" | tail -1)

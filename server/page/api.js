@@ -151,7 +151,7 @@ export function decodePolyline(text, precision = 5) {
       byte = text.charCodeAt(i++) - 63;
       result |= (byte & 0x1f) << shift;
       shift += 5;
-    } while (byte >= 0x20 && i < text.length + 1);
+    } while (byte >= 0x20);
     return result & 1 ? ~(result >> 1) : result >> 1;
   };
   while (i < text.length) {
