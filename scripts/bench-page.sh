@@ -8,8 +8,8 @@ set -euo pipefail
 source "$(dirname "$0")/page-lib.sh"
 cd "$root"
 pbf=""
-for p in "$root/../shared/data/osm/"porto*.osm.pbf; do [ -f "$p" ] && pbf="$p" && break; done
-[ -n "$pbf" ] || { echo "bench-page: the Porto extract is in ../shared/data/osm only" >&2; exit 1; }
+for p in "$shared/osm/"porto*.osm.pbf; do [ -f "$p" ] && pbf="$p" && break; done
+[ -n "$pbf" ] || { echo "bench-page: the Porto extract is in ../shared/data/osm only (or \$VMESTE_SHARED_DATA/osm)" >&2; exit 1; }
 
 page_setup
 page_build

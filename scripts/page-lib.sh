@@ -7,6 +7,7 @@
 #   page_serve NAME ARGS  serves them with a new store; sets $page_url, $page_admin
 #   page_token ROLE       a new token of ROLE for headquarters 1 on the served store
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+shared="${VMESTE_SHARED_DATA:-$root/../shared/data}"
 page_work=$(mktemp -d)
 page_pid=""
 page_stop() {
@@ -64,10 +65,10 @@ page_token() {
   "$page_bin" token create --store "$page_store" --role "$1" --hq 1 --label "page-$1" | tail -1
 }
 
-# The Monaco extract: ../shared/data when present, else the one scripts/fetch-data.sh fetches.
+# The Monaco extract: ../shared/data (or $VMESTE_SHARED_DATA) when present, else the one scripts/fetch-data.sh fetches.
 page_monaco() {
   local p
-  for p in "$root/../shared/data/osm/"monaco*.osm.pbf "$root/data/osm/monaco-2023-12-26.osm.pbf"; do
+  for p in "$shared/osm/"monaco*.osm.pbf "$root/data/osm/monaco-2023-12-26.osm.pbf"; do
     [ -f "$p" ] && { echo "$p"; return; }
   done
   bash "$root/scripts/fetch-data.sh" >&2 && echo "$root/data/osm/monaco-2023-12-26.osm.pbf"

@@ -232,11 +232,9 @@ function matches(r, f) {
 function applyFilterToMap() {
   if (!state.map) return;
   const f = currentFilter();
-  const all = ['all', ['in', ['get', 'status'], ['literal', f.statuses]]];
-  if (f.urgency) all.push(['==', ['get', 'urgency'], f.urgency]);
-  if (f.kind) all.push(['==', ['get', 'kind'], f.kind]);
-  if (f.skill) all.push(['in', `,${f.skill},`, ['get', 'skills']]);
-  state.map.filterRequests(all);
+  const shown = new Set();
+  for (const r of state.requests.values()) if (matches(r, f)) shown.add(r.id);
+  state.map.showRequests(state.requests.keys(), shown);
 }
 
 const URGENCY_RANK = { urgent: 0, normal: 1, planned: 2 };

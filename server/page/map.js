@@ -140,9 +140,13 @@ export class BoardMap {
       }
     }
     map.addImage('hq', starImage());
-    for (const id of ['isochrones', 'routes', 'candidate-route', 'settlements', 'volunteers', 'requests', 'selected', 'hq']) {
+    for (const id of ['isochrones', 'routes', 'candidate-route', 'settlements', 'volunteers', 'selected', 'hq']) {
       map.addSource(id, { type: 'geojson', data: EMPTY });
     }
+    // Requests are hidden by a feature state, not a layer filter: a filter change then
+    // repaints without tiling the source again.
+    map.addSource('requests', { type: 'geojson', data: EMPTY, promoteId: 'id' });
+    this.hidden = new Map();
     map.addLayer({
       id: 'isochrones', type: 'fill', source: 'isochrones',
       paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.18, 'fill-outline-color': ['get', 'colour'] },
@@ -182,7 +186,10 @@ export class BoardMap {
         'icon-image': ['concat', ['get', 'kind'], '-', ['get', 'urgency']],
         'icon-allow-overlap': true, 'icon-ignore-placement': true,
       },
-      paint: { 'icon-opacity': ['match', ['get', 'status'], 'new', 1, 0.4] },
+      paint: {
+        'icon-opacity': ['case', ['boolean', ['feature-state', 'hidden'], false], 0,
+          ['match', ['get', 'status'], 'new', 1, 0.4]],
+      },
     });
     map.addLayer({
       id: 'hq', type: 'symbol', source: 'hq',
@@ -206,14 +213,29 @@ export class BoardMap {
 
   setHq(lonLat) { this.set('hq', point(lonLat, {})); }
 
-  /** Shows only the requests the MapLibre expression `filter` keeps. */
-  filterRequests(filter) { this.map.setFilter('requests', filter); }
+  /** Shows only the requests whose `id` is in `shown` (of all those `ids`). */
+  showRequests(ids, shown) {
+    for (const id of ids) {
+      const hidden = !shown.has(id);
+      if ((this.hidden.get(id) ?? false) !== hidden) {
+        this.map.setFeatureState({ source: 'requests', id }, { hidden });
+        this.hidden.set(id, hidden);
+      }
+    }
+  }
+
+  /** The ids of the requests drawn and not hidden, in view. */
+  drawnRequests() {
+    const ids = this.map.queryRenderedFeatures({ layers: ['requests'] })
+      .filter((f) => !f.state?.hidden).map((f) => Number(f.properties.id));
+    return [...new Set(ids)].sort((a, b) => a - b);
+  }
 
   select(lonLat) { this.set('selected', lonLat ? point(lonLat, {}) : EMPTY); }
 
   onRequestClick(callback) {
     this.map.on('click', 'requests', (e) => {
-      const f = e.features?.[0];
+      const f = e.features?.find((x) => !x.state?.hidden);
       if (f) callback(Number(f.properties.id));
     });
   }
