@@ -19,6 +19,8 @@ mod http_oracle;
 mod http_osrm;
 #[path = "server/http_support.rs"]
 mod http_support;
+#[path = "server/http_tiles.rs"]
+mod http_tiles;
 
 #[test]
 fn vmeste_help_runs() {

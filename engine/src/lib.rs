@@ -19,6 +19,8 @@
 //! - [`vrp`]: the vehicle-routing model, solver and independent checker.
 //! - [`geocode`]: addresses, streets and places of the extract; fuzzy search, reverse
 //!   lookup, place lists (uses `osm` and `types`).
+//! - [`basemap`]: what a Web-Mercator map tile of a graph shows: roads by class, names and
+//!   places, clipped and simplified (uses `graph` and `geocode`'s places).
 //! - [`dispatch`]: use cases that join the layers (snap, then route).
 //! - [`candidates`]: above `dispatch`: live volunteer positions, "who can go now" ranked by
 //!   road time, H3 coverage.
@@ -35,6 +37,7 @@
 //!   OpenAPI document is generated from the same types it sends.
 #![cfg_attr(not(test), warn(clippy::print_stdout, clippy::print_stderr))]
 
+pub mod basemap;
 pub mod board;
 pub mod candidates;
 pub mod dispatch;

@@ -64,6 +64,8 @@ struct Profile {
     labels: OnceLock<HubLabels>,
     /// Landmark lower bounds, once [`Engine::build_landmarks`] has made them.
     landmarks: OnceLock<Landmarks>,
+    /// The base map, built at its first use.
+    basemap: OnceLock<crate::basemap::Basemap>,
     spaces: Mutex<Vec<SearchSpace>>,
     /// [`graph_checksum`] of `graph`, stamped on hints.
     checksum: u64,
@@ -198,6 +200,7 @@ impl Engine {
                 ch,
                 labels: OnceLock::new(),
                 landmarks: OnceLock::new(),
+                basemap: OnceLock::new(),
                 spaces: Mutex::new(Vec::new()),
                 checksum,
             },
@@ -317,6 +320,23 @@ impl Engine {
     #[must_use]
     pub fn gazetteer(&self) -> Option<&crate::geocode::Gazetteer> {
         self.gazetteer.as_ref()
+    }
+
+    /// The base map of a profile ([`crate::basemap`]), with the gazetteer's places; built
+    /// at the first call (a fraction of a second on a city's graph), then shared.
+    ///
+    /// # Errors
+    /// [`DispatchError::UnknownProfile`].
+    pub fn basemap(&self, profile: &str) -> Result<&crate::basemap::Basemap, DispatchError> {
+        let p = self.profile(profile)?;
+        Ok(p.basemap.get_or_init(|| {
+            let places = self
+                .gazetteer
+                .as_ref()
+                .and_then(|g| g.places(None, None, crate::geocode::MAX_PLACES_LIMIT).ok())
+                .unwrap_or_default();
+            crate::basemap::Basemap::new(&p.graph, places)
+        }))
     }
 
     /// The graph of a profile.

@@ -37,4 +37,4 @@ pub use search_space::SearchSpace;
 
 #[cfg(test)]
 #[path = "routing_tests.rs"]
-mod tests;
+pub(crate) mod tests;

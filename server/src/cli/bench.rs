@@ -34,6 +34,8 @@ pub enum BenchKind {
     Store(super::bench_store::BenchStoreArgs),
     /// Isochrones from random origins: one-to-all search, whole isochrone, GeoJSON (p50/p99).
     Isochrone(super::bench_isochrone::BenchIsochroneArgs),
+    /// Base-map vector tiles: cut and encode time per zoom, tiles per second.
+    Tiles(super::bench_tiles::BenchTilesArgs),
 }
 
 /// Arguments of `vmeste bench import`.
@@ -62,6 +64,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         BenchKind::Optimize(a) => super::bench_optimize::run(a),
         BenchKind::Store(a) => super::bench_store::run(a),
         BenchKind::Isochrone(a) => super::bench_isochrone::run(a),
+        BenchKind::Tiles(a) => super::bench_tiles::run(a),
     }
 }
 

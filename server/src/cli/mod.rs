@@ -10,6 +10,7 @@ pub mod bench_isochrone;
 pub mod bench_optimize;
 pub mod bench_routing;
 pub mod bench_store;
+pub mod bench_tiles;
 pub mod bench_vrp;
 pub mod geocode;
 pub mod import;

@@ -4,7 +4,7 @@
 //! Series: `vmeste_http_requests_total{service}`, `vmeste_http_errors_total{service,code}`,
 //! `vmeste_http_request_duration_seconds{service}` (histogram), `vmeste_http_in_flight`.
 //! `service` is `route`, `table`, `nearest`, `trip` (OSRM), `optimize` (VROOM), `isochrone`,
-//! `v1` (the dispatch board) or `other` (operations endpoints, unknown paths): the first segment
+//! `tiles` (the base map), `v1` (the dispatch board) or `other` (operations endpoints, unknown paths): the first segment
 //! of the path, never more of it, so no identifier or query reaches a metric. Requests the connection guard refuses (`TooBig`, `InvalidUrl`) count in requests and
 //! errors but not in the latency histogram.
 
@@ -25,13 +25,14 @@ const BUCKETS: [f64; 14] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
-const LABELS: [&str; 8] = [
+const LABELS: [&str; 9] = [
     "route",
     "table",
     "nearest",
     "trip",
     "optimize",
     "isochrone",
+    "tiles",
     "v1",
     "other",
 ];
@@ -58,7 +59,7 @@ fn label_index(path: &str) -> usize {
         .iter()
         .map(|s| s.as_str())
         // In the order of `LABELS`.
-        .chain(["optimize", "isochrone", "v1"])
+        .chain(["optimize", "isochrone", "tiles", "v1"])
         .position(|s| s == first)
         .unwrap_or(LABELS.len() - 1)
 }

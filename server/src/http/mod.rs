@@ -4,6 +4,8 @@
 //!   `/{service}/v1/{profile}` (POST, JSON body); errors in OSRM's shape ([`error`]).
 //! - [`vroom`]: `POST /optimize`, VROOM's API (errors in VROOM's shape).
 //! - [`isochrone`]: `GET /isochrone/v1/{profile}/{lon},{lat}` (GeoJSON; OSRM's error shape).
+//! - [`tiles`]: `GET /tiles/{profile}/{z}/{x}/{y}.mvt` and `tiles.json`: the base map as
+//!   vector tiles cut from the graph.
 //! - `/health`, `/metrics` (Prometheus text), `/openapi.json`.
 //! - [`v1`]: the dispatch board's API under `/v1` (when the state has a board).
 //! - [`page`]: the dispatch page at `/`, its files under `/page/`.
@@ -22,6 +24,7 @@ pub mod openapi;
 pub mod osrm;
 pub mod page;
 pub mod state;
+pub mod tiles;
 pub mod v1;
 pub mod vroom;
 
@@ -73,6 +76,8 @@ pub fn app(state: AppState) -> Router {
         .route("/openapi.json", get(openapi_json))
         .route("/optimize", axum::routing::post(vroom::handle))
         .route("/isochrone/v1/{profile}/{origin}", get(isochrone::handle))
+        .route("/tiles/{profile}/tiles.json", get(tiles::tilejson))
+        .route("/tiles/{profile}/{z}/{x}/{y}", get(tiles::tile))
         .nest("/v1", v1::router(&state))
         .merge(page::router())
         .fallback(osrm::handle)

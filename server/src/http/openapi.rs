@@ -180,6 +180,7 @@ pub fn document() -> Value {
     });
     super::vroom::openapi::describe(&mut doc);
     super::isochrone::describe_openapi(&mut doc);
+    super::tiles::describe_openapi(&mut doc);
     merge(&mut doc, &super::v1::openapi::document());
     doc
 }
