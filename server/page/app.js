@@ -124,7 +124,7 @@ async function openBoard() {
     drawBoard();
     const open = [...state.requests.values()].filter((r) => r.location && OPEN.includes(r.status)).map((r) => r.location);
     state.map?.fit(state.hq ? [state.hq.location, ...open] : open);
-    notice('');
+    notice($('map').dataset.basemap === 'none' ? t('nobasemap') : '');
     if (state.map) await state.map.idle();
     state.timings.interactive = performance.now();
     document.body.dataset.ready = 'true';

@@ -129,6 +129,7 @@ export class BoardMap {
     await new Promise((resolve) => map.once('load', resolve));
     const view = new BoardMap(maplibregl, map);
     view.addLayers();
+    if (tilesUrl) map.on('moveend', () => view.labelPlaces());
     return view;
   }
 
@@ -201,6 +202,24 @@ export class BoardMap {
     }
   }
 
+  /** Names of the base map's biggest places in view, as HTML markers (no glyphs needed). */
+  labelPlaces() {
+    const rank = { city: 0, town: 1, village: 2, suburb: 3, hamlet: 4 };
+    const seen = new Set();
+    const places = this.map.querySourceFeatures('base', { sourceLayer: 'places' })
+      .filter((f) => f.properties.name && !seen.has(f.properties.name) && seen.add(f.properties.name))
+      .sort((a, b) => (rank[a.properties.kind] ?? 9) - (rank[b.properties.kind] ?? 9)
+        || (b.properties.population ?? 0) - (a.properties.population ?? 0))
+      .slice(0, 25);
+    for (const m of this.placeMarkers ?? []) m.remove();
+    this.placeMarkers = places.map((f) => {
+      const el = document.createElement('div');
+      el.className = 'place-label';
+      el.textContent = f.properties.name_ru && document.documentElement.lang === 'ru' ? f.properties.name_ru : f.properties.name;
+      return new this.gl.Marker({ element: el, anchor: 'top' }).setLngLat(f.geometry.coordinates).addTo(this.map);
+    });
+  }
+
   set(source, data) {
     this.map.getSource(source)?.setData(data);
   }
@@ -224,10 +243,10 @@ export class BoardMap {
     }
   }
 
-  /** The ids of the requests drawn and not hidden, in view. */
+  /** The ids of the requests in the map's source whose feature state does not hide them. */
   drawnRequests() {
-    const ids = this.map.queryRenderedFeatures({ layers: ['requests'] })
-      .filter((f) => !f.state?.hidden).map((f) => Number(f.properties.id));
+    const ids = this.map.querySourceFeatures('requests').map((f) => Number(f.properties.id))
+      .filter((id) => !this.map.getFeatureState({ source: 'requests', id }).hidden);
     return [...new Set(ids)].sort((a, b) => a - b);
   }
 
