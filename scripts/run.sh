@@ -16,9 +16,12 @@ for profile in car bicycle foot; do
   "$bin" info "$out"
 done
 
+bash scripts/setup-page.sh || echo "WARNING: the page's map library could not be installed (npm); the page works without the map" >&2
+
 listen=${VMESTE_LISTEN:-127.0.0.1:5000}
 store=${VMESTE_STORE:-data/dispatch.db}
 "$bin" serve --listen "$listen" --store "$store" --seed-demo --admin-token-file data/admin.token \
+  --page-dir server/page \
   --graph data/graphs/monaco-car.vmg --graph data/graphs/monaco-bicycle.vmg --graph data/graphs/monaco-foot.vmg &
 server=$!
 trap 'kill -TERM "$server" 2>/dev/null; wait "$server"' INT TERM
@@ -54,5 +57,11 @@ Try:
   http://$listen/table/v1/foot/7.415637,43.735767;7.422844,43.736876;7.414254,43.734398
   http://$listen/openapi.json   http://$listen/metrics   http://$listen/health
 Ctrl-C stops it.
+
+The dispatch page (signed in as the coordinator):
+  http://$listen/#token=$coord
 MSG
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && command -v xdg-open >/dev/null 2>&1; then
+  xdg-open "http://$listen/#token=$coord" >/dev/null 2>&1 || true
+fi
 wait "$server"

@@ -72,6 +72,9 @@ for extra in scripts/test-clients.sh scripts/test-api.sh; do
   fi
 done
 
+banner "scripts/test-page.sh"
+bash scripts/test-page.sh 2>&1 | tee -a "$log" || true
+
 passed=$(grep -Eo '^test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
 failed=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}')
 [ -n "$skipped_note" ] && printf '\n!!!! %s\n' "$skipped_note" >&2

@@ -51,6 +51,8 @@ mod cli_vroom;
 mod http_guard;
 #[path = "server/http_guidance.rs"]
 mod http_guidance;
+#[path = "server/http_page.rs"]
+mod http_page;
 #[path = "server/http_straight.rs"]
 mod http_straight;
 #[path = "server/http_vroom.rs"]

@@ -284,7 +284,7 @@ fn openapi_lists_every_v1_endpoint_with_bearer_security_and_error_answers() {
             }
         }
     }
-    assert_eq!(operations, 32);
+    assert_eq!(operations, 33);
 }
 
 #[test]

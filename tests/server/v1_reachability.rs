@@ -42,7 +42,7 @@ pub(crate) fn import(dir: &Path, extract: &str, profiles: &[&str]) -> Option<Vec
     )
 }
 
-fn engine_of(graphs: &[PathBuf]) -> Arc<Engine> {
+pub(crate) fn engine_of(graphs: &[PathBuf]) -> Arc<Engine> {
     let mut e = Engine::new();
     for g in graphs {
         e.add_graph_file(g).unwrap();

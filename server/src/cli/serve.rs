@@ -73,6 +73,10 @@ pub struct ServeArgs {
     /// headquarters yet (`scripts/run.sh`).
     #[arg(long)]
     pub seed_demo: bool,
+    /// The page's folder, whose `node_modules/` holds its JavaScript libraries (default:
+    /// `VMESTE_PAGE_DIR`, else `server/page` of the source tree).
+    #[arg(long)]
+    pub page_dir: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -272,6 +276,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         let mut state = AppState::new(engine, limits);
         if let Some(b) = &board {
             state = state.with_board(Arc::clone(b));
+        }
+        if let Some(dir) = &args.page_dir {
+            state = state.with_page_dir(dir.clone());
         }
         let shutdown = async move {
             http::shutdown_signal().await;

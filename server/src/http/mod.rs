@@ -8,6 +8,7 @@
 //!   vector tiles cut from the graph.
 //! - `/health`, `/metrics` (Prometheus text), `/openapi.json`.
 //! - [`v1`]: the dispatch board's API under `/v1` (when the state has a board).
+//! - [`page`]: the dispatch page at `/`, its files under `/page/`.
 //!
 //! Every request is counted and logged once ([`metrics::track`]); CORS allows any origin so a
 //! browser page elsewhere can call the API. [`serve`] runs the service until a shutdown
@@ -21,6 +22,7 @@ pub mod isochrone;
 pub mod metrics;
 pub mod openapi;
 pub mod osrm;
+pub mod page;
 pub mod state;
 pub mod tiles;
 pub mod v1;
@@ -77,6 +79,7 @@ pub fn app(state: AppState) -> Router {
         .route("/tiles/{profile}/tiles.json", get(tiles::tilejson))
         .route("/tiles/{profile}/{z}/{x}/{y}", get(tiles::tile))
         .nest("/v1", v1::router(&state))
+        .merge(page::router())
         .fallback(osrm::handle)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -80,6 +80,9 @@ pub struct AppState {
     pub solves: Arc<Semaphore>,
     /// The dispatch board (`/v1`), when the server runs one.
     pub board: Option<Arc<super::v1::BoardState>>,
+    /// The page's folder (`server/page`, with `node_modules/` from npm), when not the
+    /// default ([`super::page::default_dir`]).
+    pub page_dir: Option<Arc<std::path::PathBuf>>,
 }
 
 impl AppState {
@@ -95,6 +98,7 @@ impl AppState {
             heavy,
             solves,
             board: None,
+            page_dir: None,
         }
     }
 
@@ -102,6 +106,13 @@ impl AppState {
     #[must_use]
     pub fn with_board(mut self, board: Arc<super::v1::BoardState>) -> Self {
         self.board = Some(board);
+        self
+    }
+
+    /// The same state serving the page's libraries from `dir` (`--page-dir`).
+    #[must_use]
+    pub fn with_page_dir(mut self, dir: std::path::PathBuf) -> Self {
+        self.page_dir = Some(Arc::new(dir));
         self
     }
 }

@@ -110,7 +110,8 @@ pub async fn routing_guard(State(state): State<AppState>, req: Request, next: Ne
         let path = req.uri().path();
         let open = ["/health", "/metrics", "/openapi.json"].contains(&path)
             || path == "/v1"
-            || path.starts_with("/v1/");
+            || path.starts_with("/v1/")
+            || super::super::page::is_page_path(path);
         if !open && let Err(e) = authenticate(board, req.headers()).await {
             return e.into_response();
         }

@@ -18,6 +18,7 @@ pub mod coverage_isochrone;
 pub mod csv;
 pub mod error;
 pub mod events;
+pub mod geocode;
 pub mod hqs;
 pub mod live;
 pub mod openapi;
@@ -120,6 +121,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/coverage", get(candidates::coverage))
         .route("/reachability", post(reachability::reachability))
         .route("/places", get(places::places))
+        .route("/geocode", get(geocode::geocode))
         .route(
             "/coverage/isochrone",
             get(coverage_isochrone::coverage_isochrone),

@@ -8,8 +8,8 @@ use utoipa::{Modify, OpenApi};
 
 use super::error::{ErrorBody, ErrorDetail};
 use super::{
-    candidates, coverage_isochrone, csv, events, hqs, places, plans, reachability, requests, trips,
-    volunteers,
+    candidates, coverage_isochrone, csv, events, geocode, hqs, places, plans, reachability,
+    requests, trips, volunteers,
 };
 
 struct BearerScheme;
@@ -47,6 +47,7 @@ impl Modify for BearerScheme {
         plans::create, plans::commit,
         reachability::reachability, places::places,
         trips::plan,
+        geocode::geocode,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerScheme),

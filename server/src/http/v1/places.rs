@@ -66,6 +66,38 @@ fn parse_bbox(s: &str) -> Result<[f64; 4], V1Error> {
     <[f64; 4]>::try_from(v.as_slice()).map_err(|_| bad())
 }
 
+/// `limit` (default `default`), or 422 when it is outside `1..=max`.
+pub(crate) fn checked_limit(
+    limit: Option<usize>,
+    default: usize,
+    max: usize,
+) -> Result<usize, V1Error> {
+    let limit = limit.unwrap_or(default);
+    if (1..=max).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(V1Error::invalid(
+            "limit",
+            format!("limit must be in 1..={max}"),
+        ))
+    }
+}
+
+/// The gazetteer of the loaded graph files, or 404 `code` saying they carry no `what`.
+pub(crate) fn gazetteer_of<'a>(
+    roads: &'a RoadCheck,
+    code: &'static str,
+    what: &str,
+) -> Result<&'a engine::geocode::Gazetteer, V1Error> {
+    roads.0.gazetteer().ok_or_else(|| {
+        V1Error::new(
+            StatusCode::NOT_FOUND,
+            code,
+            format!("the loaded graph files carry no {what} (import them with vmeste import)"),
+        )
+    })
+}
+
 /// The places of the loaded extract, in `bbox`, matching `q`, of `kind`. Every role may ask.
 #[utoipa::path(get, path = "/v1/places", tag = "reachability", params(PlacesQuery),
     responses((status = 200, description = "Places", body = PlacesAnswer), ErrorAnswers),
@@ -76,13 +108,7 @@ pub async fn places(
     q: V1Query<PlacesQuery>,
 ) -> Result<Json<PlacesAnswer>, V1Error> {
     let q = q.0;
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(V1Error::invalid(
-            "limit",
-            format!("limit must be in 1..={MAX_LIMIT}"),
-        ));
-    }
+    let limit = checked_limit(q.limit, 100, MAX_LIMIT)?;
     let bbox = q.bbox.as_deref().map(parse_bbox).transpose()?;
     let kind = match q.kind.as_deref() {
         Some(k) => Some(
@@ -91,13 +117,7 @@ pub async fn places(
         ),
         None => None,
     };
-    let Some(gazetteer) = roads.0.gazetteer() else {
-        return Err(V1Error::new(
-            StatusCode::NOT_FOUND,
-            "no_places",
-            "the loaded graph files carry no places (import them with vmeste import)",
-        ));
-    };
+    let gazetteer = gazetteer_of(&roads, "no_places", "places")?;
     // The kind filter runs after the search, so the search is not cut at `limit` first.
     let wide = if kind.is_some() {
         engine::geocode::MAX_PLACES_LIMIT

@@ -171,11 +171,7 @@ impl Geocoder for MapGeocoder {
     fn geocode(&self, address: &str) -> Option<(Point, Geocoded)> {
         let g = self.0.gazetteer()?;
         let m = g.search(address, 1).ok()?.into_iter().next()?;
-        let kind = match m.kind {
-            engine::geocode::MatchKind::House => "house",
-            engine::geocode::MatchKind::Street => "street",
-            engine::geocode::MatchKind::Place => "place",
-        };
+        let kind = super::geocode::kind_name(m.kind);
         Some((
             [m.location.lon, m.location.lat],
             Geocoded {

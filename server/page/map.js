@@ -1,0 +1,336 @@
+// The map: MapLibre GL JS over vmeste's own vector tiles (roads by class, places), with the
+// board's requests, volunteers and headquarters, routes, isochrones and settlements on top.
+// No glyphs are loaded (no network at run time): symbols are icons drawn here on a canvas,
+// and names and stop numbers are HTML markers or text in the side panel.
+
+export const URGENCY_COLOURS = { urgent: '#c62828', normal: '#ef8a17', planned: '#1e6fb8' };
+export const MODE_COLOURS = { foot: '#2a9d8f', bicycle: '#7b3fa0', car: '#37474f' };
+export const ROUTE_COLOURS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324', '#800000', '#469990', '#000075', '#808000'];
+const KINDS = ['groceries', 'medicines', 'essentials', 'utility_payment', 'care_visit', 'transport', 'psychological_support', 'other'];
+const ROAD_STYLE = [
+  ['motorway', '#e07b39', 3.5], ['trunk', '#e8a33d', 3.2], ['primary', '#f2c65c', 3],
+  ['secondary', '#f6dc8a', 2.6], ['tertiary', '#ffffff', 2.3], ['minor', '#ffffff', 1.6],
+  ['service', '#f4f4f4', 1], ['track', '#b59b6a', 1], ['path', '#a3a3a3', 0.8], ['ferry', '#5b8fd6', 1],
+];
+
+/** The style: an empty background, and vmeste's tiles when `tilesUrl` (a TileJSON) is given. */
+export function baseStyle(tilesUrl) {
+  const layers = [{ id: 'background', type: 'background', paint: { 'background-color': '#eef0e8' } }];
+  const sources = {};
+  if (tilesUrl) {
+    sources.base = { type: 'vector', url: tilesUrl };
+    for (const [cls, colour, width] of ROAD_STYLE) {
+      layers.push({
+        id: `road-${cls}`, type: 'line', source: 'base', 'source-layer': 'roads',
+        filter: ['==', ['get', 'class'], cls],
+        layout: { 'line-cap': 'round', 'line-join': 'round' },
+        paint: {
+          'line-color': colour,
+          'line-width': ['interpolate', ['exponential', 1.6], ['zoom'], 10, width * 0.4, 16, width * 2.2, 18, width * 5],
+          ...(cls === 'ferry' || cls === 'path' ? { 'line-dasharray': [2, 2] } : {}),
+        },
+      });
+    }
+    layers.push({
+      id: 'places', type: 'circle', source: 'base', 'source-layer': 'places',
+      paint: { 'circle-radius': 3, 'circle-color': '#555', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 },
+    });
+  }
+  return { version: 8, sources, layers };
+}
+
+/** A square canvas image of a request symbol: the kind's shape in the urgency's colour. */
+function symbolImage(kind, colour, size = 22) {
+  const c = document.createElement('canvas');
+  c.width = c.height = size;
+  const g = c.getContext('2d');
+  const m = size / 2;
+  const r = size / 2 - 3;
+  g.fillStyle = colour;
+  g.strokeStyle = '#fff';
+  g.lineWidth = 2;
+  g.beginPath();
+  switch (kind) {
+    case 'medicines': {
+      const a = r / 2.6;
+      const cross = [[-a, -r], [a, -r], [a, -a], [r, -a], [r, a], [a, a], [a, r], [-a, r], [-a, a], [-r, a], [-r, -a], [-a, -a]];
+      for (const [x, y] of cross) g.lineTo(m + x, m + y);
+      g.closePath();
+      break;
+    }
+    case 'essentials':
+      g.rect(m - r * 0.85, m - r * 0.85, r * 1.7, r * 1.7);
+      break;
+    case 'utility_payment':
+      g.moveTo(m, m - r); g.lineTo(m + r, m); g.lineTo(m, m + r); g.lineTo(m - r, m); g.closePath();
+      break;
+    case 'care_visit':
+      g.moveTo(m, m - r); g.lineTo(m + r, m + r * 0.8); g.lineTo(m - r, m + r * 0.8); g.closePath();
+      break;
+    case 'transport':
+      g.moveTo(m - r, m - r * 0.8); g.lineTo(m + r, m - r * 0.8); g.lineTo(m, m + r); g.closePath();
+      break;
+    case 'psychological_support':
+      g.arc(m, m, r, 0, Math.PI * 2);
+      g.moveTo(m + r / 2, m);
+      g.arc(m, m, r / 2, 0, Math.PI * 2, true);
+      break;
+    case 'other':
+      g.arc(m, m, r * 0.8, 0, Math.PI * 2);
+      break;
+    default:
+      g.arc(m, m, r, 0, Math.PI * 2);
+  }
+  g.fill('evenodd');
+  g.stroke();
+  return g.getImageData(0, 0, size, size);
+}
+
+function starImage(size = 28) {
+  const c = document.createElement('canvas');
+  c.width = c.height = size;
+  const g = c.getContext('2d');
+  const m = size / 2;
+  g.beginPath();
+  for (let i = 0; i < 10; i++) {
+    const r = i % 2 ? m * 0.42 : m - 2;
+    const a = -Math.PI / 2 + (i * Math.PI) / 5;
+    g.lineTo(m + r * Math.cos(a), m + r * Math.sin(a));
+  }
+  g.closePath();
+  g.fillStyle = '#111';
+  g.strokeStyle = '#ffd54f';
+  g.lineWidth = 2;
+  g.fill();
+  g.stroke();
+  return g.getImageData(0, 0, size, size);
+}
+
+const EMPTY = { type: 'FeatureCollection', features: [] };
+
+/** The board's layers on a MapLibre map. */
+export class BoardMap {
+  constructor(maplibregl, map) {
+    this.gl = maplibregl;
+    this.map = map;
+    this.markers = [];
+    this.pinMarker = null;
+  }
+
+  /** Builds the map in `container`; resolves when it is loaded. */
+  static async create(maplibregl, container, { center, tilesUrl, onError }) {
+    const map = new maplibregl.Map({
+      container, style: baseStyle(tilesUrl), center, zoom: 14, attributionControl: false,
+      maxZoom: 19,
+    });
+    map.on('error', (e) => onError(e?.error ?? e));
+    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: '© OpenStreetMap contributors' }));
+    await new Promise((resolve) => map.once('load', resolve));
+    const view = new BoardMap(maplibregl, map);
+    view.addLayers();
+    if (tilesUrl) map.on('moveend', () => view.labelPlaces());
+    return view;
+  }
+
+  addLayers() {
+    const map = this.map;
+    for (const kind of KINDS) {
+      for (const [urgency, colour] of Object.entries(URGENCY_COLOURS)) {
+        map.addImage(`${kind}-${urgency}`, symbolImage(kind, colour));
+      }
+    }
+    map.addImage('hq', starImage());
+    for (const id of ['isochrones', 'routes', 'candidate-route', 'settlements', 'volunteers', 'selected', 'hq']) {
+      map.addSource(id, { type: 'geojson', data: EMPTY });
+    }
+    // Requests are hidden by a feature state, not a layer filter: a filter change then
+    // repaints without tiling the source again.
+    map.addSource('requests', { type: 'geojson', data: EMPTY, promoteId: 'id' });
+    this.hidden = new Map();
+    map.addLayer({
+      id: 'isochrones', type: 'fill', source: 'isochrones',
+      paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.18, 'fill-outline-color': ['get', 'colour'] },
+    });
+    map.addLayer({
+      id: 'routes', type: 'line', source: 'routes', layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: { 'line-color': ['get', 'colour'], 'line-width': 4, 'line-opacity': 0.85 },
+    });
+    map.addLayer({
+      id: 'candidate-route', type: 'line', source: 'candidate-route', layout: { 'line-cap': 'round' },
+      paint: { 'line-color': '#0b57d0', 'line-width': 5, 'line-dasharray': [1.5, 1] },
+    });
+    map.addLayer({
+      id: 'settlements', type: 'circle', source: 'settlements',
+      paint: {
+        'circle-radius': 6, 'circle-color': ['case', ['get', 'reachable'], '#2e7d32', '#c62828'],
+        'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5,
+      },
+    });
+    map.addLayer({
+      id: 'volunteers', type: 'circle', source: 'volunteers',
+      paint: {
+        'circle-radius': 6,
+        'circle-color': ['match', ['get', 'mode'], 'foot', MODE_COLOURS.foot, 'bicycle', MODE_COLOURS.bicycle, MODE_COLOURS.car],
+        'circle-opacity': ['match', ['get', 'status'], 'off', 0.35, 1],
+        'circle-stroke-color': ['match', ['get', 'status'], 'busy', '#ffb300', '#ffffff'],
+        'circle-stroke-width': 2,
+      },
+    });
+    map.addLayer({
+      id: 'selected', type: 'circle', source: 'selected',
+      paint: { 'circle-radius': 14, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#0b57d0', 'circle-stroke-width': 3 },
+    });
+    map.addLayer({
+      id: 'requests', type: 'symbol', source: 'requests',
+      layout: {
+        'icon-image': ['concat', ['get', 'kind'], '-', ['get', 'urgency']],
+        'icon-allow-overlap': true, 'icon-ignore-placement': true,
+      },
+      paint: {
+        'icon-opacity': ['case', ['boolean', ['feature-state', 'hidden'], false], 0,
+          ['match', ['get', 'status'], 'new', 1, 0.4]],
+      },
+    });
+    map.addLayer({
+      id: 'hq', type: 'symbol', source: 'hq',
+      layout: { 'icon-image': 'hq', 'icon-allow-overlap': true },
+    });
+    for (const layer of ['requests', 'volunteers']) {
+      map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
+      map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
+    }
+  }
+
+  /** Names of the base map's biggest places in view, as HTML markers (no glyphs needed). */
+  labelPlaces() {
+    const rank = { city: 0, town: 1, village: 2, suburb: 3, hamlet: 4 };
+    const seen = new Set();
+    const places = this.map.querySourceFeatures('base', { sourceLayer: 'places' })
+      .filter((f) => f.properties.name && !seen.has(f.properties.name) && seen.add(f.properties.name))
+      .sort((a, b) => (rank[a.properties.kind] ?? 9) - (rank[b.properties.kind] ?? 9)
+        || (b.properties.population ?? 0) - (a.properties.population ?? 0))
+      .slice(0, 25);
+    for (const m of this.placeMarkers ?? []) m.remove();
+    this.placeMarkers = places.map((f) => {
+      const el = document.createElement('div');
+      el.className = 'place-label';
+      el.textContent = f.properties.name_ru && document.documentElement.lang === 'ru' ? f.properties.name_ru : f.properties.name;
+      return new this.gl.Marker({ element: el, anchor: 'top' }).setLngLat(f.geometry.coordinates).addTo(this.map);
+    });
+  }
+
+  set(source, data) {
+    this.map.getSource(source)?.setData(data);
+  }
+
+  /** Requests (GeoJSON features with `id`, `kind`, `urgency`, `status`, `skills`). */
+  setRequests(fc) { this.set('requests', fc); }
+
+  /** Volunteers (features with `id`, `mode`, `status`). */
+  setVolunteers(fc) { this.set('volunteers', fc); }
+
+  setHq(lonLat) { this.set('hq', point(lonLat, {})); }
+
+  /** Shows only the requests whose `id` is in `shown` (of all those `ids`). */
+  showRequests(ids, shown) {
+    for (const id of ids) {
+      const hidden = !shown.has(id);
+      if ((this.hidden.get(id) ?? false) !== hidden) {
+        this.map.setFeatureState({ source: 'requests', id }, { hidden });
+        this.hidden.set(id, hidden);
+      }
+    }
+  }
+
+  /** The ids of the requests in the map's source whose feature state does not hide them. */
+  drawnRequests() {
+    const ids = this.map.querySourceFeatures('requests').map((f) => Number(f.properties.id))
+      .filter((id) => !this.map.getFeatureState({ source: 'requests', id }).hidden);
+    return [...new Set(ids)].sort((a, b) => a - b);
+  }
+
+  select(lonLat) { this.set('selected', lonLat ? point(lonLat, {}) : EMPTY); }
+
+  onRequestClick(callback) {
+    this.map.on('click', 'requests', (e) => {
+      const f = e.features?.find((x) => !x.state?.hidden);
+      if (f) callback(Number(f.properties.id));
+    });
+  }
+
+  onMapClick(callback) {
+    this.map.on('click', (e) => callback([e.lngLat.lng, e.lngLat.lat]));
+  }
+
+  /** Lines `[{coordinates, colour}]` of a plan. */
+  setRoutes(lines) {
+    this.set('routes', {
+      type: 'FeatureCollection',
+      features: lines.map((l) => ({ type: 'Feature', properties: { colour: l.colour }, geometry: { type: 'LineString', coordinates: l.coordinates } })),
+    });
+  }
+
+  setCandidateRoute(geometry) {
+    this.set('candidate-route', geometry ? { type: 'Feature', properties: {}, geometry } : EMPTY);
+  }
+
+  setIsochrones(fc) { this.set('isochrones', fc ?? EMPTY); }
+
+  setSettlements(fc) { this.set('settlements', fc ?? EMPTY); }
+
+  /** HTML markers (stop numbers, names): `[{lonLat, text, colour, className}]`. */
+  setLabels(labels) {
+    for (const m of this.markers) m.remove();
+    this.markers = labels.map((l) => {
+      const el = document.createElement('div');
+      el.className = l.className ?? 'map-label';
+      el.textContent = l.text;
+      if (l.colour) el.style.setProperty('--label-colour', l.colour);
+      return new this.gl.Marker({ element: el }).setLngLat(l.lonLat).addTo(this.map);
+    });
+  }
+
+  /** A draggable pin for the hotline form; `onMove([lon, lat])` after a drag. */
+  pin(lonLat, onMove) {
+    if (!lonLat) {
+      this.pinMarker?.remove();
+      this.pinMarker = null;
+      return;
+    }
+    if (!this.pinMarker) {
+      this.pinMarker = new this.gl.Marker({ draggable: true, color: '#0b57d0' }).setLngLat(lonLat).addTo(this.map);
+      this.pinMarker.on('dragend', () => {
+        const p = this.pinMarker.getLngLat();
+        this.pinOnMove?.([p.lng, p.lat]);
+      });
+    }
+    this.pinOnMove = onMove;
+    this.pinMarker.setLngLat(lonLat);
+    this.map.easeTo({ center: lonLat, duration: 0 });
+  }
+
+  fit(coords) {
+    if (!coords.length) return;
+    const b = new this.gl.LngLatBounds(coords[0], coords[0]);
+    for (const c of coords) b.extend(c);
+    this.map.fitBounds(b, { padding: 40, duration: 0, maxZoom: 16 });
+  }
+
+  /** Resolves after the map has drawn everything it was given. */
+  idle() {
+    return new Promise((resolve) => {
+      if (this.map.loaded() && !this.map.isMoving()) {
+        this.map.once('idle', resolve);
+        this.map.triggerRepaint();
+      } else {
+        this.map.once('idle', resolve);
+      }
+    });
+  }
+}
+
+/** A GeoJSON point feature. */
+export function point(lonLat, properties) {
+  return { type: 'Feature', properties, geometry: { type: 'Point', coordinates: lonLat } };
+}
