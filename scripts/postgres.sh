@@ -3,6 +3,7 @@
 #
 #   scripts/postgres.sh start   # prints the URL; also written to $VMESTE_PG_DIR/url
 #   scripts/postgres.sh stop    # stops the server and removes its directory
+#   scripts/postgres.sh restart # restarts the server (same directory, port and data)
 #
 # Installs Debian's `postgresql` when no server is found, creates a cluster in a temporary
 # directory owned by the `postgres` user (when run as root) listening on 127.0.0.1 only,
@@ -60,8 +61,15 @@ stop() {
   rm -rf "$dir"
 }
 
+restart() {
+  local bin
+  bin=$(bindir)
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w restart </dev/null >&2
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  restart) restart ;;
+  *) echo "usage: $0 start|stop|restart" >&2; exit 2 ;;
 esac

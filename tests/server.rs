@@ -79,3 +79,7 @@ mod v1_reachability;
 mod v1_roles;
 #[path = "server/v1_support.rs"]
 mod v1_support;
+#[path = "server/faults.rs"]
+mod faults;
+#[path = "server/graph_reload.rs"]
+mod graph_reload;

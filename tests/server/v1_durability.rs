@@ -16,7 +16,7 @@ use crate::support;
 use crate::v1_support::ON_ROAD;
 
 /// One HTTP exchange; `None` when the connection fails (the server is gone).
-fn call(
+pub(crate) fn call(
     addr: SocketAddr,
     method: &str,
     path: &str,
@@ -39,12 +39,12 @@ fn call(
     Some((status, serde_json::from_str(body).unwrap_or(Value::Null)))
 }
 
-fn free_addr() -> SocketAddr {
+pub(crate) fn free_addr() -> SocketAddr {
     let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
     l.local_addr().expect("its address")
 }
 
-fn serve(graph: &str, store: &str, token_file: &str, addr: SocketAddr) -> Child {
+pub(crate) fn serve(graph: &str, store: &str, token_file: &str, addr: SocketAddr) -> Child {
     let child = Command::new(env!("CARGO_BIN_EXE_vmeste"))
         .args([
             "serve",
@@ -153,7 +153,7 @@ fn survives_kill(store: &str, graph: &str, dir_name: &str) {
     child.wait().unwrap();
 }
 
-fn monaco_graph(name: &str) -> Option<String> {
+pub(crate) fn monaco_graph(name: &str) -> Option<String> {
     let pbf = support::osm("monaco-2023-12-26.osm.pbf")?;
     let g = tmp(name);
     let out = vmeste(&["import", s(&pbf), "--profile", "car", "-o", s(&g)]);

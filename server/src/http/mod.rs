@@ -18,6 +18,7 @@ mod guard;
 pub mod isochrone;
 pub mod metrics;
 pub mod openapi;
+pub mod reload;
 pub mod osrm;
 pub mod state;
 pub mod v1;
@@ -38,13 +39,15 @@ use tower_http::cors::{Any, CorsLayer};
 pub use self::state::{AppState, Limits};
 
 async fn health(State(state): State<AppState>) -> impl IntoResponse {
-    let engine = &state.engine;
+    let engine = state.engine();
     let labelled: Vec<&str> = engine
         .profiles()
         .into_iter()
         .filter(|p| engine.has_hub_labels(p))
         .collect();
-    Json(json!({"status": "ok", "profiles": engine.profiles(), "hub_labels": labelled}))
+    Json(
+        json!({"status": "ok", "profiles": engine.profiles(), "hub_labels": labelled, "graph_generation": state.engines.generation()}),
+    )
 }
 
 async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
