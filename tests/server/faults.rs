@@ -355,12 +355,14 @@ fn a_full_disk_is_a_clear_error_and_writes_resume_when_space_returns() {
     kill(child);
 }
 
-/// `scripts/postgres.sh` with its own directory; its standard output.
-fn postgres_script(dir: &Path, command: &str) -> Option<String> {
+/// `scripts/postgres.sh` with its own directory (and `down_s` seconds down on a restart);
+/// its standard output.
+fn postgres_script(dir: &Path, command: &str, down_s: u32) -> Option<String> {
     let out = std::process::Command::new("bash")
         .arg(crate::support::workspace().join("scripts/postgres.sh"))
         .arg(command)
         .env("VMESTE_PG_DIR", dir)
+        .env("VMESTE_PG_DOWN_S", down_s.to_string())
         .stdin(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .output()
@@ -380,7 +382,7 @@ fn postgresql_restarted_under_load_fails_cleanly_and_recovers() {
     };
     // A private server, so restarting it disturbs no other test.
     let pg_dir = tmp("pg-restart");
-    let Some(url) = postgres_script(&pg_dir, "start") else {
+    let Some(url) = postgres_script(&pg_dir, "start", 0) else {
         panic!("a private PostgreSQL could not be started (scripts/postgres.sh start)");
     };
     let token_file = tmp("pg-restart-admin.token");
@@ -391,13 +393,26 @@ fn postgresql_restarted_under_load_fails_cleanly_and_recovers() {
     let hq = new_hq(addr, &token);
     let writers = Writers::start(addr, &token, hq, "pg", 4);
     writers.wait_for(20);
-    let restarted = postgres_script(&pg_dir, "restart").is_some();
+    // A quick restart (waiting writes just wait), then one down longer than the store's
+    // wait for a connection (10 s): those writes are refused with 503.
+    assert!(
+        postgres_script(&pg_dir, "restart", 0).is_some(),
+        "scripts/postgres.sh restart failed"
+    );
+    writers.wait_for(20);
+    assert!(
+        postgres_script(&pg_dir, "restart", 12).is_some(),
+        "scripts/postgres.sh restart failed"
+    );
     writers.wait_for(50);
     let (acked, others) = writers.stop();
-    assert!(restarted, "scripts/postgres.sh restart failed");
     assert!(
         others.iter().all(|&s| s == 503),
         "answers other than 201 and 503 while PostgreSQL restarted: {others:?}"
+    );
+    assert!(
+        !others.is_empty(),
+        "no write was refused while PostgreSQL was down for 12 s"
     );
     eprintln!(
         "PostgreSQL restart under load: {} writes acknowledged, {} answered 503",
@@ -406,5 +421,5 @@ fn postgresql_restarted_under_load_fails_cleanly_and_recovers() {
     );
     assert_all_present(addr, &token, &acked);
     kill(child);
-    let _ = postgres_script(&pg_dir, "stop");
+    let _ = postgres_script(&pg_dir, "stop", 0);
 }
