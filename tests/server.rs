@@ -45,6 +45,10 @@ mod cli_solve;
 mod cli_token;
 #[path = "server/cli_vroom.rs"]
 mod cli_vroom;
+#[path = "server/faults.rs"]
+mod faults;
+#[path = "server/graph_reload.rs"]
+mod graph_reload;
 #[path = "server/http_guard.rs"]
 mod http_guard;
 #[path = "server/http_guidance.rs"]
@@ -79,7 +83,3 @@ mod v1_reachability;
 mod v1_roles;
 #[path = "server/v1_support.rs"]
 mod v1_support;
-#[path = "server/faults.rs"]
-mod faults;
-#[path = "server/graph_reload.rs"]
-mod graph_reload;

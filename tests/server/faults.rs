@@ -19,7 +19,7 @@ use rand::{RngExt, SeedableRng};
 use serde_json::{Value, json};
 
 use crate::cli_import::{s, tmp};
-use crate::v1_durability::{call, free_addr, monaco_graph, serve};
+use crate::v1_durability::{call, free_addr, fresh_postgres, fresh_sqlite, monaco_graph, serve};
 use crate::v1_support::ON_ROAD;
 
 /// Rounds of `kill -9` (`VMESTE_KILL_ROUNDS`, default 5).
@@ -88,7 +88,10 @@ impl Writers {
                             Some(&request_body(hq, &name, i)),
                         ) {
                             Some((201, v)) => {
-                                acked.lock().unwrap().push((v["id"].as_i64().unwrap(), name));
+                                acked
+                                    .lock()
+                                    .unwrap()
+                                    .push((v["id"].as_i64().unwrap(), name));
                             }
                             Some((status, _)) => others.lock().unwrap().push(status),
                             None => {
@@ -121,7 +124,13 @@ impl Writers {
                 t0.elapsed() < Duration::from_secs(60),
                 "writes stalled: {} acknowledged, others {:?}",
                 self.acked(),
-                self.others.lock().unwrap().iter().rev().take(5).collect::<Vec<_>>()
+                self.others
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .rev()
+                    .take(5)
+                    .collect::<Vec<_>>()
             );
             std::thread::sleep(Duration::from_millis(5));
         }
@@ -177,10 +186,10 @@ fn kill_loop(store: &str, graph: &str, tag: &str) {
     let mut child = serve(graph, store, s(&token_file), addr);
     let token = admin_token(&token_file);
     let hq = new_hq(addr, &token);
-    let seed = std::time::SystemTime::now()
+    let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64;
+        .unwrap();
+    let seed = now.as_secs() ^ u64::from(now.subsec_nanos());
     eprintln!("kill -9 loop on {tag}: seed {seed}");
     let mut rng = rand_pcg::Pcg64::seed_from_u64(seed);
     let mut all = Vec::new();
@@ -208,20 +217,12 @@ fn acknowledged_writes_survive_a_loop_of_kill_9_on_sqlite() {
     let Some(graph) = monaco_graph("kill-loop-sqlite.vmg") else {
         return;
     };
-    let db = tmp("kill-loop.db");
-    for ext in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", s(&db)));
-    }
-    kill_loop(s(&db), &graph, "sqlite");
+    kill_loop(&fresh_sqlite("kill-loop.db"), &graph, "sqlite");
 }
 
 #[test]
 fn acknowledged_writes_survive_a_loop_of_kill_9_on_postgresql() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let Some(url) = rt.block_on(crate::store_support::postgres_database()) else {
+    let Some(url) = fresh_postgres() else {
         return;
     };
     let Some(graph) = monaco_graph("kill-loop-pg.vmg") else {
@@ -241,7 +242,14 @@ impl Tmpfs {
             .status();
         std::fs::create_dir_all(dir).ok()?;
         let ok = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs", s(dir)])
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size}"),
+                "tmpfs",
+                s(dir),
+            ])
             .status()
             .is_ok_and(|st| st.success());
         ok.then(|| Self(dir.to_owned()))

@@ -62,7 +62,11 @@ fn graphs_reload_under_load_and_damaged_files_are_refused() {
                 Arc::clone(&stop),
                 Arc::clone(&failures),
             );
-            let path = if c % 2 == 0 { route.clone() } else { table.clone() };
+            let path = if c % 2 == 0 {
+                route.clone()
+            } else {
+                table.clone()
+            };
             std::thread::spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
                     match call(addr, "GET", &path, "", None) {
@@ -123,7 +127,10 @@ fn graphs_reload_under_load_and_damaged_files_are_refused() {
     signal_hup(child.id());
     let t0 = Instant::now();
     while generation(addr) < 2 {
-        assert!(t0.elapsed() < Duration::from_secs(60), "SIGHUP did not reload");
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "SIGHUP did not reload"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     wait_for_traffic(20);

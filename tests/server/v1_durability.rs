@@ -165,25 +165,35 @@ pub(crate) fn monaco_graph(name: &str) -> Option<String> {
     Some(s(&g).to_owned())
 }
 
+/// A fresh SQLite file's path (its journal files removed too).
+pub(crate) fn fresh_sqlite(name: &str) -> String {
+    let db = s(&tmp(name)).to_owned();
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{db}{ext}"));
+    }
+    db
+}
+
+/// A new database on the test PostgreSQL, or `None` (skip).
+pub(crate) fn fresh_postgres() -> Option<String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(crate::store_support::postgres_database())
+}
+
 #[test]
 fn acknowledged_requests_survive_kill_9_on_sqlite() {
     let Some(graph) = monaco_graph("kill-sqlite.vmg") else {
         return;
     };
-    let db = tmp("kill.db");
-    for ext in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", s(&db)));
-    }
-    survives_kill(s(&db), &graph, "sqlite");
+    survives_kill(&fresh_sqlite("kill.db"), &graph, "sqlite");
 }
 
 #[test]
 fn acknowledged_requests_survive_kill_9_on_postgresql() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let Some(url) = rt.block_on(crate::store_support::postgres_database()) else {
+    let Some(url) = fresh_postgres() else {
         return;
     };
     let Some(graph) = monaco_graph("kill-pg.vmg") else {

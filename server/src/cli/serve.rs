@@ -7,9 +7,9 @@ use std::time::Duration;
 use anyhow::Context as _;
 use engine::dispatch::Engine;
 
+use crate::http::reload::{self, EngineSlot, GraphSource};
 use crate::http::v1::state::new_token;
 use crate::http::v1::{BoardSettings, BoardState, BoardStore};
-use crate::http::reload::{self, EngineSlot, GraphSource};
 use crate::http::{self, AppState, Limits};
 use engine::board::Role;
 use engine::board::Store;
@@ -216,7 +216,9 @@ fn reload_on_sighup(slot: Arc<EngineSlot>) -> anyhow::Result<()> {
             let slot = Arc::clone(&slot);
             match tokio::task::spawn_blocking(move || slot.reload()).await {
                 Ok(Ok(_)) => {}
-                Ok(Err(e)) => tracing::error!(error = %e, "reload refused; the old graphs keep serving"),
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "reload refused; the old graphs keep serving")
+                }
                 Err(e) => tracing::error!(error = %e, "reload failed"),
             }
         }
@@ -239,10 +241,12 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             .spawn(move || reload::prepare(&engine, max))
             .context("starting the bounds-and-labels thread")?;
     }
-    let slot = Arc::new(EngineSlot::new(Arc::clone(&engine)).with_source(GraphSource {
-        graphs: args.graphs.clone(),
-        hub_label_entries: args.hub_label_entries,
-    }));
+    let slot = Arc::new(
+        EngineSlot::new(Arc::clone(&engine)).with_source(GraphSource {
+            graphs: args.graphs.clone(),
+            hub_label_entries: args.hub_label_entries,
+        }),
+    );
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -5,7 +5,7 @@
 
 use engine::board::{
     AnyRoads, Board, Created, MemoryStore, NewHq, NewRequest, NewVolunteer, PositionReport,
-    Principal, Recipient, RequestKind, RequestPatch, Time, Urgency, VolunteerPatch,
+    Principal, RequestPatch, Time, VolunteerPatch,
 };
 use engine::vrp::io::{Format, Instance};
 use serde::de::DeserializeOwned;
@@ -218,25 +218,11 @@ async fn seeded_board() -> Option<(Board<MemoryStore>, i64, i64, i64)> {
             .ok()?,
     )?
     .id;
-    let req = NewRequest {
-        hq,
-        kind: RequestKind::Groceries,
-        urgency: Urgency::Normal,
-        deadline: None,
-        time_windows: vec![],
-        service_min: None,
-        load_kg: None,
-        load_bags: None,
-        skills: vec![],
-        notes: None,
-        recipient: Recipient {
-            name: "Ivan".into(),
-            phone: "+377 600 000 002".into(),
-            address: String::new(),
-        },
-        location: Some([7.4228, 43.7368]),
-        address: None,
-    };
+    let req: NewRequest = serde_json::from_value(serde_json::json!({
+        "hq": hq, "kind": "groceries", "urgency": "normal", "location": [7.4228, 43.7368],
+        "recipient": {"name": "Ivan", "phone": "+377 600 000 002"}
+    }))
+    .ok()?;
     let req = created(
         board
             .create_request(&admin, NOW, req, None, &AnyRoads, None)
@@ -292,9 +278,7 @@ pub fn v1_json(data: &[u8]) {
             }
             5 => {
                 if let Some(x) = parse::<PositionReport>(body) {
-                    let _ = board
-                        .report_position(&admin, NOW, vol, x, &AnyRoads)
-                        .await;
+                    let _ = board.report_position(&admin, NOW, vol, x, &AnyRoads).await;
                 }
             }
             6 => {

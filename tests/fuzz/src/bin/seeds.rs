@@ -121,7 +121,9 @@ fn pbf_seeds(dir: &Path) -> Vec<(String, Vec<u8>)> {
         let Some(second) = bytes.get(first..).and_then(frame_len) else {
             continue;
         };
-        let name = p.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let name = p
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         out.push((name.clone(), bytes[..first + second].to_vec()));
         out.push((format!("{name}.header"), bytes[..first].to_vec()));
     }
@@ -144,7 +146,13 @@ fn graph_seeds() -> Vec<(String, Vec<u8>)> {
         .enumerate()
         .map(|(i, &(lon, lat))| b.add_node(OsmNodeId(100 + i as i64), LonLat::new(lon, lat)))
         .collect();
-    let links = [(0, 1, true), (1, 2, false), (2, 3, true), (3, 0, true), (2, 4, true)];
+    let links = [
+        (0, 1, true),
+        (1, 2, false),
+        (2, 3, true),
+        (3, 0, true),
+        (2, 4, true),
+    ];
     for (k, &(a, c, both)) in links.iter().enumerate() {
         let mid = LonLat::new(
             f64::midpoint(pts[a].0, pts[c].0),
