@@ -19,7 +19,9 @@ use rand::{RngExt, SeedableRng};
 use serde_json::{Value, json};
 
 use crate::cli_import::{s, tmp};
-use crate::v1_durability::{call, free_addr, fresh_postgres, fresh_sqlite, monaco_graph, serve};
+use crate::v1_durability::{
+    call, call_within, free_addr, fresh_postgres, fresh_sqlite, monaco_graph, serve,
+};
 use crate::v1_support::ON_ROAD;
 
 /// Rounds of `kill -9` (`VMESTE_KILL_ROUNDS`, default 5).
@@ -80,12 +82,14 @@ impl Writers {
                     while !stop.load(Ordering::Relaxed) {
                         i += 1;
                         let name = format!("{tag}-w{w}-{i}");
-                        match call(
+                        // Longer than the store's wait for a connection (10 s), so that a
+                        // write held up by an outage gets its answer.
+                        match call_within(
                             addr,
-                            "POST",
-                            "/v1/requests",
+                            ("POST", "/v1/requests"),
                             &token,
                             Some(&request_body(hq, &name, i)),
+                            Duration::from_secs(30),
                         ) {
                             Some((201, v)) => {
                                 acked

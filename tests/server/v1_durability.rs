@@ -23,8 +23,19 @@ pub(crate) fn call(
     token: &str,
     body: Option<&Value>,
 ) -> Option<(u16, Value)> {
+    call_within(addr, (method, path), token, body, Duration::from_secs(10))
+}
+
+/// [`call`], waiting at most `wait` for the answer.
+pub(crate) fn call_within(
+    addr: SocketAddr,
+    (method, path): (&str, &str),
+    token: &str,
+    body: Option<&Value>,
+    wait: Duration,
+) -> Option<(u16, Value)> {
     let mut st = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()?;
-    st.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    st.set_read_timeout(Some(wait)).ok()?;
     let b = body.map(Value::to_string).unwrap_or_default();
     let req = format!(
         "{method} {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{b}",
