@@ -3,6 +3,8 @@
 #
 #   scripts/postgres.sh start   # prints the URL; also written to $VMESTE_PG_DIR/url
 #   scripts/postgres.sh stop    # stops the server and removes its directory
+#   scripts/postgres.sh restart # restarts the server (same directory, port and data), down
+#                               # for VMESTE_PG_DOWN_S seconds (default 0)
 #
 # Installs Debian's `postgresql` when no server is found, creates a cluster in a temporary
 # directory owned by the `postgres` user (when run as root) listening on 127.0.0.1 only,
@@ -60,8 +62,21 @@ stop() {
   rm -rf "$dir"
 }
 
+restart() {
+  # Stops the server (fast: open connections are cut), stays down VMESTE_PG_DOWN_S seconds
+  # (default 0), and starts it again on the same port.
+  local bin port
+  bin=$(bindir)
+  port=$(sed -E 's|.*:([0-9]+)/.*|\1|' "$dir/url")
+  as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop </dev/null >&2
+  sleep "${VMESTE_PG_DOWN_S:-0}"
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start </dev/null >&2
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  restart) restart ;;
+  *) echo "usage: $0 start|stop|restart" >&2; exit 2 ;;
 esac

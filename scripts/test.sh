@@ -65,6 +65,22 @@ else
   echo "1 failed (pyvroom could not be installed)" | tee -a "$log"
 fi
 
+banner "fuzzing (quick pass: scripts/fuzz.sh all 8)"
+# Every fuzz target for 8 s on a fresh corpus (about 2 minutes, after the instrumented build).
+fuzz_dir=$(mktemp -d)
+fuzz_rc=0
+VMESTE_FUZZ_DIR="$fuzz_dir" bash scripts/fuzz.sh all 8 2>&1 | tee -a "$log" || fuzz_rc=$?
+rm -rf "$fuzz_dir"
+if [ "$fuzz_rc" -eq 3 ]; then
+  printf '\n!!!! fuzzing SKIPPED: cargo-afl / AFL++ could not be installed\n\n' >&2
+elif [ "$fuzz_rc" -ne 0 ]; then
+  echo "1 failed (scripts/fuzz.sh: a fuzz target crashed or could not run)" | tee -a "$log"
+fi
+
+banner "soak (scripts/soak.sh 60 10)"
+# One minute of mixed traffic and ten seconds of burst; the ten-minute run is in RELIABILITY.md.
+bash scripts/soak.sh 60 10 2>&1 | tee -a "$log" || echo "1 failed (scripts/soak.sh)" | tee -a "$log"
+
 for extra in scripts/test-clients.sh scripts/test-api.sh; do
   if [ -x "$extra" ]; then
     banner "$extra"

@@ -47,6 +47,10 @@ mod cli_solve;
 mod cli_token;
 #[path = "server/cli_vroom.rs"]
 mod cli_vroom;
+#[path = "server/faults.rs"]
+mod faults;
+#[path = "server/graph_reload.rs"]
+mod graph_reload;
 #[path = "server/http_guard.rs"]
 mod http_guard;
 #[path = "server/http_guidance.rs"]

@@ -319,3 +319,27 @@ fn mutated_pbf_never_panics() {
         })
         .unwrap();
 }
+
+/// Inputs the fuzzer (`scripts/fuzz.sh osm_pbf`) found to panic the import: dense nodes whose
+/// delta-coded coordinates or metadata overflow inside `osmpbf`. They are refused as a
+/// corrupt block, with the gazetteer pass too.
+#[test]
+fn fuzzer_found_overflowing_blocks_are_refused_as_corrupt() {
+    let dir = support::workspace().join("tests/fuzz/regressions/osm_pbf");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/fuzz/regressions/osm_pbf") {
+        let path = entry.expect("a directory entry").path();
+        let progress = |_: engine::osm::Progress| {};
+        let out = engine::osm::read_network_and_gazetteer(&path, &CAR, &progress);
+        // Where overflow checks are off (release), osmpbf wraps instead: any answer but a
+        // panic will do there.
+        assert!(
+            !cfg!(debug_assertions) || matches!(out, Err(ImportError::CorruptBlob { .. })),
+            "{}: {:?}",
+            path.display(),
+            out.err()
+        );
+        seen += 1;
+    }
+    assert!(seen >= 2);
+}

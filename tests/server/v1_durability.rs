@@ -16,15 +16,26 @@ use crate::support;
 use crate::v1_support::ON_ROAD;
 
 /// One HTTP exchange; `None` when the connection fails (the server is gone).
-fn call(
+pub(crate) fn call(
     addr: SocketAddr,
     method: &str,
     path: &str,
     token: &str,
     body: Option<&Value>,
 ) -> Option<(u16, Value)> {
+    call_within(addr, (method, path), token, body, Duration::from_secs(10))
+}
+
+/// [`call`], waiting at most `wait` for the answer.
+pub(crate) fn call_within(
+    addr: SocketAddr,
+    (method, path): (&str, &str),
+    token: &str,
+    body: Option<&Value>,
+    wait: Duration,
+) -> Option<(u16, Value)> {
     let mut st = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()?;
-    st.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    st.set_read_timeout(Some(wait)).ok()?;
     let b = body.map(Value::to_string).unwrap_or_default();
     let req = format!(
         "{method} {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{b}",
@@ -39,12 +50,12 @@ fn call(
     Some((status, serde_json::from_str(body).unwrap_or(Value::Null)))
 }
 
-fn free_addr() -> SocketAddr {
+pub(crate) fn free_addr() -> SocketAddr {
     let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
     l.local_addr().expect("its address")
 }
 
-fn serve(graph: &str, store: &str, token_file: &str, addr: SocketAddr) -> Child {
+pub(crate) fn serve(graph: &str, store: &str, token_file: &str, addr: SocketAddr) -> Child {
     let child = Command::new(env!("CARGO_BIN_EXE_vmeste"))
         .args([
             "serve",
@@ -153,7 +164,7 @@ fn survives_kill(store: &str, graph: &str, dir_name: &str) {
     child.wait().unwrap();
 }
 
-fn monaco_graph(name: &str) -> Option<String> {
+pub(crate) fn monaco_graph(name: &str) -> Option<String> {
     let pbf = support::osm("monaco-2023-12-26.osm.pbf")?;
     let g = tmp(name);
     let out = vmeste(&["import", s(&pbf), "--profile", "car", "-o", s(&g)]);
@@ -165,25 +176,35 @@ fn monaco_graph(name: &str) -> Option<String> {
     Some(s(&g).to_owned())
 }
 
+/// A fresh SQLite file's path (its journal files removed too).
+pub(crate) fn fresh_sqlite(name: &str) -> String {
+    let db = s(&tmp(name)).to_owned();
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{db}{ext}"));
+    }
+    db
+}
+
+/// A new database on the test PostgreSQL, or `None` (skip).
+pub(crate) fn fresh_postgres() -> Option<String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(crate::store_support::postgres_database())
+}
+
 #[test]
 fn acknowledged_requests_survive_kill_9_on_sqlite() {
     let Some(graph) = monaco_graph("kill-sqlite.vmg") else {
         return;
     };
-    let db = tmp("kill.db");
-    for ext in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", s(&db)));
-    }
-    survives_kill(s(&db), &graph, "sqlite");
+    survives_kill(&fresh_sqlite("kill.db"), &graph, "sqlite");
 }
 
 #[test]
 fn acknowledged_requests_survive_kill_9_on_postgresql() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let Some(url) = rt.block_on(crate::store_support::postgres_database()) else {
+    let Some(url) = fresh_postgres() else {
         return;
     };
     let Some(graph) = monaco_graph("kill-pg.vmg") else {

@@ -284,7 +284,7 @@ fn openapi_lists_every_v1_endpoint_with_bearer_security_and_error_answers() {
             }
         }
     }
-    assert_eq!(operations, 33);
+    assert_eq!(operations, 34);
 }
 
 #[test]
@@ -300,4 +300,25 @@ fn routing_may_require_a_token() {
     let token = b.token(Role::Volunteer, &[], None);
     assert_eq!(b.send("GET", path, Some(&token), &[], None).status, 200);
     assert_eq!(crate::http_support::get(b.addr, "/health").status, 200);
+}
+
+#[test]
+fn only_admins_reload_the_graphs() {
+    let Some(b) = TestBoard::start(BoardSettings::default()) else {
+        return;
+    };
+    let admin = b.token(Role::Admin, &[], None);
+    let hq = b.hq(&admin, "HQ");
+    let coordinator = b.token(Role::Coordinator, &[hq], None);
+    let operator = b.token(Role::Operator, &[], None);
+    for token in [&coordinator, &operator] {
+        let a = b.json("POST", "/v1/admin/reload", token, &json!({}));
+        assert_eq!(a.status, 403, "{}", a.json());
+    }
+    let a = b.json("POST", "/v1/admin/reload", "not-a-token", &json!({}));
+    assert_eq!(a.status, 401);
+    // This test server holds an engine built in memory: nothing to re-read, and it says so.
+    let a = b.json("POST", "/v1/admin/reload", &admin, &json!({}));
+    assert_eq!(a.status, 409, "{}", a.json());
+    assert_eq!(a.json()["error"]["code"], "nothing_to_reload");
 }

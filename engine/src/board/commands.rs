@@ -35,6 +35,10 @@ pub struct PositionReport {
     pub status: Option<VolunteerStatus>,
 }
 
+/// How many times a position report is tried again after a concurrent change to its
+/// volunteer (a report carries no version: the latest one wins).
+const POSITION_RETRIES: u32 = 16;
+
 /// Most records one list call answers.
 pub const MAX_PAGE: usize = 1_000;
 
@@ -305,7 +309,8 @@ impl<S: Store> Board<S> {
     ///
     /// # Errors
     /// [`BoardError::NotFound`], [`BoardError::Invalid`] (position far from roads, time in
-    /// the future), store errors; a concurrent change is retried once.
+    /// the future), store errors; a concurrent change is retried (up to 16 times: many
+    /// reports for one volunteer at once all land).
     pub async fn report_position(
         &self,
         who: &Principal,
@@ -346,7 +351,7 @@ impl<S: Store> Board<S> {
                 "position",
             );
             match self.write_one(who, now, change, None).await {
-                Err(BoardError::VersionMismatch { .. }) if tries == 0 => tries += 1,
+                Err(BoardError::VersionMismatch { .. }) if tries < POSITION_RETRIES => tries += 1,
                 other => return as_volunteer(other?),
             }
         }

@@ -341,7 +341,19 @@ fn decode(
         })?
         .map_err(corrupt)?;
     match blob.decode().map_err(corrupt)? {
-        BlobDecode::OsmData(b) => f(&b),
+        BlobDecode::OsmData(b) => {
+            // osmpbf sums the delta-coded fields of dense nodes (ids, coordinates, metadata)
+            // and scales coordinates with plain arithmetic, which overflows on a corrupt
+            // block, a panic where overflow checks are on (found by fuzzing): such a block
+            // is refused as corrupt instead.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&b))).map_err(|_| {
+                ImportError::CorruptBlob {
+                    path: path.to_owned(),
+                    offset: block.offset,
+                    detail: "a number of the block overflows".to_owned(),
+                }
+            })?;
+        }
         BlobDecode::OsmHeader(_) | BlobDecode::Unknown(_) => {}
     }
     Ok(())

@@ -2,11 +2,12 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context as _;
 use engine::dispatch::Engine;
 
+use crate::http::reload::{self, EngineSlot, GraphSource};
 use crate::http::v1::state::new_token;
 use crate::http::v1::{BoardSettings, BoardState, BoardStore};
 use crate::http::{self, AppState, Limits};
@@ -119,45 +120,7 @@ fn init_logging(json: bool) {
 /// # Errors
 /// An unreadable or corrupt file, or two files of the same profile.
 pub fn load_engine(graphs: &[PathBuf]) -> anyhow::Result<Engine> {
-    let mut engine = Engine::new();
-    for path in graphs {
-        let start = Instant::now();
-        let profile = engine
-            .add_graph_file(path)
-            .with_context(|| format!("loading {}", path.display()))?;
-        tracing::info!(profile, file = %path.display(), seconds = start.elapsed().as_secs_f64(), "graph loaded");
-    }
-    Ok(engine)
-}
-
-/// Builds every profile's landmark bounds (for "who can go now?") and hub labels, and logs
-/// the outcome.
-fn build_bounds_and_labels(engine: &Engine, max_entries: usize) {
-    let start = Instant::now();
-    for (profile, bytes) in engine.build_landmarks(engine::routing::landmarks::DEFAULT_COUNT) {
-        tracing::info!(
-            profile,
-            bytes,
-            seconds = start.elapsed().as_secs_f64(),
-            "landmark bounds ready"
-        );
-    }
-    if max_entries == 0 {
-        return;
-    }
-    for (profile, outcome) in engine.build_hub_labels(max_entries) {
-        match outcome {
-            Ok(bytes) => tracing::info!(
-                profile,
-                bytes,
-                seconds = start.elapsed().as_secs_f64(),
-                "hub labels ready"
-            ),
-            Err(e) => {
-                tracing::warn!(profile, error = %e, "no hub labels: cost-only queries search the hierarchy")
-            }
-        }
-    }
+    Ok(reload::load_graphs(graphs)?)
 }
 
 /// `dispatch.db` beside the first graph file (or in the working folder).
@@ -183,8 +146,9 @@ fn store_label(target: &str) -> String {
 /// The dispatch board `--store` names, with the admin token of `--admin-token-file`.
 async fn board(
     args: &ServeArgs,
-    engine: &Arc<engine::dispatch::Engine>,
+    slot: &Arc<EngineSlot>,
 ) -> anyhow::Result<Option<Arc<BoardState>>> {
+    let engine = &slot.current();
     let target = match args.store.as_deref() {
         Some("none") => return Ok(None),
         Some(s) => s.to_owned(),
@@ -200,7 +164,7 @@ async fn board(
     let mut board = BoardState::new(store, settings);
     if engine.gazetteer().is_some() {
         board = board.with_geocoder(Arc::new(crate::http::v1::state::MapGeocoder(Arc::clone(
-            engine,
+            slot,
         ))));
     }
     if let Some(path) = &args.admin_token_file {
@@ -246,7 +210,27 @@ async fn board(
     Ok(Some(Arc::new(board)))
 }
 
-/// Runs `vmeste serve` until Ctrl-C or SIGTERM.
+/// Reloads the graphs on every `SIGHUP` (on a blocking thread; the outcome is logged).
+fn reload_on_sighup(slot: Arc<EngineSlot>) -> anyhow::Result<()> {
+    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        .context("listening for SIGHUP")?;
+    tokio::spawn(async move {
+        while hup.recv().await.is_some() {
+            tracing::info!("SIGHUP: reloading the graphs");
+            let slot = Arc::clone(&slot);
+            match tokio::task::spawn_blocking(move || slot.reload()).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "reload refused; the old graphs keep serving")
+                }
+                Err(e) => tracing::error!(error = %e, "reload failed"),
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Runs `vmeste serve` until Ctrl-C or SIGTERM; `SIGHUP` reloads the graphs.
 ///
 /// # Errors
 /// Bad limits, a graph that cannot be loaded, an address that cannot be bound.
@@ -258,9 +242,15 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         let (engine, max) = (Arc::clone(&engine), args.hub_label_entries);
         std::thread::Builder::new()
             .name("bounds-and-labels".to_owned())
-            .spawn(move || build_bounds_and_labels(&engine, max))
+            .spawn(move || reload::prepare(&engine, max))
             .context("starting the bounds-and-labels thread")?;
     }
+    let slot = Arc::new(
+        EngineSlot::new(Arc::clone(&engine)).with_source(GraphSource {
+            graphs: args.graphs.clone(),
+            hub_label_entries: args.hub_label_entries,
+        }),
+    );
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -272,8 +262,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
         let addr = listener.local_addr()?;
         let profiles = engine.profiles().join(", ");
         tracing::info!(%addr, profiles, "listening");
-        let board = board(args, &engine).await?;
-        let mut state = AppState::new(engine, limits);
+        let board = board(args, &slot).await?;
+        reload_on_sighup(Arc::clone(&slot))?;
+        let mut state = AppState::new(engine, limits).with_engine_slot(slot);
         if let Some(b) = &board {
             state = state.with_board(Arc::clone(b));
         }

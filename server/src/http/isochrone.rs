@@ -167,17 +167,17 @@ async fn answer(
     let mut origin = parse_origin(origin)?;
     let q = parse_query(query)?;
     origin.radius_m = q.radius_m;
-    let profile = resolve_profile(&state.engine, profile);
-    if !state.engine.has_profile(&profile) {
+    let engine = state.engine();
+    let profile = resolve_profile(&engine, profile);
+    if !engine.has_profile(&profile) {
         return Err(ApiError::new(
             ErrorCode::InvalidUrl,
             format!(
                 "unknown profile {profile:?} (loaded: {})",
-                state.engine.profiles().join(", ")
+                engine.profiles().join(", ")
             ),
         ));
     }
-    let engine = std::sync::Arc::clone(&state.engine);
     run_heavy(state, move || {
         let iso = isochrone::isochrone(&engine, &profile, origin, &q.contours, &q.params)
             .map_err(|e| api_error(&e))?;

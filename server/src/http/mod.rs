@@ -23,6 +23,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod osrm;
 pub mod page;
+pub mod reload;
 pub mod state;
 pub mod tiles;
 pub mod v1;
@@ -43,13 +44,15 @@ use tower_http::cors::{Any, CorsLayer};
 pub use self::state::{AppState, Limits};
 
 async fn health(State(state): State<AppState>) -> impl IntoResponse {
-    let engine = &state.engine;
+    let engine = state.engine();
     let labelled: Vec<&str> = engine
         .profiles()
         .into_iter()
         .filter(|p| engine.has_hub_labels(p))
         .collect();
-    Json(json!({"status": "ok", "profiles": engine.profiles(), "hub_labels": labelled}))
+    Json(
+        json!({"status": "ok", "profiles": engine.profiles(), "hub_labels": labelled, "graph_generation": state.engines.generation()}),
+    )
 }
 
 async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {

@@ -68,8 +68,9 @@ impl Limits {
 /// Shared state of the HTTP service; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct AppState {
-    /// The routing engine (read-only).
-    pub engine: Arc<Engine>,
+    /// The routing engine (read-only), replaceable as a whole on reload: take it once per
+    /// request with [`AppState::engine`].
+    pub engines: Arc<super::reload::EngineSlot>,
     /// Request limits.
     pub limits: Arc<Limits>,
     /// Request counters and latency histograms.
@@ -92,7 +93,7 @@ impl AppState {
         let heavy = Arc::new(Semaphore::new(limits.max_concurrent_heavy.max(1)));
         let solves = Arc::new(Semaphore::new(limits.max_concurrent_solves.max(1)));
         Self {
-            engine,
+            engines: Arc::new(super::reload::EngineSlot::new(engine)),
             limits: Arc::new(limits),
             metrics: Arc::new(Metrics::default()),
             heavy,
@@ -100,6 +101,19 @@ impl AppState {
             board: None,
             page_dir: None,
         }
+    }
+
+    /// The same state answering with the engine of `slot` (which can reload its graphs).
+    #[must_use]
+    pub fn with_engine_slot(mut self, slot: Arc<super::reload::EngineSlot>) -> Self {
+        self.engines = slot;
+        self
+    }
+
+    /// The engine now; a request keeps the one it took to its end.
+    #[must_use]
+    pub fn engine(&self) -> Arc<Engine> {
+        self.engines.current()
     }
 
     /// The same state with a dispatch board (`/v1`).

@@ -20,6 +20,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use engine::basemap::{EXTENT, MAX_ZOOM, TileClass, TileContent, TileId};
+use engine::dispatch::Engine;
 use mvt::{GeomEncoder, GeomType, Tile};
 use serde_json::{Value, json};
 
@@ -93,14 +94,14 @@ fn bad_url(message: String) -> ApiError {
 }
 
 /// The loaded profile named in the URL.
-fn profile_of(state: &AppState, profile: String) -> Result<String, ApiError> {
-    let profile = resolve_profile(&state.engine, profile);
-    if state.engine.has_profile(&profile) {
+fn profile_of(engine: &Engine, profile: String) -> Result<String, ApiError> {
+    let profile = resolve_profile(engine, profile);
+    if engine.has_profile(&profile) {
         Ok(profile)
     } else {
         Err(bad_url(format!(
             "unknown profile {profile:?} (loaded: {})",
-            state.engine.profiles().join(", ")
+            engine.profiles().join(", ")
         )))
     }
 }
@@ -124,8 +125,8 @@ pub fn parse_tile(z: &str, x: &str, y: &str) -> Result<TileId, ApiError> {
     TileId::new(num("z", z)?, num("x", x)?, num("y", y)?).map_err(|e| bad_url(e.to_string()))
 }
 
-fn etag(state: &AppState, profile: &str) -> Option<HeaderValue> {
-    let sum = state.engine.checksum(profile)?;
+fn etag(engine: &Engine, profile: &str) -> Option<HeaderValue> {
+    let sum = engine.checksum(profile)?;
     HeaderValue::from_str(&format!("\"{sum:016x}\"")).ok()
 }
 
@@ -135,10 +136,12 @@ pub async fn tile(
     Path((profile, z, x, y)): Path<(String, String, String, String)>,
     headers: HeaderMap,
 ) -> Response {
+    // One engine for the whole request, even if the graphs are reloaded meanwhile.
+    let engine = state.engine();
     let answer = async {
-        let profile = profile_of(&state, profile)?;
+        let profile = profile_of(&engine, profile)?;
         let id = parse_tile(&z, &x, &y)?;
-        let tag = etag(&state, &profile);
+        let tag = etag(&engine, &profile);
         if let Some(tag) = &tag
             && headers.get(header::IF_NONE_MATCH) == Some(tag)
         {
@@ -147,7 +150,6 @@ pub async fn tile(
                 tag.clone(),
             ));
         }
-        let engine = std::sync::Arc::clone(&state.engine);
         let bytes = tokio::task::spawn_blocking(move || {
             let graph = engine
                 .graph(&profile)
@@ -194,12 +196,13 @@ pub async fn tilejson(
     Path(profile): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let profile = match profile_of(&state, profile) {
+    let engine = state.engine();
+    let profile = match profile_of(&engine, profile) {
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };
     let root = plain_host(&headers).map_or(String::new(), |h| format!("http://{h}"));
-    let graph_bounds = state.engine.graph(&profile).and_then(|g| g.bbox());
+    let graph_bounds = engine.graph(&profile).and_then(|g| g.bbox());
     let (bounds, center) = match graph_bounds {
         Some((sw, ne)) => (
             json!([sw.lon, sw.lat, ne.lon, ne.lat]),

@@ -50,8 +50,11 @@ fn time_limit_error(limit: std::time::Duration) -> ApiError {
     )
 }
 
-/// Coordinates from a JSON body's `coordinates` field.
-fn body_coordinates(v: Option<&Value>, max: usize) -> Result<Vec<LonLat>, ApiError> {
+/// Coordinates from a JSON body's `coordinates` field (at most `max` of them).
+///
+/// # Errors
+/// `InvalidQuery` when it is not an array of `[lon, lat]` number pairs, `TooBig` past `max`.
+pub fn body_coordinates(v: Option<&Value>, max: usize) -> Result<Vec<LonLat>, ApiError> {
     let malformed =
         |m: &str| ApiError::new(ErrorCode::InvalidQuery, format!("malformed JSON body: {m}"));
     let items = v
@@ -154,9 +157,10 @@ async fn answer(state: AppState, req: Request) -> Result<Response, ApiError> {
             ),
         ));
     }
-    let profile = resolve_profile(&state.engine, path.profile);
-    if !state.engine.has_profile(&profile) {
-        let loaded = state.engine.profiles().join(", ");
+    let engine = state.engine();
+    let profile = resolve_profile(&engine, path.profile);
+    if !engine.has_profile(&profile) {
+        let loaded = engine.profiles().join(", ");
         return Err(ApiError::new(
             ErrorCode::InvalidUrl,
             format!(
@@ -179,7 +183,6 @@ async fn answer(state: AppState, req: Request) -> Result<Response, ApiError> {
             ));
         }
     }
-    let engine = Arc::clone(&state.engine);
     let body = run_heavy(&state, move || compute(&engine, &profile, &coords, opts)).await?;
     Ok((
         [(header::CONTENT_TYPE, "application/json; charset=UTF-8")],

@@ -4,7 +4,7 @@
 //! every write acknowledged by this server is seen by the next question, and writes of other
 //! processes on the same database (`vmeste import-csv`, a second server) within that lag.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use engine::board::{
@@ -27,6 +27,9 @@ pub const FOREIGN_WRITES_LAG: Duration = Duration::from_millis(500);
 #[derive(Debug, Default)]
 pub struct Live {
     view: Arc<RwLock<Option<LiveBoard>>>,
+    /// The engine the view was built on: after a graph reload the view is built again on
+    /// the new one (positions are placed on a graph).
+    built_on: Mutex<Weak<Engine>>,
     /// This server's write counter ([`super::state::BoardState::generation`]) and the time
     /// at the last catch-up that found nothing new.
     checked: Mutex<Option<(u64, Instant)>>,
@@ -79,10 +82,13 @@ impl Live {
         engine: &Arc<Engine>,
         generation: u64,
     ) -> Result<OwnedRwLockReadGuard<Option<LiveBoard>>, V1Error> {
-        if self.view.read().await.is_none() {
+        if self.view.read().await.is_none() || !self.built_on(engine) {
             let mut w = self.view.write().await;
-            if w.is_none() {
+            if w.is_none() || !self.built_on(engine) {
                 *w = Some(snapshot(store, engine).await?);
+                if let Ok(mut b) = self.built_on.lock() {
+                    *b = Arc::downgrade(engine);
+                }
             }
         }
         let fresh = self
@@ -98,6 +104,13 @@ impl Live {
             }
         }
         Ok(Arc::clone(&self.view).read_owned().await)
+    }
+
+    /// `true` when the view was built on `engine`.
+    fn built_on(&self, engine: &Arc<Engine>) -> bool {
+        self.built_on
+            .lock()
+            .is_ok_and(|b| std::ptr::eq(b.as_ptr(), Arc::as_ptr(engine)))
     }
 
     /// Applies the store's events after the view's last one.

@@ -10,6 +10,7 @@
 //! Handlers never log bodies or personal data; the request log and `/metrics` see only the
 //! path (identifiers, no query string).
 
+pub mod admin;
 pub mod auth;
 pub mod body;
 pub mod candidates;
@@ -55,7 +56,7 @@ impl FromRequestParts<AppState> for RoadCheck {
     type Rejection = Infallible;
 
     async fn from_request_parts(_: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
-        Ok(Self(Arc::clone(&state.engine)))
+        Ok(Self(state.engine()))
     }
 }
 
@@ -131,6 +132,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/plans", post(plans::create))
         .route("/plans/{id}/commit", post(plans::commit))
         .route("/trips/remote", post(trips::plan))
+        .route("/admin/reload", post(admin::reload))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(

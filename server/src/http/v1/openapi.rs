@@ -6,6 +6,7 @@ use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use super::admin;
 use super::error::{ErrorBody, ErrorDetail};
 use super::{
     candidates, coverage_isochrone, csv, events, geocode, hqs, places, plans, reachability,
@@ -48,6 +49,7 @@ impl Modify for BearerScheme {
         reachability::reachability, places::places,
         trips::plan,
         geocode::geocode,
+        admin::reload,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerScheme),
@@ -59,6 +61,7 @@ impl Modify for BearerScheme {
         (name = "csv", description = "CSV export and all-or-nothing import"),
         (name = "plans", description = "Dispatch plans: routes for volunteers, and their commit"),
         (name = "reachability", description = "Places of the extract and who can be reached from where"),
+        (name = "admin", description = "Administration: reloading the graphs"),
     )
 )]
 struct V1Doc;

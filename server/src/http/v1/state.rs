@@ -162,14 +162,16 @@ impl BoardState {
 
 pub use crate::store::new_token;
 
-/// The geocoder of the graph files the server loaded: the gazetteer `vmeste import` stored
-/// (addresses, streets and places of the extract), best match first.
+/// The geocoder of the graph files the server serves (the current ones after a reload): the
+/// gazetteer `vmeste import` stored (addresses, streets and places of the extract), best
+/// match first.
 #[derive(Debug)]
-pub struct MapGeocoder(pub Arc<engine::dispatch::Engine>);
+pub struct MapGeocoder(pub Arc<crate::http::reload::EngineSlot>);
 
 impl Geocoder for MapGeocoder {
     fn geocode(&self, address: &str) -> Option<(Point, Geocoded)> {
-        let g = self.0.gazetteer()?;
+        let engine = self.0.current();
+        let g = engine.gazetteer()?;
         let m = g.search(address, 1).ok()?.into_iter().next()?;
         let kind = super::geocode::kind_name(m.kind);
         Some((

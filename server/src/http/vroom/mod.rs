@@ -93,7 +93,7 @@ pub async fn handle(
         max: state.limits.request_timeout,
         seed: 1,
     };
-    let engine = Arc::clone(&state.engine);
+    let engine = state.engine();
     let res = tokio::task::spawn_blocking(move || {
         let _permit = permit;
         optimize(Some(&engine), &body, budget)

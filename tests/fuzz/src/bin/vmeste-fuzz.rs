@@ -1,0 +1,23 @@
+//! `vmeste-fuzz TARGET`: the AFL++ harness of one target, reading inputs in persistent mode;
+//! `vmeste-fuzz TARGET --replay FILE...` runs the target once on each file instead (no AFL).
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(target) = args.first().and_then(|n| vmeste_fuzz::target(n)) else {
+        eprintln!(
+            "usage: vmeste-fuzz TARGET [--replay FILE...]; targets: {}",
+            vmeste_fuzz::names().join(" ")
+        );
+        std::process::exit(2);
+    };
+    if args.get(1).map(String::as_str) == Some("--replay") {
+        for path in &args[2..] {
+            match std::fs::read(path) {
+                Ok(bytes) => target(&bytes),
+                Err(e) => eprintln!("{path}: {e}"),
+            }
+        }
+        return;
+    }
+    afl::fuzz(true, |data: &[u8]| target(data));
+}
