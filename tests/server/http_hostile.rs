@@ -75,7 +75,14 @@ fn unknown_profile_service_version_and_options() {
         &get(addr, &format!("/route/v5/car/{A};{B}")),
         "InvalidVersion",
     );
-    assert_osrm_error(&get(addr, "/"), "InvalidService");
+    // The root is the dispatch page; OSRM's services stay under their own names.
+    let root = get(addr, "/");
+    assert_eq!(root.status, 200);
+    assert!(
+        root.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
     assert_osrm_error(&get(addr, "/route"), "InvalidUrl");
     assert_osrm_error(
         &get(addr, &format!("/route/v1/car/{A};{B}?steps=yes")),

@@ -166,7 +166,7 @@ impl Metrics {
 }
 
 /// Words of the dispatch board's paths, logged as they are.
-const V1_WORDS: [&str; 23] = [
+const V1_WORDS: [&str; 28] = [
     "v1",
     "hqs",
     "volunteers",
@@ -190,6 +190,11 @@ const V1_WORDS: [&str; 23] = [
     "places",
     "reachability",
     "isochrone",
+    "geocode",
+    "trips",
+    "remote",
+    "admin",
+    "reload",
 ];
 
 /// The path as logged: at most 120 characters; under `/v1` (where people's data live) only
