@@ -51,7 +51,8 @@ echo "vmeste serve ($profile) pid $server_pid on 127.0.0.1:$port; soak ${seconds
 status=0
 python3 scripts/soak.py --addr "127.0.0.1:$port" --token "$(cat "$work/admin.token")" --pid "$server_pid" \
   --seconds "$seconds" --burst "$burst" --rate "${VMESTE_SOAK_RATE:-20}" \
-  --interval "$(( seconds >= 300 ? 60 : 10 ))" ${VMESTE_SOAK_JSON:+--json "$VMESTE_SOAK_JSON"} || status=$?
+  --interval "$(( seconds >= 300 ? 60 : 10 ))" ${VMESTE_SOAK_JSON:+--json "$VMESTE_SOAK_JSON"} \
+  --rss-bar "${VMESTE_SOAK_RSS_BAR:-enforce}" || status=$?
 if ! kill -0 "$server_pid" 2>/dev/null; then
   echo "SOAK FAILED: the server died" >&2
   tail -20 "$work/server.log" >&2
