@@ -25,7 +25,7 @@ use engine::isochrone::{self, Contours, IsochroneError, IsochroneParams};
 use serde_json::{Value, json};
 
 use super::error::{ApiError, ErrorCode};
-use super::osrm::{resolve_profile, run_heavy};
+use super::osrm::{loaded_profile, run_heavy};
 use super::state::AppState;
 
 /// A parsed isochrone request.
@@ -168,16 +168,7 @@ async fn answer(
     let q = parse_query(query)?;
     origin.radius_m = q.radius_m;
     let engine = state.engine();
-    let profile = resolve_profile(&engine, profile);
-    if !engine.has_profile(&profile) {
-        return Err(ApiError::new(
-            ErrorCode::InvalidUrl,
-            format!(
-                "unknown profile {profile:?} (loaded: {})",
-                engine.profiles().join(", ")
-            ),
-        ));
-    }
+    let profile = loaded_profile(&engine, profile)?;
     run_heavy(state, move || {
         let iso = isochrone::isochrone(&engine, &profile, origin, &q.contours, &q.params)
             .map_err(|e| api_error(&e))?;

@@ -25,7 +25,7 @@ use mvt::{GeomEncoder, GeomType, Tile};
 use serde_json::{Value, json};
 
 use super::error::{ApiError, ErrorCode};
-use super::osrm::resolve_profile;
+use super::osrm::loaded_profile;
 use super::state::AppState;
 
 /// The media type of a tile.
@@ -93,19 +93,6 @@ fn bad_url(message: String) -> ApiError {
     ApiError::new(ErrorCode::InvalidUrl, message)
 }
 
-/// The loaded profile named in the URL.
-fn profile_of(engine: &Engine, profile: String) -> Result<String, ApiError> {
-    let profile = resolve_profile(engine, profile);
-    if engine.has_profile(&profile) {
-        Ok(profile)
-    } else {
-        Err(bad_url(format!(
-            "unknown profile {profile:?} (loaded: {})",
-            engine.profiles().join(", ")
-        )))
-    }
-}
-
 /// Parses the `z`, `x` and `{y}.mvt` segments of a tile URL.
 ///
 /// # Errors
@@ -139,7 +126,7 @@ pub async fn tile(
     // One engine for the whole request, even if the graphs are reloaded meanwhile.
     let engine = state.engine();
     let answer = async {
-        let profile = profile_of(&engine, profile)?;
+        let profile = loaded_profile(&engine, profile)?;
         let id = parse_tile(&z, &x, &y)?;
         let tag = etag(&engine, &profile);
         if let Some(tag) = &tag
@@ -197,7 +184,7 @@ pub async fn tilejson(
     headers: HeaderMap,
 ) -> Response {
     let engine = state.engine();
-    let profile = match profile_of(&engine, profile) {
+    let profile = match loaded_profile(&engine, profile) {
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };

@@ -191,6 +191,23 @@ async fn answer(state: AppState, req: Request) -> Result<Response, ApiError> {
         .into_response())
 }
 
+/// [`resolve_profile`], or `InvalidUrl` naming the loaded profiles when none matches (the
+/// isochrone and tile endpoints).
+pub(crate) fn loaded_profile(engine: &Engine, name: String) -> Result<String, ApiError> {
+    let profile = resolve_profile(engine, name);
+    if engine.has_profile(&profile) {
+        Ok(profile)
+    } else {
+        Err(ApiError::new(
+            ErrorCode::InvalidUrl,
+            format!(
+                "unknown profile {profile:?} (loaded: {})",
+                engine.profiles().join(", ")
+            ),
+        ))
+    }
+}
+
 /// The loaded profile a URL names: the name itself, or for OSRM's usual names (`driving`,
 /// `walking`, `cycling`, `bike`), vmeste's profile of that mode when loaded.
 pub(crate) fn resolve_profile(engine: &Engine, name: String) -> String {
