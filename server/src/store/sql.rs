@@ -131,17 +131,62 @@ impl SqlStore {
         Ok(self.read(&sql, decode).await?.into_iter().next())
     }
 
-    /// Begins a write transaction with every other writer shut out until it ends.
-    async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
+    /// Begins a write transaction on `c` with every other writer shut out until it ends.
+    async fn begin_write<'c>(
+        &self,
+        c: &'c mut AnyConnection,
+    ) -> Result<Transaction<'c, Any>, StoreError> {
+        use sqlx::Connection;
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db),
+            Backend::Sqlite => c
+                .begin_with(sqlx::AssertSqlSafe("BEGIN IMMEDIATE"))
+                .await
+                .map_err(db),
             Backend::Postgres => {
-                let mut tx = self.pool.begin().await.map_err(db)?;
+                let mut tx = c.begin().await.map_err(db)?;
                 let mut lock = Sql::new("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock(");
                 lock.param(WRITE_LOCK_KEY).push(")) AS l");
                 lock.fetch_all(&mut tx).await?;
                 Ok(tx)
             }
+        }
+    }
+
+    /// PostgreSQL's identifier of the open transaction (`None` on SQLite), to ask after the
+    /// commit whether it really committed: a `COMMIT` sent to a transaction that an error
+    /// had aborted answers without an error and rolls back.
+    async fn transaction_id(&self, tx: &mut AnyConnection) -> Result<Option<i64>, StoreError> {
+        match self.backend {
+            Backend::Sqlite => Ok(None),
+            Backend::Postgres => {
+                let row = Sql::new("SELECT txid_current()").fetch_all(tx).await?;
+                let id = row
+                    .first()
+                    .map(|r| r.try_get::<i64, _>(0))
+                    .transpose()
+                    .map_err(db)?;
+                id.map(Some)
+                    .ok_or_else(|| StoreError::Internal("txid_current() gave no row".into()))
+            }
+        }
+    }
+
+    /// Whether PostgreSQL committed transaction `xid`, asked on the connection that ran it.
+    async fn committed(c: &mut AnyConnection, xid: i64) -> Result<(), StoreError> {
+        let mut sql = Sql::new("SELECT txid_status(");
+        sql.param(xid).push(")");
+        let rows = sql.fetch_all(c).await?;
+        let status: Option<String> = rows
+            .first()
+            .map(|r| r.try_get::<String, _>(0))
+            .transpose()
+            .map_err(db)?;
+        match status.as_deref() {
+            Some("committed") => Ok(()),
+            other => Err(StoreError::Unavailable(format!(
+                "the write transaction did not commit (status {})",
+                other.unwrap_or("unknown")
+            ))),
         }
     }
 
@@ -370,50 +415,62 @@ impl SqlStore {
     /// transaction, each in its own savepoint (a write that fails leaves the others alone),
     /// and committed with one sync to disk; each gets its own answer only after that commit.
     async fn commit_batch(&self, batch: Vec<(Write, Reply)>) {
-        let mut tx = match self.begin_write().await {
-            Ok(tx) => tx,
-            Err(e) => {
-                for (_, reply) in batch {
-                    let _ = reply.send(Err(e.clone()));
-                }
-                return;
-            }
-        };
         let mut answers = Vec::with_capacity(batch.len());
-        for (w, reply) in batch {
-            if reply.is_closed() {
-                continue; // its writer gave up before the commit: as if never sent
-            }
-            let answer = match sqlx::Acquire::begin(&mut *tx).await {
-                Ok(mut savepoint) => match self.apply_in(&mut savepoint, w).await {
-                    Ok(Outcome::Commit(applied)) => {
-                        savepoint.commit().await.map(|()| applied).map_err(db)
+        let committed = self.run_batch(batch, &mut answers).await;
+        for (answer, reply) in answers {
+            let _ = reply.send(committed.clone().and(answer));
+        }
+    }
+
+    /// Applies the batch, each write's answer into `answers`; whether it was committed.
+    async fn run_batch(
+        &self,
+        batch: Vec<(Write, Reply)>,
+        answers: &mut Vec<(Result<Applied, StoreError>, Reply)>,
+    ) -> Result<(), StoreError> {
+        let mut batch = batch.into_iter();
+        let result = async {
+            let mut c = self.conn().await?;
+            let xid = {
+                let mut tx = self.begin_write(&mut c).await?;
+                let xid = self.transaction_id(&mut tx).await?;
+                for (w, reply) in batch.by_ref() {
+                    if reply.is_closed() {
+                        continue; // its writer gave up before the commit: as if never sent
                     }
-                    Ok(Outcome::Rollback(replayed)) => {
-                        savepoint.rollback().await.map(|()| replayed).map_err(db)
-                    }
-                    Err(e) => {
-                        let _ = savepoint.rollback().await;
-                        Err(e)
-                    }
-                },
-                Err(e) => Err(db(e)),
+                    let answer = match sqlx::Acquire::begin(&mut *tx).await {
+                        Ok(mut savepoint) => match self.apply_in(&mut savepoint, w).await {
+                            Ok(Outcome::Commit(applied)) => {
+                                savepoint.commit().await.map(|()| applied).map_err(db)
+                            }
+                            Ok(Outcome::Rollback(replayed)) => {
+                                savepoint.rollback().await.map(|()| replayed).map_err(db)
+                            }
+                            Err(e) => {
+                                let _ = savepoint.rollback().await;
+                                Err(e)
+                            }
+                        },
+                        Err(e) => Err(db(e)),
+                    };
+                    answers.push((answer, reply));
+                }
+                tx.commit().await.map_err(db)?;
+                xid
             };
-            answers.push((answer, reply));
-        }
-        match tx.commit().await {
-            Ok(()) => {
-                for (answer, reply) in answers {
-                    let _ = reply.send(answer);
-                }
-            }
-            Err(e) => {
-                let e = db(e);
-                for (_, reply) in answers {
-                    let _ = reply.send(Err(e.clone()));
-                }
+            match xid {
+                Some(xid) => Self::committed(&mut c, xid).await,
+                None => Ok(()),
             }
         }
+        .await;
+        // Writes not reached because the transaction could not begin get its error.
+        if let Err(e) = &result {
+            for (_, reply) in batch {
+                answers.push((Err(e.clone()), reply));
+            }
+        }
+        result
     }
 }
 
