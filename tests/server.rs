@@ -57,6 +57,8 @@ mod http_guard;
 mod http_guidance;
 #[path = "server/http_page.rs"]
 mod http_page;
+#[path = "server/http_slow_clients.rs"]
+mod http_slow_clients;
 #[path = "server/http_straight.rs"]
 mod http_straight;
 #[path = "server/http_vroom.rs"]

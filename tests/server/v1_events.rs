@@ -199,3 +199,27 @@ fn only_coordinators_and_admins_watch_and_only_their_headquarters() {
     let next = b.get(&format!("/v1/events.json?cursor={c}"), &admin).json();
     assert_eq!(next["items"][0]["seq"], 2);
 }
+
+#[test]
+fn a_stream_outlives_the_header_timeout() {
+    // The header-read limit closes idle and slow connections; a live stream is neither.
+    let limits = server::http::Limits {
+        header_timeout: Duration::from_millis(500),
+        ..server::http::Limits::default()
+    };
+    let Some(b) = TestBoard::start_with_limits(BoardSettings::default(), limits) else {
+        return;
+    };
+    let admin = b.token(Role::Admin, &[], None);
+    let hq = b.hq(&admin, "A");
+    let mut s = Stream::open(&b, "/v1/events?after=0", &admin, None);
+    assert_eq!(s.take(1, Duration::from_secs(5)).len(), 1, "hq.created");
+    assert!(
+        !s.ends(Duration::from_millis(2_000)),
+        "the stream was cut while the server waited on nothing from the client"
+    );
+    let req = b.request(&admin, hq, "Maria", ON_ROAD[1]);
+    let got = s.take(1, Duration::from_secs(5));
+    assert_eq!(got.len(), 1, "the event after the wait arrived");
+    assert_eq!(got[0].2["entity_id"], req);
+}

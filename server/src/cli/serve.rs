@@ -47,6 +47,10 @@ pub struct ServeArgs {
     /// Time limit per request, in seconds.
     #[arg(long, default_value_t = Limits::default().request_timeout.as_secs_f64())]
     pub timeout_s: f64,
+    /// Time limit for receiving a request head (and for an idle keep-alive connection), in
+    /// seconds; a slower client is disconnected.
+    #[arg(long, default_value_t = Limits::default().header_timeout.as_secs_f64())]
+    pub header_timeout_s: f64,
     /// Most requests computing at once (default: the number of CPUs).
     #[arg(long, default_value_t = Limits::default().max_concurrent_heavy)]
     pub max_concurrent: usize,
@@ -86,6 +90,12 @@ impl ServeArgs {
             self.timeout_s.is_finite() && self.timeout_s > 0.0,
             "--timeout-s must be a positive number of seconds"
         );
+        anyhow::ensure!(
+            self.header_timeout_s.is_finite()
+                && self.header_timeout_s > 0.0
+                && self.header_timeout_s <= 86_400.0,
+            "--header-timeout-s must be a positive number of seconds, at most a day"
+        );
         Ok(Limits {
             max_route_coordinates: self.max_route_coordinates,
             max_table_coordinates: self.max_table_coordinates,
@@ -95,6 +105,7 @@ impl ServeArgs {
             max_body_bytes: self.max_body_bytes,
             max_url_bytes: self.max_url_bytes,
             request_timeout: Duration::from_secs_f64(self.timeout_s),
+            header_timeout: Duration::from_secs_f64(self.header_timeout_s),
             max_concurrent_heavy: self.max_concurrent.max(1),
             max_concurrent_solves: self.max_concurrent.max(1),
         })

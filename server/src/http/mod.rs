@@ -19,6 +19,7 @@ pub mod extract;
 pub mod geometry;
 mod guard;
 pub mod isochrone;
+mod listen;
 pub mod metrics;
 pub mod openapi;
 pub mod osrm;
@@ -111,9 +112,14 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(guard::GuardedListener(listener, None), app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let header_timeout = Limits::default().header_timeout;
+    listen::run(
+        guard::GuardedListener(listener, None),
+        app,
+        header_timeout,
+        shutdown,
+    )
+    .await
 }
 
 /// As [`serve`] with the service [`app`] of `state`, counting the requests the connection
@@ -127,9 +133,14 @@ pub async fn serve_state(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let metrics = Some(std::sync::Arc::clone(&state.metrics));
-    axum::serve(guard::GuardedListener(listener, metrics), app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let header_timeout = state.limits.header_timeout;
+    listen::run(
+        guard::GuardedListener(listener, metrics),
+        app(state),
+        header_timeout,
+        shutdown,
+    )
+    .await
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -31,6 +31,10 @@ pub struct Limits {
     pub max_url_bytes: usize,
     /// Longest time a request may wait and run; past it the answer is `TooBig`.
     pub request_timeout: Duration,
+    /// Longest time a client may take to send a request head, counted from the moment the
+    /// server waits for it (so it also closes a keep-alive connection idle that long);
+    /// past it the connection is closed.
+    pub header_timeout: Duration,
     /// Most requests computing at once (each on a blocking thread); others wait their turn.
     pub max_concurrent_heavy: usize,
     /// Most `/optimize` requests solving at once; more answer 503.
@@ -48,6 +52,7 @@ impl Default for Limits {
             max_body_bytes: 32 << 20,
             max_url_bytes: 65_534,
             request_timeout: Duration::from_secs(60),
+            header_timeout: Duration::from_secs(60),
             max_concurrent_heavy: std::thread::available_parallelism().map_or(2, |n| n.get()),
             max_concurrent_solves: std::thread::available_parallelism().map_or(2, |n| n.get()),
         }
