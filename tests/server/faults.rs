@@ -160,9 +160,27 @@ fn assert_all_present(addr: SocketAddr, token: &str, acked: &[(i64, String)]) {
     }
 }
 
-fn kill(mut child: Child) {
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+/// A server process, killed with SIGKILL when dropped: by the test, or when it fails.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn kill(child: Running) {
+    drop(child);
+}
+
+/// A private PostgreSQL (`scripts/postgres.sh` in `dir`), stopped when dropped.
+struct PrivatePostgres<'a>(&'a Path);
+
+impl Drop for PrivatePostgres<'_> {
+    fn drop(&mut self) {
+        let _ = postgres_script(self.0, "stop", 0);
+    }
 }
 
 fn sqlite_integrity(db: &str) -> String {
@@ -187,7 +205,7 @@ fn kill_loop(store: &str, graph: &str, tag: &str) {
     let token_file = tmp(&format!("{tag}-loop-admin.token"));
     let _ = std::fs::remove_file(&token_file);
     let addr = free_addr();
-    let mut child = serve(graph, store, s(&token_file), addr);
+    let mut child = Running(serve(graph, store, s(&token_file), addr));
     let token = admin_token(&token_file);
     let hq = new_hq(addr, &token);
     let now = std::time::SystemTime::now()
@@ -206,7 +224,7 @@ fn kill_loop(store: &str, graph: &str, tag: &str) {
         std::thread::sleep(Duration::from_millis(100));
         let (acked, _) = writers.stop();
         all.extend(acked);
-        child = serve(graph, store, s(&token_file), addr);
+        child = Running(serve(graph, store, s(&token_file), addr));
         assert_all_present(addr, &token, &all);
     }
     assert!(all.len() >= 10 * kill_rounds());
@@ -304,7 +322,7 @@ fn a_full_disk_is_a_clear_error_and_writes_resume_when_space_returns() {
     let token_file = tmp("full-disk-admin.token");
     let _ = std::fs::remove_file(&token_file);
     let addr = free_addr();
-    let mut child = serve(&graph, s(&db), s(&token_file), addr);
+    let mut child = Running(serve(&graph, s(&db), s(&token_file), addr));
     let token = admin_token(&token_file);
     let hq = new_hq(addr, &token);
     let writers = Writers::start(addr, &token, hq, "before", 2);
@@ -362,7 +380,7 @@ fn a_full_disk_is_a_clear_error_and_writes_resume_when_space_returns() {
     }
     kill(child);
     assert_eq!(sqlite_integrity(s(&db)), "ok");
-    child = serve(&graph, s(&db), s(&token_file), addr);
+    child = Running(serve(&graph, s(&db), s(&token_file), addr));
     assert_all_present(addr, &token, &acked);
     kill(child);
 }
@@ -397,10 +415,11 @@ fn postgresql_restarted_under_load_fails_cleanly_and_recovers() {
     let Some(url) = postgres_script(&pg_dir, "start", 0) else {
         panic!("a private PostgreSQL could not be started (scripts/postgres.sh start)");
     };
+    let postgres = PrivatePostgres(&pg_dir);
     let token_file = tmp("pg-restart-admin.token");
     let _ = std::fs::remove_file(&token_file);
     let addr = free_addr();
-    let child = serve(&graph, &url, s(&token_file), addr);
+    let child = Running(serve(&graph, &url, s(&token_file), addr));
     let token = admin_token(&token_file);
     let hq = new_hq(addr, &token);
     let writers = Writers::start(addr, &token, hq, "pg", 4);
@@ -433,5 +452,5 @@ fn postgresql_restarted_under_load_fails_cleanly_and_recovers() {
     );
     assert_all_present(addr, &token, &acked);
     kill(child);
-    let _ = postgres_script(&pg_dir, "stop", 0);
+    drop(postgres);
 }
