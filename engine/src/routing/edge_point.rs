@@ -156,39 +156,35 @@ pub(crate) struct Seed {
     pub(crate) fraction: f64,
 }
 
-/// The one or two ways a point can be left or reached (along its edge and its twin).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+/// The ways a point can be left or reached: along its edge and its twin and, for a
+/// target, along the copies of those edges made for turn restrictions
+/// ([`crate::graph::turns`]): a route may arrive at a junction in any of its states.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Seeds {
-    items: [Option<Seed>; 2],
+    items: Vec<Seed>,
 }
 
 impl Seeds {
     /// The seeds, in a fixed order (the point's own edge first).
     pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, &Seed)> {
-        self.items
-            .iter()
-            .zip(0u32..)
-            .filter_map(|(s, i)| s.as_ref().map(|s| (i, s)))
+        self.items.iter().zip(0u32..).map(|(s, i)| (i, s))
     }
 
     /// A search that starts or ends at node `v` itself.
     pub(crate) fn node(v: u32) -> Self {
         Self {
-            items: [
-                Some(Seed {
-                    node: v,
-                    weight: 0,
-                    edge: u32::MAX,
-                    fraction: 0.0,
-                }),
-                None,
-            ],
+            items: vec![Seed {
+                node: v,
+                weight: 0,
+                edge: u32::MAX,
+                fraction: 0.0,
+            }],
         }
     }
 
     /// The same seeds with their nodes renamed by `ids` (graph node → another numbering).
     pub(crate) fn relabel(mut self, ids: &[u32]) -> Self {
-        for s in self.items.iter_mut().flatten() {
+        for s in &mut self.items {
             s.node = ids[s.node as usize];
         }
         self
@@ -196,7 +192,7 @@ impl Seeds {
 
     /// The seed with index `i` (as numbered by [`Seeds::iter`]).
     pub(crate) fn get(&self, i: u32) -> Option<&Seed> {
-        self.items.get(i as usize).and_then(Option::as_ref)
+        self.items.get(i as usize)
     }
 }
 
@@ -212,29 +208,35 @@ fn representations(graph: &RoadGraph, p: EdgePoint) -> [Option<(u32, f64)>; 2] {
 }
 
 /// How a validated source point enters the graph: to the head of its edge (and its twin's).
+/// A source has no past, so it leaves along original edges only.
 pub(crate) fn source_seeds(graph: &RoadGraph, p: EdgePoint) -> Seeds {
-    let mut items = [None; 2];
-    for (slot, r) in items.iter_mut().zip(representations(graph, p)) {
-        *slot = r.map(|(e, f)| Seed {
+    let items = representations(graph, p)
+        .into_iter()
+        .flatten()
+        .map(|(e, f)| Seed {
             node: graph.heads()[e as usize],
             weight: part(graph, e, 1.0 - f),
             edge: e,
             fraction: f,
-        });
-    }
+        })
+        .collect();
     Seeds { items }
 }
 
-/// How a validated target point is reached: from the tail of its edge (and its twin's).
+/// How a validated target point is reached: from the tail of its edge (and its twin's), and
+/// from the tails of their copies.
 pub(crate) fn target_seeds(graph: &RoadGraph, p: EdgePoint) -> Seeds {
-    let mut items = [None; 2];
-    for (slot, r) in items.iter_mut().zip(representations(graph, p)) {
-        *slot = r.map(|(e, f)| Seed {
-            node: graph.tails()[e as usize],
-            weight: part(graph, e, f),
-            edge: e,
-            fraction: f,
-        });
+    let mut items = Vec::with_capacity(2);
+    for (e, f) in representations(graph, p).into_iter().flatten() {
+        let copies = graph.edge_copies(EdgeId(e)).map(|c| c.0);
+        for e in std::iter::once(e).chain(copies) {
+            items.push(Seed {
+                node: graph.tails()[e as usize],
+                weight: part(graph, e, f),
+                edge: e,
+                fraction: f,
+            });
+        }
     }
     Seeds { items }
 }
