@@ -156,35 +156,53 @@ pub(crate) struct Seed {
     pub(crate) fraction: f64,
 }
 
+/// Seeds kept inline (no allocation); more go to the heap.
+const INLINE_SEEDS: usize = 4;
+
 /// The ways a point can be left or reached: along its edge and its twin and, for a
 /// target, along the copies of those edges made for turn restrictions
 /// ([`crate::graph::turns`]): a route may arrive at a junction in any of its states.
+/// Up to [`INLINE_SEEDS`] are kept without allocating.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Seeds {
-    items: Vec<Seed>,
+    inline: [Option<Seed>; INLINE_SEEDS],
+    more: Vec<Seed>,
 }
 
 impl Seeds {
+    /// Adds a seed.
+    fn push(&mut self, seed: Seed) {
+        match self.inline.iter_mut().find(|s| s.is_none()) {
+            Some(slot) => *slot = Some(seed),
+            None => self.more.push(seed),
+        }
+    }
+
     /// The seeds, in a fixed order (the point's own edge first).
     pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, &Seed)> {
-        self.items.iter().zip(0u32..).map(|(s, i)| (i, s))
+        self.inline
+            .iter()
+            .flatten()
+            .chain(&self.more)
+            .zip(0u32..)
+            .map(|(s, i)| (i, s))
     }
 
     /// A search that starts or ends at node `v` itself.
     pub(crate) fn node(v: u32) -> Self {
-        Self {
-            items: vec![Seed {
-                node: v,
-                weight: 0,
-                edge: u32::MAX,
-                fraction: 0.0,
-            }],
-        }
+        let mut s = Self::default();
+        s.push(Seed {
+            node: v,
+            weight: 0,
+            edge: u32::MAX,
+            fraction: 0.0,
+        });
+        s
     }
 
     /// The same seeds with their nodes renamed by `ids` (graph node → another numbering).
     pub(crate) fn relabel(mut self, ids: &[u32]) -> Self {
-        for s in &mut self.items {
+        for s in self.inline.iter_mut().flatten().chain(&mut self.more) {
             s.node = ids[s.node as usize];
         }
         self
@@ -192,7 +210,11 @@ impl Seeds {
 
     /// The seed with index `i` (as numbered by [`Seeds::iter`]).
     pub(crate) fn get(&self, i: u32) -> Option<&Seed> {
-        self.items.get(i as usize)
+        let i = i as usize;
+        match self.inline.get(i) {
+            Some(s) => s.as_ref(),
+            None => self.more.get(i - INLINE_SEEDS),
+        }
     }
 }
 
@@ -210,27 +232,26 @@ fn representations(graph: &RoadGraph, p: EdgePoint) -> [Option<(u32, f64)>; 2] {
 /// How a validated source point enters the graph: to the head of its edge (and its twin's).
 /// A source has no past, so it leaves along original edges only.
 pub(crate) fn source_seeds(graph: &RoadGraph, p: EdgePoint) -> Seeds {
-    let items = representations(graph, p)
-        .into_iter()
-        .flatten()
-        .map(|(e, f)| Seed {
+    let mut seeds = Seeds::default();
+    for (e, f) in representations(graph, p).into_iter().flatten() {
+        seeds.push(Seed {
             node: graph.heads()[e as usize],
             weight: part(graph, e, 1.0 - f),
             edge: e,
             fraction: f,
-        })
-        .collect();
-    Seeds { items }
+        });
+    }
+    seeds
 }
 
 /// How a validated target point is reached: from the tail of its edge (and its twin's), and
 /// from the tails of their copies.
 pub(crate) fn target_seeds(graph: &RoadGraph, p: EdgePoint) -> Seeds {
-    let mut items = Vec::with_capacity(2);
+    let mut seeds = Seeds::default();
     for (e, f) in representations(graph, p).into_iter().flatten() {
         let copies = graph.edge_copies(EdgeId(e)).map(|c| c.0);
         for e in std::iter::once(e).chain(copies) {
-            items.push(Seed {
+            seeds.push(Seed {
                 node: graph.tails()[e as usize],
                 weight: part(graph, e, f),
                 edge: e,
@@ -238,7 +259,7 @@ pub(crate) fn target_seeds(graph: &RoadGraph, p: EdgePoint) -> Seeds {
             });
         }
     }
-    Seeds { items }
+    seeds
 }
 
 /// The direct way from `from` to `to` along one edge, when the target lies ahead of the
