@@ -34,6 +34,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 use super::{NO_EDGE, RoadGraph};
+use crate::types::NodeId;
 
 /// First bytes of every graph file.
 pub const MAGIC: [u8; 8] = *b"VMESTEGR";
@@ -632,8 +633,10 @@ fn check_graph(g: &RoadGraph) -> Result<(), FileError> {
         if t != NO_EDGE
             && ((t as usize) >= m
                 || g.twin[t as usize] as usize != e
-                || g.tail[t as usize] != g.head[e]
-                || g.head[t as usize] != g.tail[e])
+                || g.original_node(NodeId(g.tail[t as usize]))
+                    != g.original_node(NodeId(g.head[e]))
+                || g.original_node(NodeId(g.head[t as usize]))
+                    != g.original_node(NodeId(g.tail[e])))
         {
             return Err(malformed(format!("edge {e}: bad twin {t}")));
         }

@@ -37,6 +37,9 @@ use crate::types::{EdgeId, NodeId};
 const MAX_VIA_EDGES: usize = 32;
 /// The most via way paths one relation may give.
 const MAX_VIA_PATHS: usize = 16;
+/// The most copies of one node; a walk that would need more is left out (a pathological
+/// pile of restrictions at one junction), so that a point has a bounded number of ways in.
+pub const MAX_STATES_PER_NODE: usize = 255;
 
 /// How many turn restrictions an import read, applied and skipped.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -222,7 +225,7 @@ struct Automaton {
 const ROOT: u32 = 0;
 
 impl Automaton {
-    fn new(walks: &[Vec<EdgeId>]) -> Self {
+    fn new(walks: &[Vec<EdgeId>], heads: &[u32]) -> Self {
         let mut a = Self {
             child: HashMap::new(),
             fail: vec![ROOT],
@@ -230,7 +233,8 @@ impl Automaton {
             forbidden: HashSet::new(),
         };
         let mut parent = vec![ROOT];
-        for walk in walks {
+        let mut per_node: HashMap<u32, usize> = HashMap::new();
+        'walks: for walk in walks {
             let Some((end, prefix)) = walk.split_last() else {
                 continue;
             };
@@ -239,6 +243,13 @@ impl Automaton {
             }
             let mut s = ROOT;
             for e in prefix {
+                if !a.child.contains_key(&(s, e.0)) {
+                    let copies = per_node.entry(heads[e.index()]).or_default();
+                    if *copies >= MAX_STATES_PER_NODE {
+                        continue 'walks;
+                    }
+                    *copies += 1;
+                }
                 let next = u32::try_from(a.last.len()).unwrap_or(NO_EDGE);
                 s = *a.child.entry((s, e.0)).or_insert_with(|| {
                     a.last.push(e.0);
@@ -317,7 +328,7 @@ pub fn apply(graph: &RoadGraph, walks: &ForbiddenWalks) -> Result<RoadGraph, Bui
         })
         .cloned()
         .collect();
-    let a = Automaton::new(&valid);
+    let a = Automaton::new(&valid, &graph.head);
     let n = graph.num_nodes();
     let too_large = |what, count| BuildError::TooLarge {
         what,
