@@ -16,6 +16,9 @@ use rand_pcg::Pcg64;
 
 use crate::support;
 
+#[path = "turns_pbf.rs"]
+mod turns_pbf;
+
 /// The network, its plain graph, its forbidden walks and the split graph.
 fn load(
     extract: &str,
@@ -186,4 +189,121 @@ fn routes_go_around_named_restricted_junctions_in_monaco() {
         }
     }
     assert!(around >= 3, "{around} routes went around");
+}
+
+/// Broken relations (no `to`, a relation as member, an unknown value, a via node off the
+/// ways, a way not in the extract, a via way that loops back) import cleanly and are
+/// counted; the one good relation still applies.
+#[test]
+fn hostile_restriction_relations_are_counted_not_fatal() {
+    use turns_pbf::Element::{Node, Relation, Way};
+    let road: &[(&str, &str)] = &[("highway", "residential")];
+    let t = |r: &'static str| -> Vec<(&'static str, &'static str)> {
+        vec![("type", "restriction"), ("restriction", r)]
+    };
+    let (no_left, no_u, odd) = (t("no_left_turn"), t("no_u_turn"), t("perhaps"));
+    let hgv = [("type", "restriction"), ("restriction:hgv", "no_left_turn")];
+    let except = [
+        ("type", "restriction"),
+        ("restriction", "no_left_turn"),
+        ("except", "motorcar"),
+    ];
+    let elements = [
+        Node(1, 7.0, 43.0),
+        Node(2, 6.999, 43.0),
+        Node(3, 7.0, 43.001),
+        Node(4, 7.001, 43.0),
+        Node(5, 7.0, 42.999),
+        Node(6, 7.0005, 43.0015),
+        Node(7, 6.9995, 43.0015),
+        Way(10, &[2, 1], road),
+        Way(11, &[1, 3], road),
+        Way(12, &[1, 4], road),
+        Way(13, &[1, 5], road),
+        Way(14, &[3, 6, 7, 3], road),
+        // Good: no left turn from the west arm into the north arm.
+        Relation(
+            100,
+            &[('w', 10, "from"), ('n', 1, "via"), ('w', 11, "to")],
+            &no_left,
+        ),
+        // No `to`.
+        Relation(101, &[('w', 10, "from"), ('n', 1, "via")], &no_left),
+        // The via node is not where the ways meet.
+        Relation(
+            102,
+            &[('w', 10, "from"), ('n', 4, "via"), ('w', 11, "to")],
+            &no_left,
+        ),
+        // A via way that loops back to where it started.
+        Relation(
+            103,
+            &[('w', 11, "from"), ('w', 14, "via"), ('w', 11, "to")],
+            &no_u,
+        ),
+        // A relation as member.
+        Relation(
+            104,
+            &[('w', 10, "from"), ('r', 100, "via"), ('w', 11, "to")],
+            &no_left,
+        ),
+        // A way absent from the extract.
+        Relation(
+            105,
+            &[('w', 999, "from"), ('n', 1, "via"), ('w', 11, "to")],
+            &no_left,
+        ),
+        // An unknown value.
+        Relation(
+            106,
+            &[('w', 10, "from"), ('n', 1, "via"), ('w', 11, "to")],
+            &odd,
+        ),
+        // Not for cars.
+        Relation(
+            107,
+            &[('w', 10, "from"), ('n', 1, "via"), ('w', 12, "to")],
+            &hgv,
+        ),
+        Relation(
+            108,
+            &[('w', 10, "from"), ('n', 1, "via"), ('w', 12, "to")],
+            &except,
+        ),
+        // A relation without members at all.
+        Relation(109, &[], &no_left),
+    ];
+    let bytes = turns_pbf::pbf(&elements);
+    let path = std::env::temp_dir().join(format!("vmeste-turns-{}.osm.pbf", std::process::id()));
+    std::fs::write(&path, &bytes).unwrap();
+    let car = read_network(&path, &CAR);
+    let bicycle = read_network(&path, &BICYCLE);
+    std::fs::remove_file(&path).ok();
+    let net = car.unwrap();
+    assert_eq!(net.restrictions.len() as u32 + net.broken_restrictions, 8);
+    assert_eq!(net.broken_restrictions, 4); // 101, 104, 106, 109
+    let g = from_network(&net).unwrap();
+    let c = g.restriction_counts();
+    assert_eq!(c.read, 8);
+    assert_eq!(c.read, c.applied + c.skipped);
+    assert!(c.applied >= 1 && c.skipped >= 6, "{c:?}");
+    // The west arm may not turn into the north arm: the route turns back at the end of
+    // another arm instead.
+    let mut space = SearchSpace::new(g.num_nodes());
+    let ch = ContractionHierarchy::build(&g).unwrap();
+    let west = edge_at(&g, 10, 1, true);
+    let north = edge_at(&g, 11, 1, false);
+    let at = |e| EdgePoint::along(e, 0.5);
+    let route = ch
+        .route(&g, &mut space, at(west), at(north))
+        .unwrap()
+        .unwrap();
+    assert!(route.edges.len() > 2, "{:?}", route.edges);
+    assert!(!route.edges.windows(2).any(|w| w == [west, north]));
+    // By bicycle `except=motorcar` applies too, `restriction:hgv` still not.
+    let bicycle = bicycle.unwrap();
+    assert_eq!(
+        bicycle.restrictions.len() as u32 + bicycle.broken_restrictions,
+        9
+    );
 }
