@@ -372,40 +372,30 @@ impl RoadGraph {
     #[must_use]
     #[inline]
     pub fn original_edge(&self, e: EdgeId) -> EdgeId {
-        match e.index().checked_sub(self.num_original_edges()) {
-            Some(i) => EdgeId(self.copy_edge_of[i]),
-            None => e,
-        }
+        EdgeId(original_of(&self.copy_edge_of, self.num_edges(), e.0))
     }
 
     /// The original of a node (itself for an original node): the junction it stands for.
     #[must_use]
     #[inline]
     pub fn original_node(&self, n: NodeId) -> NodeId {
-        match n.index().checked_sub(self.num_original_nodes()) {
-            Some(i) => NodeId(self.copy_node_of[i]),
-            None => n,
-        }
+        NodeId(original_of(&self.copy_node_of, self.num_nodes(), n.0))
     }
 
     /// The copies of an original edge (none for a copy, or an edge far from restrictions).
     #[must_use]
     pub fn edge_copies(&self, e: EdgeId) -> impl ExactSizeIterator<Item = EdgeId> + '_ {
-        let r = match self.edge_copy_first.get(e.index()..e.index() + 2) {
-            Some(w) => w[0] as usize..w[1] as usize,
-            None => 0..0,
-        };
-        self.edge_copy[r].iter().map(|&c| EdgeId(c))
+        copies_of(&self.edge_copy_first, &self.edge_copy, e.index())
+            .iter()
+            .map(|&c| EdgeId(c))
     }
 
     /// The copies of an original node (none for a copy, or a node without restrictions).
     #[must_use]
     pub fn node_copies(&self, n: NodeId) -> impl ExactSizeIterator<Item = NodeId> + '_ {
-        let r = match self.node_copy_first.get(n.index()..n.index() + 2) {
-            Some(w) => w[0] as usize..w[1] as usize,
-            None => 0..0,
-        };
-        self.node_copy[r].iter().map(|&c| NodeId(c))
+        copies_of(&self.node_copy_first, &self.node_copy, n.index())
+            .iter()
+            .map(|&c| NodeId(c))
     }
 
     /// The original edges arriving at a junction (an original node): its own in-edges and
@@ -449,6 +439,23 @@ impl RoadGraph {
                 LonLat::new(from_fixed(max_x), from_fixed(max_y)),
             )
         })
+    }
+}
+
+/// The original of item `i` among `total` items whose last `copy_of.len()` are copies.
+#[inline]
+fn original_of(copy_of: &[u32], total: usize, i: u32) -> u32 {
+    match (i as usize).checked_sub(total - copy_of.len()) {
+        Some(k) => copy_of[k],
+        None => i,
+    }
+}
+
+/// The copies of original `i` in a CSR (`first`, `copies`); none past its end.
+fn copies_of<'a>(first: &[u32], copies: &'a [u32], i: usize) -> &'a [u32] {
+    match first.get(i..i + 2) {
+        Some(w) => &copies[w[0] as usize..w[1] as usize],
+        None => &[],
     }
 }
 

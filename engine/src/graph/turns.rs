@@ -506,7 +506,7 @@ mod tests {
         let g = plus();
         // From the west arm into the centre, along the east arm, then onto the ring south.
         let r = restriction(RestrictionKind::No, 1, Via::Ways(vec![OsmWayId(3)]), 9);
-        let w = ForbiddenWalks::resolve(&g, &[r.clone()], 0);
+        let w = ForbiddenWalks::resolve(&g, &[r], 0);
         assert!(
             w.walks
                 .contains(&vec![edge(&g, 1, 0), edge(&g, 0, 3), edge(&g, 3, 4)])
