@@ -341,6 +341,25 @@ mod tests {
     }
 
     #[test]
+    fn seeds_past_the_inline_ones_spill_in_order() {
+        let mut seeds = Seeds::default();
+        for v in 0..7 {
+            seeds.push(Seed {
+                node: v,
+                weight: u64::from(v),
+                edge: v,
+                fraction: 0.5,
+            });
+        }
+        let nodes: Vec<(u32, u32)> = seeds.iter().map(|(i, s)| (i, s.node)).collect();
+        assert_eq!(nodes, (0..7).map(|v| (v, v)).collect::<Vec<_>>());
+        assert_eq!(seeds.get(5).map(|s| s.node), Some(5));
+        assert_eq!(seeds.get(7), None);
+        let relabelled = seeds.relabel(&[10, 11, 12, 13, 14, 15, 16]);
+        assert_eq!(relabelled.get(6).map(|s| s.node), Some(16));
+    }
+
+    #[test]
     fn directions_of_a_two_way_point_are_its_edge_and_its_twin() {
         let g = random_graph(9, 60, 100);
         let e = (0..g.num_edges())
