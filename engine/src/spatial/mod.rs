@@ -98,7 +98,9 @@ impl SpatialIndex {
     }
 
     fn parts(graph: &RoadGraph) -> (Meta, Vec<Entry>) {
-        let n = graph.num_nodes();
+        // The projection's centre: the original nodes (copies made for turn restrictions
+        // repeat positions and would move it).
+        let n = graph.num_original_nodes();
         let mean_lat = if n == 0 {
             0.0
         } else {

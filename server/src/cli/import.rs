@@ -194,7 +194,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
         )
     });
     println!(
-        "{}: profile {}, {} nodes, {} edges, {} components, largest {:.1}% of nodes, {:.2} s (+ contraction hierarchy {:.2} s, {} shortcuts){gazetteer_text}, peak memory {}, wrote {} ({} bytes)",
+        "{}: profile {}, {} nodes, {} edges, {} components, largest {:.1}% of nodes, {:.2} s (+ contraction hierarchy {:.2} s, {} shortcuts){gazetteer_text}, peak memory {}, wrote {} ({} bytes); {}",
         args.input.display(),
         profile.name,
         g.num_nodes(),
@@ -207,7 +207,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
         peak_memory_text(),
         args.output.display(),
         bytes,
+        super::info::turn_restrictions_text(g),
     );
-    println!("{}", super::info::turn_restrictions_text(g));
     Ok(())
 }
