@@ -41,6 +41,8 @@ mod routing;
 mod solver_matrix;
 #[path = "engine/straight.rs"]
 mod straight;
+#[path = "engine/turns.rs"]
+mod turns;
 #[path = "engine/vrp.rs"]
 mod vrp;
 #[path = "engine/vrp_construct.rs"]

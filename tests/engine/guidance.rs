@@ -118,7 +118,7 @@ fn a_version_1_graph_file_is_rejected_with_a_re_import_hint() {
         &[],
     )
     .unwrap();
-    assert_eq!(file::FORMAT_VERSION, 2);
+    assert_eq!(file::FORMAT_VERSION, 3);
     bytes[8..12].copy_from_slice(&1u32.to_le_bytes());
     let err = file::decode(&bytes).unwrap_err();
     assert!(
@@ -126,7 +126,7 @@ fn a_version_1_graph_file_is_rejected_with_a_re_import_hint() {
             err,
             file::FileError::UnsupportedVersion {
                 found: 1,
-                expected: 2
+                expected: 3
             }
         ),
         "{err:?}"

@@ -39,7 +39,8 @@ impl Scan {
         let proj = index.projection();
         let mut pieces = Vec::new();
         let mut first = vec![0];
-        for i in 0..graph.num_edges() {
+        // Snapping knows original edges only (copies made for turn restrictions are not roads).
+        for i in 0..graph.num_original_edges() {
             let e = EdgeId(i as u32);
             let comp = graph
                 .component(graph.edge_tail(e))
@@ -418,7 +419,7 @@ fn check_nearest(
         return;
     };
     // Oracle: per road (the scan lists each road once), its distance; the k smallest.
-    let mut want: Vec<f64> = (0..graph.num_edges())
+    let mut want: Vec<f64> = (0..graph.num_original_edges())
         .map(|e| scan.edge_dist(EdgeId(e as u32), p))
         .filter(|&d| d <= radius)
         .collect();

@@ -350,7 +350,7 @@ impl Basemap {
         let mut by_class: Vec<Vec<Piece>> = TileClass::ALL.iter().map(|_| Vec::new()).collect();
         let edges = u32::try_from(graph.num_edges()).unwrap_or(u32::MAX);
         for e in (0..edges).map(EdgeId) {
-            if graph.edge_twin(e).is_some_and(|t| t < e) {
+            if graph.edge_twin(e).is_some_and(|t| t < e) || graph.is_edge_copy(e) {
                 continue;
             }
             let points: Vec<[f64; 2]> = graph.edge_geometry(e).into_iter().map(mercator).collect();

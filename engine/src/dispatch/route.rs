@@ -72,7 +72,8 @@ fn ring(g: &RoadGraph, start: EdgeId) -> Ring {
     for _ in 0..MAX_RING_EDGES {
         let geometry = g.edge_geometry(e);
         pts.extend_from_slice(&geometry[1..]);
-        let node = g.edge_head(e);
+        // The junction itself, not a copy of it made for turn restrictions.
+        let node = g.original_node(g.edge_head(e));
         let back = g.edge_twin(e);
         exits += g
             .out_edges(node)
@@ -121,7 +122,7 @@ fn intersection(g: &RoadGraph, arrived: EdgeId, out: EdgeId, point: usize) -> In
         .out_edges(node)
         .map(|e| (e, road(e, bearing(at, g.edge_leaving_point(e)), true)))
         .collect();
-    for f in g.in_edges(node) {
+    for f in g.junction_in_edges(node) {
         if g.edge_twin(f).is_none() {
             roads.push((f, road(f, bearing(at, g.edge_arriving_point(f)), false)));
         }

@@ -346,12 +346,19 @@ impl GraphBuilder {
             in_edge,
             component,
             component_size,
+            copy_node_of: Vec::new(),
+            copy_edge_of: Vec::new(),
+            turn_counts: super::RestrictionCounts::default(),
+            node_copy_first: vec![0; n + 1],
+            node_copy: Vec::new(),
+            edge_copy_first: vec![0; m + 1],
+            edge_copy: Vec::new(),
         })
     }
 }
 
 /// CSR offsets (`n + 1` entries) for items keyed by `keys` (all `< n`).
-fn offsets(n: usize, keys: &[u32]) -> Vec<u32> {
+pub(crate) fn offsets(n: usize, keys: &[u32]) -> Vec<u32> {
     let mut first = vec![0u32; n + 1];
     for &k in keys {
         first[k as usize + 1] += 1;

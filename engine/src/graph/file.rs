@@ -18,6 +18,11 @@
 //! into the name table per edge); version-1 files are rejected with
 //! [`FileError::UnsupportedVersion`], which asks for a re-import.
 //!
+//! Version 3 added turn restrictions: `graph.copy_node_of` and `graph.copy_edge_of` (the
+//! original of each node and edge copy made by node splitting, see [`super::turns`]) and
+//! `graph.turn_counts` (restrictions read, applied, skipped). Older files are rejected the
+//! same way: their graph would ignore turn restrictions.
+//!
 //! The graph's arrays are sections named `graph.*`; callers add their own sections (names
 //! must not start with `graph.`). Reading checks the magic, the version, the checksum, every
 //! section's bounds and length, and every index of the graph (CSR offsets, node and edge
@@ -29,11 +34,12 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 use super::{NO_EDGE, RoadGraph};
+use crate::types::NodeId;
 
 /// First bytes of every graph file.
 pub const MAGIC: [u8; 8] = *b"VMESTEGR";
 /// Version of the layout written by this build.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Prefix of the section names reserved for the graph itself.
 pub const GRAPH_PREFIX: &str = "graph.";
 
@@ -248,6 +254,16 @@ fn graph_sections(g: &RoadGraph) -> Vec<(&'static str, Vec<u8>)> {
         ("graph.in_edge", u32_le(&g.in_edge)),
         ("graph.component", u32_le(&g.component)),
         ("graph.component_size", u32_le(&g.component_size)),
+        ("graph.copy_node_of", u32_le(&g.copy_node_of)),
+        ("graph.copy_edge_of", u32_le(&g.copy_edge_of)),
+        (
+            "graph.turn_counts",
+            u32_le(&[
+                g.turn_counts.read,
+                g.turn_counts.applied,
+                g.turn_counts.skipped,
+            ]),
+        ),
     ]
 }
 
@@ -516,7 +532,28 @@ fn decode_graph(h: &Header, table: &[(String, &[u8])]) -> Result<RoadGraph, File
     check_offsets("graph.first_in", &first_in, m)?;
     check_offsets("graph.geom_first", &geom_first, usize::MAX)?;
     let points = geom_first.last().map_or(0, |&p| p as usize);
-    let g = RoadGraph {
+    let copy_node_of = s.u32s("graph.copy_node_of", None)?;
+    let copy_edge_of = s.u32s("graph.copy_edge_of", None)?;
+    let (n0, m0) = (
+        n.checked_sub(copy_node_of.len())
+            .ok_or_else(|| malformed("more node copies than nodes"))?,
+        m.checked_sub(copy_edge_of.len())
+            .ok_or_else(|| malformed("more edge copies than edges"))?,
+    );
+    if copy_node_of.iter().any(|&v| v as usize >= n0)
+        || copy_edge_of.iter().any(|&e| e as usize >= m0)
+    {
+        return Err(malformed("a copy's original is out of range"));
+    }
+    let turn_counts = match s.u32s("graph.turn_counts", Some(3))?[..] {
+        [read, applied, skipped] => super::RestrictionCounts {
+            read,
+            applied,
+            skipped,
+        },
+        _ => return Err(malformed("graph.turn_counts")),
+    };
+    let mut g = RoadGraph {
         profile: h.profile.clone(),
         node_lon: s.i32s("graph.node_lon", Some(n))?,
         node_lat: s.i32s("graph.node_lat", Some(n))?,
@@ -542,8 +579,16 @@ fn decode_graph(h: &Header, table: &[(String, &[u8])]) -> Result<RoadGraph, File
         in_edge: s.u32s("graph.in_edge", Some(m))?,
         component: s.u32s("graph.component", Some(n))?,
         component_size: s.u32s("graph.component_size", Some(k))?,
+        copy_node_of,
+        copy_edge_of,
+        turn_counts,
+        node_copy_first: Vec::new(),
+        node_copy: Vec::new(),
+        edge_copy_first: Vec::new(),
+        edge_copy: Vec::new(),
     };
     check_graph(&g)?;
+    g.index_copies();
     Ok(g)
 }
 
@@ -588,8 +633,10 @@ fn check_graph(g: &RoadGraph) -> Result<(), FileError> {
         if t != NO_EDGE
             && ((t as usize) >= m
                 || g.twin[t as usize] as usize != e
-                || g.tail[t as usize] != g.head[e]
-                || g.head[t as usize] != g.tail[e])
+                || g.original_node(NodeId(g.tail[t as usize]))
+                    != g.original_node(NodeId(g.head[e]))
+                || g.original_node(NodeId(g.head[t as usize]))
+                    != g.original_node(NodeId(g.tail[e])))
         {
             return Err(malformed(format!("edge {e}: bad twin {t}")));
         }

@@ -20,10 +20,12 @@ mod components;
 mod error;
 pub mod file;
 mod network;
+pub mod turns;
 
 pub use builder::{GraphBuilder, Segment, SegmentAttrs};
 pub use error::BuildError;
-pub use network::from_network;
+pub use network::{from_network, from_network_ignoring_turns};
+pub use turns::{ForbiddenWalks, RestrictionCounts};
 
 use std::ops::Range;
 
@@ -73,6 +75,20 @@ pub struct RoadGraph {
     pub(crate) in_edge: Vec<u32>,
     pub(crate) component: Vec<u32>,
     pub(crate) component_size: Vec<u32>,
+    /// For each node copy (ids from the number of original nodes on), its original node.
+    pub(crate) copy_node_of: Vec<u32>,
+    /// For each edge copy (ids from the number of original edges on), its original edge.
+    pub(crate) copy_edge_of: Vec<u32>,
+    /// What the import made of the turn restrictions.
+    pub(crate) turn_counts: RestrictionCounts,
+    /// Copies of each original node: CSR offsets (original nodes + 1) into `node_copy`.
+    pub(crate) node_copy_first: Vec<u32>,
+    /// Node copies grouped by original (derived from `copy_node_of`).
+    pub(crate) node_copy: Vec<u32>,
+    /// Copies of each original edge: CSR offsets (original edges + 1) into `edge_copy`.
+    pub(crate) edge_copy_first: Vec<u32>,
+    /// Edge copies grouped by original (derived from `copy_edge_of`).
+    pub(crate) edge_copy: Vec<u32>,
 }
 
 impl RoadGraph {
@@ -331,6 +347,85 @@ impl RoadGraph {
         &self.in_edge
     }
 
+    /// Number of original nodes (the ids below it); node copies made for turn restrictions
+    /// come after them ([`turns`]).
+    #[must_use]
+    pub fn num_original_nodes(&self) -> usize {
+        self.num_nodes() - self.copy_node_of.len()
+    }
+
+    /// Number of original edges (the ids below it); edge copies made for turn restrictions
+    /// come after them ([`turns`]). Snapping and maps use original edges only.
+    #[must_use]
+    pub fn num_original_edges(&self) -> usize {
+        self.num_edges() - self.copy_edge_of.len()
+    }
+
+    /// Whether `e` is a copy of another edge, made for turn restrictions.
+    #[must_use]
+    #[inline]
+    pub fn is_edge_copy(&self, e: EdgeId) -> bool {
+        e.index() >= self.num_original_edges()
+    }
+
+    /// The original of an edge (itself for an original edge).
+    #[must_use]
+    #[inline]
+    pub fn original_edge(&self, e: EdgeId) -> EdgeId {
+        EdgeId(original_of(&self.copy_edge_of, self.num_edges(), e.0))
+    }
+
+    /// The original of a node (itself for an original node): the junction it stands for.
+    #[must_use]
+    #[inline]
+    pub fn original_node(&self, n: NodeId) -> NodeId {
+        NodeId(original_of(&self.copy_node_of, self.num_nodes(), n.0))
+    }
+
+    /// The copies of an original edge (none for a copy, or an edge far from restrictions).
+    #[must_use]
+    pub fn edge_copies(&self, e: EdgeId) -> impl ExactSizeIterator<Item = EdgeId> + '_ {
+        copies_of(&self.edge_copy_first, &self.edge_copy, e.index())
+            .iter()
+            .map(|&c| EdgeId(c))
+    }
+
+    /// The copies of an original node (none for a copy, or a node without restrictions).
+    #[must_use]
+    pub fn node_copies(&self, n: NodeId) -> impl ExactSizeIterator<Item = NodeId> + '_ {
+        copies_of(&self.node_copy_first, &self.node_copy, n.index())
+            .iter()
+            .map(|&c| NodeId(c))
+    }
+
+    /// The original edges arriving at a junction (an original node): its own in-edges and
+    /// those of its copies, as originals, each once, in id order.
+    #[must_use]
+    pub fn junction_in_edges(&self, n: NodeId) -> Vec<EdgeId> {
+        let n = self.original_node(n);
+        let mut edges: Vec<EdgeId> = std::iter::once(n)
+            .chain(self.node_copies(n))
+            .flat_map(|v| self.in_edges(v))
+            .map(|e| self.original_edge(e))
+            .collect();
+        edges.sort_unstable();
+        edges.dedup();
+        edges
+    }
+
+    /// What the import made of the profile's turn restriction relations.
+    #[must_use]
+    pub fn restriction_counts(&self) -> RestrictionCounts {
+        self.turn_counts
+    }
+
+    /// Fills the copy indices from `copy_node_of` and `copy_edge_of`.
+    pub(crate) fn index_copies(&mut self) {
+        let (n, m) = (self.num_original_nodes(), self.num_original_edges());
+        (self.node_copy_first, self.node_copy) = group_copies(n, &self.copy_node_of);
+        (self.edge_copy_first, self.edge_copy) = group_copies(m, &self.copy_edge_of);
+    }
+
     /// Bounding box of all nodes and geometry as `(min, max)`; `None` for an empty graph.
     #[must_use]
     pub fn bbox(&self) -> Option<(LonLat, LonLat)> {
@@ -345,4 +440,34 @@ impl RoadGraph {
             )
         })
     }
+}
+
+/// The original of item `i` among `total` items whose last `copy_of.len()` are copies.
+#[inline]
+fn original_of(copy_of: &[u32], total: usize, i: u32) -> u32 {
+    match (i as usize).checked_sub(total - copy_of.len()) {
+        Some(k) => copy_of[k],
+        None => i,
+    }
+}
+
+/// The copies of original `i` in a CSR (`first`, `copies`); none past its end.
+fn copies_of<'a>(first: &[u32], copies: &'a [u32], i: usize) -> &'a [u32] {
+    match first.get(i..i + 2) {
+        Some(w) => &copies[w[0] as usize..w[1] as usize],
+        None => &[],
+    }
+}
+
+/// Copies grouped by original: CSR offsets over `originals` and the copy ids (copy `i` has
+/// id `originals + i`).
+fn group_copies(originals: usize, copy_of: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let first = builder::offsets(originals, copy_of);
+    let mut next = first.clone();
+    let mut copies = vec![0u32; copy_of.len()];
+    for (i, &o) in copy_of.iter().enumerate() {
+        copies[next[o as usize] as usize] = u32::try_from(originals + i).unwrap_or(NO_EDGE);
+        next[o as usize] += 1;
+    }
+    (first, copies)
 }

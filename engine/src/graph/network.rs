@@ -8,7 +8,11 @@
 //!
 //! Lengths are the haversine sum along the geometry, rounded to whole metres; durations are
 //! length / speed, rounded to deciseconds. O(number of way nodes).
+//!
+//! The network's turn restrictions are then built into the graph by node splitting
+//! ([`turns`]).
 
+use super::turns::{self, ForbiddenWalks};
 use super::{BuildError, FLAG_FERRY, GraphBuilder, RoadGraph, Segment, SegmentAttrs};
 use crate::osm::{OsmNetwork, OsmWay};
 use crate::types::{Deciseconds, LonLat, Meters, NodeId, OsmNodeId, haversine_m};
@@ -29,6 +33,21 @@ const UNSET: u32 = u32::MAX;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn from_network(net: &OsmNetwork) -> Result<RoadGraph, BuildError> {
+    let mut graph = from_network_ignoring_turns(net)?;
+    let walks = ForbiddenWalks::resolve(&graph, &net.restrictions, net.broken_restrictions);
+    if walks.walks.is_empty() {
+        graph.turn_counts = walks.counts;
+        return Ok(graph);
+    }
+    turns::apply(&graph, &walks)
+}
+
+/// The road graph of a network without its turn restrictions: the plain graph that
+/// [`ForbiddenWalks::resolve`] and [`turns::apply`] start from.
+///
+/// # Errors
+/// [`BuildError::TooLarge`] past the `u32` id space.
+pub fn from_network_ignoring_turns(net: &OsmNetwork) -> Result<RoadGraph, BuildError> {
     let n = net.node_ids.len();
     let mut uses = vec![0u8; n];
     for way in &net.ways {
@@ -179,6 +198,8 @@ mod tests {
             node_blocks: (0..n as u32).map(|i| blocking.contains(&i)).collect(),
             ways: Vec::new(),
             way_nodes: Vec::new(),
+            restrictions: Vec::new(),
+            broken_restrictions: 0,
         };
         for (k, w) in ways.iter().enumerate() {
             let start = net.way_nodes.len();

@@ -27,6 +27,7 @@ pub mod gazetteer;
 mod pbf;
 pub mod profile;
 mod reader;
+pub mod restriction;
 pub mod tags;
 
 use std::ops::Range;
@@ -38,6 +39,7 @@ pub use gazetteer::{
 };
 pub use profile::{BICYCLE, CAR, FOOT, PROFILES, Profile};
 pub use reader::{Progress, read_network, read_network_and_gazetteer, read_network_with_progress};
+pub use restriction::{OsmRestriction, RestrictionKind, Via};
 pub use tags::{Junction, RoadClass};
 
 use crate::types::{LonLat, OsmNodeId, OsmWayId, from_fixed};
@@ -65,6 +67,11 @@ pub struct OsmNetwork {
     pub ways: Vec<OsmWay>,
     /// Node indices of all ways, each way a range of it.
     pub way_nodes: Vec<u32>,
+    /// Turn restrictions for the profile, in relation id order (empty on foot).
+    pub restrictions: Vec<OsmRestriction>,
+    /// Turn restriction relations for the profile that could not be read (no `from`, no
+    /// `to`, no or mixed `via`, an unknown value).
+    pub broken_restrictions: u32,
 }
 
 /// One routable way (or a piece of one, between gaps), in the way's node order.

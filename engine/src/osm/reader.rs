@@ -16,13 +16,14 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use osmpbf::{BlobDecode, BlobReader, Element, PrimitiveBlock};
+use osmpbf::{BlobDecode, BlobReader, Element, PrimitiveBlock, RelMemberType};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::gazetteer::{self, GazetteerChunk, OsmGazetteer};
 use super::pbf::{self, Block, BlockKind};
 use super::profile::Profile;
+use super::restriction::{self, OsmRestriction};
 use super::tags::{Junction, RoadClass, WayRule, node_blocks, tag, way_rule};
 use super::{ImportError, OsmNetwork, OsmWay};
 use crate::types::{LonLat, OsmNodeId, OsmWayId, from_fixed, haversine_m};
@@ -59,6 +60,10 @@ struct WayChunk {
     has_nodes: bool,
     /// Addresses, streets and places of the block, when gathered.
     gazetteer: Option<GazetteerChunk>,
+    /// Turn restrictions of the block for the profile.
+    restrictions: Vec<OsmRestriction>,
+    /// Turn restrictions of the block for the profile that could not be read.
+    broken_restrictions: u32,
 }
 
 /// A needed node found in pass 2: index among the needed ids, position, blocking barrier.
@@ -218,7 +223,14 @@ fn read(
         node_blocks: Vec::with_capacity(present),
         ways: Vec::new(),
         way_nodes: Vec::new(),
+        restrictions: Vec::new(),
+        broken_restrictions: 0,
     };
+    for c in &mut chunks {
+        net.restrictions.append(&mut c.restrictions);
+        net.broken_restrictions += c.broken_restrictions;
+    }
+    net.restrictions.sort_unstable_by_key(|r| r.id);
     let mut index = slot;
     for (i, s) in index.iter_mut().enumerate() {
         if *s != ABSENT {
@@ -417,6 +429,34 @@ fn pass_ways(
                             class: RoadClass::from_tags(&tags),
                             junction: Junction::from_tags(&tags),
                         });
+                    }
+                    for relation in group.relations() {
+                        tags.clear();
+                        tags.extend(relation.tags());
+                        if tag(&tags, "type") != Some("restriction") {
+                            continue;
+                        }
+                        let members: Vec<restriction::Member<'_>> = relation
+                            .members()
+                            .map(|m| {
+                                let kind = match m.member_type {
+                                    RelMemberType::Node => 'n',
+                                    RelMemberType::Way => 'w',
+                                    RelMemberType::Relation => 'r',
+                                };
+                                (kind, m.member_id, m.role().unwrap_or(""))
+                            })
+                            .collect();
+                        match restriction::read_relation(
+                            profile.name,
+                            relation.id(),
+                            &tags,
+                            &members,
+                        ) {
+                            restriction::Read::NotForProfile => {}
+                            restriction::Read::Broken => chunk.broken_restrictions += 1,
+                            restriction::Read::Restriction(r) => chunk.restrictions.push(r),
+                        }
                     }
                 }
             })?;

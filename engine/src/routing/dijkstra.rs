@@ -15,8 +15,9 @@ use super::{Cost, EdgePoint, Path, RouteError, SearchSpace};
 use crate::graph::RoadGraph;
 use crate::types::NodeId;
 
-/// Parent label of a node reached straight from seed `i`: `SEED + i`.
-pub(crate) const SEED: u32 = u32::MAX - 2;
+/// Parent label of a node reached straight from seed `i`: `SEED + i`. A point has at most
+/// two directions with [`crate::graph::turns::MAX_STATES_PER_NODE`] copies of the edge each.
+pub(crate) const SEED: u32 = u32::MAX - 1024;
 
 /// Where the best route was found.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -156,39 +156,53 @@ pub(crate) struct Seed {
     pub(crate) fraction: f64,
 }
 
-/// The one or two ways a point can be left or reached (along its edge and its twin).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+/// Seeds kept inline (no allocation); more go to the heap.
+const INLINE_SEEDS: usize = 4;
+
+/// The ways a point can be left or reached: along its edge and its twin and, for a
+/// target, along the copies of those edges made for turn restrictions
+/// ([`crate::graph::turns`]): a route may arrive at a junction in any of its states.
+/// Up to [`INLINE_SEEDS`] are kept without allocating.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Seeds {
-    items: [Option<Seed>; 2],
+    inline: [Option<Seed>; INLINE_SEEDS],
+    more: Vec<Seed>,
 }
 
 impl Seeds {
+    /// Adds a seed.
+    fn push(&mut self, seed: Seed) {
+        match self.inline.iter_mut().find(|s| s.is_none()) {
+            Some(slot) => *slot = Some(seed),
+            None => self.more.push(seed),
+        }
+    }
+
     /// The seeds, in a fixed order (the point's own edge first).
     pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, &Seed)> {
-        self.items
+        self.inline
             .iter()
+            .flatten()
+            .chain(&self.more)
             .zip(0u32..)
-            .filter_map(|(s, i)| s.as_ref().map(|s| (i, s)))
+            .map(|(s, i)| (i, s))
     }
 
     /// A search that starts or ends at node `v` itself.
     pub(crate) fn node(v: u32) -> Self {
-        Self {
-            items: [
-                Some(Seed {
-                    node: v,
-                    weight: 0,
-                    edge: u32::MAX,
-                    fraction: 0.0,
-                }),
-                None,
-            ],
-        }
+        let mut s = Self::default();
+        s.push(Seed {
+            node: v,
+            weight: 0,
+            edge: u32::MAX,
+            fraction: 0.0,
+        });
+        s
     }
 
     /// The same seeds with their nodes renamed by `ids` (graph node → another numbering).
     pub(crate) fn relabel(mut self, ids: &[u32]) -> Self {
-        for s in self.items.iter_mut().flatten() {
+        for s in self.inline.iter_mut().flatten().chain(&mut self.more) {
             s.node = ids[s.node as usize];
         }
         self
@@ -196,7 +210,11 @@ impl Seeds {
 
     /// The seed with index `i` (as numbered by [`Seeds::iter`]).
     pub(crate) fn get(&self, i: u32) -> Option<&Seed> {
-        self.items.get(i as usize).and_then(Option::as_ref)
+        let i = i as usize;
+        match self.inline.get(i) {
+            Some(s) => s.as_ref(),
+            None => self.more.get(i - INLINE_SEEDS),
+        }
     }
 }
 
@@ -212,31 +230,36 @@ fn representations(graph: &RoadGraph, p: EdgePoint) -> [Option<(u32, f64)>; 2] {
 }
 
 /// How a validated source point enters the graph: to the head of its edge (and its twin's).
+/// A source has no past, so it leaves along original edges only.
 pub(crate) fn source_seeds(graph: &RoadGraph, p: EdgePoint) -> Seeds {
-    let mut items = [None; 2];
-    for (slot, r) in items.iter_mut().zip(representations(graph, p)) {
-        *slot = r.map(|(e, f)| Seed {
+    let mut seeds = Seeds::default();
+    for (e, f) in representations(graph, p).into_iter().flatten() {
+        seeds.push(Seed {
             node: graph.heads()[e as usize],
             weight: part(graph, e, 1.0 - f),
             edge: e,
             fraction: f,
         });
     }
-    Seeds { items }
+    seeds
 }
 
-/// How a validated target point is reached: from the tail of its edge (and its twin's).
+/// How a validated target point is reached: from the tail of its edge (and its twin's), and
+/// from the tails of their copies.
 pub(crate) fn target_seeds(graph: &RoadGraph, p: EdgePoint) -> Seeds {
-    let mut items = [None; 2];
-    for (slot, r) in items.iter_mut().zip(representations(graph, p)) {
-        *slot = r.map(|(e, f)| Seed {
-            node: graph.tails()[e as usize],
-            weight: part(graph, e, f),
-            edge: e,
-            fraction: f,
-        });
+    let mut seeds = Seeds::default();
+    for (e, f) in representations(graph, p).into_iter().flatten() {
+        let copies = graph.edge_copies(EdgeId(e)).map(|c| c.0);
+        for e in std::iter::once(e).chain(copies) {
+            seeds.push(Seed {
+                node: graph.tails()[e as usize],
+                weight: part(graph, e, f),
+                edge: e,
+                fraction: f,
+            });
+        }
     }
-    Seeds { items }
+    seeds
 }
 
 /// The direct way from `from` to `to` along one edge, when the target lies ahead of the
@@ -315,6 +338,25 @@ mod tests {
             }
         }
         assert!(checked > 500, "{checked}");
+    }
+
+    #[test]
+    fn seeds_past_the_inline_ones_spill_in_order() {
+        let mut seeds = Seeds::default();
+        for v in 0..7 {
+            seeds.push(Seed {
+                node: v,
+                weight: u64::from(v),
+                edge: v,
+                fraction: 0.5,
+            });
+        }
+        let nodes: Vec<(u32, u32)> = seeds.iter().map(|(i, s)| (i, s.node)).collect();
+        assert_eq!(nodes, (0..7).map(|v| (v, v)).collect::<Vec<_>>());
+        assert_eq!(seeds.get(5).map(|s| s.node), Some(5));
+        assert_eq!(seeds.get(7), None);
+        let relabelled = seeds.relabel(&[10, 11, 12, 13, 14, 15, 16]);
+        assert_eq!(relabelled.get(6).map(|s| s.node), Some(16));
     }
 
     #[test]

@@ -24,6 +24,8 @@ mod path;
 mod per_worker;
 mod search_space;
 pub mod trip;
+#[doc(hidden)]
+pub mod turn_reference;
 
 pub use ch::{ContractionHierarchy, ContractionParams, HubLabels};
 pub use dijkstra::Dijkstra;

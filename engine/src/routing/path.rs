@@ -66,7 +66,11 @@ pub(crate) fn build_path(
     Path {
         duration: cost.duration,
         distance: cost.distance,
-        edges: edges.iter().map(|&e| EdgeId(e)).collect(),
+        // Copies made for turn restrictions read as their originals: the caller sees roads.
+        edges: edges
+            .iter()
+            .map(|&e| graph.original_edge(EdgeId(e)))
+            .collect(),
         geometry,
     }
 }

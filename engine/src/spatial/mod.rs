@@ -98,7 +98,9 @@ impl SpatialIndex {
     }
 
     fn parts(graph: &RoadGraph) -> (Meta, Vec<Entry>) {
-        let n = graph.num_nodes();
+        // The projection's centre: the original nodes (copies made for turn restrictions
+        // repeat positions and would move it).
+        let n = graph.num_original_nodes();
         let mean_lat = if n == 0 {
             0.0
         } else {
@@ -122,7 +124,8 @@ impl SpatialIndex {
             edge_comp.push(comp_tail.max(comp_head));
             let twin = graph.edge_twin(e);
             edge_twin.push(twin.map_or(crate::graph::NO_EDGE, |t| t.0));
-            if twin.is_some_and(|t| t < e) {
+            // One entry per road: a two-way road once, copies made for turn restrictions never.
+            if twin.is_some_and(|t| t < e) || graph.is_edge_copy(e) {
                 continue;
             }
             let pts: Vec<[f64; 2]> = graph

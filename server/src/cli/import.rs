@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use engine::geocode::Gazetteer;
-use engine::graph::{RoadGraph, file, from_network};
+use engine::graph::{RoadGraph, file, from_network, from_network_ignoring_turns};
 use engine::osm::{
     OsmGazetteer, Profile, Progress, read_network_and_gazetteer, read_network_with_progress,
 };
@@ -27,6 +27,9 @@ pub struct ImportArgs {
     /// Do not read addresses, streets and places (the graph file then has no gazetteer).
     #[arg(long)]
     pub no_gazetteer: bool,
+    /// Build the graph without the extract's turn restrictions (for comparisons).
+    #[arg(long)]
+    pub ignore_turn_restrictions: bool,
 }
 
 /// A graph imported from an extract, with what it cost.
@@ -62,10 +65,11 @@ pub fn import_graph(
     profile: &'static Profile,
     bar: bool,
 ) -> anyhow::Result<Imported> {
-    import_graph_with(input, profile, bar, false)
+    import_graph_with(input, profile, bar, false, true)
 }
 
-/// [`import_graph`], also reading the extract's gazetteer when `gazetteer` is set.
+/// [`import_graph`], also reading the extract's gazetteer when `gazetteer` is set, and
+/// obeying the turn restrictions when `turns` is set.
 ///
 /// # Errors
 /// As [`import_graph`].
@@ -74,6 +78,7 @@ pub fn import_graph_with(
     profile: &'static Profile,
     bar: bool,
     gazetteer: bool,
+    turns: bool,
 ) -> anyhow::Result<Imported> {
     let start = Instant::now();
     let pb = if bar && std::io::stderr().is_terminal() {
@@ -102,8 +107,13 @@ pub fn import_graph_with(
         )
     };
     pb.set_message("graph");
+    let build = if turns {
+        from_network
+    } else {
+        from_network_ignoring_turns
+    };
     let graph =
-        from_network(&net).with_context(|| format!("building the graph of {}", input.display()))?;
+        build(&net).with_context(|| format!("building the graph of {}", input.display()))?;
     pb.finish_and_clear();
     Ok(Imported {
         graph,
@@ -156,7 +166,13 @@ pub fn peak_memory_text() -> String {
 /// Unknown profile, unreadable or invalid input, write failure.
 pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
     let profile = profile_by_name(&args.profile)?;
-    let imported = import_graph_with(&args.input, profile, true, !args.no_gazetteer)?;
+    let imported = import_graph_with(
+        &args.input,
+        profile,
+        true,
+        !args.no_gazetteer,
+        !args.ignore_turn_restrictions,
+    )?;
     let g = &imported.graph;
     let (ch, ch_elapsed) = build_hierarchy(g)?;
     let meta = file::Meta {
@@ -178,7 +194,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
         )
     });
     println!(
-        "{}: profile {}, {} nodes, {} edges, {} components, largest {:.1}% of nodes, {:.2} s (+ contraction hierarchy {:.2} s, {} shortcuts){gazetteer_text}, peak memory {}, wrote {} ({} bytes)",
+        "{}: profile {}, {} nodes, {} edges, {} components, largest {:.1}% of nodes, {:.2} s (+ contraction hierarchy {:.2} s, {} shortcuts){gazetteer_text}, peak memory {}, wrote {} ({} bytes); {}",
         args.input.display(),
         profile.name,
         g.num_nodes(),
@@ -191,6 +207,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
         peak_memory_text(),
         args.output.display(),
         bytes,
+        super::info::turn_restrictions_text(g),
     );
     Ok(())
 }

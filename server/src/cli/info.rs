@@ -51,6 +51,7 @@ pub fn run(args: &InfoArgs) -> anyhow::Result<()> {
         h.num_components,
         largest_component_pct(g)
     );
+    println!("{}", turn_restrictions_text(g));
     let sections: Vec<String> = h
         .sections
         .iter()
@@ -66,4 +67,18 @@ pub fn run(args: &InfoArgs) -> anyhow::Result<()> {
         None => println!("contraction hierarchy: none (routing builds one at load)"),
     }
     Ok(())
+}
+
+/// One line on a graph's turn restrictions: the relations read, applied and skipped, and
+/// the node and edge copies that node splitting added.
+pub(crate) fn turn_restrictions_text(g: &engine::graph::RoadGraph) -> String {
+    let c = g.restriction_counts();
+    format!(
+        "turn restrictions: {} read, {} applied, {} skipped; {} node and {} edge copies",
+        c.read,
+        c.applied,
+        c.skipped,
+        g.num_nodes() - g.num_original_nodes(),
+        g.num_edges() - g.num_original_edges()
+    )
 }
