@@ -194,6 +194,17 @@ impl Seeds {
         self
     }
 
+    /// The same seeds without those whose edge `drop` names (a blocked edge), keeping the
+    /// numbering of the others.
+    pub(crate) fn without(mut self, drop: impl Fn(u32) -> bool) -> Self {
+        for slot in &mut self.items {
+            if slot.is_some_and(|s| drop(s.edge)) {
+                *slot = None;
+            }
+        }
+        self
+    }
+
     /// The seed with index `i` (as numbered by [`Seeds::iter`]).
     pub(crate) fn get(&self, i: u32) -> Option<&Seed> {
         self.items.get(i as usize).and_then(Option::as_ref)
