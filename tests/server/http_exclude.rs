@@ -82,13 +82,19 @@ fn duration(addr: std::net::SocketAddr, path: &str) -> f64 {
 fn excluding_motorways_takes_the_streets_and_ferries_leave_the_island_unreached() {
     let addr = island();
     let fast = duration(addr, &format!("/route/v1/car/{WEST};{EAST}"));
-    let streets = duration(addr, &format!("/route/v1/car/{WEST};{EAST}?exclude=motorway"));
+    let streets = duration(
+        addr,
+        &format!("/route/v1/car/{WEST};{EAST}?exclude=motorway"),
+    );
     assert!(streets > fast + 50.0, "{fast} {streets}");
     // The ferry is the only way to the island.
     let by_boat = duration(addr, &format!("/route/v1/car/{WEST};{ISLAND}"));
     assert!(by_boat > 600.0, "{by_boat}");
     assert_osrm_error(
-        &get(addr, &format!("/route/v1/car/{WEST};{ISLAND}?exclude=ferry")),
+        &get(
+            addr,
+            &format!("/route/v1/car/{WEST};{ISLAND}?exclude=ferry"),
+        ),
         "NoRoute",
     );
     // The rest of the network still routes with the same exclusion.
@@ -108,19 +114,36 @@ fn excluding_motorways_takes_the_streets_and_ferries_leave_the_island_unreached(
 fn tables_and_trips_exclude_too() {
     let addr = island();
     let coords = format!("{WEST};{EAST};{ISLAND}");
-    let v = get(addr, &format!("/table/v1/car/{coords}?exclude=ferry,motorway")).json();
+    let v = get(
+        addr,
+        &format!("/table/v1/car/{coords}?exclude=ferry,motorway"),
+    )
+    .json();
     assert_eq!(v["code"], "Ok", "{v}");
     let d = &v["durations"];
-    assert!(d[0][2].is_null() && d[2][0].is_null() && d[1][2].is_null(), "{v}");
+    assert!(
+        d[0][2].is_null() && d[2][0].is_null() && d[1][2].is_null(),
+        "{v}"
+    );
     assert!(d[2][2].as_f64() == Some(0.0), "{v}");
-    let streets = duration(addr, &format!("/route/v1/car/{WEST};{EAST}?exclude=motorway"));
+    let streets = duration(
+        addr,
+        &format!("/route/v1/car/{WEST};{EAST}?exclude=motorway"),
+    );
     assert!((d[0][1].as_f64().unwrap() - streets).abs() < 0.11, "{v}");
     let open = get(addr, &format!("/table/v1/car/{coords}")).json();
     assert!(open["durations"][0][2].as_f64().unwrap() > 0.0, "{open}");
     // A trip over the mainland avoids the motorway; with the island it splits (OSRM's rule).
-    let t = get(addr, &format!("/trip/v1/car/{WEST};{EAST}?exclude=motorway")).json();
+    let t = get(
+        addr,
+        &format!("/trip/v1/car/{WEST};{EAST}?exclude=motorway"),
+    )
+    .json();
     assert_eq!(t["code"], "Ok", "{t}");
-    assert!((t["trips"][0]["duration"].as_f64().unwrap() - 2.0 * streets).abs() < 1.0, "{t}");
+    assert!(
+        (t["trips"][0]["duration"].as_f64().unwrap() - 2.0 * streets).abs() < 1.0,
+        "{t}"
+    );
     let t = get(addr, &format!("/trip/v1/car/{coords}?exclude=ferry")).json();
     assert_eq!(t["code"], "Ok", "{t}");
     assert_eq!(t["trips"].as_array().unwrap().len(), 2, "{t}");
@@ -143,7 +166,10 @@ fn health_and_openapi_list_the_classes_per_profile() {
     assert_eq!(h["exclude"]["foot"], serde_json::json!(["ferry"]), "{h}");
     let doc = get(addr, "/openapi.json").body;
     let doc = String::from_utf8(doc).unwrap();
-    assert!(doc.contains("bicycle: ferry, unpaved"), "OpenAPI lists the classes");
+    assert!(
+        doc.contains("bicycle: ferry, unpaved"),
+        "OpenAPI lists the classes"
+    );
 }
 
 #[test]
@@ -170,7 +196,10 @@ fn exclusions_on_monaco_never_shorten_a_route_and_tables_agree() {
                 let without = duration(addr, &format!("/route/v1/car/{a};{b}?exclude={exclude}"));
                 assert!(without + 0.01 >= open, "{exclude}: {a} -> {b}");
                 let cell = t["durations"][i][j].as_f64().unwrap();
-                assert!((cell - without).abs() < 0.11, "{exclude}: {cell} vs {without}");
+                assert!(
+                    (cell - without).abs() < 0.11,
+                    "{exclude}: {cell} vs {without}"
+                );
             }
         }
     }

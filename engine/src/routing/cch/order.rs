@@ -13,6 +13,10 @@
 //! Cost: one max-flow per direction and piece, `O(cut × (n + m))` at worst per level; the
 //! flow of a direction stops as soon as it exceeds the best cut found so far.
 
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
 use crate::graph::RoadGraph;
 
 /// Pieces of at most this many nodes are not cut further.
@@ -62,6 +66,9 @@ impl Undirected {
 }
 
 /// The nested-dissection order of `g`: `order[i]` is the node eliminated `i`-th.
+///
+/// The pieces left by a separator are ordered in parallel (rayon); each piece marks its
+/// nodes with its own tag, so concurrent pieces never read each other's marks.
 pub(crate) fn nested_dissection(g: &RoadGraph) -> Vec<u32> {
     let n = g.num_nodes();
     let graph = Undirected::of(g);
@@ -79,68 +86,95 @@ pub(crate) fn nested_dissection(g: &RoadGraph) -> Vec<u32> {
         .zip(&g.node_lat)
         .map(|(&x, &y)| (f64::from(x) * lat_scale, f64::from(y)))
         .collect();
-    let mut ctx = Dissection {
+    let ctx = Dissection {
         graph: &graph,
         xy: &xy,
-        local: vec![NONE; n],
-        order: vec![NONE; n],
+        marks: (0..n).map(|_| AtomicU64::new(u64::MAX)).collect(),
+        next_tag: AtomicU32::new(0),
     };
     let all: Vec<u32> = (0..u32::try_from(n).expect("node ids are u32")).collect();
-    // (piece, first position of its slots): a piece of k nodes fills positions lo..lo + k.
-    let mut stack: Vec<(Vec<u32>, usize)> = Vec::new();
-    ctx.push_components(&all, 0, &mut stack);
-    while let Some((piece, lo)) = stack.pop() {
-        if piece.len() <= LEAF_SIZE {
-            for (i, &v) in piece.iter().enumerate() {
-                ctx.order[lo + i] = v;
-            }
-            continue;
-        }
-        let separator = ctx.separator(&piece);
-        let hi = lo + piece.len();
-        for (i, &v) in separator.iter().enumerate() {
-            ctx.order[hi - separator.len() + i] = v;
-        }
-        ctx.mark(&separator, 0);
-        let rest: Vec<u32> = piece
-            .iter()
-            .copied()
-            .filter(|&v| ctx.local[v as usize] == NONE)
-            .collect();
-        ctx.unmark(&separator);
-        ctx.push_components(&rest, lo, &mut stack);
-    }
-    debug_assert!(ctx.order.iter().all(|&v| v != NONE));
-    ctx.order
+    let order = ctx.order_components(&all);
+    debug_assert_eq!(order.len(), n);
+    order
 }
 
 struct Dissection<'a> {
     graph: &'a Undirected,
     xy: &'a [(f64, f64)],
-    /// Index of each node in the piece being worked on, `NONE` outside it.
-    local: Vec<u32>,
-    order: Vec<u32>,
+    /// Per node: the tag of the piece that marked it (high 32 bits) and the node's index in
+    /// that piece (low 32 bits).
+    marks: Vec<AtomicU64>,
+    next_tag: AtomicU32,
+}
+
+/// A piece's view of the marks: which nodes are its own, and their index in it.
+struct Marked<'d> {
+    marks: &'d [AtomicU64],
+    tag: u32,
+}
+
+impl Marked<'_> {
+    /// Index of `v` in the piece, [`NONE`] when `v` lies outside it.
+    #[inline]
+    fn local(&self, v: u32) -> u32 {
+        let m = self.marks[v as usize].load(Ordering::Relaxed);
+        if (m >> 32) as u32 == self.tag {
+            m as u32
+        } else {
+            NONE
+        }
+    }
 }
 
 impl Dissection<'_> {
-    fn mark(&mut self, nodes: &[u32], base: u32) {
-        for (i, &v) in (base..).zip(nodes) {
-            self.local[v as usize] = i;
+    /// Marks `nodes` with a fresh tag (index = position in `nodes`).
+    fn mark(&self, nodes: &[u32]) -> Marked<'_> {
+        let tag = self.next_tag.fetch_add(1, Ordering::Relaxed);
+        for (i, &v) in (0u32..).zip(nodes) {
+            self.marks[v as usize].store(u64::from(tag) << 32 | u64::from(i), Ordering::Relaxed);
+        }
+        Marked {
+            marks: &self.marks,
+            tag,
         }
     }
 
-    fn unmark(&mut self, nodes: &[u32]) {
-        for &v in nodes {
-            self.local[v as usize] = NONE;
+    /// The order of the nodes of `nodes`, whatever their connectivity: its connected
+    /// components one after the other, each ordered in parallel.
+    fn order_components(&self, nodes: &[u32]) -> Vec<u32> {
+        let comps = self.components(nodes);
+        if comps.len() == 1 {
+            return self.order_piece(comps.into_iter().next().unwrap_or_default());
         }
+        comps
+            .into_par_iter()
+            .map(|c| self.order_piece(c))
+            .collect::<Vec<Vec<u32>>>()
+            .concat()
     }
 
-    /// Pushes the connected components of the subgraph induced by `nodes`, with consecutive
-    /// slots from `lo`.
-    fn push_components(&mut self, nodes: &[u32], lo: usize, stack: &mut Vec<(Vec<u32>, usize)>) {
-        self.mark(nodes, 0);
+    /// The order of a connected piece: its pieces without the separator, then the separator.
+    fn order_piece(&self, piece: Vec<u32>) -> Vec<u32> {
+        if piece.len() <= LEAF_SIZE {
+            return piece;
+        }
+        let separator = self.separator(&piece);
+        let cut = self.mark(&separator);
+        let rest: Vec<u32> = piece
+            .iter()
+            .copied()
+            .filter(|&v| cut.local(v) == NONE)
+            .collect();
+        let mut order = self.order_components(&rest);
+        order.extend_from_slice(&separator);
+        order
+    }
+
+    /// The connected components of the subgraph induced by `nodes`.
+    fn components(&self, nodes: &[u32]) -> Vec<Vec<u32>> {
+        let marked = self.mark(nodes);
         let mut seen = vec![false; nodes.len()];
-        let mut lo = lo;
+        let mut out = Vec::new();
         for (i, &s) in nodes.iter().enumerate() {
             if seen[i] {
                 continue;
@@ -152,25 +186,23 @@ impl Dissection<'_> {
                 let u = comp[k];
                 k += 1;
                 for &w in self.graph.neighbours(u) {
-                    let l = self.local[w as usize];
+                    let l = marked.local(w);
                     if l != NONE && !seen[l as usize] {
                         seen[l as usize] = true;
                         comp.push(w);
                     }
                 }
             }
-            let len = comp.len();
-            stack.push((comp, lo));
-            lo += len;
+            out.push(comp);
         }
-        self.unmark(nodes);
+        out
     }
 
     /// A small node cut of a connected piece: the smallest of the inertial-flow cuts along
     /// four directions (ties: the most balanced).
-    fn separator(&mut self, piece: &[u32]) -> Vec<u32> {
-        self.mark(piece, 0);
-        let mut net = Network::new(self, piece);
+    fn separator(&self, piece: &[u32]) -> Vec<u32> {
+        let marked = self.mark(piece);
+        let mut net = Network::new(self.graph, &marked, piece);
         let k = piece.len();
         let side = ((k as f64 * SIDE_SHARE).ceil() as usize).clamp(1, k / 2);
         let mut best: Option<(Vec<u32>, usize)> = None;
@@ -193,7 +225,6 @@ impl Dissection<'_> {
                 }
             }
         }
-        self.unmark(piece);
         let cut = best.map(|b| b.0).unwrap_or_default();
         if cut.is_empty() {
             // Unreachable for a connected piece (some node carries a unit of flow), kept as a
@@ -234,15 +265,15 @@ struct Network {
 }
 
 impl Network {
-    fn new(d: &Dissection<'_>, piece: &[u32]) -> Self {
+    fn new(graph: &Undirected, marked: &Marked<'_>, piece: &[u32]) -> Self {
         let k = piece.len();
         let (s, t) = (2 * k as u32, 2 * k as u32 + 1);
         // (from, to, capacity) of the forward arcs; each gets a zero-capacity reverse.
         let mut arcs: Vec<(u32, u32, i32)> = Vec::new();
         for (i, &v) in (0u32..).zip(piece) {
             arcs.push((2 * i, 2 * i + 1, 1));
-            for &w in d.graph.neighbours(v) {
-                let j = d.local[w as usize];
+            for &w in graph.neighbours(v) {
+                let j = marked.local(w);
                 if j != NONE {
                     arcs.push((2 * i + 1, 2 * j, INF_CAP));
                 }
@@ -310,9 +341,14 @@ impl Network {
         self.level[s] = 0;
         let mut queue = vec![s as u32];
         let mut head = 0;
+        let t = s + 1;
         while head < queue.len() {
             let u = queue[head] as usize;
             head += 1;
+            // Nodes as far as the sink or farther lie on no shortest augmenting path.
+            if self.level[t] != NONE && self.level[u] >= self.level[t] {
+                break;
+            }
             for a in self.first[u] as usize..self.first[u + 1] as usize {
                 let w = self.to[a] as usize;
                 if self.cap[a] > 0 && self.level[w] == NONE {
@@ -321,7 +357,7 @@ impl Network {
                 }
             }
         }
-        self.level[s + 1] != NONE
+        self.level[t] != NONE
     }
 
     /// The minimum node cut (piece indices) between the joined sources and sinks, or `None`
