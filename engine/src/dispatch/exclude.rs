@@ -17,11 +17,14 @@ use crate::routing::{
     Cch, CchMetric, CchSpace, Cost, EdgePoint, Path, RouteError, SearchSpace, TravelMatrix,
 };
 
+/// The metric of one set of classes, customized at its first use (or why it failed).
+type MetricSlot = OnceLock<Result<Arc<CchMetric>, String>>;
+
 /// One profile's lazily built exclusion state.
 #[derive(Debug, Default)]
 pub(super) struct Exclusions {
     cch: OnceLock<Result<Cch, String>>,
-    metrics: Mutex<BTreeMap<ExcludeSet, Arc<OnceLock<Result<Arc<CchMetric>, String>>>>>,
+    metrics: Mutex<BTreeMap<ExcludeSet, Arc<MetricSlot>>>,
     spaces: Mutex<Vec<CchSpace>>,
 }
 

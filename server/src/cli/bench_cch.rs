@@ -40,11 +40,11 @@ pub struct BenchCchArgs {
     pub seed: u64,
 }
 
-fn median_ms(mut f: impl FnMut() -> anyhow::Result<()>, runs: usize) -> anyhow::Result<f64> {
+fn median_ms<T>(mut f: impl FnMut() -> anyhow::Result<T>, runs: usize) -> anyhow::Result<f64> {
     let mut v = Vec::with_capacity(runs);
     for _ in 0..runs.max(1) {
         let t = Instant::now();
-        f()?;
+        std::hint::black_box(f()?);
         v.push(t.elapsed().as_secs_f64() * 1e3);
     }
     v.sort_by(f64::total_cmp);
@@ -91,11 +91,8 @@ pub fn run(args: &BenchCchArgs) -> anyhow::Result<()> {
             blocked[t.index()] = true;
         }
     }
-    let open_ms = median_ms(|| Ok(drop(cch.customize(g, |_| false)?)), args.runs)?;
-    let closed_ms = median_ms(
-        || Ok(drop(cch.customize(g, |e| blocked[e.index()])?)),
-        args.runs,
-    )?;
+    let open_ms = median_ms(|| Ok(cch.customize(g, |_| false)?), args.runs)?;
+    let closed_ms = median_ms(|| Ok(cch.customize(g, |e| blocked[e.index()])?), args.runs)?;
     let open = cch.customize(g, |_| false)?;
     let closed = cch.customize(g, |e| blocked[e.index()])?;
     println!(
@@ -155,11 +152,8 @@ pub fn run(args: &BenchCchArgs) -> anyhow::Result<()> {
 
     let k = args.table.max(1);
     let pts: Vec<EdgePoint> = (0..k).map(|_| point(&mut rng)).collect();
-    let ch_table_ms = median_ms(
-        || Ok(drop(ch.matrix(g, &pts, &pts, usize::MAX)?)),
-        args.runs,
-    )?;
-    let cch_table_ms = median_ms(|| Ok(drop(open.matrix(&cch, g, &pts, &pts)?)), args.runs)?;
+    let ch_table_ms = median_ms(|| Ok(ch.matrix(g, &pts, &pts, usize::MAX)?), args.runs)?;
+    let cch_table_ms = median_ms(|| Ok(open.matrix(&cch, g, &pts, &pts)?), args.runs)?;
     println!(
         "table {k}x{k}: CH buckets {ch_table_ms:.1} ms, CCH metric {cch_table_ms:.1} ms ({:.2}x)",
         cch_table_ms / ch_table_ms

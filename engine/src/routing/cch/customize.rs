@@ -166,17 +166,17 @@ impl Cch {
                 continue;
             }
             let mut k = 0;
-            for vy in vx as usize + 1..self.arcs_of(v).end {
-                let y = self.head[vy];
+            let above = vx as usize + 1..self.arcs_of(v).end;
+            for (&y, wy) in self.head[above.clone()].iter().zip(&w[above]) {
                 while heads[k] != y {
                     k += 1;
                 }
                 let o = &mut out[k];
-                let up = x_to_v.saturating_add(w[vy].up);
+                let up = x_to_v.saturating_add(wy.up);
                 if up < o.up {
                     (o.up, o.up_via) = (up, v);
                 }
-                let down = w[vy].down.saturating_add(v_to_x);
+                let down = wy.down.saturating_add(v_to_x);
                 if down < o.down {
                     (o.down, o.down_via) = (down, v);
                 }

@@ -250,7 +250,7 @@ impl Cch {
     fn arc(&self, low: u32, high: u32) -> Option<u32> {
         let r = self.arcs_of(low);
         let i = self.head[r.clone()].binary_search(&high).ok()?;
-        Some(r.start as u32 + u32::try_from(i).expect("arc ids are u32"))
+        u32::try_from(r.start + i).ok()
     }
 
     /// Range of the arcs of `v` to its higher neighbours.

@@ -13,6 +13,11 @@
 //! Cost: one max-flow per direction and piece, `O(cut × (n + m))` at worst per level; the
 //! flow of a direction stops as soon as it exceeds the best cut found so far.
 
+#![expect(
+    clippy::cast_possible_truncation,
+    reason = "pieces and their flow networks index u32 node ids (checked by check_size), 2k + 2 < 2^32 nodes"
+)]
+
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use rayon::prelude::*;
