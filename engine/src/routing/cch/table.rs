@@ -7,7 +7,7 @@
 
 use rayon::prelude::*;
 
-use super::super::matrix::TravelMatrix;
+use super::super::matrix::{TravelMatrix, bucket_csr};
 use super::super::per_worker::PerWorker;
 use super::super::search_space::INF;
 use super::super::{EdgePoint, RouteError};
@@ -43,24 +43,7 @@ impl CchMetric {
             .par_iter()
             .map(|&t| pool.with(|space| self.backward_walk(cch, graph, space, t)))
             .collect();
-        let n = cch.num_nodes();
-        let mut first = vec![0usize; n + 1];
-        for walk in &walks {
-            for &(v, _) in walk {
-                first[v as usize + 1] += 1;
-            }
-        }
-        for i in 0..n {
-            first[i + 1] += first[i];
-        }
-        let mut fill = first.clone();
-        let mut entries = vec![(0u32, 0u64); first[n]];
-        for (j, walk) in (0u32..).zip(&walks) {
-            for &(v, d) in walk {
-                entries[fill[v as usize]] = (j, d);
-                fill[v as usize] += 1;
-            }
-        }
+        let (first, entries) = bucket_csr(&walks, cch.num_nodes());
         drop(walks);
         matrix.rows_mut().zip(sources).for_each(|(row, &from)| {
             for (cell, &to) in row.iter_mut().zip(targets) {
