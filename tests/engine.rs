@@ -21,6 +21,8 @@ mod trips;
 
 #[path = "engine/candidates.rs"]
 mod candidates;
+#[path = "engine/cch.rs"]
+mod cch;
 #[path = "engine/geocode.rs"]
 mod geocode;
 #[path = "engine/graph.rs"]

@@ -5,6 +5,8 @@ mod support;
 
 #[path = "server/cli_route.rs"]
 mod cli_route;
+#[path = "server/http_exclude.rs"]
+mod http_exclude;
 #[path = "server/http_golden.rs"]
 mod http_golden;
 #[path = "server/http_hostile.rs"]

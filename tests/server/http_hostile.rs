@@ -97,8 +97,8 @@ fn unknown_profile_service_version_and_options() {
         "InvalidOptions",
     );
     assert_osrm_error(
-        &get(addr, &format!("/route/v1/car/{A};{B}?exclude=motorway")),
-        "InvalidOptions",
+        &get(addr, &format!("/route/v1/car/{A};{B}?exclude=tram")),
+        "InvalidValue",
     );
     assert_osrm_error(
         &get(addr, &format!("/nearest/v1/car/{A}?number=0")),

@@ -78,6 +78,14 @@ pub enum DispatchError {
         /// Why.
         reason: String,
     },
+    /// A request excludes a class of roads that its profile does not declare.
+    #[error("profile {profile} cannot exclude {class}")]
+    ExcludeNotSupported {
+        /// The profile.
+        profile: String,
+        /// The class's name.
+        class: &'static str,
+    },
     /// A search or an answer went past a bound (settled nodes, memory).
     #[error("limit exceeded: {0}")]
     LimitExceeded(String),

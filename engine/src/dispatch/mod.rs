@@ -15,6 +15,7 @@
 //! for each request.
 
 mod error;
+mod exclude;
 mod hint;
 mod main_network;
 mod placed;
@@ -39,6 +40,7 @@ pub use solver_matrix::{SolverMatrix, Unplaced};
 pub use straight::{RouteOptions, continue_straight_default};
 
 use crate::graph::RoadGraph;
+use crate::osm::ExcludeSet;
 use crate::routing::{
     ContractionHierarchy, Cost, EdgePoint, HubLabels, Landmarks, Path, RouteError, SearchSpace,
     TravelMatrix,
@@ -69,6 +71,8 @@ struct Profile {
     spaces: Mutex<Vec<SearchSpace>>,
     /// [`graph_checksum`] of `graph`, stamped on hints.
     checksum: u64,
+    /// The customizable hierarchy and its metrics, for requests that exclude roads.
+    exclusions: exclude::Exclusions,
 }
 
 /// A coordinate snapped onto a profile's graph.
@@ -203,6 +207,7 @@ impl Engine {
                 basemap: OnceLock::new(),
                 spaces: Mutex::new(Vec::new()),
                 checksum,
+                exclusions: exclude::Exclusions::default(),
             },
         );
         Ok(())
@@ -535,12 +540,14 @@ impl Engine {
         opts: RouteOptions,
     ) -> Result<Route, DispatchError> {
         let p = self.profile(profile)?;
-        let snapped = Self::snap_at_least(p, locs, 2)?;
+        let roads = self.roads(p, opts.exclude)?;
+        let mut snapped = Self::snap_at_least(p, locs, 2)?;
+        roads.reopen(locs, &mut snapped)?;
         let order: Vec<usize> = (0..snapped.len()).collect();
         let straight = opts
             .continue_straight
             .unwrap_or_else(|| continue_straight_default(profile));
-        self.route_through(p, &snapped, &order, straight, opts)
+        self.route_through(&roads, &snapped, &order, straight, opts)
     }
 
     /// The route visiting `snapped[order[0]]`, `snapped[order[1]]`, …, without U-turns at
@@ -548,16 +555,17 @@ impl Engine {
     /// and rings unless `without_guidance`; only totals with `totals_only`).
     fn route_through(
         &self,
-        p: &Profile,
+        roads: &exclude::Roads<'_>,
         snapped: &[Snapped],
         order: &[usize],
         straight: bool,
         opts: RouteOptions,
     ) -> Result<Route, DispatchError> {
+        let p = roads.p;
         let guidance = !opts.without_guidance;
         let legs = self.with_space(p, |space| {
             if straight && straight::has_two_way_via(p, snapped, order) {
-                let paths = straight::paths(p, space, snapped, order)?;
+                let paths = straight::paths(roads, space, snapped, order)?;
                 return order
                     .windows(2)
                     .zip(&paths)
@@ -573,7 +581,7 @@ impl Engine {
                         to: w[1],
                     };
                     if opts.totals_only {
-                        let cost = p
+                        let cost = roads
                             .cost(space, a.point(), b.point())
                             .map_err(route_error)?
                             .ok_or(no_route)?;
@@ -584,9 +592,9 @@ impl Engine {
                             cost.duration.as_secs_f64(),
                         ));
                     }
-                    let path =
-                        p.ch.route(&p.graph, space, a.point(), b.point())
-                            .map_err(route_error)?;
+                    let path = roads
+                        .route(space, a.point(), b.point())
+                        .map_err(route_error)?;
                     let path = path.ok_or(no_route)?;
                     Self::leg(p, a, b, &path, guidance)
                 })
@@ -613,7 +621,24 @@ impl Engine {
         sources: &[usize],
         destinations: &[usize],
     ) -> Result<Table, DispatchError> {
+        self.table_with(profile, locs, sources, destinations, ExcludeSet::EMPTY)
+    }
+
+    /// As [`Engine::table`], on the roads left when the classes of `exclude` are taken out.
+    ///
+    /// # Errors
+    /// As [`Engine::table`]; [`DispatchError::ExcludeNotSupported`] for a class the profile
+    /// does not declare.
+    pub fn table_with(
+        &self,
+        profile: &str,
+        locs: &[Location],
+        sources: &[usize],
+        destinations: &[usize],
+        exclude: ExcludeSet,
+    ) -> Result<Table, DispatchError> {
         let p = self.profile(profile)?;
+        let roads = self.roads(p, exclude)?;
         for (what, list) in [("source", sources), ("destination", destinations)] {
             if let Some(&index) = list.iter().find(|&&i| i >= locs.len()) {
                 return Err(DispatchError::IndexOutOfRange {
@@ -623,11 +648,12 @@ impl Engine {
                 });
             }
         }
-        let snapped = Self::snap_all(p, locs)?;
+        let mut snapped = Self::snap_all(p, locs)?;
+        roads.reopen(locs, &mut snapped)?;
         let pick = |list: &[usize]| -> Vec<EdgePoint> {
             list.iter().map(|&i| snapped[i].point()).collect()
         };
-        let m = p
+        let m = roads
             .matrix(&pick(sources), &pick(destinations), self.settle_limit)
             .map_err(route_error)?;
         let mut durations_s = Vec::with_capacity(sources.len() * destinations.len());

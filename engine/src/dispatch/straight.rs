@@ -34,6 +34,9 @@ pub struct RouteOptions {
     /// (OSRM's `continue_straight`). `None`: the profile's default
     /// ([`continue_straight_default`]).
     pub continue_straight: Option<bool>,
+    /// Classes of roads the route must not use (OSRM's `exclude`); empty: none. Each class
+    /// must be declared by the profile ([`Engine::exclude_classes`](super::Engine::exclude_classes)).
+    pub exclude: crate::osm::ExcludeSet,
     /// Leave out what only turn-by-turn steps read: each edge's
     /// [`intersection`](super::LegEdge::intersection) and traffic-circle
     /// [`ring`](super::LegEdge::ring) stay `None`, which saves their cost when no steps are
@@ -77,11 +80,12 @@ pub(super) fn has_two_way_via(p: &Profile, snapped: &[Snapped], order: &[usize])
 /// [`DispatchError::NoRoute`] for the first leg that no state of its start can finish;
 /// [`DispatchError::LimitExceeded`] past the search bound.
 pub(super) fn paths(
-    p: &Profile,
+    roads: &super::exclude::Roads<'_>,
     space: &mut SearchSpace,
     snapped: &[Snapped],
     order: &[usize],
 ) -> Result<Vec<Path>, DispatchError> {
+    let p = roads.p;
     let n = order.len();
     let state = |k: usize| states(p, &snapped[order[k]], k > 0 && k + 1 < n);
     // best[k][s]: the best total arriving at waypoint k in state s, with the state of
@@ -97,7 +101,7 @@ pub(super) fn paths(
                 let (Some(source), Some((total, _))) = (source, best[k - 1][usize::from(a)]) else {
                     continue;
                 };
-                let leg = p.cost(space, source, target).map_err(route_error)?;
+                let leg = roads.cost(space, source, target).map_err(route_error)?;
                 if let Some(c) = leg {
                     let t = add(total, c);
                     if row[b].is_none_or(|(old, _)| t < old) {
@@ -123,7 +127,8 @@ pub(super) fn paths(
     let point = |k: usize| state(k)[usize::from(chosen[k])].expect("the chosen state exists");
     (1..n)
         .map(|k| {
-            p.ch.route(&p.graph, space, point(k - 1), point(k))
+            roads
+                .route(space, point(k - 1), point(k))
                 .map_err(route_error)?
                 .ok_or_else(|| DispatchError::Internal("a chosen leg has no route".into()))
         })

@@ -2,6 +2,7 @@
 //! one trip per group of mutually reachable coordinates, as OSRM's `trip` service.
 
 use super::{DispatchError, Engine, Location, RouteOptions, Trip, TripEnds, route_error};
+use crate::osm::ExcludeSet;
 use crate::routing::trip::{self, TripError, TripOptions};
 
 impl Engine {
@@ -26,10 +27,27 @@ impl Engine {
         locs: &[Location],
         ends: TripEnds,
     ) -> Result<Vec<Trip>, DispatchError> {
+        self.trip_with(profile, locs, ends, ExcludeSet::EMPTY)
+    }
+
+    /// As [`Engine::trip`], on the roads left when the classes of `exclude` are taken out.
+    ///
+    /// # Errors
+    /// As [`Engine::trip`]; [`DispatchError::ExcludeNotSupported`] for a class the profile
+    /// does not declare.
+    pub fn trip_with(
+        &self,
+        profile: &str,
+        locs: &[Location],
+        ends: TripEnds,
+        exclude: ExcludeSet,
+    ) -> Result<Vec<Trip>, DispatchError> {
         let p = self.profile(profile)?;
-        let snapped = Self::snap_at_least(p, locs, 2)?;
+        let roads = self.roads(p, exclude)?;
+        let mut snapped = Self::snap_at_least(p, locs, 2)?;
+        roads.reopen(locs, &mut snapped)?;
         let points: Vec<_> = snapped.iter().map(super::Snapped::point).collect();
-        let m = p
+        let m = roads
             .matrix(&points, &points, self.settle_limit)
             .map_err(route_error)?;
         let n = locs.len();
@@ -62,7 +80,7 @@ impl Engine {
                 // U-turns stay allowed at a trip's stops: the order was chosen on the
                 // matrix, whose cells know nothing of the direction a stop is passed in.
                 let route =
-                    self.route_through(p, &snapped, &stops, false, RouteOptions::default())?;
+                    self.route_through(&roads, &snapped, &stops, false, RouteOptions::default())?;
                 Ok(Trip { order, route })
             })
             .collect()

@@ -18,6 +18,7 @@
 mod builder;
 mod components;
 mod error;
+mod exclude;
 pub mod file;
 mod network;
 pub mod turns;
@@ -42,6 +43,12 @@ pub const FLAG_ROUNDABOUT: u8 = 2;
 /// Edge flag: the edge is part of a traffic circle without roundabout rules
 /// (`junction=circular`).
 pub const FLAG_CIRCULAR: u8 = 4;
+/// Edge flag: the way charges a toll (`toll=yes`). Graph files written before this flag
+/// existed load without it (no edge is a toll road).
+pub const FLAG_TOLL: u8 = 8;
+/// Edge flag: the way is unpaved (`surface=` gravel, dirt, ground, …, or `tracktype`
+/// grade 2 or worse). Graph files written before this flag existed load without it.
+pub const FLAG_UNPAVED: u8 = 16;
 
 /// An immutable road graph for one profile. Build it with [`GraphBuilder`].
 #[derive(Clone, Debug, PartialEq, Eq)]

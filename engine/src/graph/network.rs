@@ -13,7 +13,9 @@
 //! ([`turns`]).
 
 use super::turns::{self, ForbiddenWalks};
-use super::{BuildError, FLAG_FERRY, GraphBuilder, RoadGraph, Segment, SegmentAttrs};
+use super::{
+    BuildError, FLAG_FERRY, FLAG_TOLL, FLAG_UNPAVED, GraphBuilder, RoadGraph, Segment, SegmentAttrs,
+};
 use crate::osm::{OsmNetwork, OsmWay};
 use crate::types::{Deciseconds, LonLat, Meters, NodeId, OsmNodeId, haversine_m};
 
@@ -143,7 +145,7 @@ impl Splitter<'_> {
                 distance: Meters(to_u32(length_m)),
                 way: way.id,
                 name: &way.name,
-                flags: if way.ferry { FLAG_FERRY } else { 0 },
+                flags: way_flags(way),
                 geometry: &self.geometry,
             },
             &attrs,
@@ -180,6 +182,18 @@ fn to_u32(x: f64) -> u32 {
     v
 }
 
+/// The edge flags of a way: ferry, toll, unpaved.
+fn way_flags(way: &crate::osm::OsmWay) -> u8 {
+    [
+        (way.ferry, FLAG_FERRY),
+        (way.toll, FLAG_TOLL),
+        (way.unpaved, FLAG_UNPAVED),
+    ]
+    .into_iter()
+    .filter(|&(on, _)| on)
+    .fold(0, |f, (_, bit)| f | bit)
+}
+
 #[cfg(test)]
 #[expect(clippy::cast_possible_truncation, reason = "tiny test networks")]
 mod tests {
@@ -210,6 +224,8 @@ mod tests {
                 forward_kmh: Some(36.0),
                 backward_kmh: Some(36.0),
                 ferry: false,
+                toll: false,
+                unpaved: false,
                 name: String::new(),
                 reference: String::new(),
                 destination: String::new(),

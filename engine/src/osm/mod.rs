@@ -23,6 +23,7 @@
 //! ```
 
 mod error;
+mod exclude;
 pub mod gazetteer;
 mod pbf;
 pub mod profile;
@@ -33,6 +34,7 @@ pub mod tags;
 use std::ops::Range;
 
 pub use error::ImportError;
+pub use exclude::{ExcludeClass, ExcludeSet};
 pub use gazetteer::{
     ElementKind, Names, OsmAddress, OsmGazetteer, OsmPlace, OsmRef, OsmStreet, PlaceKind,
     parse_population,
@@ -87,6 +89,10 @@ pub struct OsmWay {
     pub backward_kmh: Option<f64>,
     /// `route=ferry` (speeds then come from its `duration` when tagged).
     pub ferry: bool,
+    /// Charges a toll ([`tags::is_toll`]).
+    pub toll: bool,
+    /// Unpaved surface or rough track ([`tags::is_unpaved`]).
+    pub unpaved: bool,
     /// `name` (or `ref`), `""` when untagged.
     pub name: String,
     /// `ref` (route number), `""` when untagged.

@@ -10,6 +10,8 @@
 //! - `destination`, `delivery` and `customers` do not block: volunteers deliver to residents.
 //! - `reversible` ways are closed to vehicles (their direction changes over the day).
 
+use super::ExcludeClass;
+
 /// A routing profile: tables of highway speeds, access tags, barriers and speed factors.
 #[derive(Debug, PartialEq)]
 pub struct Profile {
@@ -51,6 +53,8 @@ pub struct Profile {
     pub ferry_speed_kmh: f64,
     /// Whether `motorroad=yes` closes the way (bicycles and pedestrians).
     pub avoids_motorroad: bool,
+    /// Classes of roads a route of this profile can exclude (OSRM's `exclude=`).
+    pub exclude: &'static [ExcludeClass],
 }
 
 /// Access values that close a way to every profile.
@@ -151,6 +155,12 @@ pub static CAR: Profile = Profile {
     smoothness_factors: WHEELED_SMOOTHNESS,
     ferry_speed_kmh: 10.0,
     avoids_motorroad: false,
+    exclude: &[
+        ExcludeClass::Motorway,
+        ExcludeClass::Toll,
+        ExcludeClass::Ferry,
+        ExcludeClass::Unpaved,
+    ],
 };
 
 /// Bicycles: no motorways; footways at pushing speed.
@@ -222,6 +232,7 @@ pub static BICYCLE: Profile = Profile {
     smoothness_factors: WHEELED_SMOOTHNESS,
     ferry_speed_kmh: 10.0,
     avoids_motorroad: true,
+    exclude: &[ExcludeClass::Ferry, ExcludeClass::Unpaved],
 };
 
 /// Pedestrians: every road but motorways, both directions, 5 km/h.
@@ -274,6 +285,7 @@ pub static FOOT: Profile = Profile {
     smoothness_factors: &[("impassable", 0.0)],
     ferry_speed_kmh: 10.0,
     avoids_motorroad: true,
+    exclude: &[ExcludeClass::Ferry],
 };
 
 /// All built-in profiles.

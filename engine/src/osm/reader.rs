@@ -297,6 +297,8 @@ fn add_way_pieces(net: &mut OsmNetwork, raw: &RawWay, nodes: impl Iterator<Item 
                 forward_kmh: raw.rule.forward_kmh,
                 backward_kmh: raw.rule.backward_kmh,
                 ferry: raw.rule.ferry,
+                toll: raw.rule.toll,
+                unpaved: raw.rule.unpaved,
                 name: raw.name.clone(),
                 reference: raw.reference.clone(),
                 destination: raw.destination.clone(),

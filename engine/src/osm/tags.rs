@@ -248,6 +248,67 @@ pub struct WayRule {
     pub ferry: bool,
     /// The ferry's `duration` in seconds, when tagged and valid.
     pub ferry_duration_s: Option<f64>,
+    /// `toll=yes` (or a `toll:*=yes` for a vehicle type): see [`is_toll`].
+    pub toll: bool,
+    /// An unpaved surface or a track of grade 2 or worse: see [`is_unpaved`].
+    pub unpaved: bool,
+}
+
+/// Whether a way charges a toll: `toll=yes`, or `toll:motorcar`/`toll:hgv`… `=yes`.
+///
+/// # Examples
+/// ```
+/// use engine::osm::tags::is_toll;
+/// assert!(is_toll(&[("highway", "motorway"), ("toll", "yes")]));
+/// assert!(!is_toll(&[("highway", "motorway"), ("toll", "no")]));
+/// ```
+#[must_use]
+pub fn is_toll(tags: &[(&str, &str)]) -> bool {
+    tags.iter()
+        .any(|&(k, v)| v == "yes" && (k == "toll" || k == "toll:motorcar"))
+}
+
+/// Surfaces that are not paved (OSM `surface=`), as OSRM and the OSM wiki class them.
+const UNPAVED_SURFACES: &[&str] = &[
+    "unpaved",
+    "compacted",
+    "fine_gravel",
+    "gravel",
+    "pebblestone",
+    "rock",
+    "dirt",
+    "earth",
+    "ground",
+    "grass",
+    "grass_paver",
+    "mud",
+    "sand",
+    "woodchips",
+    "snow",
+    "ice",
+    "salt",
+];
+
+/// Whether a way is unpaved: an unpaved `surface=` (gravel, dirt, ground, …), or, without a
+/// surface, a `tracktype` of grade 2 or worse.
+///
+/// # Examples
+/// ```
+/// use engine::osm::tags::is_unpaved;
+/// assert!(is_unpaved(&[("highway", "track"), ("surface", "gravel")]));
+/// assert!(is_unpaved(&[("highway", "track"), ("tracktype", "grade3")]));
+/// assert!(!is_unpaved(&[("highway", "track"), ("tracktype", "grade1")]));
+/// assert!(!is_unpaved(&[("highway", "residential"), ("surface", "asphalt")]));
+/// ```
+#[must_use]
+pub fn is_unpaved(tags: &[(&str, &str)]) -> bool {
+    match tag(tags, "surface") {
+        Some(s) => UNPAVED_SURFACES.contains(&s),
+        None => matches!(
+            tag(tags, "tracktype"),
+            Some("grade2" | "grade3" | "grade4" | "grade5")
+        ),
+    }
 }
 
 /// The routing attributes of a way for a profile, or `None` when the profile cannot use it
@@ -293,6 +354,8 @@ pub fn way_rule(profile: &Profile, tags: &[(&str, &str)]) -> Option<WayRule> {
             backward_kmh: bwd_open.then_some(class_speed),
             ferry: true,
             ferry_duration_s,
+            toll: is_toll(tags),
+            unpaved: false,
         });
     }
     let factor = speed_factor(profile, tags);
@@ -323,6 +386,8 @@ pub fn way_rule(profile: &Profile, tags: &[(&str, &str)]) -> Option<WayRule> {
         backward_kmh: bwd_open.then(|| speed("backward")),
         ferry: false,
         ferry_duration_s: None,
+        toll: is_toll(tags),
+        unpaved: is_unpaved(tags),
     })
 }
 

@@ -166,7 +166,8 @@ const INLINE_SEEDS: usize = 4;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Seeds {
     inline: [Option<Seed>; INLINE_SEEDS],
-    more: Vec<Seed>,
+    /// Seeds past the inline ones; `None` where [`Seeds::without`] dropped one.
+    more: Vec<Option<Seed>>,
 }
 
 impl Seeds {
@@ -174,18 +175,18 @@ impl Seeds {
     fn push(&mut self, seed: Seed) {
         match self.inline.iter_mut().find(|s| s.is_none()) {
             Some(slot) => *slot = Some(seed),
-            None => self.more.push(seed),
+            None => self.more.push(Some(seed)),
         }
     }
 
-    /// The seeds, in a fixed order (the point's own edge first).
+    /// The seeds with their indices, in a fixed order (the point's own edge first); an
+    /// index stays the seed's own when [`Seeds::without`] drops others.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, &Seed)> {
         self.inline
             .iter()
-            .flatten()
             .chain(&self.more)
             .zip(0u32..)
-            .map(|(s, i)| (i, s))
+            .filter_map(|(s, i)| s.as_ref().map(|s| (i, s)))
     }
 
     /// A search that starts or ends at node `v` itself.
@@ -202,8 +203,19 @@ impl Seeds {
 
     /// The same seeds with their nodes renamed by `ids` (graph node → another numbering).
     pub(crate) fn relabel(mut self, ids: &[u32]) -> Self {
-        for s in self.inline.iter_mut().flatten().chain(&mut self.more) {
+        for s in self.inline.iter_mut().chain(&mut self.more).flatten() {
             s.node = ids[s.node as usize];
+        }
+        self
+    }
+
+    /// The same seeds without those whose edge `drop` names (a blocked edge), keeping the
+    /// numbering of the others.
+    pub(crate) fn without(mut self, drop: impl Fn(u32) -> bool) -> Self {
+        for slot in self.inline.iter_mut().chain(&mut self.more) {
+            if slot.is_some_and(|s| drop(s.edge)) {
+                *slot = None;
+            }
         }
         self
     }
@@ -213,7 +225,7 @@ impl Seeds {
         let i = i as usize;
         match self.inline.get(i) {
             Some(s) => s.as_ref(),
-            None => self.more.get(i - INLINE_SEEDS),
+            None => self.more.get(i - INLINE_SEEDS).and_then(Option::as_ref),
         }
     }
 }

@@ -134,24 +134,7 @@ impl ContractionHierarchy {
             .par_iter()
             .map(|&t| pool.with(|space| backward_space(self, graph, space, t)))
             .collect::<Result<_, _>>()?;
-        // Buckets as a CSR keyed by node: (target, weight).
-        let mut first = vec![0usize; n + 1];
-        for space in &spaces {
-            for &(v, _) in space {
-                first[v as usize + 1] += 1;
-            }
-        }
-        for i in 0..n {
-            first[i + 1] += first[i];
-        }
-        let mut next = first.clone();
-        let mut bucket = vec![(0u32, 0u64); first[n]];
-        for (j, space) in (0u32..).zip(&spaces) {
-            for &(v, d) in space {
-                bucket[next[v as usize]] = (j, d);
-                next[v as usize] += 1;
-            }
-        }
+        let (first, bucket) = bucket_csr(&spaces, n);
         drop(spaces);
         let buckets = Buckets {
             first: &first,
@@ -203,6 +186,29 @@ impl ContractionHierarchy {
         }
         Ok(())
     }
+}
+
+/// The buckets of the backward searches as a CSR keyed by node: `first` (`n + 1` offsets)
+/// and `(target, weight)` entries, target `j` being `spaces[j]`.
+pub(crate) fn bucket_csr(spaces: &[Vec<(u32, u64)>], n: usize) -> (Vec<usize>, Vec<(u32, u64)>) {
+    let mut first = vec![0usize; n + 1];
+    for space in spaces {
+        for &(v, _) in space {
+            first[v as usize + 1] += 1;
+        }
+    }
+    for i in 0..n {
+        first[i + 1] += first[i];
+    }
+    let mut next = first.clone();
+    let mut bucket = vec![(0u32, 0u64); first[n]];
+    for (j, space) in (0u32..).zip(spaces) {
+        for &(v, d) in space {
+            bucket[next[v as usize]] = (j, d);
+            next[v as usize] += 1;
+        }
+    }
+    (first, bucket)
 }
 
 /// The backward searches' results as a CSR keyed by node: `(target, weight)` entries.

@@ -6,6 +6,9 @@
 //! - [`ContractionHierarchy`]: built once per graph (stored in the graph file), answers
 //!   point-to-point queries in microseconds ([`ContractionHierarchy::route`]) and
 //!   many-to-many matrices with the bucket algorithm ([`ContractionHierarchy::matrix`]).
+//! - [`Cch`]: a customizable contraction hierarchy, built once per graph without weights;
+//!   [`Cch::customize`] gives a [`CchMetric`] for a set of blocked edges (closures, excluded
+//!   road classes) in well under a second, with routes and matrices that avoid them.
 //! - [`SearchSpace`]: per-thread query state; queries allocate nothing else.
 //!
 //! Costs are whole deciseconds and metres. The fastest route wins; among equally fast ones
@@ -13,6 +16,8 @@
 //! is bounded by a settled-node cap and reports [`RouteError::LimitExceeded`] past it;
 //! "no route" is `Ok(None)` (or a `None` matrix cell), never an error nor a huge number.
 
+mod avoiding;
+mod cch;
 mod ch;
 mod dijkstra;
 pub mod edge_point;
@@ -27,6 +32,7 @@ pub mod trip;
 #[doc(hidden)]
 pub mod turn_reference;
 
+pub use cch::{Cch, CchMetric, CchSpace};
 pub use ch::{ContractionHierarchy, ContractionParams, HubLabels};
 pub use dijkstra::Dijkstra;
 pub use edge_point::{Cost, EdgePoint};

@@ -92,7 +92,7 @@ pub(crate) fn random_point(rng: &mut Pcg64, g: &RoadGraph) -> EdgePoint {
 
 /// Re-adds the cost of a path from its edges (the partial-edge rule of `edge_point`) and
 /// checks that consecutive edges connect and the geometry ends at the points.
-fn check_path(g: &RoadGraph, p: &Path, from: EdgePoint, to: EdgePoint) {
+pub(crate) fn check_path(g: &RoadGraph, p: &Path, from: EdgePoint, to: EdgePoint) {
     let e = |i: usize| p.edges[i].0 as usize;
     let (dur, dist) = (g.durations(), g.distances());
     let first_f = if p.edges[0] == from.edge {

@@ -14,6 +14,7 @@
 //! search, `O(log s)` expected, never looking past the search radius. [`h3`](self) buckets points
 //! (volunteers, requests) in H3 cells and answers exact radius queries.
 
+mod avoiding;
 mod error;
 pub mod h3;
 mod main_network;

@@ -38,6 +38,9 @@ pub enum BenchKind {
     Tiles(super::bench_tiles::BenchTilesArgs),
     /// Multi-day trips to random settlements: planning time per size, gap to brute force.
     Trips(super::bench_trips::BenchTripsArgs),
+    /// Customizable contraction hierarchy: order, customization, queries and tables on a
+    /// metric against the hierarchy's, first use of `exclude=`.
+    Cch(super::bench_cch::BenchCchArgs),
 }
 
 /// Arguments of `vmeste bench import`.
@@ -68,6 +71,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         BenchKind::Isochrone(a) => super::bench_isochrone::run(a),
         BenchKind::Tiles(a) => super::bench_tiles::run(a),
         BenchKind::Trips(a) => super::bench_trips::run(a),
+        BenchKind::Cch(a) => super::bench_cch::run(a),
     }
 }
 

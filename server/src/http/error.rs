@@ -120,7 +120,9 @@ impl ApiError {
                 ErrorCode::InvalidUrl
             }
             DispatchError::LimitExceeded(_) => ErrorCode::TooBig,
-            DispatchError::InvalidCoordinate { .. } => ErrorCode::InvalidValue,
+            DispatchError::InvalidCoordinate { .. } | DispatchError::ExcludeNotSupported { .. } => {
+                ErrorCode::InvalidValue
+            }
             DispatchError::InvalidRadius { .. }
             | DispatchError::TooFewCoordinates { .. }
             | DispatchError::IndexOutOfRange { .. } => ErrorCode::InvalidOptions,

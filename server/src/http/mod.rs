@@ -51,8 +51,17 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
         .into_iter()
         .filter(|p| engine.has_hub_labels(p))
         .collect();
+    let exclude: serde_json::Map<String, serde_json::Value> = engine
+        .profiles()
+        .into_iter()
+        .map(|p| {
+            let classes = engine.exclude_classes(p).unwrap_or_default();
+            let names: Vec<&str> = classes.iter().map(|c| c.name()).collect();
+            (p.to_owned(), json!(names))
+        })
+        .collect();
     Json(
-        json!({"status": "ok", "profiles": engine.profiles(), "hub_labels": labelled, "graph_generation": state.engines.generation()}),
+        json!({"status": "ok", "profiles": engine.profiles(), "hub_labels": labelled, "exclude": exclude, "graph_generation": state.engines.generation()}),
     )
 }
 

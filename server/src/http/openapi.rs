@@ -44,7 +44,7 @@ fn osrm_get(summary: &str, params: &[Value]) -> Value {
         ),
         param(
             "exclude",
-            "Refused with InvalidOptions unless empty.",
+            &exclude_description(),
             &json!({"type": "string"}),
         ),
         param(
@@ -170,7 +170,7 @@ pub fn document() -> Value {
             "/table/v1/{profile}": {"post": osrm_post("As GET /table, for tables too large for a URL.")},
             "/nearest/v1/{profile}": {"post": osrm_post("As GET /nearest.")},
             "/trip/v1/{profile}": {"post": osrm_post("As GET /trip.")},
-            "/health": {"get": {"summary": "Liveness and loaded profiles.", "responses": {"200": {"description": "{status: ok, profiles: [...], hub_labels: [profiles whose cost-only answers come from hub labels], graph_generation: how many times the graphs were reloaded}"}}}},
+            "/health": {"get": {"summary": "Liveness and loaded profiles.", "responses": {"200": {"description": "{status: ok, profiles: [...], hub_labels: [profiles whose cost-only answers come from hub labels], exclude: {profile: [classes its routes can exclude]}, graph_generation: how many times the graphs were reloaded}"}}}},
             "/metrics": {"get": {"summary": "Prometheus metrics (text format 0.0.4).", "responses": {"200": {"description": "metrics"}}}},
             "/openapi.json": {"get": {"summary": "This document.", "responses": {"200": {"description": "OpenAPI 3.0"}}}}
         },
@@ -213,6 +213,21 @@ fn merge(doc: &mut Value, part: &Value) {
     if let Some(tags) = part.get("tags") {
         doc["tags"] = tags.clone();
     }
+}
+
+/// The `exclude` parameter's description, with each built-in profile's classes.
+fn exclude_description() -> String {
+    let per_profile: Vec<String> = engine::osm::PROFILES
+        .iter()
+        .map(|p| {
+            let names: Vec<&str> = p.exclude.iter().map(|c| c.name()).collect();
+            format!("{}: {}", p.name, names.join(", "))
+        })
+        .collect();
+    format!(
+        "Classes of roads to avoid, `,`-separated (route, table, trip; nearest ignores it). Per profile (also in /health): {}. Empty: none. An empty element is InvalidQuery; an unknown class, or one the profile does not declare, is InvalidValue. A place reachable only through an excluded class gives NoRoute.",
+        per_profile.join("; ")
+    )
 }
 
 #[cfg(test)]

@@ -297,6 +297,7 @@ fn compute(
                 totals_only: !o.shape.steps
                     && o.shape.overview == Overview::False
                     && !o.shape.annotations.any(),
+                exclude: o.common.exclude,
             };
             let route = routable(engine, profile, coords, &o.common)
                 .and_then(|locs| engine.route_with(profile, &locs, opts))
@@ -308,7 +309,9 @@ fn compute(
             let sources = o.sources.unwrap_or_else(|| all.clone());
             let destinations = o.destinations.unwrap_or(all);
             let table = routable(engine, profile, coords, &o.common)
-                .and_then(|locs| engine.table(profile, &locs, &sources, &destinations))
+                .and_then(|locs| {
+                    engine.table_with(profile, &locs, &sources, &destinations, o.common.exclude)
+                })
                 .map_err(err(ErrorCode::NoTable))?;
             // Written as bytes directly: see `response::table_response`.
             return Ok(response::table_response(
@@ -333,7 +336,7 @@ fn compute(
                 last_is_end: o.destination_last,
             };
             let trips = routable(engine, profile, coords, &o.common)
-                .and_then(|locs| engine.trip(profile, &locs, ends))
+                .and_then(|locs| engine.trip_with(profile, &locs, ends, o.common.exclude))
                 .map_err(err(ErrorCode::NoTrips))?;
             response::trip_response(&trips, &o.shape, profile, o.common.waypoints())
         }

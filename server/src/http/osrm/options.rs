@@ -3,13 +3,14 @@
 //!
 //! A JSON body's fields are first written in the query-string form (`[1, null, 2]` becomes
 //! `1;;2`, `["duration", "distance"]` for `annotations` becomes `duration,distance`), so both
-//! forms go through one parser. An option OSRM knows but vmeste cannot honour (`exclude`,
-//! `snapping=any`, …) is refused with `InvalidOptions`, never ignored; an option OSRM
+//! forms go through one parser. An option OSRM knows but vmeste cannot honour (`snapping=any`,
+//! `approaches=curb`, …) is refused with `InvalidOptions`, never ignored; an option OSRM
 //! does not know is `InvalidQuery`.
 
 use serde_json::Value;
 
 use engine::dispatch::Hint;
+use engine::osm::{ExcludeClass, ExcludeSet};
 
 use super::hint::{self, HintError};
 use super::response::Waypoints;
@@ -251,6 +252,8 @@ pub struct CommonOptions {
     pub hints: Vec<Option<Hint>>,
     /// Per coordinate, `(bearing, range)` in degrees: only roads running that way qualify.
     pub bearings: Vec<Option<(f64, f64)>>,
+    /// Classes of roads to avoid (`exclude=`; `nearest` ignores it).
+    pub exclude: ExcludeSet,
 }
 
 impl CommonOptions {
@@ -280,6 +283,35 @@ fn per_coordinate(key: &str, v: &str, n: usize) -> Result<Vec<Option<String>>, A
     Ok(items)
 }
 
+/// `exclude=class{,class}`: an empty value excludes nothing; an empty element is malformed
+/// (`InvalidQuery`); a class that no profile knows is `InvalidValue` (OSRM's answer to an
+/// unsupported class), a class the profile does not declare is refused by the engine.
+/// Repeated classes count once.
+fn parse_exclude(v: &str) -> Result<ExcludeSet, ApiError> {
+    if v.is_empty() {
+        return Ok(ExcludeSet::EMPTY);
+    }
+    v.split(',')
+        .map(|name| {
+            if name.is_empty() {
+                return Err(query_error(format!(
+                    "Query string malformed: exclude={} has an empty class",
+                    truncate(v)
+                )));
+            }
+            ExcludeClass::from_name(name).ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidValue,
+                    format!(
+                        "Exclude flag combination is not supported: unknown class {}",
+                        truncate(name)
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
 /// One `bearings` element, `{value},{range}` in whole degrees: value in `0..=360`, range in
 /// `0..=180` (OSRM's grammar and limits).
 fn parse_bearing(s: &str) -> Result<(f64, f64), ApiError> {
@@ -307,6 +339,7 @@ fn parse_common(o: &mut RawOptions, n: usize) -> Result<CommonOptions, ApiError>
         generate_hints: true,
         hints: vec![None; n],
         bearings: vec![None; n],
+        exclude: ExcludeSet::EMPTY,
     };
     if let Some(v) = o.take("radiuses") {
         c.radiuses = per_coordinate("radiuses", &v, n)?
@@ -371,13 +404,8 @@ fn parse_common(o: &mut RawOptions, n: usize) -> Result<CommonOptions, ApiError>
             "approaches other than unrestricted are not supported by vmeste",
         ));
     }
-    if let Some(v) = o.take("exclude")
-        && !v.is_empty()
-    {
-        return Err(options_error(format!(
-            "exclude={} is not supported: vmeste's profiles have no exclude classes",
-            truncate(&v)
-        )));
+    if let Some(v) = o.take("exclude") {
+        c.exclude = parse_exclude(&v)?;
     }
     if let Some(v) = o.take("snapping")
         && v != "default"
@@ -806,7 +834,16 @@ mod tests {
         assert_eq!(code("hints=ab$c;"), ErrorCode::InvalidQuery);
         assert_eq!(code("hints=;;"), ErrorCode::InvalidOptions);
         assert_eq!(code("approaches=curb;"), ErrorCode::InvalidOptions);
-        assert_eq!(code("exclude=motorway"), ErrorCode::InvalidOptions);
+        let Options::Route(r) = q(Service::Route, "exclude=motorway,ferry,motorway", 2).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(r.common.exclude.to_string(), "motorway,ferry");
+        assert!(q(Service::Route, "exclude=", 2).is_ok());
+        assert_eq!(code("exclude=,,"), ErrorCode::InvalidQuery);
+        assert_eq!(code("exclude=ferry,"), ErrorCode::InvalidQuery);
+        assert_eq!(code("exclude=highway"), ErrorCode::InvalidValue);
+        assert_eq!(code("exclude=Ferry"), ErrorCode::InvalidValue);
         assert_eq!(code("snapping=any"), ErrorCode::InvalidOptions);
         assert_eq!(code("waypoints=0"), ErrorCode::InvalidOptions);
         // continue_straight: true, false or default; anything else is malformed (OSRM).
