@@ -7,6 +7,8 @@
 //!   point-to-point queries in microseconds ([`ContractionHierarchy::route`]) and
 //!   many-to-many matrices with the bucket algorithm ([`ContractionHierarchy::matrix`]).
 //! - [`SearchSpace`]: per-thread query state; queries allocate nothing else.
+//! - [`ClosedEdges`], [`RoutingView`], [`AvoidingClosed`]: routing with roads closed at run
+//!   time, exact, on top of the hierarchy (see [`closed`]).
 //!
 //! Costs are whole deciseconds and metres. The fastest route wins; among equally fast ones
 //! the shortest, so every algorithm returns the same duration *and* distance. Every search
@@ -14,6 +16,7 @@
 //! "no route" is `Ok(None)` (or a `None` matrix cell), never an error nor a huge number.
 
 mod ch;
+pub mod closed;
 mod dijkstra;
 pub mod edge_point;
 mod error;
@@ -26,6 +29,7 @@ mod search_space;
 pub mod trip;
 
 pub use ch::{ContractionHierarchy, ContractionParams, HubLabels};
+pub use closed::{AvoidingClosed, ClosedEdges, RoutingView};
 pub use dijkstra::Dijkstra;
 pub use edge_point::{Cost, EdgePoint};
 pub use error::RouteError;
