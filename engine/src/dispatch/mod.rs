@@ -14,6 +14,7 @@
 //! with their geometry, per-point OSM nodes, roads and intersections for guidance) is built
 //! for each request.
 
+mod closed;
 mod error;
 mod hint;
 mod main_network;
@@ -26,7 +27,7 @@ mod straight;
 mod trip;
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 pub use error::DispatchError;
 pub use hint::{Hint, graph_checksum};
@@ -40,8 +41,8 @@ pub use straight::{RouteOptions, continue_straight_default};
 
 use crate::graph::RoadGraph;
 use crate::routing::{
-    ContractionHierarchy, Cost, EdgePoint, HubLabels, Landmarks, Path, RouteError, SearchSpace,
-    TravelMatrix,
+    ClosedEdges, ContractionHierarchy, Cost, EdgePoint, HubLabels, Landmarks, Path, RouteError,
+    SearchSpace, TravelMatrix,
 };
 use crate::spatial::{Snap, SnapError, SpatialIndex};
 use route::{OnEdge, assemble_leg};
@@ -69,6 +70,8 @@ struct Profile {
     spaces: Mutex<Vec<SearchSpace>>,
     /// [`graph_checksum`] of `graph`, stamped on hints.
     checksum: u64,
+    /// The edges closed now ([`Engine::set_closed_edges`]): queries avoid them.
+    closed: RwLock<Option<Arc<ClosedEdges>>>,
 }
 
 /// A coordinate snapped onto a profile's graph.
@@ -84,8 +87,9 @@ struct Snapped {
 impl Profile {
     /// Cost of the fastest route between two points: a hub-label merge when the labels are
     /// built, else a hierarchy search: the same cost either way (a label lookup is no
-    /// search, so [`Engine::settle_limit`] does not bound it).
-    fn cost(
+    /// search, so [`Engine::settle_limit`] does not bound it). Closed edges are not
+    /// considered: see `Profile::cost`.
+    fn full_cost(
         &self,
         space: &mut SearchSpace,
         from: EdgePoint,
@@ -100,8 +104,9 @@ impl Profile {
     /// The travel matrix between points: from hub labels when they are built and the table
     /// is small or one-sided (at most [`LABEL_MATRIX_CELLS_PER_POINT`] cells per point),
     /// else by the bucket algorithm. The same cells either way (label lookups are not
-    /// searches, so [`Engine::settle_limit`] does not bound them).
-    fn matrix(
+    /// searches, so [`Engine::settle_limit`] does not bound them). Closed edges are not
+    /// considered: see `Profile::matrix`.
+    fn full_matrix(
         &self,
         sources: &[EdgePoint],
         targets: &[EdgePoint],
@@ -203,6 +208,7 @@ impl Engine {
                 basemap: OnceLock::new(),
                 spaces: Mutex::new(Vec::new()),
                 checksum,
+                closed: RwLock::new(None),
             },
         );
         Ok(())
@@ -584,9 +590,7 @@ impl Engine {
                             cost.duration.as_secs_f64(),
                         ));
                     }
-                    let path =
-                        p.ch.route(&p.graph, space, a.point(), b.point())
-                            .map_err(route_error)?;
+                    let path = p.path(space, a.point(), b.point()).map_err(route_error)?;
                     let path = path.ok_or(no_route)?;
                     Self::leg(p, a, b, &path, guidance)
                 })

@@ -123,7 +123,7 @@ pub(super) fn paths(
     let point = |k: usize| state(k)[usize::from(chosen[k])].expect("the chosen state exists");
     (1..n)
         .map(|k| {
-            p.ch.route(&p.graph, space, point(k - 1), point(k))
+            p.path(space, point(k - 1), point(k))
                 .map_err(route_error)?
                 .ok_or_else(|| DispatchError::Internal("a chosen leg has no route".into()))
         })
