@@ -21,6 +21,8 @@ mod trips;
 
 #[path = "engine/candidates.rs"]
 mod candidates;
+#[path = "engine/closures.rs"]
+mod closures;
 #[path = "engine/geocode.rs"]
 mod geocode;
 #[path = "engine/graph.rs"]
