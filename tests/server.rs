@@ -47,6 +47,8 @@ mod cli_solve;
 mod cli_token;
 #[path = "server/cli_vroom.rs"]
 mod cli_vroom;
+#[path = "server/v1_closures.rs"]
+mod v1_closures;
 #[path = "server/faults.rs"]
 mod faults;
 #[path = "server/graph_reload.rs"]
