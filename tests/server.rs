@@ -47,8 +47,6 @@ mod cli_solve;
 mod cli_token;
 #[path = "server/cli_vroom.rs"]
 mod cli_vroom;
-#[path = "server/v1_closures.rs"]
-mod v1_closures;
 #[path = "server/faults.rs"]
 mod faults;
 #[path = "server/graph_reload.rs"]
@@ -73,6 +71,8 @@ mod store_durability;
 mod store_support;
 #[path = "server/v1_candidates.rs"]
 mod v1_candidates;
+#[path = "server/v1_closures.rs"]
+mod v1_closures;
 #[path = "server/v1_durability.rs"]
 mod v1_durability;
 #[path = "server/v1_events.rs"]

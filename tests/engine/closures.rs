@@ -89,8 +89,18 @@ fn answers(e: &Engine) -> Vec<(String, i64, i64)> {
     let total: f64 = trip.route.legs.iter().map(|l| l.duration_s).sum();
     out.push(("trip".into(), (total * 10.0).round() as i64, 0));
     let sm = e.solver_matrix("car", &locs).expect("solver matrix");
-    for (k, (&d, &m)) in sm.matrix.durations.iter().zip(&sm.matrix.distances).enumerate() {
-        out.push((format!("solver matrix cell {k}"), i64::from(d), i64::from(m)));
+    for (k, (&d, &m)) in sm
+        .matrix
+        .durations
+        .iter()
+        .zip(&sm.matrix.distances)
+        .enumerate()
+    {
+        out.push((
+            format!("solver matrix cell {k}"),
+            i64::from(d),
+            i64::from(m),
+        ));
     }
     out
 }
@@ -105,8 +115,15 @@ fn a_closed_bridge_is_driven_around_as_if_it_were_not_mapped_and_lifting_restore
     assert!(none.is_empty());
     let before = answers(&full);
     let reference = answers(&without);
-    let changed = before.iter().zip(&reference).filter(|(a, b)| a != b).count();
-    assert!(changed >= 4, "the bridge is on some of the routes ({changed} differ)");
+    let changed = before
+        .iter()
+        .zip(&reference)
+        .filter(|(a, b)| a != b)
+        .count();
+    assert!(
+        changed >= 4,
+        "the bridge is on some of the routes ({changed} differ)"
+    );
 
     let now = Time(1_800_000_000);
     let closure = NewClosure {

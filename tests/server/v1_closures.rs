@@ -125,7 +125,10 @@ fn a_bridge_closed_by_way_line_or_polygon_is_driven_around_until_lifted() {
         // Routing avoids it from the answer on.
         let (duration, distance, names) = route(&b);
         assert!(duration > open.0, "{body}: {duration} <= {}", open.0);
-        assert!((duration - dijkstra_avoiding(&engine)).abs() < 0.051, "{body}");
+        assert!(
+            (duration - dijkstra_avoiding(&engine)).abs() < 0.051,
+            "{body}"
+        );
         assert!(distance > 0.0);
         if body["target"]["ways"].is_array() {
             assert!(names.iter().all(|n| n != BRIDGE), "{names:?}");
@@ -140,7 +143,13 @@ fn a_bridge_closed_by_way_line_or_polygon_is_driven_around_until_lifted() {
         assert_eq!(listed["items"].as_array().unwrap().len(), 1);
         assert_eq!(b.get(&format!("/v1/closures/{id}"), &coord).json(), c);
         // Lifted: the first route again, the closure still listed (lifted).
-        let lifted = b.send("DELETE", &format!("/v1/closures/{id}"), Some(&coord), &[], None);
+        let lifted = b.send(
+            "DELETE",
+            &format!("/v1/closures/{id}"),
+            Some(&coord),
+            &[],
+            None,
+        );
         assert_eq!(lifted.status, 200);
         assert!(lifted.json()["lifted_at"].is_string());
         assert_eq!(route(&b), open);
@@ -160,7 +169,10 @@ fn a_bridge_closed_by_way_line_or_polygon_is_driven_around_until_lifted() {
         );
     }
     assert_eq!(
-        b.get("/v1/closures", &coord).json()["items"].as_array().unwrap().len(),
+        b.get("/v1/closures", &coord).json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
         3
     );
     // A closure for foot only, and one that starts later, leave cars alone.

@@ -385,8 +385,16 @@ fn hostile_closures_answer_4xx_in_one_shape_and_close_nothing() {
         let a = b.send("DELETE", path, Some(&admin), &[], None);
         assert_error(&a, 404, "not_found");
     }
-    assert_error(&b.get("/v1/closures?active_at=soon", &admin), 400, "invalid_query");
-    assert_error(&b.get("/v1/closures?color=red", &admin), 400, "invalid_query");
+    assert_error(
+        &b.get("/v1/closures?active_at=soon", &admin),
+        400,
+        "invalid_query",
+    );
+    assert_error(
+        &b.get("/v1/closures?color=red", &admin),
+        400,
+        "invalid_query",
+    );
     let none = b.get("/v1/closures", &admin).json();
     assert_eq!(none["items"], json!([]));
 }

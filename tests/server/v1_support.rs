@@ -73,7 +73,13 @@ impl TestBoard {
     /// As [`TestBoard::start_with`] on the store at `target` (a SQLite path or a
     /// PostgreSQL URL), which outlives the server.
     pub(crate) fn start_with_store(engine: Arc<Engine>, target: &str) -> Self {
-        Self::start_engine(engine, target, BoardSettings::default(), None, Limits::default())
+        Self::start_engine(
+            engine,
+            target,
+            BoardSettings::default(),
+            None,
+            Limits::default(),
+        )
     }
 
     fn start_on(

@@ -44,13 +44,10 @@ impl<S: Store> Board<S> {
     /// [`BoardError::Denied`], [`BoardError::NotFound`], [`BoardError::Store`].
     pub async fn closure(&self, who: &Principal, id: i64) -> Result<Closure, BoardError> {
         who.may_manage_closures()?;
-        self.store()
-            .closure(id)
-            .await?
-            .ok_or(BoardError::NotFound {
-                what: "closure",
-                id,
-            })
+        self.store().closure(id).await?.ok_or(BoardError::NotFound {
+            what: "closure",
+            id,
+        })
     }
 
     /// The closures, by identifier: all of them, or those in force at `active_at`.

@@ -90,7 +90,10 @@ impl<S: Store> Board<S> {
         }
     }
 
-    pub(super) async fn replayed(&self, idem: Option<&IdempotencyKey>) -> Result<Option<Value>, BoardError> {
+    pub(super) async fn replayed(
+        &self,
+        idem: Option<&IdempotencyKey>,
+    ) -> Result<Option<Value>, BoardError> {
         let Some(k) = idem else { return Ok(None) };
         match self.store.idempotent(&k.scope, &k.key).await? {
             Some(r) if r.fingerprint == k.fingerprint => Ok(Some(r.body)),

@@ -43,8 +43,8 @@ impl EntityKind {
             EntityKind::Request,
             EntityKind::Closure,
         ]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 

@@ -335,8 +335,7 @@ pub trait Store: Send + Sync + 'static {
         q: &RequestQuery,
     ) -> impl Future<Output = Result<Vec<Request>, StoreError>> + Send;
     /// A road closure.
-    fn closure(&self, id: i64)
-    -> impl Future<Output = Result<Option<Closure>, StoreError>> + Send;
+    fn closure(&self, id: i64) -> impl Future<Output = Result<Option<Closure>, StoreError>> + Send;
     /// Every road closure, lifted ones included, by identifier.
     fn closures(&self) -> impl Future<Output = Result<Vec<Closure>, StoreError>> + Send;
     /// Events matching `q`, by increasing sequence.

@@ -130,7 +130,10 @@ pub fn check_against(
     if let Some(p) = new.profiles.iter().find(|p| !engine.has_profile(p)) {
         return Err(ClosureError::Invalid {
             field: "profiles",
-            message: format!("profile {p:?} is not loaded; loaded: {:?}", engine.profiles()),
+            message: format!(
+                "profile {p:?} is not loaded; loaded: {:?}",
+                engine.profiles()
+            ),
         });
     }
     let profiles: Vec<&str> = if new.profiles.is_empty() {

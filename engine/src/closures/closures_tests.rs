@@ -140,32 +140,68 @@ fn bad_closures_are_refused_with_the_field() {
         Err(ClosureError::Invalid { field, .. }) => field,
         Ok(c) => panic!("accepted {c:?}"),
     };
-    assert_eq!(field(new_closure(ClosureTarget::Ways(vec![]))), "target.ways");
-    assert_eq!(field(new_closure(ClosureTarget::Ways(vec![-3]))), "target.ways");
-    assert_eq!(field(new_closure(ClosureTarget::Line(vec![[1.0, 1.0]]))), "target.line");
     assert_eq!(
-        field(new_closure(ClosureTarget::Line(vec![[1.0, 1.0], [f64::NAN, 1.0]]))),
+        field(new_closure(ClosureTarget::Ways(vec![]))),
+        "target.ways"
+    );
+    assert_eq!(
+        field(new_closure(ClosureTarget::Ways(vec![-3]))),
+        "target.ways"
+    );
+    assert_eq!(
+        field(new_closure(ClosureTarget::Line(vec![[1.0, 1.0]]))),
         "target.line"
     );
     assert_eq!(
-        field(new_closure(ClosureTarget::Line(vec![[1.0, 1.0], [181.0, 1.0]]))),
+        field(new_closure(ClosureTarget::Line(vec![
+            [1.0, 1.0],
+            [f64::NAN, 1.0]
+        ]))),
         "target.line"
     );
     assert_eq!(
-        field(new_closure(ClosureTarget::Line(vec![[1.0, 1.0], [1.0, 1.0]]))),
+        field(new_closure(ClosureTarget::Line(vec![
+            [1.0, 1.0],
+            [181.0, 1.0]
+        ]))),
         "target.line"
     );
     assert_eq!(
-        field(new_closure(ClosureTarget::Line(vec![[0.0, 0.0], [3.0, 0.0]]))),
+        field(new_closure(ClosureTarget::Line(vec![
+            [1.0, 1.0],
+            [1.0, 1.0]
+        ]))),
+        "target.line"
+    );
+    assert_eq!(
+        field(new_closure(ClosureTarget::Line(vec![
+            [0.0, 0.0],
+            [3.0, 0.0]
+        ]))),
         "target.line",
         "over 100 km"
     );
     let open_ring = vec![[0.0, 0.0], [0.01, 0.0], [0.01, 0.01]];
-    assert_eq!(field(new_closure(ClosureTarget::Polygon(open_ring))), "target.polygon");
-    let bow_tie = vec![[0.0, 0.0], [0.01, 0.01], [0.01, 0.0], [0.0, 0.01], [0.0, 0.0]];
-    assert_eq!(field(new_closure(ClosureTarget::Polygon(bow_tie))), "target.polygon");
+    assert_eq!(
+        field(new_closure(ClosureTarget::Polygon(open_ring))),
+        "target.polygon"
+    );
+    let bow_tie = vec![
+        [0.0, 0.0],
+        [0.01, 0.01],
+        [0.01, 0.0],
+        [0.0, 0.01],
+        [0.0, 0.0],
+    ];
+    assert_eq!(
+        field(new_closure(ClosureTarget::Polygon(bow_tie))),
+        "target.polygon"
+    );
     let flat = vec![[0.0, 0.0], [0.01, 0.0], [0.02, 0.0], [0.0, 0.0]];
-    assert_eq!(field(new_closure(ClosureTarget::Polygon(flat))), "target.polygon");
+    assert_eq!(
+        field(new_closure(ClosureTarget::Polygon(flat))),
+        "target.polygon"
+    );
     let mut reversed = new_closure(ClosureTarget::Ways(vec![1]));
     reversed.starts_at = Some(Time(2_000_000));
     reversed.ends_at = Some(Time(1_500_000));
@@ -195,8 +231,14 @@ fn a_closure_is_active_from_start_to_end_until_lifted() {
     assert_eq!(c.profiles, vec!["car".to_owned()]);
     assert!(!c.active_at(Time(99)) && c.active_at(Time(100)) && !c.active_at(Time(200)));
     assert!(c.applies_to("car") && !c.applies_to("foot"));
-    assert_eq!(next_change(std::slice::from_ref(&c), Time(50)), Some(Time(100)));
-    assert_eq!(next_change(std::slice::from_ref(&c), Time(100)), Some(Time(200)));
+    assert_eq!(
+        next_change(std::slice::from_ref(&c), Time(50)),
+        Some(Time(100))
+    );
+    assert_eq!(
+        next_change(std::slice::from_ref(&c), Time(100)),
+        Some(Time(200))
+    );
     assert_eq!(next_change(std::slice::from_ref(&c), Time(200)), None);
     c.lifted_at = Some(Time(150));
     assert!(!c.active_at(Time(120)));

@@ -275,9 +275,7 @@ fn check_ring(pts: &[Point]) -> Result<(), ClosureError> {
         for j in i + 1..n {
             // Neighbouring sides share a corner; the first and last side too.
             let neighbours = j == i + 1 || (i == 0 && j == n - 1);
-            if !neighbours
-                && super::geometry::segments_meet(xy[i], xy[i + 1], xy[j], xy[j + 1])
-            {
+            if !neighbours && super::geometry::segments_meet(xy[i], xy[i + 1], xy[j], xy[j + 1]) {
                 return Err(invalid(
                     F,
                     format!("sides {i} and {j} of the ring cross: draw a simple polygon"),

@@ -25,6 +25,10 @@ impl RoutingView for Profile {
         &self.graph
     }
 
+    fn has_fast_costs(&self) -> bool {
+        self.labels.get().is_some()
+    }
+
     fn cost(
         &self,
         space: &mut SearchSpace,

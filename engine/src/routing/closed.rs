@@ -40,6 +40,10 @@ use crate::types::EdgeId;
 /// proof's extra matrices and its `S·T·K` check would cost more than the searches).
 pub const PROOF_MAX_CLOSED_EDGES: usize = 4_096;
 
+/// Closed edges up to which a cost query of a view with fast costs (hub labels) proves its
+/// answer by cost lookups (`2K + 1` of them) instead of unpacking a route.
+pub const COST_PROOF_MAX_CLOSED_EDGES: usize = 8;
+
 /// A set of closed directed edges of one graph.
 ///
 /// # Examples
@@ -175,6 +179,12 @@ pub trait RoutingView: Sync {
         to: EdgePoint,
     ) -> Result<Option<Cost>, RouteError>;
 
+    /// `true` when [`RoutingView::cost`] is a lookup (hub labels) rather than a search, so
+    /// that a few extra costs are cheaper than unpacking a route.
+    fn has_fast_costs(&self) -> bool {
+        false
+    }
+
     /// The fastest route with its edges and geometry, `None` when there is none.
     ///
     /// # Errors
@@ -230,7 +240,25 @@ impl<V: RoutingView> RoutingView for AvoidingClosed<'_, V> {
         from: EdgePoint,
         to: EdgePoint,
     ) -> Result<Option<Cost>, RouteError> {
-        Ok(self.route(space, from, to)?.as_ref().map(Path::cost))
+        if !self.full.has_fast_costs() || self.closed.len() > COST_PROOF_MAX_CLOSED_EDGES {
+            return Ok(self.route(space, from, to)?.as_ref().map(Path::cost));
+        }
+        // The proof of `matrix`, for one cell: every route through a closed edge is slower.
+        let Some(best) = self.full.cost(space, from, to)? else {
+            return Ok(None);
+        };
+        let packed = |c: Cost| pack(c.duration.0, c.distance.0);
+        for &e in self.closed.edges() {
+            let at = EdgePoint::along(e, 0.0);
+            if let (Some(a), Some(b)) = (
+                self.full.cost(space, from, at)?,
+                self.full.cost(space, at, to)?,
+            ) && packed(a).saturating_add(packed(b)) <= packed(best)
+            {
+                return self.dijkstra().query(space, from, to);
+            }
+        }
+        Ok(Some(best))
     }
 
     fn route(

@@ -26,13 +26,19 @@ impl RoutingView for Full<'_> {
     fn graph(&self) -> &RoadGraph {
         self.graph
     }
+    fn has_fast_costs(&self) -> bool {
+        self.labels.is_some()
+    }
     fn cost(
         &self,
         space: &mut SearchSpace,
         from: EdgePoint,
         to: EdgePoint,
     ) -> Result<Option<Cost>, RouteError> {
-        self.ch.query(self.graph, space, from, to)
+        match self.labels {
+            Some(l) => l.query(self.graph, from, to),
+            None => self.ch.query(self.graph, space, from, to),
+        }
     }
     fn route(
         &self,

@@ -38,6 +38,8 @@ pub enum BenchKind {
     Tiles(super::bench_tiles::BenchTilesArgs),
     /// Multi-day trips to random settlements: planning time per size, gap to brute force.
     Trips(super::bench_trips::BenchTripsArgs),
+    /// Road closures: time to apply one to routing, query times with and without it.
+    Closures(super::bench_closures::BenchClosuresArgs),
 }
 
 /// Arguments of `vmeste bench import`.
@@ -68,6 +70,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         BenchKind::Isochrone(a) => super::bench_isochrone::run(a),
         BenchKind::Tiles(a) => super::bench_tiles::run(a),
         BenchKind::Trips(a) => super::bench_trips::run(a),
+        BenchKind::Closures(a) => super::bench_closures::run(a),
     }
 }
 

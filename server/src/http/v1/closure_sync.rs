@@ -9,6 +9,9 @@
 //!   read more than [`STORE_RECHECK`] ago (a closure written by another process on the same
 //!   database), they are read again in the background.
 //!
+//! When the store cannot be read, requests go on with the closures applied last (none
+//! before the first read), and the next attempt comes [`STORE_RECHECK`] later.
+//!
 //! Applying matches each closure in force to each profile's graph and swaps the closed-edge
 //! sets in ([`engine::closures::apply`]), on a blocking thread.
 
@@ -17,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use engine::board::{Store, Time};
 use engine::closures::{Closure, Matchers, apply, next_change};
 use engine::dispatch::Engine;
@@ -42,6 +45,9 @@ struct Applied {
     read_at: Option<Instant>,
     /// A background re-read is running.
     reading: bool,
+    /// When the last attempt failed (the store was unavailable): no new attempt for
+    /// [`STORE_RECHECK`], so an unavailable store does not slow every request.
+    failed_at: Option<Instant>,
 }
 
 /// The closures applied to the served engine (see the [module](self) docs).
@@ -74,6 +80,9 @@ impl ClosureSync {
         let Ok(mut a) = self.applied.lock() else {
             return Due::Now;
         };
+        if a.failed_at.is_some_and(|t| t.elapsed() < STORE_RECHECK) {
+            return Due::Nothing;
+        }
         if !std::ptr::eq(a.engine.as_ptr(), Arc::as_ptr(engine))
             || a.next_change.is_some_and(|t| t <= now)
         {
@@ -106,6 +115,7 @@ impl ClosureSync {
             Err(e) => {
                 if let Ok(mut a) = self.applied.lock() {
                     a.reading = false;
+                    a.failed_at = Some(Instant::now());
                 }
                 return Err(e.into());
             }
@@ -125,7 +135,9 @@ impl ClosureSync {
         let (matchers, eng, list) = (self.matchers(), Arc::clone(engine), closures.clone());
         let started = Instant::now();
         let outcome = tokio::task::spawn_blocking(move || {
-            let mut m = matchers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut m = matchers
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             apply(&eng, &mut m, &list, now)
         })
         .await
@@ -147,6 +159,7 @@ impl ClosureSync {
                 closures,
                 read_at: Some(Instant::now()),
                 reading: false,
+                failed_at: None,
             };
         }
         Ok(())
@@ -177,8 +190,9 @@ pub async fn closures_guard(State(state): State<AppState>, req: Request, next: N
                     .refresh(board.board.store(), &engine, now, false)
                     .await
                 {
+                    // Routing goes on with the closures applied last; the next attempt
+                    // comes after STORE_RECHECK.
                     tracing::error!(error = %e.message, "road closures could not be applied");
-                    return e.into_response();
                 }
             }
             Due::Reread => {

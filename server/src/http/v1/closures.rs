@@ -144,7 +144,9 @@ pub async fn create(
     headers: HeaderMap,
     body: V1Json<ClosureBody>,
 ) -> Result<Response, V1Error> {
-    auth.who.may_manage_closures().map_err(engine::board::BoardError::from)?;
+    auth.who
+        .may_manage_closures()
+        .map_err(engine::board::BoardError::from)?;
     let idem = idempotency(&headers, &auth.who, "POST /v1/closures", &body.digest)?;
     let new = NewClosure::try_from(body.value)?;
     let now = BoardState::now();
@@ -195,9 +197,9 @@ pub async fn list(
     let at = match q.active_at.as_deref() {
         None => None,
         Some("now") => Some(BoardState::now()),
-        Some(s) => Some(
-            Time::parse_rfc3339(s).map_err(|m| V1Error::bad_request("invalid_query", m))?,
-        ),
+        Some(s) => {
+            Some(Time::parse_rfc3339(s).map_err(|m| V1Error::bad_request("invalid_query", m))?)
+        }
     };
     let items = auth.board.board.closures(&auth.who, at).await?;
     Ok(Json(ClosurePage {

@@ -9,8 +9,8 @@ use utoipa::{Modify, OpenApi};
 use super::admin;
 use super::error::{ErrorBody, ErrorDetail};
 use super::{
-    candidates, closures, coverage_isochrone, csv, events, geocode, hqs, places, plans, reachability,
-    requests, trips, volunteers,
+    candidates, closures, coverage_isochrone, csv, events, geocode, hqs, places, plans,
+    reachability, requests, trips, volunteers,
 };
 
 struct BearerScheme;
