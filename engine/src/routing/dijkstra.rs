@@ -100,6 +100,20 @@ impl<'g> Dijkstra<'g> {
         self
     }
 
+    /// Relaxes the open out-edges of `u`, settled at weight `d`, in the forward search.
+    fn relax_forward(&self, space: &mut SearchSpace, u: u32, d: u64) {
+        let g = self.graph;
+        for e in g.first_out()[u as usize]..g.first_out()[u as usize + 1] {
+            if !self.is_closed(e) {
+                space.fwd.relax(
+                    g.heads()[e as usize],
+                    d.saturating_add(edge_weight(g, e)),
+                    e,
+                );
+            }
+        }
+    }
+
     /// `true` when the search may not relax edge `e`.
     #[inline]
     fn is_closed(&self, e: u32) -> bool {
@@ -261,19 +275,11 @@ impl<'g> Dijkstra<'g> {
         space.reset(g.num_nodes());
         space.fwd.relax(from.0, 0, NO_PARENT);
         let limit = space.settle_limit();
-        let (first_out, heads) = (g.first_out(), g.heads());
         while let Some((d, u)) = space.fwd.pop(limit)? {
             if u == to.0 {
                 return Ok(Some(unpack(d)));
             }
-            for e in first_out[u as usize]..first_out[u as usize + 1] {
-                if self.is_closed(e) {
-                    continue;
-                }
-                space
-                    .fwd
-                    .relax(heads[e as usize], d.saturating_add(edge_weight(g, e)), e);
-            }
+            self.relax_forward(space, u, d);
         }
         Ok(None)
     }
@@ -316,7 +322,6 @@ impl<'g> Dijkstra<'g> {
             .collect();
         at.sort_unstable_by_key(|&(v, ..)| v);
         let limit = space.settle_limit();
-        let (first_out, heads) = (g.first_out(), g.heads());
         while let Some(k) = space.fwd.peek() {
             // Settled keys only grow: once they pass every target's best, nothing improves.
             if best.iter().all(|&b| b <= k) {
@@ -329,14 +334,7 @@ impl<'g> Dijkstra<'g> {
             for &(_, j, w) in at[from_u..].iter().take_while(|&&(v, ..)| v == u) {
                 best[j] = best[j].min(d.saturating_add(w));
             }
-            for e in first_out[u as usize]..first_out[u as usize + 1] {
-                if self.is_closed(e) {
-                    continue;
-                }
-                space
-                    .fwd
-                    .relax(heads[e as usize], d.saturating_add(edge_weight(g, e)), e);
-            }
+            self.relax_forward(space, u, d);
         }
         Ok(best
             .into_iter()
