@@ -2,6 +2,11 @@
 //! closed at run time. Routes, legs, tables, trips, placed costs (the candidates' ranking)
 //! and solver matrices (plans) must equal those of an engine built from the extract
 //! without those ways; lifting the closure restores the first answers.
+#![allow(
+    clippy::unwrap_used,
+    clippy::cast_possible_truncation,
+    reason = "test helpers fail loudly; rounded seconds and metres of Monaco routes"
+)]
 
 use engine::board::Time;
 use engine::closures::{ClosureTarget, Matchers, NewClosure, apply};

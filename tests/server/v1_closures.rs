@@ -5,6 +5,7 @@
 //! and PostgreSQL).
 //!
 //! Each test runs on its own engine: closures change the engine they are applied to.
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use std::sync::Arc;
 

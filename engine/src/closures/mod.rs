@@ -5,7 +5,7 @@
 //!   version) and [`NewClosure`], validated on its own.
 //! - [`matching`]: target → directed edges of a graph (by OSM way, by line, by polygon),
 //!   through the spatial index's R-tree, with a scan of every edge as the reference.
-//! - [`apply`]: the closures in force at an instant → each profile's
+//! - [`mod@apply`]: the closures in force at an instant → each profile's
 //!   [`ClosedEdges`](crate::routing::ClosedEdges) in the [`Engine`](crate::dispatch::Engine),
 //!   swapped in at once; the routing that respects them is
 //!   [`crate::routing::closed`] (exact: the hierarchy's answer where it provably avoids the

@@ -109,7 +109,7 @@ impl Profile {
 impl Engine {
     /// Sets the edges of `profile` closed from now on (`None` or an empty set: none); the
     /// next query of any kind avoids them. `O(1)`: the set is made by the caller
-    /// ([`crate::closures::closed_edges`]).
+    /// ([`crate::closures::apply()`]).
     ///
     /// # Errors
     /// [`DispatchError::UnknownProfile`]; [`DispatchError::Internal`] when the set was made

@@ -13,7 +13,7 @@
 //! before the first read), and the next attempt comes [`STORE_RECHECK`] later.
 //!
 //! Applying matches each closure in force to each profile's graph and swaps the closed-edge
-//! sets in ([`engine::closures::apply`]), on a blocking thread.
+//! sets in ([`engine::closures::apply()`]), on a blocking thread.
 
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
