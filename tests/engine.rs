@@ -23,6 +23,8 @@ mod trips;
 mod candidates;
 #[path = "engine/cch.rs"]
 mod cch;
+#[path = "engine/closures.rs"]
+mod closures;
 #[path = "engine/geocode.rs"]
 mod geocode;
 #[path = "engine/graph.rs"]

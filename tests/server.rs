@@ -75,6 +75,8 @@ mod store_durability;
 mod store_support;
 #[path = "server/v1_candidates.rs"]
 mod v1_candidates;
+#[path = "server/v1_closures.rs"]
+mod v1_closures;
 #[path = "server/v1_durability.rs"]
 mod v1_durability;
 #[path = "server/v1_events.rs"]

@@ -30,6 +30,8 @@
 //!   or from the nearest of several (PHAST one-to-all search, marching squares).
 //! - [`trips`]: above `reachability`: multi-day trips to remote settlements (nights at
 //!   home, at a settlement or at lodging points), with a checker and a brute-force reference.
+//! - [`closures`]: roads closed at run time (by way, line or polygon, for a time) and the
+//!   closed edges each profile's routing avoids.
 //! - [`board`]: the dispatch board (headquarters, volunteers, requests, roles, events) over a
 //!   [`board::Store`].
 //!
@@ -42,6 +44,7 @@
 pub mod basemap;
 pub mod board;
 pub mod candidates;
+pub mod closures;
 pub mod dispatch;
 pub mod geocode;
 pub mod graph;

@@ -284,7 +284,7 @@ fn openapi_lists_every_v1_endpoint_with_bearer_security_and_error_answers() {
             }
         }
     }
-    assert_eq!(operations, 34);
+    assert_eq!(operations, 38);
 }
 
 #[test]
@@ -321,4 +321,80 @@ fn only_admins_reload_the_graphs() {
     let a = b.json("POST", "/v1/admin/reload", &admin, &json!({}));
     assert_eq!(a.status, 409, "{}", a.json());
     assert_eq!(a.json()["error"]["code"], "nothing_to_reload");
+}
+
+#[test]
+fn hostile_closures_answer_4xx_in_one_shape_and_close_nothing() {
+    let Some(b) = TestBoard::start(BoardSettings::default()) else {
+        return;
+    };
+    let admin = b.token(Role::Admin, &[], None);
+    let ring = |n: usize| -> Vec<[f64; 2]> {
+        let mut r: Vec<[f64; 2]> = (0..n)
+            .map(|i| {
+                let a = std::f64::consts::TAU * i as f64 / n as f64;
+                [7.42 + 0.005 * a.cos(), 43.735 + 0.005 * a.sin()]
+            })
+            .collect();
+        r.push(r[0]);
+        r
+    };
+    let line = json!([[7.4186, 43.73852], [7.4200, 43.73838]]);
+    let cases: Vec<(String, u16, &str)> = vec![
+        ("{\"target\": {\"ways\": [1]},".into(), 400, "malformed_json"),
+        (String::new(), 400, "malformed_json"),
+        ("{\"target\":{\"line\":[[NaN,43.7],[7.4,43.7]]},\"reason\":\"x\"}".into(), 400, "malformed_json"),
+        (json!({"target": {"ways": [1]}}).to_string(), 422, "invalid_body"),
+        (json!({"target": {"roads": [1]}, "reason": "x"}).to_string(), 422, "invalid_body"),
+        (json!({"target": {"ways": [1]}, "reason": "x", "admin": true}).to_string(), 422, "invalid_body"),
+        (json!({"target": {"ways": [987_654_321_012_i64]}, "reason": "x"}).to_string(), 422, "invalid_field"),
+        (json!({"target": {"ways": []}, "reason": "x"}).to_string(), 422, "invalid_field"),
+        (json!({"target": {"ways": [-5]}, "reason": "x"}).to_string(), 422, "invalid_field"),
+        (json!({"target": {"line": [[7.42, 43.73]]}, "reason": "x"}).to_string(), 422, "invalid_field"),
+        (json!({"target": {"line": [[7.42, 43.73], [200.0, 43.73]]}, "reason": "x"}).to_string(), 422, "invalid_field"),
+        (json!({"target": {"line": [[7.42, 95.0], [7.42, 43.73]]}, "reason": "x"}).to_string(), 422, "invalid_field"),
+        (json!({"target": {"line": [[7.0, 43.0], [9.0, 44.0]]}, "reason": "x"}).to_string(), 422, "invalid_field"),
+        (json!({"target": {"line": [[7.5, 43.6], [7.501, 43.6]]}, "reason": "at sea"}).to_string(), 422, "invalid_field"),
+        (json!({"target": {"polygon": ring(5_000)}, "reason": "huge"}).to_string(), 422, "invalid_field"),
+        (json!({"target": {"polygon": [[7.41, 43.73], [7.42, 43.74], [7.42, 43.73], [7.41, 43.74], [7.41, 43.73]]}, "reason": "bow tie"}).to_string(), 422, "invalid_field"),
+        (json!({"target": {"polygon": [[7.41, 43.73], [7.42, 43.74], [7.42, 43.73]]}, "reason": "open"}).to_string(), 422, "invalid_field"),
+        (json!({"geometry": {"type": "Polygon", "coordinates": [ring(6), ring(4)]}, "reason": "hole"}).to_string(), 422, "invalid_field"),
+        (json!({"geometry": {"type": "Point", "coordinates": [7.42, 43.73]}, "reason": "x"}).to_string(), 422, "invalid_body"),
+        (json!({"geometry": {"type": "LineString", "coordinates": [[7.42], [7.43, 43.7]]}, "reason": "x"}).to_string(), 422, "invalid_field"),
+        (json!({"target": {"line": line}, "geometry": {"type": "LineString", "coordinates": line}, "reason": "x"}).to_string(), 422, "invalid_field"),
+        (json!({"reason": "x"}).to_string(), 422, "invalid_field"),
+        (json!({"target": {"line": line}, "reason": "x", "starts_at": "2030-01-02T00:00:00Z", "ends_at": "2030-01-01T00:00:00Z"}).to_string(), 422, "invalid_field"),
+        (json!({"target": {"line": line}, "reason": "x", "ends_at": "2001-01-01T00:00:00Z"}).to_string(), 422, "invalid_field"),
+        (json!({"target": {"line": line}, "reason": "x", "ends_at": "tomorrow"}).to_string(), 422, "invalid_body"),
+        (json!({"target": {"line": line}, "reason": "x".repeat(501)}).to_string(), 422, "invalid_field"),
+        (json!({"target": {"line": line}, "reason": " "}).to_string(), 422, "invalid_field"),
+        (json!({"target": {"line": line}, "reason": "x", "profiles": ["rocket"]}).to_string(), 422, "invalid_field"),
+    ];
+    for (body, status, code) in &cases {
+        let a = b.send(
+            "POST",
+            "/v1/closures",
+            Some(&admin),
+            &[],
+            Some(("application/json", body.as_bytes())),
+        );
+        assert_error(&a, *status, code);
+    }
+    for path in ["/v1/closures/999", "/v1/closures/-1", "/v1/closures/x"] {
+        assert_error(&b.get(path, &admin), 404, "not_found");
+        let a = b.send("DELETE", path, Some(&admin), &[], None);
+        assert_error(&a, 404, "not_found");
+    }
+    assert_error(
+        &b.get("/v1/closures?active_at=soon", &admin),
+        400,
+        "invalid_query",
+    );
+    assert_error(
+        &b.get("/v1/closures?color=red", &admin),
+        400,
+        "invalid_query",
+    );
+    let none = b.get("/v1/closures", &admin).json();
+    assert_eq!(none["items"], json!([]));
 }

@@ -42,6 +42,16 @@ fn the_role_matrix_holds_for_every_endpoint() {
         Some(b.revoked_token()),
     ];
     let vol = json!({"hq": hq_a, "name": "New", "phone": "+377 600 000 009", "mode": "foot"});
+    // Closures start in 2100: the Monaco engine is shared by the tests of this binary.
+    let way = b.json(
+        "POST",
+        "/v1/closures",
+        &admin,
+        &json!({"target": {"line": [ON_ROAD[0], ON_ROAD[1]]}, "starts_at": "2100-01-01T00:00:00Z", "reason": "later"}),
+    );
+    assert_eq!(way.status, 201, "{}", String::from_utf8_lossy(&way.body));
+    let closure = way.json()["id"].as_i64().unwrap();
+    let later = json!({"target": {"line": [ON_ROAD[0], ON_ROAD[2]]}, "starts_at": "2100-01-01T00:00:00Z", "reason": "later"});
     let req = new_request(hq_a, "New", ON_ROAD[0]);
     // (method, path, body, expected for admin, coord A, coord B, operator, volunteer)
     let table: Vec<(&str, String, Option<Value>, [u16; 5])> = vec![
@@ -172,6 +182,30 @@ fn the_role_matrix_holds_for_every_endpoint() {
             format!("/v1/volunteers/import?hq={hq_a}"),
             None,
             [201, 201, 403, 403, 403],
+        ),
+        (
+            "GET",
+            "/v1/closures".into(),
+            None,
+            [200, 200, 200, 403, 403],
+        ),
+        (
+            "POST",
+            "/v1/closures".into(),
+            Some(later),
+            [201, 201, 201, 403, 403],
+        ),
+        (
+            "GET",
+            format!("/v1/closures/{closure}"),
+            None,
+            [200, 200, 200, 403, 403],
+        ),
+        (
+            "DELETE",
+            format!("/v1/closures/{closure}"),
+            None,
+            [200, 200, 200, 403, 403],
         ),
     ];
     let mut failures = Vec::new();

@@ -70,6 +70,18 @@ impl TestBoard {
         Self::start_engine(engine, &path, settings, Some(dir), Limits::default())
     }
 
+    /// As [`TestBoard::start_with`] on the store at `target` (a SQLite path or a
+    /// PostgreSQL URL), which outlives the server.
+    pub(crate) fn start_with_store(engine: Arc<Engine>, target: &str) -> Self {
+        Self::start_engine(
+            engine,
+            target,
+            BoardSettings::default(),
+            None,
+            Limits::default(),
+        )
+    }
+
     fn start_on(
         target: &str,
         settings: BoardSettings,

@@ -126,6 +126,17 @@ impl Principal {
         }
     }
 
+    /// May close roads, lift closures and read them.
+    ///
+    /// # Errors
+    /// [`Denied`] unless coordinator or admin.
+    pub fn may_manage_closures(&self) -> Result<(), Denied> {
+        match self.role {
+            Role::Admin | Role::Coordinator => Ok(()),
+            _ => deny("only coordinators and admins manage road closures"),
+        }
+    }
+
     /// May create or change headquarters.
     ///
     /// # Errors

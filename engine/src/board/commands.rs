@@ -68,7 +68,7 @@ impl<S: Store> Board<S> {
         &self.store
     }
 
-    async fn write_one(
+    pub(super) async fn write_one(
         &self,
         who: &Principal,
         now: Time,
@@ -90,7 +90,10 @@ impl<S: Store> Board<S> {
         }
     }
 
-    async fn replayed(&self, idem: Option<&IdempotencyKey>) -> Result<Option<Value>, BoardError> {
+    pub(super) async fn replayed(
+        &self,
+        idem: Option<&IdempotencyKey>,
+    ) -> Result<Option<Value>, BoardError> {
         let Some(k) = idem else { return Ok(None) };
         match self.store.idempotent(&k.scope, &k.key).await? {
             Some(r) if r.fingerprint == k.fingerprint => Ok(Some(r.body)),
@@ -877,7 +880,7 @@ fn scoped(
     }
 }
 
-fn wrong_kind() -> BoardError {
+pub(super) fn wrong_kind() -> BoardError {
     BoardError::Store(super::StoreError::Internal(
         "the store answered a record of another kind".into(),
     ))

@@ -18,6 +18,8 @@ pub enum EntityKind {
     Volunteer,
     /// A request.
     Request,
+    /// A road closure ([`crate::closures::Closure`]; headquarters 0: it is everyone's).
+    Closure,
 }
 
 impl EntityKind {
@@ -28,15 +30,21 @@ impl EntityKind {
             EntityKind::Hq => "hq",
             EntityKind::Volunteer => "volunteer",
             EntityKind::Request => "request",
+            EntityKind::Closure => "closure",
         }
     }
 
     /// The kind named `s`.
     #[must_use]
     pub fn from_name(s: &str) -> Option<Self> {
-        [EntityKind::Hq, EntityKind::Volunteer, EntityKind::Request]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            EntityKind::Hq,
+            EntityKind::Volunteer,
+            EntityKind::Request,
+            EntityKind::Closure,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 

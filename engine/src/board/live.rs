@@ -148,7 +148,7 @@ impl LiveBoard {
                         self.refresh(engine, v, false);
                     }
                 }
-                EntityKind::Hq => {
+                EntityKind::Hq | EntityKind::Closure => {
                     self.roster.apply(e);
                 }
             }

@@ -13,12 +13,14 @@ use super::store::{
     VolunteerQuery, Write,
 };
 use super::time::Time;
+use crate::closures::Closure;
 
 #[derive(Debug, Default)]
 struct State {
     hqs: BTreeMap<i64, Hq>,
     volunteers: BTreeMap<i64, Volunteer>,
     requests: BTreeMap<i64, Request>,
+    closures: BTreeMap<i64, Closure>,
     events: Vec<Event>,
     idempotency: BTreeMap<(String, String), IdempotentReply>,
     tokens: BTreeMap<i64, TokenRecord>,
@@ -37,6 +39,7 @@ impl State {
             Record::Hq(x) => self.hqs.get(&x.id).map(|s| s.version),
             Record::Volunteer(x) => self.volunteers.get(&x.id).map(|s| s.version),
             Record::Request(x) => self.requests.get(&x.id).map(|s| s.version),
+            Record::Closure(x) => self.closures.get(&x.id).map(|s| s.version),
         }
     }
 
@@ -50,6 +53,9 @@ impl State {
             }
             Record::Request(x) => {
                 self.requests.insert(x.id, x);
+            }
+            Record::Closure(x) => {
+                self.closures.insert(x.id, x);
             }
         }
     }
@@ -217,6 +223,14 @@ impl Store for MemoryStore {
                 .cloned(),
             q.limit,
         ))
+    }
+
+    async fn closure(&self, id: i64) -> Result<Option<Closure>, StoreError> {
+        Ok(self.lock()?.closures.get(&id).cloned())
+    }
+
+    async fn closures(&self) -> Result<Vec<Closure>, StoreError> {
+        Ok(self.lock()?.closures.values().cloned().collect())
     }
 
     async fn events(&self, q: &EventQuery) -> Result<Vec<Event>, StoreError> {

@@ -14,6 +14,8 @@
 //! - [`Roster`]: volunteers and who holds what, in memory, kept current from the events.
 //! - [`Board`]: every operation with its rules, over any store; time is passed in.
 //! - [`import`]: many new volunteers or requests stored in one transaction, or none.
+//! - road closures ([`crate::closures::Closure`]): made, listed and lifted by coordinators
+//!   and admins, stored with their events like every record.
 //! - [`plan`]: dispatch plans (open requests → volunteers' routes and calls) and their
 //!   commit.
 //!
@@ -21,6 +23,7 @@
 //! returned to callers the rules allow.
 
 pub mod access;
+mod closures;
 mod commands;
 mod error;
 pub mod event;

@@ -91,7 +91,7 @@ impl Roster {
                 self.set_holding(e.entity_id, Holding { status, volunteer });
                 None
             }
-            EntityKind::Hq => None,
+            EntityKind::Hq | EntityKind::Closure => None,
         }
     }
 

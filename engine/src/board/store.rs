@@ -19,6 +19,7 @@ use super::model::{
     Hq, Mode, Request, RequestKind, RequestStatus, Urgency, Volunteer, VolunteerStatus,
 };
 use super::time::Time;
+use crate::closures::Closure;
 
 /// A record of any kind.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -30,6 +31,8 @@ pub enum Record {
     Volunteer(Volunteer),
     /// A request.
     Request(Request),
+    /// A road closure.
+    Closure(Closure),
 }
 
 impl Record {
@@ -40,6 +43,7 @@ impl Record {
             Record::Hq(_) => EntityKind::Hq,
             Record::Volunteer(_) => EntityKind::Volunteer,
             Record::Request(_) => EntityKind::Request,
+            Record::Closure(_) => EntityKind::Closure,
         }
     }
 
@@ -50,6 +54,7 @@ impl Record {
             Record::Hq(x) => x.id,
             Record::Volunteer(x) => x.id,
             Record::Request(x) => x.id,
+            Record::Closure(x) => x.id,
         }
     }
 
@@ -60,6 +65,7 @@ impl Record {
             Record::Hq(x) => x.id,
             Record::Volunteer(x) => x.hq,
             Record::Request(x) => x.hq,
+            Record::Closure(_) => 0,
         }
     }
 
@@ -70,6 +76,7 @@ impl Record {
             Record::Hq(x) => x.version,
             Record::Volunteer(x) => x.version,
             Record::Request(x) => x.version,
+            Record::Closure(x) => x.version,
         }
     }
 
@@ -79,6 +86,7 @@ impl Record {
             Record::Hq(x) => (x.id, x.version) = (id, version),
             Record::Volunteer(x) => (x.id, x.version) = (id, version),
             Record::Request(x) => (x.id, x.version) = (id, version),
+            Record::Closure(x) => (x.id, x.version) = (id, version),
         }
     }
 
@@ -326,6 +334,10 @@ pub trait Store: Send + Sync + 'static {
         &self,
         q: &RequestQuery,
     ) -> impl Future<Output = Result<Vec<Request>, StoreError>> + Send;
+    /// A road closure.
+    fn closure(&self, id: i64) -> impl Future<Output = Result<Option<Closure>, StoreError>> + Send;
+    /// Every road closure, lifted ones included, by identifier.
+    fn closures(&self) -> impl Future<Output = Result<Vec<Closure>, StoreError>> + Send;
     /// Events matching `q`, by increasing sequence.
     fn events(&self, q: &EventQuery)
     -> impl Future<Output = Result<Vec<Event>, StoreError>> + Send;

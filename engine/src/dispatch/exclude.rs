@@ -71,7 +71,7 @@ impl Roads<'_> {
         to: EdgePoint,
     ) -> Result<Option<Path>, RouteError> {
         match &self.metric {
-            None => self.p.ch.route(&self.p.graph, space, from, to),
+            None => self.p.path(space, from, to),
             Some((cch, m)) => {
                 self.with_cch_space(cch, |s| m.route(cch, &self.p.graph, s, from, to))
             }

@@ -14,6 +14,7 @@
 //! with their geometry, per-point OSM nodes, roads and intersections for guidance) is built
 //! for each request.
 
+mod closed;
 mod error;
 mod exclude;
 mod hint;
@@ -27,7 +28,7 @@ mod straight;
 mod trip;
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 pub use error::DispatchError;
 pub use hint::{Hint, graph_checksum};
@@ -42,8 +43,8 @@ pub use straight::{RouteOptions, continue_straight_default};
 use crate::graph::RoadGraph;
 use crate::osm::ExcludeSet;
 use crate::routing::{
-    ContractionHierarchy, Cost, EdgePoint, HubLabels, Landmarks, Path, RouteError, SearchSpace,
-    TravelMatrix,
+    ClosedEdges, ContractionHierarchy, Cost, EdgePoint, HubLabels, Landmarks, Path, RouteError,
+    SearchSpace, TravelMatrix,
 };
 use crate::spatial::{Snap, SnapError, SpatialIndex};
 use route::{OnEdge, assemble_leg};
@@ -73,6 +74,8 @@ struct Profile {
     checksum: u64,
     /// The customizable hierarchy and its metrics, for requests that exclude roads.
     exclusions: exclude::Exclusions,
+    /// The edges closed now ([`Engine::set_closed_edges`]): queries avoid them.
+    closed: RwLock<Option<Arc<ClosedEdges>>>,
 }
 
 /// A coordinate snapped onto a profile's graph.
@@ -88,8 +91,9 @@ struct Snapped {
 impl Profile {
     /// Cost of the fastest route between two points: a hub-label merge when the labels are
     /// built, else a hierarchy search: the same cost either way (a label lookup is no
-    /// search, so [`Engine::settle_limit`] does not bound it).
-    fn cost(
+    /// search, so [`Engine::settle_limit`] does not bound it). Closed edges are not
+    /// considered: see `Profile::cost`.
+    fn full_cost(
         &self,
         space: &mut SearchSpace,
         from: EdgePoint,
@@ -104,8 +108,9 @@ impl Profile {
     /// The travel matrix between points: from hub labels when they are built and the table
     /// is small or one-sided (at most [`LABEL_MATRIX_CELLS_PER_POINT`] cells per point),
     /// else by the bucket algorithm. The same cells either way (label lookups are not
-    /// searches, so [`Engine::settle_limit`] does not bound them).
-    fn matrix(
+    /// searches, so [`Engine::settle_limit`] does not bound them). Closed edges are not
+    /// considered: see `Profile::matrix`.
+    fn full_matrix(
         &self,
         sources: &[EdgePoint],
         targets: &[EdgePoint],
@@ -208,6 +213,7 @@ impl Engine {
                 spaces: Mutex::new(Vec::new()),
                 checksum,
                 exclusions: exclude::Exclusions::default(),
+                closed: RwLock::new(None),
             },
         );
         Ok(())

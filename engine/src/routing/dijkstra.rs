@@ -11,7 +11,7 @@
 use super::edge_point::{self, Seeds, edge_weight, unpack};
 use super::path::build_path;
 use super::search_space::{INF, NO_PARENT};
-use super::{Cost, EdgePoint, Path, RouteError, SearchSpace};
+use super::{ClosedEdges, Cost, EdgePoint, Path, RouteError, SearchSpace};
 use crate::graph::RoadGraph;
 use crate::types::NodeId;
 
@@ -78,13 +78,47 @@ pub(crate) fn start(
 #[derive(Clone, Copy, Debug)]
 pub struct Dijkstra<'g> {
     graph: &'g RoadGraph,
+    /// Edges the search never relaxes (a closed road); the edges carrying the end points
+    /// are still left and reached along (see [`ClosedEdges`]).
+    closed: Option<&'g ClosedEdges>,
 }
 
 impl<'g> Dijkstra<'g> {
     /// The reference search over `graph`.
     #[must_use]
     pub fn new(graph: &'g RoadGraph) -> Self {
-        Self { graph }
+        Self {
+            graph,
+            closed: None,
+        }
+    }
+
+    /// The same search on the graph without the `closed` edges: they are never relaxed,
+    /// but a point lying on one is still left and reached along it ([`ClosedEdges`]).
+    #[must_use]
+    pub fn avoiding(mut self, closed: &'g ClosedEdges) -> Self {
+        self.closed = Some(closed);
+        self
+    }
+
+    /// Relaxes the open out-edges of `u`, settled at weight `d`, in the forward search.
+    fn relax_forward(&self, space: &mut SearchSpace, u: u32, d: u64) {
+        let g = self.graph;
+        for e in g.first_out()[u as usize]..g.first_out()[u as usize + 1] {
+            if !self.is_closed(e) {
+                space.fwd.relax(
+                    g.heads()[e as usize],
+                    d.saturating_add(edge_weight(g, e)),
+                    e,
+                );
+            }
+        }
+    }
+
+    /// `true` when the search may not relax edge `e`.
+    #[inline]
+    fn is_closed(&self, e: u32) -> bool {
+        self.closed.is_some_and(|c| c.contains_raw(e))
     }
 
     /// The graph searched.
@@ -189,6 +223,9 @@ impl<'g> Dijkstra<'g> {
                     break;
                 };
                 for e in first_out[u as usize]..first_out[u as usize + 1] {
+                    if self.is_closed(e) {
+                        continue;
+                    }
                     let v = heads[e as usize];
                     let nd = d.saturating_add(edge_weight(g, e));
                     if space.fwd.relax(v, nd, e) {
@@ -205,6 +242,9 @@ impl<'g> Dijkstra<'g> {
                 for &e in
                     &in_edges[first_in[u as usize] as usize..first_in[u as usize + 1] as usize]
                 {
+                    if self.is_closed(e) {
+                        continue;
+                    }
                     let v = tails[e as usize];
                     let nd = d.saturating_add(edge_weight(g, e));
                     if space.bwd.relax(v, nd, e) {
@@ -236,17 +276,70 @@ impl<'g> Dijkstra<'g> {
         space.reset(g.num_nodes());
         space.fwd.relax(from.0, 0, NO_PARENT);
         let limit = space.settle_limit();
-        let (first_out, heads) = (g.first_out(), g.heads());
         while let Some((d, u)) = space.fwd.pop(limit)? {
             if u == to.0 {
                 return Ok(Some(unpack(d)));
             }
-            for e in first_out[u as usize]..first_out[u as usize + 1] {
-                space
-                    .fwd
-                    .relax(heads[e as usize], d.saturating_add(edge_weight(g, e)), e);
-            }
+            self.relax_forward(space, u, d);
         }
         Ok(None)
+    }
+
+    /// Costs of the fastest routes from `from` to each of `targets` (`None`: no route), by
+    /// one forward search that stops once every target is settled: the reference for a
+    /// matrix row, and the fallback row of [`ClosedEdges`] routing.
+    ///
+    /// # Errors
+    /// As [`Dijkstra::query`].
+    pub fn one_to_many(
+        &self,
+        space: &mut SearchSpace,
+        from: EdgePoint,
+        targets: &[EdgePoint],
+    ) -> Result<Vec<Option<Cost>>, RouteError> {
+        let g = self.graph;
+        check_size(g)?;
+        from.validate(g)?;
+        for t in targets {
+            t.validate(g)?;
+        }
+        let mut best: Vec<u64> = targets
+            .iter()
+            .map(|&t| edge_point::direct(g, from, t).map_or(INF, |(w, ..)| w))
+            .collect();
+        let ends: Vec<Seeds> = targets
+            .iter()
+            .map(|&t| edge_point::target_seeds(g, t))
+            .collect();
+        space.reset(g.num_nodes());
+        for (i, s) in edge_point::source_seeds(g, from).iter() {
+            space.fwd.relax(s.node, s.weight, SEED + i);
+        }
+        // Every target is reached from at most two nodes: index them by node.
+        let mut at: Vec<(u32, usize, u64)> = ends
+            .iter()
+            .enumerate()
+            .flat_map(|(j, s)| s.iter().map(move |(_, t)| (t.node, j, t.weight)))
+            .collect();
+        at.sort_unstable_by_key(|&(v, ..)| v);
+        let limit = space.settle_limit();
+        while let Some(k) = space.fwd.peek() {
+            // Settled keys only grow: once they pass every target's best, nothing improves.
+            if best.iter().all(|&b| b <= k) {
+                break;
+            }
+            let Some((d, u)) = space.fwd.pop(limit)? else {
+                break;
+            };
+            let from_u = at.partition_point(|&(v, ..)| v < u);
+            for &(_, j, w) in at[from_u..].iter().take_while(|&&(v, ..)| v == u) {
+                best[j] = best[j].min(d.saturating_add(w));
+            }
+            self.relax_forward(space, u, d);
+        }
+        Ok(best
+            .into_iter()
+            .map(|w| (w != INF).then(|| unpack(w)))
+            .collect())
     }
 }

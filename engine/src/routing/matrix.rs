@@ -77,6 +77,11 @@ impl TravelMatrix {
         })
     }
 
+    /// The packed cell of source `i` and target `j` (`INF` for no route); in range.
+    pub(crate) fn packed(&self, i: usize, j: usize) -> u64 {
+        self.cells[i * self.targets + j]
+    }
+
     /// The packed cells of each row, to fill in parallel.
     pub(crate) fn rows_mut(&mut self) -> rayon::slice::ChunksMut<'_, u64> {
         self.cells.par_chunks_mut(self.targets.max(1))

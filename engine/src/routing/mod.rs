@@ -10,6 +10,8 @@
 //!   [`Cch::customize`] gives a [`CchMetric`] for a set of blocked edges (closures, excluded
 //!   road classes) in well under a second, with routes and matrices that avoid them.
 //! - [`SearchSpace`]: per-thread query state; queries allocate nothing else.
+//! - [`ClosedEdges`], [`RoutingView`], [`AvoidingClosed`]: routing with roads closed at run
+//!   time, exact, on top of the hierarchy (see [`closed`]).
 //!
 //! Costs are whole deciseconds and metres. The fastest route wins; among equally fast ones
 //! the shortest, so every algorithm returns the same duration *and* distance. Every search
@@ -19,6 +21,7 @@
 mod avoiding;
 mod cch;
 mod ch;
+pub mod closed;
 mod dijkstra;
 pub mod edge_point;
 mod error;
@@ -34,6 +37,7 @@ pub mod turn_reference;
 
 pub use cch::{Cch, CchMetric, CchSpace};
 pub use ch::{ContractionHierarchy, ContractionParams, HubLabels};
+pub use closed::{AvoidingClosed, ClosedEdges, RoutingView};
 pub use dijkstra::Dijkstra;
 pub use edge_point::{Cost, EdgePoint};
 pub use error::RouteError;

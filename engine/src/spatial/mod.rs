@@ -169,6 +169,22 @@ impl SpatialIndex {
         &self.meta.proj
     }
 
+    /// The edges with a straight piece of road whose bounding box meets the planar box
+    /// `[min, max]` (metres in [`SpatialIndex::projection`]), sorted, without duplicates. A
+    /// two-way road is named once, by the smaller id of its two directed edges.
+    #[must_use]
+    pub fn edges_in_box(&self, min: [f64; 2], max: [f64; 2]) -> Vec<EdgeId> {
+        let envelope = rstar::AABB::from_corners(min, max);
+        let mut out: Vec<EdgeId> = self
+            .tree
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|entry| EdgeId(entry.data.edge))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Number of indexed straight pieces of road.
     #[must_use]
     pub fn num_segments(&self) -> usize {

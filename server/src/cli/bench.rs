@@ -41,6 +41,8 @@ pub enum BenchKind {
     /// Customizable contraction hierarchy: order, customization, queries and tables on a
     /// metric against the hierarchy's, first use of `exclude=`.
     Cch(super::bench_cch::BenchCchArgs),
+    /// Road closures: time to apply one to routing, query times with and without it.
+    Closures(super::bench_closures::BenchClosuresArgs),
 }
 
 /// Arguments of `vmeste bench import`.
@@ -72,6 +74,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         BenchKind::Tiles(a) => super::bench_tiles::run(a),
         BenchKind::Trips(a) => super::bench_trips::run(a),
         BenchKind::Cch(a) => super::bench_cch::run(a),
+        BenchKind::Closures(a) => super::bench_closures::run(a),
     }
 }
 

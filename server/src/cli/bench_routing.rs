@@ -428,7 +428,12 @@ fn splitmix(state: &mut u64) -> u64 {
 }
 
 /// Pairs and points at nodes of the largest component, drawn with `seed`.
-fn draw(g: &RoadGraph, seed: u64, pairs: usize, points: usize) -> (Vec<[f64; 4]>, Vec<[f64; 2]>) {
+pub(super) fn draw(
+    g: &RoadGraph,
+    seed: u64,
+    pairs: usize,
+    points: usize,
+) -> (Vec<[f64; 4]>, Vec<[f64; 2]>) {
     let nodes: Vec<NodeId> = (0..g.num_nodes())
         .filter_map(|i| u32::try_from(i).ok().map(NodeId))
         .filter(|&n| g.component(n) == 0)

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 pub mod bench;
 pub mod bench_candidates;
 pub mod bench_cch;
+pub mod bench_closures;
 pub mod bench_isochrone;
 pub mod bench_optimize;
 pub mod bench_routing;

@@ -80,7 +80,13 @@ async fn openapi_json() -> impl IntoResponse {
 pub fn app(state: AppState) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(Any)
-        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::OPTIONS])
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PATCH,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
         .allow_headers(Any)
         .expose_headers(Any);
     Router::new()
@@ -94,6 +100,10 @@ pub fn app(state: AppState) -> Router {
         .nest("/v1", v1::router(&state))
         .merge(page::router())
         .fallback(osrm::handle)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            v1::closure_sync::closures_guard,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             v1::auth::routing_guard,

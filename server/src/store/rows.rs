@@ -7,6 +7,7 @@ use engine::board::{
     EntityKind, Event, Geocoded, Hq, Recipient, Record, Request, Role, StoreError, Time,
     TokenRecord, Volunteer, Window,
 };
+use engine::closures::Closure;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -156,6 +157,7 @@ pub(super) fn table(kind: EntityKind) -> &'static str {
         EntityKind::Hq => "hqs",
         EntityKind::Volunteer => "volunteers",
         EntityKind::Request => "requests",
+        EntityKind::Closure => "closures",
     }
 }
 
@@ -169,6 +171,8 @@ pub(super) const REQUEST_COLUMNS: &str = "id, hq, kind, urgency, deadline, time_
      service_min, load_kg, load_bags, skills, notes, recipient_name, recipient_phone, \
      recipient_address, lon, lat, geocoded, status, reason, volunteer, assigned_by, \
      created_by, version, created_at, updated_at";
+pub(super) const CLOSURE_COLUMNS: &str = "id, target, profiles, starts_at, ends_at, reason, \
+     created_by, lifted_at, lifted_by, version, created_at, updated_at";
 pub(super) const EVENT_COLUMNS: &str =
     "seq, at, actor, hq, entity, entity_id, action, changes, previous";
 pub(super) const TOKEN_COLUMNS: &str =
@@ -233,7 +237,38 @@ pub(super) fn columns(r: &Record) -> Vec<(&'static str, Bind)> {
             ("created_at", q.created_at.into()),
             ("updated_at", q.updated_at.into()),
         ],
+        Record::Closure(c) => vec![
+            ("target", json(&c.target).into()),
+            ("profiles", json(&c.profiles).into()),
+            ("starts_at", c.starts_at.into()),
+            ("ends_at", c.ends_at.into()),
+            ("reason", c.reason.as_str().into()),
+            ("created_by", c.created_by.as_str().into()),
+            ("lifted_at", c.lifted_at.into()),
+            ("lifted_by", c.lifted_by.clone().into()),
+            ("version", c.version.into()),
+            ("created_at", c.created_at.into()),
+            ("updated_at", c.updated_at.into()),
+        ],
     }
+}
+
+/// A road closure from a row of [`CLOSURE_COLUMNS`].
+pub(super) fn closure(row: &AnyRow) -> Result<Closure, StoreError> {
+    Ok(Closure {
+        id: get(row, "id")?,
+        target: from_json(&get::<String>(row, "target")?, "closure target")?,
+        profiles: from_json(&get::<String>(row, "profiles")?, "profiles")?,
+        starts_at: get::<Option<i64>>(row, "starts_at")?.map(Time),
+        ends_at: get::<Option<i64>>(row, "ends_at")?.map(Time),
+        reason: get(row, "reason")?,
+        created_by: get(row, "created_by")?,
+        lifted_at: get::<Option<i64>>(row, "lifted_at")?.map(Time),
+        lifted_by: get(row, "lifted_by")?,
+        version: get(row, "version")?,
+        created_at: get_time(row, "created_at")?,
+        updated_at: get_time(row, "updated_at")?,
+    })
 }
 
 /// A headquarters from a row of [`HQ_COLUMNS`].

@@ -11,7 +11,7 @@ static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The newest schema version this build knows (the same for both backends).
-pub const KNOWN_SCHEMA: i64 = 1;
+pub const KNOWN_SCHEMA: i64 = 2;
 
 #[derive(Debug)]
 pub(super) enum SchemaError {

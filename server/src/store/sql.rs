@@ -5,6 +5,7 @@ use engine::board::{
     Applied, Event, EventQuery, Hq, IdempotencyKey, IdempotentReply, Record, Request, RequestQuery,
     Store, StoreError, Time, TokenRecord, Volunteer, VolunteerQuery, Write,
 };
+use engine::closures::Closure;
 use serde_json::{Map, Value};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{Any, AnyConnection, Row, Transaction};
@@ -603,6 +604,19 @@ impl Store for SqlStore {
         }
         sql.order_limit("id", q.limit);
         self.read(&sql, rows::request).await
+    }
+
+    async fn closure(&self, id: i64) -> Result<Option<Closure>, StoreError> {
+        self.by_id(rows::CLOSURE_COLUMNS, "closures", id, rows::closure)
+            .await
+    }
+
+    async fn closures(&self) -> Result<Vec<Closure>, StoreError> {
+        let sql = Sql::new(&format!(
+            "SELECT {} FROM closures ORDER BY id",
+            rows::CLOSURE_COLUMNS
+        ));
+        self.read(&sql, rows::closure).await
     }
 
     async fn events(&self, q: &EventQuery) -> Result<Vec<Event>, StoreError> {

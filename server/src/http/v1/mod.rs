@@ -1,5 +1,6 @@
 //! The dispatch board's HTTP API under `/v1`: headquarters, volunteers, requests, their
-//! events (live as Server-Sent Events), CSV export and import, dispatch plans.
+//! events (live as Server-Sent Events), CSV export and import, dispatch plans, road
+//! closures.
 //!
 //! Conventions ([`conventions`]): `Authorization: Bearer TOKEN` on every call ([`auth`]);
 //! `Idempotency-Key` on creates; `ETag`/`If-Match` for optimistic concurrency; cursor
@@ -14,6 +15,8 @@ pub mod admin;
 pub mod auth;
 pub mod body;
 pub mod candidates;
+pub mod closure_sync;
+pub mod closures;
 pub mod conventions;
 pub mod coverage_isochrone;
 pub mod csv;
@@ -133,6 +136,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/plans/{id}/commit", post(plans::commit))
         .route("/trips/remote", post(trips::plan))
         .route("/admin/reload", post(admin::reload))
+        .route("/closures", get(closures::list).post(closures::create))
+        .route(
+            "/closures/{id}",
+            get(closures::get_one).delete(closures::lift),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(

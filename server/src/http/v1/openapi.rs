@@ -9,8 +9,8 @@ use utoipa::{Modify, OpenApi};
 use super::admin;
 use super::error::{ErrorBody, ErrorDetail};
 use super::{
-    candidates, coverage_isochrone, csv, events, geocode, hqs, places, plans, reachability,
-    requests, trips, volunteers,
+    candidates, closures, coverage_isochrone, csv, events, geocode, hqs, places, plans,
+    reachability, requests, trips, volunteers,
 };
 
 struct BearerScheme;
@@ -50,6 +50,7 @@ impl Modify for BearerScheme {
         trips::plan,
         geocode::geocode,
         admin::reload,
+        closures::create, closures::list, closures::get_one, closures::lift,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerScheme),
@@ -62,6 +63,7 @@ impl Modify for BearerScheme {
         (name = "plans", description = "Dispatch plans: routes for volunteers, and their commit"),
         (name = "reachability", description = "Places of the extract and who can be reached from where"),
         (name = "admin", description = "Administration: reloading the graphs"),
+        (name = "closures", description = "Road closures that routing goes around"),
     )
 )]
 struct V1Doc;

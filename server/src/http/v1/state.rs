@@ -38,6 +38,8 @@ pub struct BoardState {
     pub live: super::live::Live,
     /// Dispatch plans made and not yet expired.
     pub plans: super::plans::PlanBook,
+    /// The road closures applied to the served engine.
+    pub closures: super::closure_sync::ClosureSync,
     /// Bumped after every successful write, so live event streams read the store again.
     changed: watch::Sender<u64>,
     /// Set when the server shuts down: live event streams end, so the shutdown does not
@@ -64,6 +66,7 @@ impl BoardState {
             geocoder: None,
             live: super::live::Live::default(),
             plans: super::plans::PlanBook::default(),
+            closures: super::closure_sync::ClosureSync::default(),
             changed: watch::Sender::new(0),
             closing: watch::Sender::new(false),
         }

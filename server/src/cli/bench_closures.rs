@@ -1,0 +1,180 @@
+//! `vmeste bench closures`: how long a road closure takes to reach routing, and what
+//! queries cost while roads are closed (the exact fallback of `engine::routing::closed`:
+//! the hierarchy's answer where it provably avoids the closed edges, Dijkstra elsewhere).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use engine::board::Time;
+use engine::closures::{ClosureTarget, Matchers, NewClosure, apply};
+use engine::dispatch::{Engine, Location};
+use engine::types::EdgeId;
+
+/// Arguments of `vmeste bench closures`.
+#[derive(Debug, clap::Args)]
+pub struct BenchClosuresArgs {
+    /// A graph file written by `vmeste import` (the bars are set on Porto's car graph).
+    #[arg(long)]
+    pub graph: PathBuf,
+    /// Close every way of this name (default: a bridge over the Douro in Porto).
+    #[arg(long, default_value = "Ponte da Arrábida")]
+    pub name: String,
+    /// Random point pairs (largest component, fixed seed) for routes and costs.
+    #[arg(long, default_value_t = 1000)]
+    pub pairs: usize,
+    /// Sources (and destinations) of the square table.
+    #[arg(long, default_value_t = 100)]
+    pub table: usize,
+    /// Most hub-label entries (0 builds none), as `vmeste serve`.
+    #[arg(long, default_value_t = 25_000_000)]
+    pub hub_label_entries: usize,
+    /// Runs of each measurement (the best is kept).
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+}
+
+/// Seconds per query of each kind: `[cost, route, table]`, best of `runs`.
+fn measure(
+    engine: &Engine,
+    profile: &str,
+    pairs: &[(Location, Location)],
+    table: &[Location],
+    runs: usize,
+) -> anyhow::Result<([f64; 3], Vec<Option<u32>>)> {
+    let placed: Vec<_> = pairs
+        .iter()
+        .map(|&(a, b)| Ok((engine.place(profile, a)?, engine.place(profile, b)?)))
+        .collect::<Result<_, engine::dispatch::DispatchError>>()?;
+    let mut best = [f64::INFINITY; 3];
+    let mut costs = Vec::new();
+    for _ in 0..runs.max(1) {
+        costs.clear();
+        let t = Instant::now();
+        for (a, b) in &placed {
+            let c = engine.placed_costs(profile, &[*a], &[*b])?;
+            costs.push(c[0].map(|c| c.duration.0));
+        }
+        best[0] = best[0].min(t.elapsed().as_secs_f64() / placed.len().max(1) as f64);
+        let t = Instant::now();
+        for &(a, b) in pairs {
+            match engine.route(profile, &[a, b]) {
+                Ok(r) => {
+                    std::hint::black_box(r);
+                }
+                Err(engine::dispatch::DispatchError::NoRoute { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        best[1] = best[1].min(t.elapsed().as_secs_f64() / pairs.len().max(1) as f64);
+        let all: Vec<usize> = (0..table.len()).collect();
+        let t = Instant::now();
+        std::hint::black_box(engine.table(profile, table, &all, &all)?);
+        best[2] = best[2].min(t.elapsed().as_secs_f64());
+    }
+    Ok((best, costs))
+}
+
+/// Runs `vmeste bench closures`.
+///
+/// # Errors
+/// An unreadable graph, no way of that name, a failing query.
+pub fn run(args: &BenchClosuresArgs) -> anyhow::Result<()> {
+    let mut engine = Engine::new();
+    let profile = engine
+        .add_graph_file(&args.graph)
+        .with_context(|| format!("loading {}", args.graph.display()))?;
+    let t = Instant::now();
+    engine.build_hub_labels(args.hub_label_entries);
+    let labels_s = t.elapsed().as_secs_f64();
+    let g = engine.graph(&profile).context("the loaded profile")?;
+    let mut ways: Vec<i64> = (0..g.num_edges())
+        .filter_map(|i| u32::try_from(i).ok().map(EdgeId))
+        .filter(|&e| g.edge_name(e) == args.name)
+        .map(|e| g.edge_way(e).0)
+        .collect();
+    ways.sort_unstable();
+    ways.dedup();
+    anyhow::ensure!(
+        !ways.is_empty(),
+        "no way of the graph is named {:?}",
+        args.name
+    );
+    let (drawn, points) = super::bench_routing::draw(g, 42, args.pairs, args.table);
+    let pairs: Vec<(Location, Location)> = drawn
+        .iter()
+        .map(|p| (Location::new(p[0], p[1]), Location::new(p[2], p[3])))
+        .collect();
+    let table: Vec<Location> = points.iter().map(|p| Location::new(p[0], p[1])).collect();
+
+    let now = Time(1_800_000_000);
+    let closure = NewClosure {
+        target: ClosureTarget::Ways(ways.clone()),
+        profiles: Vec::new(),
+        starts_at: None,
+        ends_at: None,
+        reason: "benchmark".into(),
+    }
+    .validate(now, "admin:0")
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let closures = [closure];
+
+    let (open, open_costs) = measure(&engine, &profile, &pairs, &table, args.runs)?;
+    // Applying: the first time builds the way index of the graph; later ones reuse it.
+    let mut matchers = Matchers::new();
+    let t = Instant::now();
+    let applied = apply(&engine, &mut matchers, &closures, now)?;
+    let first_apply = t.elapsed().as_secs_f64();
+    let mut warm = f64::INFINITY;
+    for _ in 0..args.runs.max(1) {
+        let t = Instant::now();
+        apply(&engine, &mut matchers, &closures, now)?;
+        warm = warm.min(t.elapsed().as_secs_f64());
+    }
+    let edges: usize = applied.iter().map(|p| p.edges).sum();
+    let (closed, closed_costs) = measure(&engine, &profile, &pairs, &table, args.runs)?;
+    let affected = open_costs
+        .iter()
+        .zip(&closed_costs)
+        .filter(|(a, b)| a != b)
+        .count();
+    let t = Instant::now();
+    apply(&engine, &mut matchers, &[], now)?;
+    let lift = t.elapsed().as_secs_f64();
+
+    println!(
+        "closures on {} ({profile}): {} nodes, {} edges; hub labels {labels_s:.1} s",
+        args.graph.display(),
+        g.num_nodes(),
+        g.num_edges()
+    );
+    println!(
+        "closure: {:?}, {} ways, {edges} directed edges closed",
+        args.name,
+        ways.len()
+    );
+    println!(
+        "apply: first {:.1} ms (with the way index), then {:.2} ms; lift {:.2} ms  [bar <= 1 s]",
+        first_apply * 1e3,
+        warm * 1e3,
+        lift * 1e3
+    );
+    println!(
+        "pairs: {} ({affected} change cost with the closure)",
+        pairs.len()
+    );
+    for (k, what, unit, scale) in [
+        (0, "cost (one pair, as candidates)", "us", 1e6),
+        (1, "route (snap + legs, as OSRM)", "us", 1e6),
+        (2, "table (square)", "ms", 1e3),
+    ] {
+        println!(
+            "{what:<34} open {:>10.1} {unit}  closed {:>10.1} {unit}  ratio {:.2}x  [bar <= 2x]",
+            open[k] * scale,
+            closed[k] * scale,
+            closed[k] / open[k]
+        );
+    }
+    println!("table size: {0} x {0}", table.len());
+    Ok(())
+}
