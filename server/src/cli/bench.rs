@@ -38,6 +38,8 @@ pub enum BenchKind {
     Tiles(super::bench_tiles::BenchTilesArgs),
     /// Multi-day trips to random settlements: planning time per size, gap to brute force.
     Trips(super::bench_trips::BenchTripsArgs),
+    /// The dynamic ORTEC day: dispatch strategies epoch by epoch against hindsight.
+    Dispatch(super::bench_dispatch::BenchDispatchArgs),
 }
 
 /// Arguments of `vmeste bench import`.
@@ -68,6 +70,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         BenchKind::Isochrone(a) => super::bench_isochrone::run(a),
         BenchKind::Tiles(a) => super::bench_tiles::run(a),
         BenchKind::Trips(a) => super::bench_trips::run(a),
+        BenchKind::Dispatch(a) => super::bench_dispatch::run(a),
     }
 }
 

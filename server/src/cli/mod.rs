@@ -6,8 +6,10 @@ use clap::{Parser, Subcommand};
 
 pub mod bench;
 pub mod bench_candidates;
+pub mod bench_dispatch;
 pub mod bench_isochrone;
 pub mod bench_optimize;
+pub mod bench_ortec;
 pub mod bench_routing;
 pub mod bench_store;
 pub mod bench_tiles;
