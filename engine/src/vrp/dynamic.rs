@@ -111,7 +111,8 @@ pub fn read_requests(input: &str) -> Result<Vec<Request>, DynamicError> {
     }
     let mut out = Vec::new();
     for (line, l) in lines {
-        let expected = "seven whole numbers `request,epoch,customer,tw_start,tw_end,service,demand`";
+        let expected =
+            "seven whole numbers `request,epoch,customer,tw_start,tw_end,service,demand`";
         let fields: Vec<u64> = l
             .split(',')
             .map(|f| f.trim().parse::<u64>())
@@ -121,9 +122,13 @@ pub fn read_requests(input: &str) -> Result<Vec<Request>, DynamicError> {
             return Err(syntax(line, expected, l));
         };
         let small = |v: u64| u32::try_from(v).ok().filter(|&v| v < u32::MAX);
-        let (Some(epoch), Some(customer), Some(a), Some(b), Some(service)) =
-            (small(epoch), small(customer), small(a), small(b), small(service))
-        else {
+        let (Some(epoch), Some(customer), Some(a), Some(b), Some(service)) = (
+            small(epoch),
+            small(customer),
+            small(a),
+            small(b),
+            small(service),
+        ) else {
             return Err(syntax(line, "values below 2^32 − 1", l));
         };
         let Ok(demand) = i32::try_from(demand) else {
@@ -209,8 +214,16 @@ impl Day {
                 });
             }
         }
-        let stream_first = requests.iter().map(|r| r.epoch).min().ok_or(DynamicError::Empty)?;
-        let stream_last = requests.iter().map(|r| r.epoch).max().unwrap_or(stream_first);
+        let stream_first = requests
+            .iter()
+            .map(|r| r.epoch)
+            .min()
+            .ok_or(DynamicError::Empty)?;
+        let stream_last = requests
+            .iter()
+            .map(|r| r.epoch)
+            .max()
+            .unwrap_or(stream_first);
         Ok(Day {
             depot_close: vehicle.shift.end,
             capacity: vehicle.capacity.0[0],
@@ -236,7 +249,9 @@ impl Day {
     /// When routes decided in `epoch` leave the depot at the earliest.
     #[must_use]
     pub fn dispatch_time(epoch: u32) -> u32 {
-        epoch.saturating_mul(EPOCH_SECONDS).saturating_add(EPOCH_SECONDS)
+        epoch
+            .saturating_mul(EPOCH_SECONDS)
+            .saturating_add(EPOCH_SECONDS)
     }
 
     fn leg(&self, a: u32, b: u32) -> u64 {
@@ -363,8 +378,8 @@ impl Day {
             return Ok((Vec::new(), Vec::new()));
         }
         let problem = self.problem(requests, groups, release);
-        let solution =
-            super::solve(&problem, config).map_err(|source| DynamicError::Solve { epoch, source })?;
+        let solution = super::solve(&problem, config)
+            .map_err(|source| DynamicError::Solve { epoch, source })?;
         let mut epoch_of = Vec::new();
         for &(e, count) in groups {
             epoch_of.extend(std::iter::repeat_n(e, count));
@@ -478,7 +493,11 @@ pub fn simulate(
                 .map(|r| r.id)
                 .collect();
             let pool: Vec<&Request> = match strategy {
-                Strategy::Lazy => waiting.iter().copied().filter(|r| must.contains(&r.id)).collect(),
+                Strategy::Lazy => waiting
+                    .iter()
+                    .copied()
+                    .filter(|r| must.contains(&r.id))
+                    .collect(),
                 _ => waiting.clone(),
             };
             let (planned, left) = day.plan(&pool, &[(epoch, pool.len())], false, config, epoch)?;
@@ -492,7 +511,10 @@ pub fn simulate(
                 .collect();
             let left_must: Vec<u64> = left.into_iter().filter(|id| must.contains(id)).collect();
             singletons(day, &left_must, |_| epoch, &mut sent);
-            let gone: HashSet<u64> = sent.iter().flat_map(|r| r.requests.iter().copied()).collect();
+            let gone: HashSet<u64> = sent
+                .iter()
+                .flat_map(|r| r.requests.iter().copied())
+                .collect();
             waiting.retain(|r| !gone.contains(&r.id));
             routes.extend(sent);
         }
@@ -564,7 +586,9 @@ pub enum DispatchViolation {
         epoch: u32,
     },
     /// A route carries a request before it arrived.
-    #[error("route {route} (epoch {epoch}) carries request {request}, released in epoch {released}")]
+    #[error(
+        "route {route} (epoch {epoch}) carries request {request}, released in epoch {released}"
+    )]
     NotReleased {
         /// Route index.
         route: usize,
@@ -704,9 +728,7 @@ pub fn check_plan(
             bad.push(V::NotSent { request: r.id });
             continue;
         };
-        if !hindsight
-            && let Some(must) = (r.epoch..sent).find(|&e| day.must_go(r, e))
-        {
+        if !hindsight && let Some(must) = (r.epoch..sent).find(|&e| day.must_go(r, e)) {
             bad.push(V::KeptTooLong {
                 request: r.id,
                 must,
@@ -715,4 +737,42 @@ pub fn check_plan(
         }
     }
     if bad.is_empty() { Ok(total) } else { Err(bad) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_streams_read_and_reject_bad_rows() {
+        let head = "request,epoch,customer,tw_start,tw_end,service,demand\n";
+        let r = read_requests(&format!("{head}1,0,5,100,200,30,4\n")).unwrap();
+        assert_eq!(r[0].customer, 5);
+        assert_eq!(r[0].demand, 4);
+        for bad in [
+            "1,0,5,100,200,30\n",
+            "1,0,5,300,200,30,4\n",
+            "1,0,x,1,2,3,4\n",
+            "1,0,5,-1,2,3,4\n",
+        ] {
+            assert!(
+                matches!(
+                    read_requests(&format!("{head}{bad}")),
+                    Err(DynamicError::Syntax { line: 2, .. })
+                ),
+                "{bad}"
+            );
+        }
+        assert!(matches!(read_requests(head), Err(DynamicError::Empty)));
+        assert!(matches!(
+            read_requests("a,b\n1,2\n"),
+            Err(DynamicError::Syntax { line: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn dispatch_times_are_an_hour_after_the_epoch() {
+        assert_eq!(Day::dispatch_time(0), 3_600);
+        assert_eq!(Day::dispatch_time(5), 21_600);
+    }
 }

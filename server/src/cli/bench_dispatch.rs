@@ -61,9 +61,13 @@ fn published(path: &Path) -> anyhow::Result<HashMap<String, (String, String)>> {
     let mut lines = text.lines();
     let header = csv_fields(lines.next().unwrap_or_default());
     let col = |name: &str| header.iter().position(|h| h.trim() == name);
-    let (Some(g), Some(l), Some(v)) = (col("baseline_greedy"), col("baseline_lazy"), col("variant"))
+    let (Some(g), Some(l), Some(v)) =
+        (col("baseline_greedy"), col("baseline_lazy"), col("variant"))
     else {
-        anyhow::bail!("{}: no baseline_greedy/baseline_lazy/variant columns", path.display());
+        anyhow::bail!(
+            "{}: no baseline_greedy/baseline_lazy/variant columns",
+            path.display()
+        );
     };
     let mut out = HashMap::new();
     for line in lines {
@@ -112,8 +116,9 @@ pub fn run(args: &BenchDispatchArgs) -> anyhow::Result<()> {
     let mut totals: HashMap<Strategy, Vec<f64>> = HashMap::new();
     let mut all_ok = true;
     for (name, stream) in &cases {
-        let instance = Instance::from_path(&root.join("instances").join(format!("{name}.txt")), None)
-            .with_context(|| format!("cannot load instance {name}"))?;
+        let instance =
+            Instance::from_path(&root.join("instances").join(format!("{name}.txt")), None)
+                .with_context(|| format!("cannot load instance {name}"))?;
         let text = std::fs::read_to_string(stream)
             .with_context(|| format!("cannot read {}", stream.display()))?;
         let day = Day::new(&instance, dynamic::read_requests(&text)?)?;

@@ -31,7 +31,11 @@ pub(crate) struct OrtecBks {
 /// Customers of an ORTEC instance, from the `-nNNN-` of its name.
 pub(crate) fn customers_in_name(name: &str) -> usize {
     name.rsplit_once("-n")
-        .map(|(_, t)| t.chars().take_while(char::is_ascii_digit).collect::<String>())
+        .map(|(_, t)| {
+            t.chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+        })
         .and_then(|d| d.parse().ok())
         .unwrap_or(0)
 }
@@ -58,7 +62,11 @@ pub(crate) fn read_ortec_bks(path: &Path) -> anyhow::Result<Vec<OrtecBks>> {
 }
 
 /// The instances selected by `--instances` (a count: the smallest; else a name pattern).
-pub(crate) fn select<T>(mut items: Vec<T>, name: impl Fn(&T) -> &str, pick: Option<&str>) -> Vec<T> {
+pub(crate) fn select<T>(
+    mut items: Vec<T>,
+    name: impl Fn(&T) -> &str,
+    pick: Option<&str>,
+) -> Vec<T> {
     items.sort_by(|a, b| {
         (customers_in_name(name(a)), name(a)).cmp(&(customers_in_name(name(b)), name(b)))
     });
@@ -68,7 +76,10 @@ pub(crate) fn select<T>(mut items: Vec<T>, name: impl Fn(&T) -> &str, pick: Opti
                 items.truncate(n);
                 items
             }
-            Err(_) => items.into_iter().filter(|i| glob_match(p, name(i))).collect(),
+            Err(_) => items
+                .into_iter()
+                .filter(|i| glob_match(p, name(i)))
+                .collect(),
         },
         None => items,
     }
@@ -152,7 +163,12 @@ pub fn run(args: &BenchVrpArgs) -> anyhow::Result<()> {
     let mut table = table;
     table.truncate(args.limit.unwrap_or(usize::MAX));
     anyhow::ensure!(!table.is_empty(), "no ORTEC instance matches");
-    let config = solver_config(Some(args.time_limit), args.iterations, args.seed, args.threads)?;
+    let config = solver_config(
+        Some(args.time_limit),
+        args.iterations,
+        args.seed,
+        args.threads,
+    )?;
     let script: PathBuf = data.join("../anchors/vrp/run_ortec_pyvrp.py");
     let mut out = std::io::stdout().lock();
     writeln!(

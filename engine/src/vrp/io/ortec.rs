@@ -89,7 +89,9 @@ impl Parser {
         let value = value.trim();
         match key.trim().to_ascii_uppercase().as_str() {
             "NAME" => self.name = value.to_string(),
-            "TYPE" if !value.eq_ignore_ascii_case("VRPTW") && !value.eq_ignore_ascii_case("CVRP") => {
+            "TYPE"
+                if !value.eq_ignore_ascii_case("VRPTW") && !value.eq_ignore_ascii_case("CVRP") =>
+            {
                 return Err(IoError::Unsupported {
                     what: "TYPE",
                     value: value.to_string(),
@@ -107,29 +109,10 @@ impl Parser {
                     value: value.to_string(),
                 });
             }
-            "DIMENSION" => {
-                let n = text::id(line, value, "a node count")?;
-                if !(2..=MAX_LOCATIONS as u64).contains(&n) {
-                    return Err(IoError::TooMany {
-                        what: "DIMENSION",
-                        count: n,
-                        limit: MAX_LOCATIONS as u64,
-                    });
-                }
-                let n = usize::try_from(n).map_err(|_| text::syntax(line, "a node count", value))?;
-                self.dimension = Some(n);
-            }
+            "DIMENSION" => self.dimension = Some(text::dimension(line, value)?),
             "CAPACITY" => {
                 let [q] = numbers::<1>(line, value, "a capacity")?;
-                let q = text::amount(line, "CAPACITY", q)?;
-                if q < 0 {
-                    return Err(IoError::OutOfRange {
-                        line,
-                        what: "CAPACITY",
-                        value: q.into(),
-                    });
-                }
-                self.capacity = Some(q);
+                self.capacity = Some(text::non_negative_amount(line, "CAPACITY", q)?);
             }
             _ => {}
         }
@@ -190,22 +173,21 @@ impl Parser {
                 let [id, x, y] = numbers::<3>(line, l, "`id x y`")?;
                 let i = node_index(line, id, n)?;
                 if self.nodes[i].coord.replace((x, y)).is_some() {
-                    return Err(IoError::DuplicateId { line, id: i as u64 + 1 });
+                    return Err(IoError::DuplicateId {
+                        line,
+                        id: i as u64 + 1,
+                    });
                 }
             }
             Section::Demands => {
                 let [id, d] = numbers::<2>(line, l, "`id demand`")?;
                 let i = node_index(line, id, n)?;
-                let d = text::amount(line, "demand", d)?;
-                if d < 0 {
-                    return Err(IoError::OutOfRange {
-                        line,
-                        what: "demand",
-                        value: d.into(),
-                    });
-                }
+                let d = text::non_negative_amount(line, "demand", d)?;
                 if self.nodes[i].demand.replace(d).is_some() {
-                    return Err(IoError::DuplicateId { line, id: i as u64 + 1 });
+                    return Err(IoError::DuplicateId {
+                        line,
+                        id: i as u64 + 1,
+                    });
                 }
             }
             Section::Depots => {
@@ -221,7 +203,10 @@ impl Parser {
                 let i = node_index(line, id, n)?;
                 let s = seconds(line, "service time", s)?;
                 if self.nodes[i].service.replace(s).is_some() {
-                    return Err(IoError::DuplicateId { line, id: i as u64 + 1 });
+                    return Err(IoError::DuplicateId {
+                        line,
+                        id: i as u64 + 1,
+                    });
                 }
             }
             Section::Windows => {
@@ -239,7 +224,10 @@ impl Parser {
                     });
                 }
                 if self.nodes[i].window.replace((a, b)).is_some() {
-                    return Err(IoError::DuplicateId { line, id: i as u64 + 1 });
+                    return Err(IoError::DuplicateId {
+                        line,
+                        id: i as u64 + 1,
+                    });
                 }
             }
             Section::End => {}
@@ -270,6 +258,14 @@ pub(super) fn parse(default_name: &str, input: &str) -> Result<Instance, IoError
             p.row(section, line, l)?;
         }
     }
+    let n = p.nodes.len();
+    if p.seen.contains(&Section::Weights) && p.weights.len() != n * n {
+        return Err(IoError::CountMismatch {
+            what: "EDGE_WEIGHT_SECTION values",
+            declared: (n * n) as u64,
+            found: p.weights.len() as u64,
+        });
+    }
     for (what, s) in [
         ("EDGE_WEIGHT_SECTION", Section::Weights),
         ("DEMAND_SECTION", Section::Demands),
@@ -281,14 +277,6 @@ pub(super) fn parse(default_name: &str, input: &str) -> Result<Instance, IoError
         }
     }
     let capacity = p.capacity.ok_or(IoError::Missing { what: "CAPACITY" })?;
-    let n = p.nodes.len();
-    if p.weights.len() != n * n {
-        return Err(IoError::CountMismatch {
-            what: "EDGE_WEIGHT_SECTION values",
-            declared: (n * n) as u64,
-            found: p.weights.len() as u64,
-        });
-    }
     if p.depots.iter().any(|&d| d != 1) || p.depots.len() > 1 {
         return Err(IoError::Unsupported {
             what: "DEPOT_SECTION",
@@ -377,4 +365,115 @@ pub fn stated_cost(input: &str) -> Result<Option<u64>, IoError> {
         }
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Format, Instance, IoError};
+    use crate::vrp::{Objective, TimeWindow};
+
+    /// A depot and two customers; `d(1,2) + d(2,0)` breaks the triangle inequality.
+    const GOOD: &str = "NAME : tiny\nTYPE : VRPTW\nDIMENSION : 3\nEDGE_WEIGHT_TYPE : EXPLICIT\n\
+        EDGE_WEIGHT_FORMAT : FULL_MATRIX\nVEHICLES : 1\nCAPACITY : 10\nEDGE_WEIGHT_SECTION\n\
+        0 5 9\n6 0 1\n2 1 0\nNODE_COORD_SECTION\n1 0 0\n2 1 1\n3 2 2\nDEMAND_SECTION\n1 0\n2 4\n\
+        3 6\nDEPOT_SECTION\n1\n-1\nSERVICE_TIME_SECTION\n1 0\n2 30\n3 40\nTIME_WINDOW_SECTION\n\
+        1 0 1000\n2 10 100\n3 0 500\nEOF\n";
+
+    fn parse(text: &str) -> Result<Instance, IoError> {
+        Instance::parse("t", text, None)
+    }
+
+    #[test]
+    fn reads_the_matrix_windows_and_an_unlimited_fleet() {
+        let i = parse(GOOD).unwrap();
+        assert_eq!(i.format, Format::Vrplib);
+        assert_eq!(i.name, "tiny");
+        let p = &i.problem;
+        assert_eq!(p.objective, Objective::DistanceOnly);
+        assert_eq!(p.matrices[0].durations, vec![0, 5, 9, 6, 0, 1, 2, 1, 0]);
+        assert_eq!(p.matrices[0].distances, p.matrices[0].durations);
+        assert_eq!(p.jobs.len(), 2);
+        assert_eq!((p.jobs[0].id, p.jobs[1].id), (1, 2));
+        assert_eq!(p.jobs[1].place.service, 40);
+        assert_eq!(
+            p.jobs[0].place.time_windows,
+            vec![TimeWindow {
+                start: 10,
+                end: 100
+            }]
+        );
+        // VEHICLES : 1 is ignored: one vehicle per customer.
+        assert_eq!(p.vehicles.len(), 2);
+        assert_eq!(
+            p.vehicles[0].shift,
+            TimeWindow {
+                start: 0,
+                end: 1000
+            }
+        );
+        assert_eq!(p.vehicles[0].capacity.0[0], 10);
+        assert!(p.validate().is_ok());
+    }
+
+    #[test]
+    fn a_sol_file_checks_at_its_cost() {
+        let i = parse(GOOD).unwrap();
+        let s = i.parse_solution("Route 1 : 1 2\nCost 8\n").unwrap();
+        let report = crate::vrp::check::check(&i.problem, &s).unwrap();
+        assert_eq!(report.distance, 5 + 1 + 2);
+        assert_eq!(
+            super::stated_cost("Route 1 : 1 2\nCost 8\n").unwrap(),
+            Some(8)
+        );
+        assert!(super::stated_cost("Cost x\n").is_err());
+    }
+
+    #[test]
+    fn broken_files_are_clear_errors() {
+        let cases: Vec<(String, &str)> = vec![
+            (
+                GOOD.replace("3 40\nTIME_WINDOW_SECTION", "3 40\nEOF"),
+                "missing",
+            ),
+            (
+                GOOD[..GOOD.find("2 1 0\n").unwrap()].to_string(),
+                "EDGE_WEIGHT_SECTION values",
+            ),
+            (
+                GOOD.replace("DIMENSION : 3", "DIMENSION : 4"),
+                "EDGE_WEIGHT_SECTION values",
+            ),
+            (
+                GOOD.replace("DIMENSION : 3", "DIMENSION : 2"),
+                "EDGE_WEIGHT_SECTION values",
+            ),
+            (GOOD.replace("6 0 1", "6 0 x"), "expected a travel time"),
+            (GOOD.replace("2 10 100", "2 -10 100"), "window start"),
+            (GOOD.replace("2 10 100", "2 100 10"), "window end"),
+            (GOOD.replace("6 0 1", "6 0 -1"), "travel time"),
+            (GOOD.replace("2 30", "2 -30"), "service time"),
+            (GOOD.replace("2 4\n", "2 -4\n"), "demand"),
+            (GOOD.replace("3 0 500\n", ""), "TIME_WINDOW_SECTION row"),
+            (GOOD.replace("3 0 500\n", "4 0 500\n"), "unknown id 4"),
+            (GOOD.replace("3 0 500\n", "2 0 500\n"), "duplicate id 2"),
+            (
+                GOOD.replace("DEMAND_SECTION\n1 0\n2 4\n3 6\n", ""),
+                "DEMAND_SECTION",
+            ),
+            (GOOD.replace("CAPACITY : 10\n", ""), "CAPACITY"),
+            (GOOD.replace("DIMENSION : 3\n", ""), "DIMENSION"),
+            (
+                GOOD.replace("DEPOT_SECTION\n1\n", "DEPOT_SECTION\n2\n"),
+                "only node 1",
+            ),
+            (
+                GOOD.replace("FULL_MATRIX", "LOWER_ROW"),
+                "EDGE_WEIGHT_FORMAT",
+            ),
+        ];
+        for (text, want) in cases {
+            let e = parse(&text).map(|_| ()).unwrap_err().to_string();
+            assert!(e.contains(want), "{want:?} not in {e:?}");
+        }
+    }
 }

@@ -49,14 +49,7 @@ pub(super) fn parse(default_name: &str, input: &str) -> Result<Instance, IoError
             return Err(IoError::DuplicateId { line, id });
         }
         check_locations(rows.len() + 1)?;
-        let demand = text::amount(line, "demand", demand)?;
-        if demand < 0 {
-            return Err(IoError::OutOfRange {
-                line,
-                what: "demand",
-                value: demand.into(),
-            });
-        }
+        let demand = text::non_negative_amount(line, "demand", demand)?;
         let site = super::Site {
             id,
             x,

@@ -81,31 +81,10 @@ pub(super) fn parse(default_name: &str, input: &str) -> Result<Instance, IoError
                             value: value.to_string(),
                         });
                     }
-                    "DIMENSION" => {
-                        let n = text::id(line, value, "a node count")?;
-                        if n < 2 || n > MAX_LOCATIONS as u64 {
-                            return Err(IoError::TooMany {
-                                what: "DIMENSION",
-                                count: n,
-                                limit: MAX_LOCATIONS as u64,
-                            });
-                        }
-                        dimension = Some(
-                            usize::try_from(n)
-                                .map_err(|_| text::syntax(line, "a node count", value))?,
-                        );
-                    }
+                    "DIMENSION" => dimension = Some(text::dimension(line, value)?),
                     "CAPACITY" => {
                         let [q] = numbers::<1>(line, value, "a capacity")?;
-                        let q = text::amount(line, "CAPACITY", q)?;
-                        if q < 0 {
-                            return Err(IoError::OutOfRange {
-                                line,
-                                what: "CAPACITY",
-                                value: q.into(),
-                            });
-                        }
-                        capacity = Some(q);
+                        capacity = Some(text::non_negative_amount(line, "CAPACITY", q)?);
                     }
                     _ => {}
                 }
@@ -135,14 +114,7 @@ pub(super) fn parse(default_name: &str, input: &str) -> Result<Instance, IoError
             Section::Demands => {
                 let [id, d] = numbers::<2>(line, l, "`id demand`")?;
                 let id = text::whole(line, "node id", id, u64::from(u32::MAX))?;
-                let d = text::amount(line, "demand", d)?;
-                if d < 0 {
-                    return Err(IoError::OutOfRange {
-                        line,
-                        what: "demand",
-                        value: d.into(),
-                    });
-                }
+                let d = text::non_negative_amount(line, "demand", d)?;
                 let i = *index.get(&id).ok_or(IoError::UnknownId { line, id })?;
                 if demands[i].replace(d).is_some() {
                     return Err(IoError::DuplicateId { line, id });
