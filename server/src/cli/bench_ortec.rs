@@ -14,7 +14,7 @@ use engine::vrp::io::Instance;
 use engine::vrp::{StopKind, check};
 use serde_json::json;
 
-use super::bench_vrp::{BenchVrpArgs, csv_fields, default_data, glob_match, instance_file};
+use super::bench_vrp::{BenchVrpArgs, csv_rows, default_data, glob_match, instance_file};
 use super::solve::{solve_and_check, solver_config};
 
 /// One line of the ORTEC `bks.csv`.
@@ -42,16 +42,9 @@ pub(crate) fn customers_in_name(name: &str) -> usize {
 
 /// Reads the ORTEC `bks.csv`.
 pub(crate) fn read_ortec_bks(path: &Path) -> anyhow::Result<Vec<OrtecBks>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate().skip(1) {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let f = csv_fields(line);
-        let bad = || format!("{}:{}: malformed ORTEC BKS line", path.display(), n + 1);
-        anyhow::ensure!(f.len() >= 6, bad());
+    for (n, f) in csv_rows(path, 6)? {
+        let bad = || format!("{}:{n}: malformed ORTEC BKS line", path.display());
         out.push(OrtecBks {
             instance: f[0].trim().to_string(),
             cost: f[1].trim().parse().with_context(bad)?,

@@ -147,8 +147,12 @@ pub(crate) fn csv_fields(line: &str) -> Vec<String> {
     fields
 }
 
-/// Reads `bks.csv` (`instance, customers, vehicles, distance, …`).
-fn read_bks(path: &Path) -> anyhow::Result<Vec<Bks>> {
+/// The data rows of a CSV file (header skipped, blank lines left out), each with its 1-based
+/// line number, checked to hold at least `min_fields` fields.
+pub(crate) fn csv_rows(
+    path: &Path,
+    min_fields: usize,
+) -> anyhow::Result<Vec<(usize, Vec<String>)>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut out = Vec::new();
@@ -159,8 +163,23 @@ fn read_bks(path: &Path) -> anyhow::Result<Vec<Bks>> {
         .filter(|(_, l)| !l.trim().is_empty())
     {
         let f = csv_fields(line);
-        let bad = || format!("{}:{}: malformed BKS line", path.display(), n + 1);
-        anyhow::ensure!(f.len() >= 4, bad());
+        anyhow::ensure!(
+            f.len() >= min_fields,
+            "{}:{}: malformed line ({} fields, {min_fields} expected)",
+            path.display(),
+            n + 1,
+            f.len()
+        );
+        out.push((n + 1, f));
+    }
+    Ok(out)
+}
+
+/// Reads `bks.csv` (`instance, customers, vehicles, distance, …`).
+fn read_bks(path: &Path) -> anyhow::Result<Vec<Bks>> {
+    let mut out = Vec::new();
+    for (n, f) in csv_rows(path, 4)? {
+        let bad = || format!("{}:{n}: malformed BKS line", path.display());
         out.push(Bks {
             instance: f[0].trim().to_string(),
             vehicles: f[2].trim().parse().with_context(bad)?,

@@ -317,6 +317,34 @@ fn fleet(count: u64, capacity: i32, shift: TimeWindow) -> Vec<Vehicle> {
         .collect()
 }
 
+/// Matrix index `i` as a [`Location`].
+fn location_of(i: usize) -> Result<Location, IoError> {
+    u32::try_from(i)
+        .map(Location)
+        .map_err(|_| IoError::TooMany {
+            what: "locations",
+            count: i as u64,
+            limit: MAX_LOCATIONS as u64,
+        })
+}
+
+/// A single-profile problem of jobs only, as the benchmark readers build it.
+fn benchmark_problem(
+    jobs: Vec<super::Job>,
+    vehicles: Vec<Vehicle>,
+    matrix: Matrix,
+    objective: Objective,
+) -> Problem {
+    Problem {
+        jobs,
+        shipments: Vec::new(),
+        vehicles,
+        matrices: vec![matrix],
+        skill_names: Vec::new(),
+        objective,
+    }
+}
+
 /// Euclidean distance between two sites.
 fn euclid(a: &Site, b: &Site) -> f64 {
     (a.x - b.x).hypot(a.y - b.y)

@@ -14,8 +14,8 @@
 //! per customer, which is never binding since every route serves at least one customer.
 
 use super::text::{self, numbers};
-use super::{Convention, Format, Instance, IoError, MAX_LOCATIONS, Problem, Site, fleet};
-use crate::vrp::{Job, Load, Location, Matrix, Objective, Place, SkillSet, TimeWindow};
+use super::{Convention, Format, Instance, IoError, Site, benchmark_problem, fleet};
+use crate::vrp::{Job, Load, Matrix, Objective, Place, SkillSet, TimeWindow};
 
 /// Largest time value accepted (seconds; below the model's `UNREACHABLE`).
 const MAX_TIME: u64 = (u32::MAX - 1) as u64;
@@ -89,26 +89,9 @@ impl Parser {
         let value = value.trim();
         match key.trim().to_ascii_uppercase().as_str() {
             "NAME" => self.name = value.to_string(),
-            "TYPE"
-                if !value.eq_ignore_ascii_case("VRPTW") && !value.eq_ignore_ascii_case("CVRP") =>
-            {
-                return Err(IoError::Unsupported {
-                    what: "TYPE",
-                    value: value.to_string(),
-                });
-            }
-            "EDGE_WEIGHT_TYPE" if !value.eq_ignore_ascii_case("EXPLICIT") => {
-                return Err(IoError::Unsupported {
-                    what: "EDGE_WEIGHT_TYPE",
-                    value: value.to_string(),
-                });
-            }
-            "EDGE_WEIGHT_FORMAT" if !value.eq_ignore_ascii_case("FULL_MATRIX") => {
-                return Err(IoError::Unsupported {
-                    what: "EDGE_WEIGHT_FORMAT",
-                    value: value.to_string(),
-                });
-            }
+            "TYPE" => text::require("TYPE", value, &["VRPTW", "CVRP"])?,
+            "EDGE_WEIGHT_TYPE" => text::require("EDGE_WEIGHT_TYPE", value, &["EXPLICIT"])?,
+            "EDGE_WEIGHT_FORMAT" => text::require("EDGE_WEIGHT_FORMAT", value, &["FULL_MATRIX"])?,
             "DIMENSION" => self.dimension = Some(text::dimension(line, value)?),
             "CAPACITY" => {
                 let [q] = numbers::<1>(line, value, "a capacity")?;
@@ -308,11 +291,7 @@ pub(super) fn parse(default_name: &str, input: &str) -> Result<Instance, IoError
         if i == 0 {
             continue;
         }
-        let location = Location(u32::try_from(i).map_err(|_| IoError::TooMany {
-            what: "locations",
-            count: i as u64,
-            limit: MAX_LOCATIONS as u64,
-        })?);
+        let location = super::location_of(i)?;
         jobs.push(Job {
             id: i as u64,
             place: Place {
@@ -340,14 +319,12 @@ pub(super) fn parse(default_name: &str, input: &str) -> Result<Instance, IoError
     Ok(Instance {
         name: p.name,
         format: Format::Vrplib,
-        problem: Problem {
+        problem: benchmark_problem(
             jobs,
-            shipments: Vec::new(),
-            vehicles: fleet(count, capacity, shift),
-            matrices: vec![matrix],
-            skill_names: Vec::new(),
-            objective: Objective::DistanceOnly,
-        },
+            fleet(count, capacity, shift),
+            matrix,
+            Objective::DistanceOnly,
+        ),
         convention: Convention::Model,
         sites,
     })

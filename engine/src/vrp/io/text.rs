@@ -113,3 +113,15 @@ pub(super) fn dimension(line: usize, value: &str) -> Result<usize, IoError> {
     }
     usize::try_from(n).map_err(|_| syntax(line, "a node count", value))
 }
+
+/// Accepts a header `value` equal (ignoring ASCII case) to one of `allowed`.
+pub(super) fn require(what: &'static str, value: &str, allowed: &[&str]) -> Result<(), IoError> {
+    if allowed.iter().any(|a| value.eq_ignore_ascii_case(a)) {
+        Ok(())
+    } else {
+        Err(IoError::Unsupported {
+            what,
+            value: value.to_string(),
+        })
+    }
+}

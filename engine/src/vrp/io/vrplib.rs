@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use super::text::{self, numbers};
 use super::{
-    Convention, Format, Instance, IoError, MAX_LOCATIONS, Problem, Site, check_locations,
-    default_objective, euclid_matrix, fleet,
+    Convention, Format, Instance, IoError, Problem, Site, check_locations, default_objective,
+    euclid_matrix, fleet,
 };
 use crate::vrp::{Job, Load, Location, Place, SkillSet, TimeWindow};
 
@@ -69,18 +69,8 @@ pub(super) fn parse(default_name: &str, input: &str) -> Result<Instance, IoError
                 let value = value.trim();
                 match key.trim().to_ascii_uppercase().as_str() {
                     "NAME" => name = value.to_string(),
-                    "TYPE" if !value.eq_ignore_ascii_case("CVRP") => {
-                        return Err(IoError::Unsupported {
-                            what: "TYPE",
-                            value: value.to_string(),
-                        });
-                    }
-                    "EDGE_WEIGHT_TYPE" if !value.eq_ignore_ascii_case("EUC_2D") => {
-                        return Err(IoError::Unsupported {
-                            what: "EDGE_WEIGHT_TYPE",
-                            value: value.to_string(),
-                        });
-                    }
+                    "TYPE" => text::require("TYPE", value, &["CVRP"])?,
+                    "EDGE_WEIGHT_TYPE" => text::require("EDGE_WEIGHT_TYPE", value, &["EUC_2D"])?,
                     "DIMENSION" => dimension = Some(text::dimension(line, value)?),
                     "CAPACITY" => {
                         let [q] = numbers::<1>(line, value, "a capacity")?;
@@ -166,11 +156,7 @@ pub(super) fn parse(default_name: &str, input: &str) -> Result<Instance, IoError
         if i == depot {
             continue;
         }
-        let location = Location(u32::try_from(i).map_err(|_| IoError::TooMany {
-            what: "locations",
-            count: i as u64,
-            limit: MAX_LOCATIONS as u64,
-        })?);
+        let location = super::location_of(i)?;
         jobs.push(Job {
             id: site.id,
             place: Place {
