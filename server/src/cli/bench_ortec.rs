@@ -1,7 +1,7 @@
 //! `vmeste bench vrp --set ortec`: the static ORTEC grocery-delivery instances against their
 //! best-known costs (`bks.csv`: `instance, cost, source, found_by, time_limit_s, routes,
 //! verified`), optionally with PyVRP back to back (`--pyvrp PYTHON` runs the anchor script
-//! `anchors/vrp/run_ortec_pyvrp.py` beside the data folder, same budget, and re-checks its
+//! `anchors/vrp/run_ortec_pyvrp.py` beside the `data/` folder (`<data>/../../anchors`), same budget, and re-checks its
 //! routes with vmeste's checker). Cost = total driving duration; gap = `100 × (cost − BKS) /
 //! BKS`. `--instances N` (a number) takes the N smallest instances; a pattern filters names.
 
@@ -162,7 +162,7 @@ pub fn run(args: &BenchVrpArgs) -> anyhow::Result<()> {
         args.seed,
         args.threads,
     )?;
-    let script: PathBuf = data.join("../anchors/vrp/run_ortec_pyvrp.py");
+    let script: PathBuf = data.join("../../anchors/vrp/run_ortec_pyvrp.py");
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
