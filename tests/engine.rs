@@ -33,6 +33,8 @@ mod graph;
 mod guidance;
 #[path = "engine/isochrone.rs"]
 mod isochrone;
+#[path = "engine/ortec.rs"]
+mod ortec;
 #[path = "engine/osm.rs"]
 mod osm;
 #[path = "../benches/points.rs"]

@@ -43,6 +43,8 @@ mod cli_geocode;
 mod cli_bench_routing;
 #[path = "server/cli_import_csv.rs"]
 mod cli_import_csv;
+#[path = "server/cli_ortec.rs"]
+mod cli_ortec;
 #[path = "server/cli_solve.rs"]
 mod cli_solve;
 #[path = "server/cli_token.rs"]

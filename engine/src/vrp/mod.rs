@@ -30,4 +30,5 @@ pub use solver::construct;
 pub use solver::solve;
 
 pub mod check;
+pub mod dynamic;
 pub mod io;

@@ -43,6 +43,8 @@ pub enum BenchKind {
     Cch(super::bench_cch::BenchCchArgs),
     /// Road closures: time to apply one to routing, query times with and without it.
     Closures(super::bench_closures::BenchClosuresArgs),
+    /// The dynamic ORTEC day: dispatch strategies epoch by epoch against hindsight.
+    Dispatch(super::bench_dispatch::BenchDispatchArgs),
 }
 
 /// Arguments of `vmeste bench import`.
@@ -75,6 +77,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         BenchKind::Trips(a) => super::bench_trips::run(a),
         BenchKind::Cch(a) => super::bench_cch::run(a),
         BenchKind::Closures(a) => super::bench_closures::run(a),
+        BenchKind::Dispatch(a) => super::bench_dispatch::run(a),
     }
 }
 

@@ -49,6 +49,10 @@ pub struct BenchVrpArgs {
     /// Print one JSON document instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// `ortec` only: a Python with PyVRP; runs the anchor `run_ortec_pyvrp.py` on each
+    /// instance right after vmeste, same budget, and checks its routes with vmeste's checker.
+    #[arg(long)]
+    pub pyvrp: Option<PathBuf>,
 }
 
 /// The benchmark sets.
@@ -72,6 +76,9 @@ pub enum VrpSet {
     X,
     /// Li & Lim PDPTW, 100 tasks.
     Lilim,
+    /// ORTEC grocery delivery (EURO Meets NeurIPS 2022), asymmetric road durations;
+    /// `--instances N` takes the N smallest.
+    Ortec,
 }
 
 impl VrpSet {
@@ -85,12 +92,13 @@ impl VrpSet {
             VrpSet::Homberger1000 => "homberger/1000",
             VrpSet::X => "x",
             VrpSet::Lilim => "lilim/100",
+            VrpSet::Ortec => "ortec",
         }
     }
 
     /// Vehicles first, then distance (otherwise distance only).
     fn hierarchical(self) -> bool {
-        self != VrpSet::X
+        self != VrpSet::X && self != VrpSet::Ortec
     }
 }
 
@@ -126,7 +134,7 @@ impl Row {
 }
 
 /// Splits one CSV line (double-quoted fields may hold commas).
-fn csv_fields(line: &str) -> Vec<String> {
+pub(crate) fn csv_fields(line: &str) -> Vec<String> {
     let (mut fields, mut cur, mut quoted) = (Vec::new(), String::new(), false);
     for c in line.chars() {
         match c {
@@ -139,8 +147,12 @@ fn csv_fields(line: &str) -> Vec<String> {
     fields
 }
 
-/// Reads `bks.csv` (`instance, customers, vehicles, distance, …`).
-fn read_bks(path: &Path) -> anyhow::Result<Vec<Bks>> {
+/// The data rows of a CSV file (header skipped, blank lines left out), each with its 1-based
+/// line number, checked to hold at least `min_fields` fields.
+pub(crate) fn csv_rows(
+    path: &Path,
+    min_fields: usize,
+) -> anyhow::Result<Vec<(usize, Vec<String>)>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut out = Vec::new();
@@ -151,8 +163,23 @@ fn read_bks(path: &Path) -> anyhow::Result<Vec<Bks>> {
         .filter(|(_, l)| !l.trim().is_empty())
     {
         let f = csv_fields(line);
-        let bad = || format!("{}:{}: malformed BKS line", path.display(), n + 1);
-        anyhow::ensure!(f.len() >= 4, bad());
+        anyhow::ensure!(
+            f.len() >= min_fields,
+            "{}:{}: malformed line ({} fields, {min_fields} expected)",
+            path.display(),
+            n + 1,
+            f.len()
+        );
+        out.push((n + 1, f));
+    }
+    Ok(out)
+}
+
+/// Reads `bks.csv` (`instance, customers, vehicles, distance, …`).
+fn read_bks(path: &Path) -> anyhow::Result<Vec<Bks>> {
+    let mut out = Vec::new();
+    for (n, f) in csv_rows(path, 4)? {
+        let bad = || format!("{}:{n}: malformed BKS line", path.display());
         out.push(Bks {
             instance: f[0].trim().to_string(),
             vehicles: f[2].trim().parse().with_context(bad)?,
@@ -163,7 +190,7 @@ fn read_bks(path: &Path) -> anyhow::Result<Vec<Bks>> {
 }
 
 /// `name` matches `pattern` with `*` (any run) and `?` (any one character).
-fn glob_match(pattern: &str, name: &str) -> bool {
+pub(crate) fn glob_match(pattern: &str, name: &str) -> bool {
     let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
     // Classic two-pointer wildcard match with backtracking to the last `*`.
     let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
@@ -188,7 +215,7 @@ fn glob_match(pattern: &str, name: &str) -> bool {
 
 /// The default data folder: `$VMESTE_SHARED_DATA/vrp`, else `../shared/data/vrp` beside the
 /// workspace this binary was built from, else relative to the current folder.
-fn default_data() -> PathBuf {
+pub(crate) fn default_data() -> PathBuf {
     if let Ok(dir) = std::env::var("VMESTE_SHARED_DATA") {
         return PathBuf::from(dir).join("vrp");
     }
@@ -201,7 +228,7 @@ fn default_data() -> PathBuf {
 }
 
 /// The instance file of `name` in `dir` (`.txt` or `.vrp`).
-fn instance_file(dir: &Path, name: &str) -> Option<PathBuf> {
+pub(crate) fn instance_file(dir: &Path, name: &str) -> Option<PathBuf> {
     ["txt", "vrp"]
         .iter()
         .map(|e| dir.join(format!("{name}.{e}")))
@@ -213,6 +240,9 @@ fn instance_file(dir: &Path, name: &str) -> Option<PathBuf> {
 /// # Errors
 /// A missing set folder or `bks.csv`, a malformed instance, bad limits or a solver error.
 pub fn run(args: &BenchVrpArgs) -> anyhow::Result<()> {
+    if args.set == VrpSet::Ortec {
+        return super::bench_ortec::run(args);
+    }
     let root = args
         .data
         .clone()

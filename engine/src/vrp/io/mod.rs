@@ -6,6 +6,10 @@
 //!   YCOORD. DEMAND READY TIME DUE DATE SERVICE TIME`; the first row is the depot).
 //! - **VRPLIB / CVRPLIB** (the X set): `EDGE_WEIGHT_TYPE : EUC_2D`, `NODE_COORD_SECTION`,
 //!   `DEMAND_SECTION`, `DEPOT_SECTION` (one depot; node 1 when the section is absent).
+//! - **VRPLIB VRPTW with an explicit matrix** (the ORTEC grocery-delivery instances):
+//!   `EDGE_WEIGHT_TYPE : EXPLICIT`, `EDGE_WEIGHT_SECTION` (full asymmetric matrix),
+//!   `SERVICE_TIME_SECTION`, `TIME_WINDOW_SECTION`; read as [`Format::Vrplib`], cost = total
+//!   driving duration, unlimited fleet (see `ortec.rs`).
 //! - **Li & Lim** PDPTW: `K Q speed`, then rows `id x y demand ready due service pickup
 //!   delivery` (a pickup row has `pickup = 0` and names its delivery, and vice versa).
 //! - **JSON**: the serde form of [`Problem`] (see `docs/vrp-json.md`).
@@ -35,6 +39,7 @@ mod error;
 mod exact;
 mod json;
 mod lilim;
+mod ortec;
 mod solomon;
 mod solutions;
 mod text;
@@ -44,6 +49,7 @@ use std::path::Path;
 
 pub use error::IoError;
 pub use exact::{ExactRoute, LateStop, TIME_EPSILON, Verdict};
+pub use ortec::stated_cost;
 
 use super::{Costs, Location, Matrix, Objective, Place, Problem, StopKind, TimeWindow, Vehicle};
 
@@ -180,6 +186,7 @@ impl Instance {
             .ok_or(IoError::UnknownFormat)?
         {
             Format::Solomon => solomon::parse(name, text),
+            Format::Vrplib if ortec::is_explicit(text) => ortec::parse(name, text),
             Format::Vrplib => vrplib::parse(name, text),
             Format::LiLim => lilim::parse(name, text),
             Format::Json => json::parse(name, text),
@@ -308,6 +315,34 @@ fn fleet(count: u64, capacity: i32, shift: TimeWindow) -> Vec<Vehicle> {
             ..Vehicle::round_trip(id, Location(0), super::Load::single(capacity))
         })
         .collect()
+}
+
+/// Matrix index `i` as a [`Location`].
+fn location_of(i: usize) -> Result<Location, IoError> {
+    u32::try_from(i)
+        .map(Location)
+        .map_err(|_| IoError::TooMany {
+            what: "locations",
+            count: i as u64,
+            limit: MAX_LOCATIONS as u64,
+        })
+}
+
+/// A single-profile problem of jobs only, as the benchmark readers build it.
+fn benchmark_problem(
+    jobs: Vec<super::Job>,
+    vehicles: Vec<Vehicle>,
+    matrix: Matrix,
+    objective: Objective,
+) -> Problem {
+    Problem {
+        jobs,
+        shipments: Vec::new(),
+        vehicles,
+        matrices: vec![matrix],
+        skill_names: Vec::new(),
+        objective,
+    }
 }
 
 /// Euclidean distance between two sites.

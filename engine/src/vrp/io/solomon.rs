@@ -4,8 +4,8 @@ use std::collections::HashSet;
 
 use super::text::{self, numbers};
 use super::{
-    Convention, EUCLID_SCALE, Format, Instance, IoError, Problem, TwRow, check_locations,
-    default_objective, euclid_matrix, fleet, fleet_header, tw_place, tw_window,
+    Convention, EUCLID_SCALE, Format, Instance, IoError, TwRow, check_locations, default_objective,
+    euclid_matrix, fleet, fleet_header, tw_place, tw_window,
 };
 use crate::vrp::{Job, Load, SkillSet};
 
@@ -49,14 +49,7 @@ pub(super) fn parse(default_name: &str, input: &str) -> Result<Instance, IoError
             return Err(IoError::DuplicateId { line, id });
         }
         check_locations(rows.len() + 1)?;
-        let demand = text::amount(line, "demand", demand)?;
-        if demand < 0 {
-            return Err(IoError::OutOfRange {
-                line,
-                what: "demand",
-                value: demand.into(),
-            });
-        }
+        let demand = text::non_negative_amount(line, "demand", demand)?;
         let site = super::Site {
             id,
             x,
@@ -93,14 +86,12 @@ pub(super) fn parse(default_name: &str, input: &str) -> Result<Instance, IoError
     Ok(Instance {
         name,
         format: Format::Solomon,
-        problem: Problem {
+        problem: super::benchmark_problem(
             jobs,
-            shipments: Vec::new(),
-            vehicles: fleet(count, capacity, shift),
-            matrices: vec![matrix],
-            skill_names: Vec::new(),
-            objective: default_objective(Format::Solomon),
-        },
+            fleet(count, capacity, shift),
+            matrix,
+            default_objective(Format::Solomon),
+        ),
         convention,
         sites,
     })

@@ -86,3 +86,42 @@ pub(super) fn id(line: usize, field: &str, expected: &'static str) -> Result<u64
         .parse::<u64>()
         .map_err(|_| syntax(line, expected, field))
 }
+
+/// `v` as a non-negative `i32` amount (demand or capacity).
+pub(super) fn non_negative_amount(line: usize, what: &'static str, v: f64) -> Result<i32, IoError> {
+    let a = amount(line, what, v)?;
+    if a < 0 {
+        return Err(IoError::OutOfRange {
+            line,
+            what,
+            value: a.into(),
+        });
+    }
+    Ok(a)
+}
+
+/// A VRPLIB `DIMENSION` value: a node count in `2..=MAX_LOCATIONS`.
+pub(super) fn dimension(line: usize, value: &str) -> Result<usize, IoError> {
+    let n = id(line, value, "a node count")?;
+    let limit = super::MAX_LOCATIONS as u64;
+    if !(2..=limit).contains(&n) {
+        return Err(IoError::TooMany {
+            what: "DIMENSION",
+            count: n,
+            limit,
+        });
+    }
+    usize::try_from(n).map_err(|_| syntax(line, "a node count", value))
+}
+
+/// Accepts a header `value` equal (ignoring ASCII case) to one of `allowed`.
+pub(super) fn require(what: &'static str, value: &str, allowed: &[&str]) -> Result<(), IoError> {
+    if allowed.iter().any(|a| value.eq_ignore_ascii_case(a)) {
+        Ok(())
+    } else {
+        Err(IoError::Unsupported {
+            what,
+            value: value.to_string(),
+        })
+    }
+}

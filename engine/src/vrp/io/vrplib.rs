@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use super::text::{self, numbers};
 use super::{
-    Convention, Format, Instance, IoError, MAX_LOCATIONS, Problem, Site, check_locations,
-    default_objective, euclid_matrix, fleet,
+    Convention, Format, Instance, IoError, Problem, Site, check_locations, default_objective,
+    euclid_matrix, fleet,
 };
 use crate::vrp::{Job, Load, Location, Place, SkillSet, TimeWindow};
 
@@ -69,43 +69,12 @@ pub(super) fn parse(default_name: &str, input: &str) -> Result<Instance, IoError
                 let value = value.trim();
                 match key.trim().to_ascii_uppercase().as_str() {
                     "NAME" => name = value.to_string(),
-                    "TYPE" if !value.eq_ignore_ascii_case("CVRP") => {
-                        return Err(IoError::Unsupported {
-                            what: "TYPE",
-                            value: value.to_string(),
-                        });
-                    }
-                    "EDGE_WEIGHT_TYPE" if !value.eq_ignore_ascii_case("EUC_2D") => {
-                        return Err(IoError::Unsupported {
-                            what: "EDGE_WEIGHT_TYPE",
-                            value: value.to_string(),
-                        });
-                    }
-                    "DIMENSION" => {
-                        let n = text::id(line, value, "a node count")?;
-                        if n < 2 || n > MAX_LOCATIONS as u64 {
-                            return Err(IoError::TooMany {
-                                what: "DIMENSION",
-                                count: n,
-                                limit: MAX_LOCATIONS as u64,
-                            });
-                        }
-                        dimension = Some(
-                            usize::try_from(n)
-                                .map_err(|_| text::syntax(line, "a node count", value))?,
-                        );
-                    }
+                    "TYPE" => text::require("TYPE", value, &["CVRP"])?,
+                    "EDGE_WEIGHT_TYPE" => text::require("EDGE_WEIGHT_TYPE", value, &["EUC_2D"])?,
+                    "DIMENSION" => dimension = Some(text::dimension(line, value)?),
                     "CAPACITY" => {
                         let [q] = numbers::<1>(line, value, "a capacity")?;
-                        let q = text::amount(line, "CAPACITY", q)?;
-                        if q < 0 {
-                            return Err(IoError::OutOfRange {
-                                line,
-                                what: "CAPACITY",
-                                value: q.into(),
-                            });
-                        }
-                        capacity = Some(q);
+                        capacity = Some(text::non_negative_amount(line, "CAPACITY", q)?);
                     }
                     _ => {}
                 }
@@ -135,14 +104,7 @@ pub(super) fn parse(default_name: &str, input: &str) -> Result<Instance, IoError
             Section::Demands => {
                 let [id, d] = numbers::<2>(line, l, "`id demand`")?;
                 let id = text::whole(line, "node id", id, u64::from(u32::MAX))?;
-                let d = text::amount(line, "demand", d)?;
-                if d < 0 {
-                    return Err(IoError::OutOfRange {
-                        line,
-                        what: "demand",
-                        value: d.into(),
-                    });
-                }
+                let d = text::non_negative_amount(line, "demand", d)?;
                 let i = *index.get(&id).ok_or(IoError::UnknownId { line, id })?;
                 if demands[i].replace(d).is_some() {
                     return Err(IoError::DuplicateId { line, id });
@@ -194,11 +156,7 @@ pub(super) fn parse(default_name: &str, input: &str) -> Result<Instance, IoError
         if i == depot {
             continue;
         }
-        let location = Location(u32::try_from(i).map_err(|_| IoError::TooMany {
-            what: "locations",
-            count: i as u64,
-            limit: MAX_LOCATIONS as u64,
-        })?);
+        let location = super::location_of(i)?;
         jobs.push(Job {
             id: site.id,
             place: Place {
