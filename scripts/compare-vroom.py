@@ -4,13 +4,13 @@
 Problems of 10 to 100 jobs on an OSM extract (with and without time windows, skills,
 shipments, breaks, several vehicles) are generated from a fixed seed; vmeste computes their
 matrices on the road graph (`vmeste solve --graph G --emit-matrices`), then VROOM and vmeste
-solve the same matrix-form problem with the same time budget and the same number of
-threads (--threads, default 1). vmeste's answer
+solve the same matrix-form problem with the same time budget on one thread (`vmeste solve
+--vroom` runs one). vmeste's answer
 has been re-verified by its independent checker (an answer failing it is an error, code 1).
 The run fails unless vmeste is no worse than VROOM (fewer unassigned tasks, or as many at no
 higher cost) on at least --min-share of the problems.
 
-usage: compare-vroom.py --vmeste BIN --graph G [--count 30] [--budget 1] [--seed 1] [--keep DIR] [--threads 1]
+usage: compare-vroom.py --vmeste BIN --graph G [--count 30] [--budget 1] [--seed 1] [--keep DIR]
 """
 
 import argparse
@@ -103,7 +103,6 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--min-share", type=float, default=0.9)
     ap.add_argument("--keep", help="a folder to keep the matrix-form problems in")
-    ap.add_argument("--threads", type=int, default=1, help="threads of each solver (the same)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     kinds = ["plain", "windows", "skills", "shipments", "breaks"]
@@ -122,11 +121,10 @@ def main():
                 Path(args.keep).mkdir(parents=True, exist_ok=True)
                 (Path(args.keep) / path.name).write_text(path.read_text())
             vr = vroom.Input.from_json(str(path)).solve(
-                exploration_level=5, nb_threads=args.threads,
+                exploration_level=5, nb_threads=1,
                 timeout=datetime.timedelta(seconds=args.budget)).to_dict()
             try:
-                vm = run([args.vmeste, "solve", "--vroom", path, "--time-limit", str(args.budget),
-                          "--threads", str(args.threads)])
+                vm = run([args.vmeste, "solve", "--vroom", path, "--time-limit", str(args.budget)])
             except RuntimeError as e:
                 failures.append(f"problem {k}: {e}")
                 print(f"{k:>3} {kinds[kind]:9} {n:>4} vmeste failed: {e}")
