@@ -10,6 +10,11 @@ has been re-verified by its independent checker (an answer failing it is an erro
 The run fails unless vmeste is no worse than VROOM (fewer unassigned tasks, or as many at no
 higher cost) on at least --min-share of the problems.
 
+Each answer is also checked by the other solver, through VROOM's `vehicles[].steps`:
+VROOM's plan mode (`check`) must find no violation in vmeste's routes (VROOM's own
+semantics of time windows, breaks, loads and shifts), and vmeste must accept VROOM's routes
+as its starting routes and, with no search time, answer them at VROOM's cost or better.
+
 usage: compare-vroom.py --vmeste BIN --graph G [--count 30] [--budget 1] [--seed 1] [--keep DIR]
 """
 
@@ -94,6 +99,46 @@ def generate(k, rng, pts):
     return {"vehicles": vehicles, "jobs": jobs, "shipments": shipments}, kind, n
 
 
+def steps_of(solution):
+    """Each vehicle's route in an answer as VROOM input steps."""
+    return {r["vehicle"]: [{"type": s["type"], **({"id": s["id"]} if "id" in s else {})}
+                           for s in r["steps"]]
+            for r in solution["routes"]}
+
+
+def with_steps(problem, path, solution):
+    p = json.loads(json.dumps(problem))
+    routes = steps_of(solution)
+    for v in p["vehicles"]:
+        if v["id"] in routes:
+            v["steps"] = routes[v["id"]]
+    path.write_text(json.dumps(p))
+    return path
+
+
+def cross_check(args, matrix_form, vr, vm, tmp):
+    """Problems found when each solver checks the other's answer (empty when none)."""
+    found = []
+    path = with_steps(matrix_form, Path(tmp) / "vmeste-steps.json", vm)
+    try:
+        checked = vroom.Input.from_json(str(path)).check(nb_threads=1).to_dict()
+        violations = checked["summary"].get("violations", [])
+        if violations:
+            found.append(f"VROOM's plan mode finds violations in vmeste's routes: {violations}")
+    except Exception as e:  # pyvroom raises its own exception types
+        found.append(f"VROOM refuses vmeste's routes: {e}")
+    path = with_steps(matrix_form, Path(tmp) / "vroom-steps.json", vr)
+    try:
+        again = run([args.vmeste, "solve", "--vroom", path, "--time-limit", "0"])
+        a = (vr["summary"]["unassigned"], vr["summary"]["cost"])
+        b = (again["summary"]["unassigned"], again["summary"]["cost"])
+        if b > a:
+            found.append(f"from VROOM's routes vmeste answers {b}, VROOM {a}")
+    except RuntimeError as e:
+        found.append(f"vmeste refuses VROOM's routes: {e}")
+    return found
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vmeste", required=True)
@@ -129,6 +174,9 @@ def main():
                 failures.append(f"problem {k}: {e}")
                 print(f"{k:>3} {kinds[kind]:9} {n:>4} vmeste failed: {e}")
                 continue
+            for f in cross_check(args, matrix_form, vr, vm, tmp):
+                failures.append(f"problem {k}: {f}")
+                print(f"{k:>3} {kinds[kind]:9} {n:>4} cross-check: {f}")
             a = (vr["summary"]["unassigned"], vr["summary"]["cost"])
             b = (vm["summary"]["unassigned"], vm["summary"]["cost"])
             ok = b <= a

@@ -53,6 +53,8 @@ mod turns;
 mod vrp;
 #[path = "engine/vrp_construct.rs"]
 mod vrp_construct;
+#[path = "engine/vrp_initial.rs"]
+mod vrp_initial;
 #[path = "engine/vrp_local.rs"]
 mod vrp_local;
 #[path = "engine/vrp_solver.rs"]

@@ -22,7 +22,7 @@ use crate::support;
 /// Recomputes a solution's schedule, loads and totals from the solution module's semantics,
 /// independently of the solver, and panics on any violation. Returns (distance, travel time,
 /// cost).
-fn verify(p: &Problem, s: &Solution) -> (u64, u64, i64) {
+pub(crate) fn verify(p: &Problem, s: &Solution) -> (u64, u64, i64) {
     let mut seen = vec![0_u32; p.jobs.len() + 2 * p.shipments.len()];
     let (mut distance, mut travel_time, mut cost) = (0_u64, 0_u64, 0_i64);
     let mut used = vec![false; p.vehicles.len()];
@@ -571,7 +571,7 @@ fn best_order(p: &Problem, v: usize, tasks: &[usize]) -> Option<(u64, u64)> {
 
 /// Brute-force optimum: every assignment of tasks to {unassigned, vehicle 0, vehicle 1},
 /// each route in its best order.
-fn brute_force(p: &Problem) -> (i64, i64, i64) {
+pub(crate) fn brute_force(p: &Problem) -> (i64, i64, i64) {
     let nt = p.jobs.len() + p.shipments.len();
     let nv = p.vehicles.len();
     let mut cache = std::collections::BTreeMap::new();
@@ -618,7 +618,7 @@ fn brute_force(p: &Problem) -> (i64, i64, i64) {
     best.unwrap()
 }
 
-fn solution_objective(p: &Problem, s: &Solution) -> (i64, i64, i64) {
+pub(crate) fn solution_objective(p: &Problem, s: &Solution) -> (i64, i64, i64) {
     verify(p, s);
     let penalty: i64 = s
         .unassigned

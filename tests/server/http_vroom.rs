@@ -226,8 +226,24 @@ fn hostile_problems_get_vroom_errors() {
             "jobs[0].location",
         ),
         (
-            json!({"vehicles": [{"id": 1, "start": depot, "steps": []}], "jobs": [job]}),
-            "steps",
+            json!({"vehicles": [{"id": 1, "start": depot, "steps": [{"type": "job", "id": 1,
+            "service_at": 100}]}], "jobs": [job]}),
+            "steps[0].service_at",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start": depot, "steps": [{"type": "jump"}]}],
+            "jobs": [job]}),
+            "steps[0].type",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start": depot, "steps": [{"type": "job"}]}],
+            "jobs": [job]}),
+            "steps[0].id",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start": depot, "steps": {"type": "job"}}],
+            "jobs": [job]}),
+            "invalid problem",
         ),
         (
             json!({"vehicles": [{"id": 1, "start": depot, "breaks": [{"id": 1, "max_load": [1]}]}],
@@ -294,6 +310,97 @@ fn hostile_problems_get_vroom_errors() {
         100 << 20
     );
     assert_vroom_error(&raw(addr, big.as_bytes()), 413, 2);
+}
+
+/// The custom-matrix fixture with `steps` on vehicle 8.
+fn with_steps(steps: Value) -> Value {
+    let mut p = fixture("custom-matrix.json");
+    p["vehicles"][1]["steps"] = steps;
+    p
+}
+
+/// The (type, id) of a route's task steps.
+fn task_steps(route: &Value) -> Vec<(String, u64)> {
+    route["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["type"] != "start" && s["type"] != "end" && s["type"] != "break")
+        .map(|s| {
+            (
+                s["type"].as_str().unwrap().to_owned(),
+                s["id"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn given_steps_are_the_starting_routes() {
+    let Some(addr) = monaco() else { return };
+    // A poor start: vehicle 8 takes job 3 alone. With no search time, the start is kept
+    // (the other tasks inserted around it); with search time, the answer is VROOM's optimum,
+    // as pyvroom 1.15.2 finds from the same start (cost 2060).
+    let start = json!([{"type": "start"}, {"type": "job", "id": 3}, {"type": "end"}]);
+    let a = post_json(addr, "/optimize?timeout=0", &with_steps(start.clone()));
+    let v = a.json();
+    assert_eq!(a.status, 200, "{v}");
+    assert_consistent(&v, 6);
+    let route8 = v["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["vehicle"] == 8)
+        .unwrap();
+    assert!(task_steps(route8).contains(&("job".to_owned(), 3)), "{v}");
+    let a = post_json(addr, "/optimize?timeout=0.3", &with_steps(start));
+    let v = a.json();
+    assert_consistent(&v, 6);
+    assert_eq!(v["summary"]["cost"], 2060, "{v}");
+
+    // Starts that cannot be driven are refused in VROOM's words (pyvroom 1.15.2 gives the
+    // same messages for these steps).
+    let cases = [
+        (
+            json!([{"type": "job", "id": 1}, {"type": "job", "id": 4}]),
+            "Route over capacity for vehicle 8.",
+        ),
+        (
+            json!([{"type": "job", "id": 1}, {"type": "job", "id": 1}]),
+            "Duplicate job id 1 in input steps for vehicle 8.",
+        ),
+        (
+            json!([{"type": "job", "id": 4}, {"type": "delivery", "id": 5}, {"type": "pickup", "id": 4}]),
+            "Invalid shipment in route for vehicle 8.",
+        ),
+        (
+            json!([{"type": "pickup", "id": 4}]),
+            "Invalid shipment in route for vehicle 8.",
+        ),
+        (
+            json!([{"type": "job", "id": 1}, {"type": "start"}]),
+            "Unexpected start in input steps for vehicle 8.",
+        ),
+        (
+            json!([{"type": "job", "id": 9}]),
+            "Invalid job id 9 for vehicle 8.",
+        ),
+        (
+            json!([{"type": "break", "id": 9}]),
+            "Invalid break id 9 for vehicle 8.",
+        ),
+    ];
+    for (steps, message) in cases {
+        let a = post_json(addr, "/optimize", &with_steps(steps.clone()));
+        assert_eq!(assert_vroom_error(&a, 400, 2), message, "{steps}");
+    }
+    let mut short = with_steps(json!([{"type": "job", "id": 3}]));
+    short["vehicles"][1]["time_window"] = json!([0, 100]);
+    let a = post_json(addr, "/optimize", &short);
+    assert_eq!(
+        assert_vroom_error(&a, 400, 2),
+        "Infeasible route for vehicle 8."
+    );
 }
 
 #[test]

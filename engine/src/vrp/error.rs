@@ -83,4 +83,7 @@ pub enum SolveError {
     /// A thread count of zero.
     #[error("threads must be at least 1")]
     NoThreads,
+    /// A starting route given to [`solve_from`](super::solve_from) is not a feasible route.
+    #[error(transparent)]
+    Initial(#[from] super::InitialError),
 }

@@ -9,6 +9,7 @@
 mod config;
 mod error;
 mod evaluator;
+mod initial;
 mod model;
 mod problem;
 mod route;
@@ -20,6 +21,7 @@ mod validate;
 pub use config::SolverConfig;
 pub use error::SolveError;
 pub use evaluator::InsertionEvaluator;
+pub use initial::{InitialError, InitialRoute};
 pub use problem::{
     Break, Costs, Job, Load, Location, MAX_DIMENSIONS, Matrix, Objective, Place, Problem, Shipment,
     SkillSet, TimeWindow, UNREACHABLE, Vehicle,
@@ -28,6 +30,7 @@ pub use search::Construction;
 pub use solution::{Reason, Route, Solution, Stop, StopKind, Task, Unassigned};
 pub use solver::construct;
 pub use solver::solve;
+pub use solver::solve_from;
 
 pub mod check;
 pub mod dynamic;

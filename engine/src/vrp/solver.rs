@@ -5,7 +5,9 @@ use rayon::prelude::*;
 
 use super::model::{INF, Model, NONE};
 use super::search::{self, Construction, Plan};
-use super::{Problem, Reason, Route, Solution, SolveError, SolverConfig, Task, Unassigned};
+use super::{
+    InitialRoute, Problem, Reason, Route, Solution, SolveError, SolverConfig, Task, Unassigned,
+};
 
 /// Solves a routing problem.
 ///
@@ -50,12 +52,65 @@ use super::{Problem, Reason, Route, Solution, SolveError, SolverConfig, Task, Un
 /// # Ok::<(), SolveError>(())
 /// ```
 pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution, SolveError> {
+    solve_with(problem, config, None)
+}
+
+/// [`solve`] starting from given routes instead of a construction: the routes are checked,
+/// the tasks they leave out are inserted greedily, and the search improves the whole (it may
+/// reorder or move every task). This is how VROOM's `vehicles[].steps` work in its solving
+/// mode: a known plan, for example the routes already under way, as the starting point.
+///
+/// # Errors
+/// [`SolveError`] as [`solve`]; [`SolveError::Initial`] when a route is not a feasible route
+/// of its vehicle (see [`InitialRoute`]).
+///
+/// # Examples
+/// ```
+/// use engine::vrp::*;
+/// let place = |l| Place { location: Location(l), service: 0, time_windows: vec![] };
+/// let job = |id, l| Job { id, place: place(l), delivery: Load::single(1), pickup: Load::ZERO,
+///     skills: SkillSet(0), priority: 0 };
+/// let n = 4;
+/// let d: Vec<u32> = (0..n * n).map(|i| ((i / n) as i32 - (i % n) as i32).unsigned_abs() * 10).collect();
+/// let problem = Problem {
+///     jobs: vec![job(1, 1), job(2, 2), job(3, 3)],
+///     shipments: vec![],
+///     vehicles: vec![Vehicle::round_trip(0, Location(0), Load::single(3))],
+///     matrices: vec![Matrix { size: 4, durations: d.clone(), distances: d }],
+///     skill_names: vec![],
+///     objective: Objective::DistanceOnly,
+/// };
+/// // A poor order of two of the three jobs: the search inserts the third and reorders.
+/// let start = [InitialRoute { vehicle: 0, stops: vec![StopKind::Job(1), StopKind::Job(0)] }];
+/// let config = SolverConfig { time_limit: None, max_iterations: Some(100), ..Default::default() };
+/// let solution = solve_from(&problem, &start, &config)?;
+/// assert_eq!(solution.distance, 60);
+/// assert!(solution.unassigned.is_empty());
+/// # Ok::<(), SolveError>(())
+/// ```
+pub fn solve_from(
+    problem: &Problem,
+    initial: &[InitialRoute],
+    config: &SolverConfig,
+) -> Result<Solution, SolveError> {
+    solve_with(problem, config, Some(initial))
+}
+
+fn solve_with(
+    problem: &Problem,
+    config: &SolverConfig,
+    initial: Option<&[InitialRoute]>,
+) -> Result<Solution, SolveError> {
     if config.threads == 0 {
         return Err(SolveError::NoThreads);
     }
     let started = std::time::Instant::now();
     problem.validate()?;
     let model = Model::new(problem);
+    let start = match initial {
+        Some(routes) => Some(super::initial::model_routes(problem, &model, routes)?),
+        None => None,
+    };
     // The time limit counts from the call: preprocessing comes off the search.
     let config = &SolverConfig {
         time_limit: config
@@ -63,12 +118,16 @@ pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution, Solve
             .map(|t| t.saturating_sub(started.elapsed())),
         ..config.clone()
     };
+    let run = |seed| match &start {
+        Some(routes) => search::run_from(&model, config, seed, routes),
+        None => search::run(&model, config, seed),
+    };
     let plan = if config.threads == 1 {
-        search::run(&model, config, config.seed)
+        run(config.seed)
     } else {
         let plans: Vec<Plan> = (0..config.threads)
             .into_par_iter()
-            .map(|i| search::run(&model, config, thread_seed(config.seed, i)))
+            .map(|i| run(thread_seed(config.seed, i)))
             .collect();
         plans
             .into_iter()

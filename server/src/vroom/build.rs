@@ -3,8 +3,7 @@
 //! road graphs from the coordinates ([`Engine::solver_matrix`]).
 //!
 //! Everything VROOM accepts is either mapped exactly or refused with an input error (code 2)
-//! naming the field: plan mode (`vehicles[].steps`), custom cost matrices
-//! (`matrices.*.costs`), break `max_load`, and `setup` times where a task shares its
+//! naming the field: custom cost matrices (`matrices.*.costs`), break `max_load`, and `setup` times where a task shares its
 //! location with another task or a vehicle start (elsewhere the setup is always paid, so it
 //! is served as part of the service).
 
@@ -235,11 +234,6 @@ fn refuse_unsupported(input: &Input) -> Result<(), VroomError> {
         ));
     }
     for (i, v) in input.vehicles.iter().enumerate() {
-        if v.steps.is_some() {
-            return Err(VroomError::input(format!(
-                "vehicles[{i}].steps: plan mode (given routes) is not supported"
-            )));
-        }
         if let Some(b) = v.breaks.iter().position(|b| b.max_load.is_some()) {
             return Err(VroomError::input(format!(
                 "vehicles[{i}].breaks[{b}].max_load is not supported"

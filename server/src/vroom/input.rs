@@ -150,9 +150,29 @@ pub(crate) struct VehicleIn {
     pub(crate) max_travel_time: Option<u32>,
     #[serde(default)]
     pub(crate) max_distance: Option<u32>,
-    /// Plan mode (not supported: refused by name).
+    /// A starting route (solving mode), see `vroom::steps`.
     #[serde(default)]
-    pub(crate) steps: Option<serde_json::Value>,
+    pub(crate) steps: Option<Vec<VehicleStepIn>>,
+}
+
+/// One step of a vehicle's given route (VROOM's `vehicle_step`).
+#[derive(Debug, Deserialize)]
+pub(crate) struct VehicleStepIn {
+    /// `start`, `job`, `pickup`, `delivery`, `break` or `end`.
+    #[serde(rename = "type")]
+    pub(crate) kind: String,
+    /// The task's or break's id (not for `start` and `end`).
+    #[serde(default)]
+    pub(crate) id: Option<u64>,
+    /// Service exactly at this time (plan mode only: refused by name).
+    #[serde(default)]
+    pub(crate) service_at: Option<u32>,
+    /// Service no earlier than this time (plan mode only: refused by name).
+    #[serde(default)]
+    pub(crate) service_after: Option<u32>,
+    /// Service no later than this time (plan mode only: refused by name).
+    #[serde(default)]
+    pub(crate) service_before: Option<u32>,
 }
 
 /// A custom matrix of one profile.

@@ -14,8 +14,9 @@
 //! (`no_road_nearby`); a vehicle whose start or end is off its profile's roads is an input
 //! error, since it could serve nothing.
 //!
-//! Refused with an input error naming the field (not supported yet): plan mode
-//! (`vehicles[].steps`), custom cost matrices (`matrices.*.costs`), break `max_load`, more than
+//! `vehicles[].steps` give each vehicle's starting route (`steps`; VROOM's solving mode).
+//! Refused with an input error naming the field (not supported yet): plan mode (VROOM's `-c`,
+//! and the steps' `service_at`/`service_after`/`service_before`), custom cost matrices (`matrices.*.costs`), break `max_load`, more than
 //! four amount dimensions or 64 distinct skills, and `setup` times on tasks that share a
 //! location with another task or a vehicle start.
 
@@ -25,6 +26,7 @@ mod input;
 mod plan;
 mod reasons;
 mod render;
+mod steps;
 
 use std::time::{Duration, Instant};
 
@@ -109,8 +111,15 @@ pub fn optimize(engine: Option<&Engine>, body: &[u8], budget: Budget) -> Result<
         threads: 1,
     };
     let solving_started = Instant::now();
-    let solution = engine::vrp::solve(&built.problem, &config)
-        .map_err(|e| VroomError::input(e.to_string()))?;
+    let initial = steps::initial_routes(&built)?;
+    let solution = match &initial {
+        Some(routes) => engine::vrp::solve_from(&built.problem, routes, &config),
+        None => engine::vrp::solve(&built.problem, &config),
+    }
+    .map_err(|e| match &e {
+        engine::vrp::SolveError::Initial(i) => steps::initial_error(&built, i),
+        _ => VroomError::input(e.to_string()),
+    })?;
     let solving = solving_started.elapsed();
     if let Err(v) = check::check(&built.problem, &solution) {
         let first = v.first().map(ToString::to_string).unwrap_or_default();

@@ -302,13 +302,51 @@ pub(crate) fn run(m: &Model, config: &SolverConfig, seed: u64) -> Plan {
     let budget = Budget::new(config);
     let mut s = Search::new(m, seed);
     s.build(Construction::for_model(m));
+    improve(s, &budget)
+}
+
+/// Runs one search from given routes (vehicle, stops; feasible, each task at most once):
+/// the other tasks are inserted greedily, then the search goes on as in [`run`].
+pub(crate) fn run_from(
+    m: &Model,
+    config: &SolverConfig,
+    seed: u64,
+    routes: &[(usize, Vec<u32>)],
+) -> Plan {
+    let budget = Budget::new(config);
+    let mut s = Search::new(m, seed);
+    let mut routed = vec![false; m.n_nodes()];
+    for &u in routes.iter().flat_map(|(_, nodes)| nodes) {
+        routed[u as usize] = true;
+    }
+    s.load_plan(&Plan {
+        score: Score {
+            penalty: 0,
+            vehicles: 0,
+            cost: 0,
+        },
+        routes: routes.to_vec(),
+        unassigned: Vec::new(),
+    });
+    let mut rest: Vec<u32> = (0..m.n_tasks)
+        .map(to_u32)
+        .filter(|&t| !routed[m.task_node(t as usize) as usize])
+        .collect();
+    s.recreate(&mut rest, recreate::Order::Far, true, None);
+    s.commit();
+    improve(s, &budget)
+}
+
+/// Fleet minimisation (when vehicles count first) and annealing from the current state.
+fn improve(mut s: Search<'_>, budget: &Budget) -> Plan {
+    let m = s.m;
     let mut best = s.plan();
     let mut iterations = 0_u64;
     if m.objective == Objective::VehiclesThenDistance {
-        best = s.fleet_minimisation(&budget, &mut iterations, best);
+        best = s.fleet_minimisation(budget, &mut iterations, best);
         s.load_plan(&best);
     }
-    anneal(&mut s, &budget, &mut iterations, best)
+    anneal(&mut s, budget, &mut iterations, best)
 }
 
 /// Simulated annealing over ruin and recreate (SISR), from the current state.

@@ -47,7 +47,7 @@ pub(crate) fn describe(doc: &mut Value) {
         "options": {"type": "object", "properties": {
             "g": {"type": "boolean", "description": "Add each route's geometry (polyline, precision 5) along the roads."},
             "timeout": {"type": "number", "description": "vmeste: search budget in seconds."}}}},
-        "description": "VROOM's problem (VROOM-Project/vroom docs/API.md), unchanged. Refused with code 2, by field: vehicles[].steps (plan mode), matrices.*.costs, breaks[].max_load, setup on tasks sharing a location with another task or a vehicle start."});
+        "description": "VROOM's problem (VROOM-Project/vroom docs/API.md), unchanged. vehicles[].steps give the starting routes (solving mode; a route that cannot be driven is refused in VROOM's words). Refused with code 2, by field: plan mode (the steps' service_at/service_after/service_before), matrices.*.costs, breaks[].max_load, setup on tasks sharing a location with another task or a vehicle start."});
     let op = json!({"post": {
     "summary": "Solve a VROOM problem on the road graphs (one per vehicle profile) and answer in VROOM's shape.",
     "description": "Coordinates become matrices on the graph of each vehicle's profile; points off the roads or unreachable make their tasks unassigned, never the request fail. Every unassigned entry has vmeste's extra `reason`: {code: no_vehicle_with_skills | over_capacity | no_road_nearby | unreachable | time_window | shift_too_short | max_tasks | max_distance | max_travel_time | no_room_in_plan, message, (earliest_arrival, vehicle for time_window; vehicles for limits)}. `summary.computing_times.matrices` is vmeste's too.",
