@@ -464,6 +464,25 @@ pub fn node_blocks(profile: &Profile, tags: &[(&str, &str)]) -> bool {
     tag(tags, "barrier").is_some_and(|b| profile.barrier_blocks(b))
 }
 
+/// Seconds a profile loses passing a node with these tags (the largest of its
+/// [`Profile::node_delays`] that match; 0 for none).
+///
+/// # Examples
+/// ```
+/// use engine::osm::{CAR, FOOT, tags::node_delay};
+/// assert_eq!(node_delay(&CAR, &[("highway", "traffic_signals")]), 2.0);
+/// assert_eq!(node_delay(&FOOT, &[("highway", "traffic_signals")]), 0.0);
+/// ```
+#[must_use]
+pub fn node_delay(profile: &Profile, tags: &[(&str, &str)]) -> f64 {
+    profile
+        .node_delays
+        .iter()
+        .filter(|&&(k, v, _)| tag(tags, k) == Some(v))
+        .map(|&(_, _, s)| s)
+        .fold(0.0, f64::max)
+}
+
 /// The class of a road, from its `highway` tag (`route=ferry` gives [`RoadClass::Ferry`]):
 /// what turn-by-turn guidance needs to tell ramps, motorways and small streets apart.
 ///
@@ -879,6 +898,12 @@ mod tests {
             &[("barrier", "bollard"), ("motorcar", "yes")]
         ));
         assert!(!node_blocks(&CAR, &[("highway", "traffic_signals")]));
+        assert!((node_delay(&CAR, &[("highway", "stop")]) - 2.0).abs() < 1e-9);
+        assert!(
+            (node_delay(&CAR, &[("barrier", "gate"), ("highway", "stop")]) - 60.0).abs() < 1e-9
+        );
+        assert!(node_delay(&CAR, &[("barrier", "bollard")]).abs() < 1e-9);
+        assert!(node_delay(&BICYCLE, &[("barrier", "gate")]).abs() < 1e-9);
         assert!(node_blocks(&FOOT, &[("barrier", "wall")]));
     }
 }
