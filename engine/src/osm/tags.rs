@@ -15,6 +15,10 @@ pub enum MaxSpeed {
     Unlimited,
 }
 
+/// The limit that `maxspeed=none` stands for where the limit sets the speed (km/h), as in
+/// OSRM's `maxspeed_table` (`none = 140`).
+const UNLIMITED_AS_KMH: f64 = 140.0;
+
 /// Walking pace used for `maxspeed=walk` (km/h).
 pub const WALK_KMH: f64 = 6.0;
 
@@ -370,8 +374,9 @@ pub fn way_rule(profile: &Profile, tags: &[(&str, &str)]) -> Option<WayRule> {
         };
         let base = match limit {
             None => class_speed,
+            // OSRM's car reads `none` as a 140 km/h limit: driven at its share of it.
             Some(MaxSpeed::Unlimited) if profile.maxspeed_sets_speed => {
-                profile.max_speed_kmh.max(class_speed)
+                UNLIMITED_AS_KMH * profile.maxspeed_factor
             }
             Some(MaxSpeed::Unlimited) => class_speed,
             Some(MaxSpeed::Limit(kmh)) if profile.maxspeed_sets_speed => {
@@ -832,7 +837,7 @@ mod tests {
         );
         assert_eq!(
             speed(&CAR, &[("highway", "motorway"), ("maxspeed", "none")]),
-            130.0
+            112.0
         );
         assert_eq!(
             speed(&CAR, &[("highway", "track"), ("tracktype", "grade3")]),
