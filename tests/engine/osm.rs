@@ -221,7 +221,10 @@ fn ferries_are_edges_timed_by_their_duration() {
     let pieces = edges.len() as u64;
     // A decisecond of rounding per piece, and the junction delay (0.3 s) where a piece
     // reaches a junction.
-    assert!(total_ds.abs_diff(4 * 3600 * 10) <= 4 * pieces, "{total_ds} ds");
+    assert!(
+        total_ds.abs_diff(4 * 3600 * 10) <= 4 * pieces,
+        "{total_ds} ds"
+    );
 
     let monaco = "monaco-2023-12-26.osm.pbf";
     let (Some(car), Some(foot)) = (graph(monaco, &CAR), graph(monaco, &FOOT)) else {
