@@ -14,7 +14,8 @@ With `--osrm`, both answers carry `annotations=duration,nodes` and each route's 
   a route sharing under 95 % of them took a different path (turns, restrictions, access, or a
   speed elsewhere that made another path faster);
 - junctions: OSRM's duration minus the sum of its segment annotations, i.e. the turn, U-turn,
-  traffic-signal, stop and gate time OSRM adds at nodes; ours likewise;
+  traffic-signal, stop and gate time OSRM adds at nodes; ours likewise (about 0: vmeste's
+  node and junction delays are inside its edge times, so they show in the next part);
 - speed: on the segments both routes use, OSRM's segment time minus ours.
 The worst routes are listed with these parts and, for the segments whose times differ most,
 the tags of their way (with `--pbf`, read by pyosmium).
