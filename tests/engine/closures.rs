@@ -34,7 +34,17 @@ fn monaco_car(skip: &[i64]) -> Option<(Engine, Vec<i64>)> {
     let path = support::osm("monaco-2023-12-26.osm.pbf")?;
     let profile = engine::osm::Profile::by_name("car").expect("car profile");
     let mut net = engine::osm::read_network(&path, profile).expect("monaco reads");
+    let was_junction = junctions(&net);
     net.ways.retain(|w| !skip.contains(&w.id.0));
+    // A closed road still meets the others at its junctions: nodes that stop being
+    // junctions without the skipped ways keep the junction delay a closure leaves them.
+    let is_junction = junctions(&net);
+    let junction_ds = (profile.junction_delay_s * 10.0).round() as u16;
+    for (v, delay) in net.node_delay.iter_mut().enumerate() {
+        if was_junction[v] && !is_junction[v] {
+            *delay += junction_ds;
+        }
+    }
     let graph = engine::graph::from_network(&net).expect("graph builds");
     let mut ways: Vec<i64> = (0..graph.num_edges())
         .map(|i| EdgeId(u32::try_from(i).unwrap()))
@@ -47,6 +57,18 @@ fn monaco_car(skip: &[i64]) -> Option<(Engine, Vec<i64>)> {
     engine.add_profile(graph, None).expect("hierarchy builds");
     engine.build_hub_labels(usize::MAX);
     Some((engine, ways))
+}
+
+/// Whether each node of the network is a junction (three or more distinct neighbours).
+fn junctions(net: &engine::osm::OsmNetwork) -> Vec<bool> {
+    let mut neighbours = vec![std::collections::BTreeSet::new(); net.node_ids.len()];
+    for way in &net.ways {
+        for w in net.nodes_of(way).windows(2) {
+            neighbours[w[0] as usize].insert(w[1]);
+            neighbours[w[1] as usize].insert(w[0]);
+        }
+    }
+    neighbours.iter().map(|n| n.len() >= 3).collect()
 }
 
 fn locations() -> Vec<Location> {

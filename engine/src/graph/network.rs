@@ -7,7 +7,11 @@
 //! way that would give a loop segment (tail = head) is split at its middle point.
 //!
 //! Lengths are the haversine sum along the geometry, rounded to whole metres; durations are
-//! length / speed, rounded to deciseconds. O(number of way nodes).
+//! length / speed, rounded to deciseconds, plus the delays of the nodes the edge enters:
+//! each node passed or arrived at adds its [`OsmNetwork::node_delay`] (traffic signals,
+//! stop signs, gates), and arriving at a junction (a node with three or more neighbours)
+//! adds the profile's [`junction_delay_s`](crate::osm::Profile::junction_delay_s).
+//! O(number of way nodes), plus a sort of the node pairs to count neighbours.
 //!
 //! The network's turn restrictions are then built into the graph by node splitting
 //! ([`turns`]).
@@ -62,8 +66,10 @@ pub fn from_network_ignoring_turns(net: &OsmNetwork) -> Result<RoadGraph, BuildE
             uses[end as usize] = 2;
         }
     }
+    let junction_ds = junction_delays(net);
     let mut split = Splitter {
         net,
+        junction_ds,
         builder: GraphBuilder::new(net.profile.name),
         graph_id: vec![UNSET; n],
         geometry: Vec::new(),
@@ -87,8 +93,36 @@ pub fn from_network_ignoring_turns(net: &OsmNetwork) -> Result<RoadGraph, BuildE
     split.builder.build()
 }
 
+/// The delay (deciseconds) of arriving at each node: its own delay, plus the profile's
+/// junction delay where three or more distinct neighbours meet.
+fn junction_delays(net: &OsmNetwork) -> Vec<u32> {
+    let mut delay: Vec<u32> = net.node_delay.iter().map(|&d| u32::from(d)).collect();
+    let junction = to_u32(net.profile.junction_delay_s * 10.0);
+    if junction == 0 {
+        return delay;
+    }
+    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(2 * net.way_nodes.len());
+    for way in &net.ways {
+        for w in net.nodes_of(way).windows(2) {
+            pairs.push((w[0], w[1]));
+            pairs.push((w[1], w[0]));
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() >= 3 {
+            let d = &mut delay[run[0].0 as usize];
+            *d = d.saturating_add(junction);
+        }
+    }
+    delay
+}
+
 struct Splitter<'a> {
     net: &'a OsmNetwork,
+    /// Deciseconds added to an edge for arriving at (or passing) each network node.
+    junction_ds: Vec<u32>,
     builder: GraphBuilder,
     /// Graph node of each network node, once it is the end of a segment.
     graph_id: Vec<u32>,
@@ -128,7 +162,16 @@ impl Splitter<'_> {
             .windows(2)
             .map(|w| haversine_m(net.node_pos(w[0]), net.node_pos(w[1])))
             .sum();
-        let duration = |kmh: f64| Deciseconds(to_u32(length_m * 36.0 / kmh));
+        // Passing a geometry point costs its own delay (it is no junction: those are graph
+        // nodes); arriving at an end costs that end's delay with its junction delay.
+        let passed: u32 = nodes[1..nodes.len() - 1]
+            .iter()
+            .map(|&v| u32::from(net.node_delay[v as usize]))
+            .sum();
+        let arrive = |v: u32| passed.saturating_add(self.junction_ds[v as usize]);
+        let (to_head, to_tail) = (arrive(nodes[nodes.len() - 1]), arrive(nodes[0]));
+        let duration =
+            |kmh: f64, delay: u32| Deciseconds(to_u32(length_m * 36.0 / kmh).saturating_add(delay));
         let attrs = SegmentAttrs {
             class: way.class,
             junction: way.junction,
@@ -140,8 +183,8 @@ impl Splitter<'_> {
             &Segment {
                 tail,
                 head,
-                forward: way.forward_kmh.map(duration),
-                backward: way.backward_kmh.map(duration),
+                forward: way.forward_kmh.map(|k| duration(k, to_head)),
+                backward: way.backward_kmh.map(|k| duration(k, to_tail)),
                 distance: Meters(to_u32(length_m)),
                 way: way.id,
                 name: &way.name,
@@ -210,6 +253,7 @@ mod tests {
             node_lon: (0..n as i32).map(|i| 10_000 * i).collect(),
             node_lat: vec![0; n],
             node_blocks: (0..n as u32).map(|i| blocking.contains(&i)).collect(),
+            node_delay: vec![0; n],
             ways: Vec::new(),
             way_nodes: Vec::new(),
             restrictions: Vec::new(),
@@ -246,9 +290,11 @@ mod tests {
             .map(EdgeId)
             .find(|&e| g.edge_geometry(e).len() == 3)
             .unwrap();
-        // 2 × 0.001° of longitude at the equator: 222 m, at 36 km/h 22.2 s.
+        // 2 × 0.001° of longitude at the equator: 222 m, at 36 km/h 22.2 s; arriving at
+        // node 2 (neighbours 1, 3 and 5: a junction) costs the car's 0.3 s more.
         assert_eq!(g.edge_distance(e).0, 222);
-        assert_eq!(g.edge_duration(e).0, 222);
+        let into_junction = g.node_osm_id(g.edge_head(e)).0 == 102;
+        assert_eq!(g.edge_duration(e).0, if into_junction { 225 } else { 222 });
         // Every geometry point keeps its OSM id, in the edge's direction.
         let ids: Vec<i64> = g.edge_geometry_osm_ids(e).iter().map(|i| i.0).collect();
         assert!(ids == [100, 101, 102] || ids == [102, 101, 100], "{ids:?}");
@@ -257,6 +303,36 @@ mod tests {
         back.reverse();
         assert_eq!(back, ids);
         assert_eq!(g.edge_class(e), crate::osm::RoadClass::Residential);
+    }
+
+    /// The duration of the edge from OSM node `100 + a` to `100 + b`.
+    fn duration(g: &RoadGraph, a: i64, b: i64) -> u32 {
+        (0..g.num_edges() as u32)
+            .map(EdgeId)
+            .find(|&e| {
+                g.node_osm_id(g.edge_tail(e)).0 == 100 + a
+                    && g.node_osm_id(g.edge_head(e)).0 == 100 + b
+            })
+            .map(|e| g.edge_duration(e).0)
+            .unwrap()
+    }
+
+    #[test]
+    fn node_delays_and_junction_delays_go_to_the_edges_that_enter_the_node() {
+        // Way 0: 0-1-2-3, way 1: 2-4 (node 2 a junction). A signal at 1 (a geometry point),
+        // a stop sign at 3 (a way end). Each plain step is 111 m at 36 km/h: 11.1 s.
+        let mut net = network(5, &[&[0, 1, 2, 3], &[2, 4]], &[]);
+        net.node_delay[1] = 20;
+        net.node_delay[3] = 20;
+        let g = from_network(&net).unwrap();
+        // 0 → 2 passes the signal and enters the junction: 22.2 + 2 + 0.3 s.
+        assert_eq!(duration(&g, 0, 2), 222 + 20 + 3);
+        // 2 → 0 passes the signal only.
+        assert_eq!(duration(&g, 2, 0), 222 + 20);
+        assert_eq!(duration(&g, 2, 3), 111 + 20);
+        assert_eq!(duration(&g, 3, 2), 111 + 3);
+        assert_eq!(duration(&g, 4, 2), 222 + 3);
+        assert_eq!(duration(&g, 2, 4), 222);
     }
 
     #[test]

@@ -65,6 +65,8 @@ pub struct OsmNetwork {
     pub node_lat: Vec<i32>,
     /// Whether the node carries a barrier (or access tag) that blocks the profile.
     pub node_blocks: Vec<bool>,
+    /// Time lost passing each node (traffic signals, stop signs, gates), deciseconds.
+    pub node_delay: Vec<u16>,
     /// Routable ways (or pieces of ways), in increasing id order.
     pub ways: Vec<OsmWay>,
     /// Node indices of all ways, each way a range of it.

@@ -55,6 +55,13 @@ pub struct Profile {
     pub avoids_motorroad: bool,
     /// Classes of roads a route of this profile can exclude (OSRM's `exclude=`).
     pub exclude: &'static [ExcludeClass],
+    /// Seconds lost passing a node with these tags, `(key, value, seconds)`: traffic
+    /// signals, stop and give-way signs, gates to open (see [`node_delay`](super::tags::node_delay)).
+    pub node_delays: &'static [(&'static str, &'static str, f64)],
+    /// Seconds added to every edge that enters a junction (a node where three or more
+    /// roads meet): the mean time that turning and yielding cost at a junction, a
+    /// node-based stand-in for per-turn costs (see README, "Junction and signal delays").
+    pub junction_delay_s: f64,
 }
 
 /// Access values that close a way to every profile.
@@ -161,6 +168,19 @@ pub static CAR: Profile = Profile {
         ExcludeClass::Ferry,
         ExcludeClass::Unpaved,
     ],
+    // As OSRM's car.lua: obstacles (traffic signals 2 s, stop 2 s, give way 1 s) and
+    // `barrier_penalties` (gates 60 s).
+    node_delays: &[
+        ("highway", "traffic_signals", 2.0),
+        ("highway", "stop", 2.0),
+        ("highway", "give_way", 1.0),
+        ("barrier", "gate", 60.0),
+        ("barrier", "lift_gate", 60.0),
+    ],
+    // OSRM's car turn costs (a sigmoid of the angle up to 7.5 s, 2 s more across
+    // oncoming traffic, 20 s U-turns) average 0.27–0.30 s per junction passed on the
+    // Porto workload's routes: fitted there, checked on Andorra and Monaco (BENCHMARKS.md).
+    junction_delay_s: 0.3,
 };
 
 /// Bicycles: no motorways; footways at pushing speed.
@@ -233,6 +253,8 @@ pub static BICYCLE: Profile = Profile {
     ferry_speed_kmh: 10.0,
     avoids_motorroad: true,
     exclude: &[ExcludeClass::Ferry, ExcludeClass::Unpaved],
+    node_delays: &[],
+    junction_delay_s: 0.0,
 };
 
 /// Pedestrians: every road but motorways, both directions, 5 km/h.
@@ -286,6 +308,8 @@ pub static FOOT: Profile = Profile {
     ferry_speed_kmh: 10.0,
     avoids_motorroad: true,
     exclude: &[ExcludeClass::Ferry],
+    node_delays: &[],
+    junction_delay_s: 0.0,
 };
 
 /// All built-in profiles.

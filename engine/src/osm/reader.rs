@@ -24,7 +24,7 @@ use super::gazetteer::{self, GazetteerChunk, OsmGazetteer};
 use super::pbf::{self, Block, BlockKind};
 use super::profile::Profile;
 use super::restriction::{self, OsmRestriction};
-use super::tags::{Junction, RoadClass, WayRule, node_blocks, tag, way_rule};
+use super::tags::{Junction, RoadClass, WayRule, node_blocks, node_delay, tag, way_rule};
 use super::{ImportError, OsmNetwork, OsmWay};
 use crate::types::{LonLat, OsmNodeId, OsmWayId, from_fixed, haversine_m};
 
@@ -66,8 +66,9 @@ struct WayChunk {
     broken_restrictions: u32,
 }
 
-/// A needed node found in pass 2: index among the needed ids, position, blocking barrier.
-type FoundNode = (u32, i32, i32, bool);
+/// A needed node found in pass 2: index among the needed ids, position, blocking barrier,
+/// delay in deciseconds.
+type FoundNode = (u32, i32, i32, bool, u16);
 
 /// A node the gazetteer needs, found in pass 2: index among its needed ids, position.
 type FoundPoint = (u32, i32, i32);
@@ -221,6 +222,7 @@ fn read(
         node_lon: Vec::with_capacity(present),
         node_lat: Vec::with_capacity(present),
         node_blocks: Vec::with_capacity(present),
+        node_delay: Vec::with_capacity(present),
         ways: Vec::new(),
         way_nodes: Vec::new(),
         restrictions: Vec::new(),
@@ -234,12 +236,13 @@ fn read(
     let mut index = slot;
     for (i, s) in index.iter_mut().enumerate() {
         if *s != ABSENT {
-            let (_, lon, lat, blocks) = found[*s as usize];
+            let (_, lon, lat, blocks, delay) = found[*s as usize];
             *s = u32::try_from(net.node_ids.len()).expect("fewer than u32::MAX needed nodes");
             net.node_ids.push(OsmNodeId(needed[i]));
             net.node_lon.push(lon);
             net.node_lat.push(lat);
             net.node_blocks.push(blocks);
+            net.node_delay.push(delay);
         }
     }
     drop(found);
@@ -517,8 +520,13 @@ fn pass_nodes(
                         Element::Way(_) | Element::Relation(_) => {}
                     }
                     let blocks = !tags.is_empty() && node_blocks(profile, &tags);
+                    let delay = if tags.is_empty() {
+                        0
+                    } else {
+                        deciseconds_u16(node_delay(profile, &tags))
+                    };
                     let i = u32::try_from(i).expect("needed.len() < u32::MAX checked");
-                    found.push((i, lon, lat, blocks));
+                    found.push((i, lon, lat, blocks, delay));
                 }
             })?;
             if let Some((id, lon, lat)) = bad {
@@ -547,6 +555,17 @@ fn pass_nodes(
         })
         .collect();
     Ok((found, all_points))
+}
+
+/// Seconds as whole deciseconds in a `u16` (a profile's node delays are small constants).
+fn deciseconds_u16(seconds: f64) -> u16 {
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "clamped to the u16 range first"
+    )]
+    let d = (seconds * 10.0).round().clamp(0.0, f64::from(u16::MAX)) as u16;
+    d
 }
 
 /// SHA-256 of the whole file.

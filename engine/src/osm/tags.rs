@@ -15,6 +15,10 @@ pub enum MaxSpeed {
     Unlimited,
 }
 
+/// The limit that `maxspeed=none` stands for where the limit sets the speed (km/h), as in
+/// OSRM's `maxspeed_table` (`none = 140`).
+const UNLIMITED_AS_KMH: f64 = 140.0;
+
 /// Walking pace used for `maxspeed=walk` (km/h).
 pub const WALK_KMH: f64 = 6.0;
 
@@ -370,8 +374,9 @@ pub fn way_rule(profile: &Profile, tags: &[(&str, &str)]) -> Option<WayRule> {
         };
         let base = match limit {
             None => class_speed,
+            // OSRM's car reads `none` as a 140 km/h limit: driven at its share of it.
             Some(MaxSpeed::Unlimited) if profile.maxspeed_sets_speed => {
-                profile.max_speed_kmh.max(class_speed)
+                UNLIMITED_AS_KMH * profile.maxspeed_factor
             }
             Some(MaxSpeed::Unlimited) => class_speed,
             Some(MaxSpeed::Limit(kmh)) if profile.maxspeed_sets_speed => {
@@ -462,6 +467,25 @@ pub fn node_blocks(profile: &Profile, tags: &[(&str, &str)]) -> bool {
         return profile.is_blocked_access(v);
     }
     tag(tags, "barrier").is_some_and(|b| profile.barrier_blocks(b))
+}
+
+/// Seconds a profile loses passing a node with these tags (the largest of its
+/// [`Profile::node_delays`] that match; 0 for none).
+///
+/// # Examples
+/// ```
+/// use engine::osm::{CAR, FOOT, tags::node_delay};
+/// assert_eq!(node_delay(&CAR, &[("highway", "traffic_signals")]), 2.0);
+/// assert_eq!(node_delay(&FOOT, &[("highway", "traffic_signals")]), 0.0);
+/// ```
+#[must_use]
+pub fn node_delay(profile: &Profile, tags: &[(&str, &str)]) -> f64 {
+    profile
+        .node_delays
+        .iter()
+        .filter(|&&(k, v, _)| tag(tags, k) == Some(v))
+        .map(|&(_, _, s)| s)
+        .fold(0.0, f64::max)
 }
 
 /// The class of a road, from its `highway` tag (`route=ferry` gives [`RoadClass::Ferry`]):
@@ -813,7 +837,7 @@ mod tests {
         );
         assert_eq!(
             speed(&CAR, &[("highway", "motorway"), ("maxspeed", "none")]),
-            130.0
+            112.0
         );
         assert_eq!(
             speed(&CAR, &[("highway", "track"), ("tracktype", "grade3")]),
@@ -879,6 +903,12 @@ mod tests {
             &[("barrier", "bollard"), ("motorcar", "yes")]
         ));
         assert!(!node_blocks(&CAR, &[("highway", "traffic_signals")]));
+        assert!((node_delay(&CAR, &[("highway", "stop")]) - 2.0).abs() < 1e-9);
+        assert!(
+            (node_delay(&CAR, &[("barrier", "gate"), ("highway", "stop")]) - 60.0).abs() < 1e-9
+        );
+        assert!(node_delay(&CAR, &[("barrier", "bollard")]).abs() < 1e-9);
+        assert!(node_delay(&BICYCLE, &[("barrier", "gate")]).abs() < 1e-9);
         assert!(node_blocks(&FOOT, &[("barrier", "wall")]));
     }
 }
