@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use super::super::RouteError;
+use super::super::{ClosedEdges, RouteError};
 use super::super::ch::graph_fingerprint;
 use super::super::edge_point::edge_weight;
 use super::super::search_space::INF;
@@ -75,6 +75,41 @@ impl Cch {
         graph: &RoadGraph,
         blocked: impl Fn(EdgeId) -> bool,
     ) -> Result<CchMetric, RouteError> {
+        self.customize_inner(graph, blocked, |_| false)
+    }
+
+    /// As [`Cch::customize`], with the `closed` edges also taken out of the routes but
+    /// not of their ends: a point on a closed road is still left and reached along it, as
+    /// [`Dijkstra::avoiding`](super::super::Dijkstra::avoiding) does ([`ClosedEdges`]).
+    /// [`CchMetric::is_blocked`] stays false for a closed edge that `blocked` leaves open.
+    ///
+    /// # Errors
+    /// As [`Cch::customize`]; [`RouteError::GraphMismatch`] also when `closed` was made for
+    /// another graph.
+    pub fn customize_closed(
+        &self,
+        graph: &RoadGraph,
+        blocked: impl Fn(EdgeId) -> bool,
+        closed: &ClosedEdges,
+    ) -> Result<CchMetric, RouteError> {
+        if !closed.fits(graph) {
+            return Err(RouteError::GraphMismatch {
+                what: "closed edges",
+                found: closed.len() as u64,
+                expected: graph.num_edges() as u64,
+            });
+        }
+        self.customize_inner(graph, blocked, |e| closed.contains(e))
+    }
+
+    /// The customization: `blocked` edges weigh infinity and carry no end point; `closed`
+    /// ones weigh infinity only.
+    fn customize_inner(
+        &self,
+        graph: &RoadGraph,
+        blocked: impl Fn(EdgeId) -> bool,
+        closed: impl Fn(EdgeId) -> bool,
+    ) -> Result<CchMetric, RouteError> {
         self.check_graph(graph)?;
         let fingerprint = graph_fingerprint(graph);
         if fingerprint != self.fingerprint {
@@ -102,7 +137,7 @@ impl Cch {
                 num_blocked += 1;
                 continue;
             }
-            if arc == NONE {
+            if arc == NONE || closed(EdgeId(e)) {
                 continue;
             }
             let weight = edge_weight(graph, e);
