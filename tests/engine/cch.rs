@@ -148,6 +148,10 @@ fn check_closures(extract: &str, profile: &'static Profile, pairs: usize) {
         let closed = random_closed(&g, roads, 40 + i as u64);
         let metric = cch.customize_closed(&g, |_| false, &closed).unwrap();
         assert_eq!(metric.num_blocked(), 0, "closed edges are not blocked ends");
+        // The same metric with elimination-tree labels: costs and small tables looked up.
+        let labelled = metric.clone().with_labels(&cch, usize::MAX);
+        assert!(labelled.has_labels() && !metric.has_labels());
+        assert!(!metric.clone().with_labels(&cch, 10).has_labels());
         let dijkstra = Dijkstra::new(&g).avoiding(&closed);
         let mut rng = Pcg64::seed_from_u64(50 + i as u64);
         let mut points = Vec::new();
@@ -162,6 +166,8 @@ fn check_closures(extract: &str, profile: &'static Profile, pairs: usize) {
             let want = dijkstra.query(&mut space, from, to).unwrap();
             let got = metric.query(&cch, &g, &mut cspace, from, to).unwrap();
             assert_eq!(got, want, "{roads} roads closed: {from:?} -> {to:?}");
+            let looked_up = labelled.query(&cch, &g, &mut cspace, from, to).unwrap();
+            assert_eq!(looked_up, want, "labels, {roads} roads closed");
             let path = metric.route(&cch, &g, &mut cspace, from, to).unwrap();
             assert_eq!(path.as_ref().map(|p| p.cost()), want);
             if let Some(p) = path {
@@ -172,6 +178,11 @@ fn check_closures(extract: &str, profile: &'static Profile, pairs: usize) {
         let sources: Vec<EdgePoint> = points.iter().take(20).map(|p| p.0).collect();
         let targets: Vec<EdgePoint> = points.iter().take(20).map(|p| p.1).collect();
         let m = metric.matrix(&cch, &g, &sources, &targets).unwrap();
+        assert_eq!(
+            labelled.matrix(&cch, &g, &sources, &targets).unwrap(),
+            m,
+            "the labels' table"
+        );
         for (r, &s) in sources.iter().enumerate() {
             for (c, &t) in targets.iter().enumerate() {
                 let want = dijkstra.query(&mut space, s, t).unwrap();

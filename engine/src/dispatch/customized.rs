@@ -14,7 +14,9 @@
 //! Each query takes the state current at its start and answers from one `View`:
 //! - no closure, no exclusion: the profile's contraction hierarchy and hub labels;
 //! - a metric customized for the state ([`Cch::customize_closed`]): the closed edges weigh
-//!   infinity, the excluded ones too;
+//!   infinity, the excluded ones too; with its elimination-tree labels
+//!   ([`CchMetric::with_labels`]) so that costs and small tables are lookups, as hub labels
+//!   make them without closures;
 //! - until the metric of closures alone is ready (the order being built, or a
 //!   customization running on the background thread): [`AvoidingClosed`], exact and
 //!   bounded (the full network's answer where it provably avoids the closed edges,
@@ -34,7 +36,9 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 use super::{DispatchError, Engine};
 use crate::graph::RoadGraph;
 use crate::osm::ExcludeSet;
-use crate::routing::{Cch, CchMetric, CchSpace, ClosedEdges, RouteError};
+use crate::routing::{
+    Cch, CchMetric, CchSpace, ClosedEdges, DEFAULT_LABEL_ENTRIES, RouteError,
+};
 use crate::types::EdgeId;
 
 /// Something built once, or why it could not be.
@@ -63,7 +67,7 @@ impl Slot {
                     Some(c) => cch.customize_closed(graph, excluded, c),
                     None => cch.customize(graph, excluded),
                 }
-                .map(Arc::new)
+                .map(|m| Arc::new(m.with_labels(cch, DEFAULT_LABEL_ENTRIES)))
                 .map_err(|e| e.to_string())
             })
             .clone()
@@ -99,11 +103,17 @@ struct Closures {
     /// Bumped at every change of the closed edges.
     version: u64,
     closed: Option<Arc<ClosedEdges>>,
+    /// The metric of the closures alone (no class excluded).
+    alone: Arc<Slot>,
+    /// The metrics of the class sets asked for.
     slots: Mutex<BTreeMap<ExcludeSet, Arc<Slot>>>,
 }
 
 impl Closures {
     fn slot(&self, exclude: ExcludeSet) -> Arc<Slot> {
+        if exclude.is_empty() {
+            return Arc::clone(&self.alone);
+        }
         Arc::clone(
             self.slots
                 .lock()
@@ -113,12 +123,22 @@ impl Closures {
         )
     }
 
+    /// The metrics this state needs: the class sets asked for, and the closures alone
+    /// when there are closures.
     fn slots(&self) -> Vec<(ExcludeSet, Arc<Slot>)> {
-        self.slots
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .map(|(&k, s)| (k, Arc::clone(s)))
+        let alone = self
+            .closed
+            .is_some()
+            .then(|| (ExcludeSet::EMPTY, Arc::clone(&self.alone)));
+        alone
+            .into_iter()
+            .chain(
+                self.slots
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .iter()
+                    .map(|(&k, s)| (k, Arc::clone(s))),
+            )
             .collect()
     }
 }
@@ -231,19 +251,17 @@ impl Customized {
         if now.closed == closed {
             return now.version;
         }
-        let mut slots: BTreeMap<ExcludeSet, Arc<Slot>> = now
+        let slots: BTreeMap<ExcludeSet, Arc<Slot>> = now
             .slots()
             .into_iter()
             .filter(|(k, _)| !k.is_empty())
             .map(|(k, _)| (k, Arc::default()))
             .collect();
-        if closed.is_some() {
-            slots.insert(ExcludeSet::EMPTY, Arc::default());
-        }
         let version = now.version + 1;
         *now = Arc::new(Closures {
             version,
             closed,
+            alone: Arc::default(),
             slots: Mutex::new(slots),
         });
         drop(now);

@@ -48,10 +48,13 @@ impl Roads<'_> {
     ) -> Result<Option<Cost>, RouteError> {
         match &self.view {
             View::Full => self.p.full_cost(space, from, to),
-            View::Metric(cch, m) => self
-                .p
-                .customized
-                .with_space(cch, |s| m.query(cch, &self.p.graph, s, from, to)),
+            View::Metric(cch, m) => match m.lookup(cch, &self.p.graph, from, to)? {
+                Some(cost) => Ok(cost),
+                None => self
+                    .p
+                    .customized
+                    .with_space(cch, |s| m.query(cch, &self.p.graph, s, from, to)),
+            },
             View::Fallback(c) => AvoidingClosed::new(self.p, c).cost(space, from, to),
         }
     }

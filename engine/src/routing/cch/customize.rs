@@ -29,6 +29,8 @@ pub struct CchMetric {
     /// One bit per original edge: set when the edge is blocked.
     blocked: Vec<u64>,
     num_blocked: usize,
+    /// Elimination-tree labels, when made ([`CchMetric::with_labels`]).
+    pub(super) labels: Option<Box<super::labels::Labels>>,
 }
 
 impl CchMetric {
@@ -49,7 +51,10 @@ impl CchMetric {
     /// Heap memory of the metric in bytes.
     #[must_use]
     pub fn heap_bytes(&self) -> usize {
-        self.up.len() * 8 * 2 + self.up_via.len() * 4 * 2 + self.blocked.len() * 8
+        self.up.len() * 8 * 2
+            + self.up_via.len() * 4 * 2
+            + self.blocked.len() * 8
+            + self.labels.as_ref().map_or(0, |l| l.heap_bytes())
     }
 }
 
@@ -159,6 +164,7 @@ impl Cch {
             down_via: w.iter().map(|a| a.down_via).collect(),
             blocked: bits,
             num_blocked,
+            labels: None,
         })
     }
 
