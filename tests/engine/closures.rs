@@ -356,3 +356,43 @@ fn queries_during_recustomization_never_fail_and_never_cross_a_closed_road() {
         assert_eq!(cost, refs[last][k]);
     }
 }
+
+/// Isochrones and coverage areas start from one-to-all searches: with the bridge closed,
+/// the times reached are those of the graph without it, and lifting restores them.
+#[test]
+fn one_to_all_searches_drive_around_a_closed_bridge() {
+    use engine::routing::Source;
+    use engine::types::Deciseconds;
+
+    let Some((full, bridge)) = monaco_car(&[]) else {
+        return;
+    };
+    let (without, _) = monaco_car(&bridge).expect("extract");
+    let times = |e: &Engine| -> Vec<Option<Deciseconds>> {
+        let g = e.graph("car").unwrap();
+        let source = Source::new(e.place("car", locations()[0]).unwrap().point);
+        let reached = e.one_to_all("car", &[source], Deciseconds(6_000)).unwrap();
+        locations()
+            .iter()
+            .map(|&l| reached.time_at(g, e.place("car", l).unwrap().point))
+            .collect()
+    };
+    let before = times(&full);
+    let reference = times(&without);
+    assert_ne!(before, reference, "the bridge shortens some trips");
+    let now = Time(1_800_000_000);
+    let closure = NewClosure {
+        target: ClosureTarget::Ways(bridge),
+        profiles: vec!["car".into()],
+        starts_at: None,
+        ends_at: None,
+        reason: "bridge inspection".into(),
+    }
+    .validate(now, "coordinator:1")
+    .expect("valid");
+    let mut matchers = Matchers::new();
+    apply(&full, &mut matchers, std::slice::from_ref(&closure), now).unwrap();
+    assert_eq!(times(&full), reference);
+    apply(&full, &mut matchers, &[], now).unwrap();
+    assert_eq!(times(&full), before);
+}

@@ -258,13 +258,18 @@ impl Customized {
             .map(|(k, _)| (k, Arc::default()))
             .collect();
         let version = now.version + 1;
-        *now = Arc::new(Closures {
-            version,
-            closed,
-            alone: Arc::default(),
-            slots: Mutex::new(slots),
-        });
+        let old = std::mem::replace(
+            &mut *now,
+            Arc::new(Closures {
+                version,
+                closed,
+                alone: Arc::default(),
+                slots: Mutex::new(slots),
+            }),
+        );
         drop(now);
+        // The old metrics are freed (when no query holds them) outside the lock.
+        drop(old);
         if self.ready().is_some() {
             self.customize_in_background(graph);
         } else {
