@@ -12,8 +12,7 @@ use std::time::Instant;
 use engine::graph::{FLAG_FERRY, RoadGraph, from_network};
 use engine::osm::{CAR, FOOT, Profile, RoadClass, read_network};
 use engine::routing::{
-    Cch, CchMetric, CchSpace, ClosedEdges, ContractionHierarchy, Dijkstra, EdgePoint,
-    SearchSpace,
+    Cch, CchMetric, CchSpace, ClosedEdges, ContractionHierarchy, Dijkstra, EdgePoint, SearchSpace,
 };
 use engine::types::EdgeId;
 use rand::{RngExt, SeedableRng};

@@ -49,6 +49,19 @@ fn monaco_car(skip: &[i64]) -> Option<(Engine, Vec<i64>)> {
     Some((engine, ways))
 }
 
+/// A closure of the bridge's `ways` for cars, from `now` on.
+fn bridge_closure(ways: Vec<i64>, now: Time) -> engine::closures::Closure {
+    NewClosure {
+        target: ClosureTarget::Ways(ways),
+        profiles: vec!["car".into()],
+        starts_at: None,
+        ends_at: None,
+        reason: "bridge inspection".into(),
+    }
+    .validate(now, "coordinator:1")
+    .expect("valid")
+}
+
 fn locations() -> Vec<Location> {
     POINTS.iter().map(|p| Location::new(p[0], p[1])).collect()
 }
@@ -131,15 +144,7 @@ fn a_closed_bridge_is_driven_around_as_if_it_were_not_mapped_and_lifting_restore
     );
 
     let now = Time(1_800_000_000);
-    let closure = NewClosure {
-        target: ClosureTarget::Ways(bridge.clone()),
-        profiles: vec!["car".into()],
-        starts_at: None,
-        ends_at: None,
-        reason: "bridge inspection".into(),
-    }
-    .validate(now, "coordinator:1")
-    .expect("valid");
+    let closure = bridge_closure(bridge.clone(), now);
     let mut matchers = Matchers::new();
     let applied = apply(&full, &mut matchers, std::slice::from_ref(&closure), now).unwrap();
     assert_eq!(applied[0].closures, 1);
@@ -213,15 +218,7 @@ fn closures_switch_to_the_customized_metric_in_the_background_with_the_same_answ
     full.build_cch_in_background();
     assert_eq!(answers(&full), before);
     let now = Time(1_800_000_000);
-    let closure = NewClosure {
-        target: ClosureTarget::Ways(bridge),
-        profiles: vec!["car".into()],
-        starts_at: None,
-        ends_at: None,
-        reason: "bridge inspection".into(),
-    }
-    .validate(now, "coordinator:1")
-    .expect("valid");
+    let closure = bridge_closure(bridge, now);
     let mut matchers = Matchers::new();
     apply(&full, &mut matchers, std::slice::from_ref(&closure), now).unwrap();
     // Right away (fallback or metric, whichever is ready), then on the metric.
@@ -331,7 +328,10 @@ fn queries_during_recustomization_never_fail_and_never_cross_a_closed_road() {
                         let last = current.load(Ordering::SeqCst);
                         let ok = |got: Option<u32>| (first..=last).any(|i| refs[i][k] == got);
                         assert!(ok(cost), "pair {k}: cost {cost:?}, sets {first}..={last}");
-                        assert!(ok(route), "pair {k}: route {route:?}, sets {first}..={last}");
+                        assert!(
+                            ok(route),
+                            "pair {k}: route {route:?}, sets {first}..={last}"
+                        );
                         checked.fetch_add(1, Ordering::SeqCst);
                     }
                 }
@@ -381,15 +381,7 @@ fn one_to_all_searches_drive_around_a_closed_bridge() {
     let reference = times(&without);
     assert_ne!(before, reference, "the bridge shortens some trips");
     let now = Time(1_800_000_000);
-    let closure = NewClosure {
-        target: ClosureTarget::Ways(bridge),
-        profiles: vec!["car".into()],
-        starts_at: None,
-        ends_at: None,
-        reason: "bridge inspection".into(),
-    }
-    .validate(now, "coordinator:1")
-    .expect("valid");
+    let closure = bridge_closure(bridge, now);
     let mut matchers = Matchers::new();
     apply(&full, &mut matchers, std::slice::from_ref(&closure), now).unwrap();
     assert_eq!(times(&full), reference);

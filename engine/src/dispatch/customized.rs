@@ -36,9 +36,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 use super::{DispatchError, Engine};
 use crate::graph::RoadGraph;
 use crate::osm::ExcludeSet;
-use crate::routing::{
-    Cch, CchMetric, CchSpace, ClosedEdges, DEFAULT_LABEL_ENTRIES, RouteError,
-};
+use crate::routing::{Cch, CchMetric, CchSpace, ClosedEdges, DEFAULT_LABEL_ENTRIES, RouteError};
 use crate::types::EdgeId;
 
 /// Something built once, or why it could not be.

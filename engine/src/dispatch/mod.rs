@@ -44,8 +44,8 @@ pub use straight::{RouteOptions, continue_straight_default};
 use crate::graph::RoadGraph;
 use crate::osm::ExcludeSet;
 use crate::routing::{
-    ContractionHierarchy, Cost, EdgePoint, HubLabels, Landmarks, Path, RouteError,
-    SearchSpace, TravelMatrix,
+    ContractionHierarchy, Cost, EdgePoint, HubLabels, Landmarks, Path, RouteError, SearchSpace,
+    TravelMatrix,
 };
 use crate::spatial::{Snap, SnapError, SpatialIndex};
 use route::{OnEdge, assemble_leg};

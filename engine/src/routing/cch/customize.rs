@@ -2,10 +2,10 @@
 
 use rayon::prelude::*;
 
-use super::super::{ClosedEdges, RouteError};
 use super::super::ch::graph_fingerprint;
 use super::super::edge_point::edge_weight;
 use super::super::search_space::INF;
+use super::super::{ClosedEdges, RouteError};
 use super::{Cch, DOWN_BIT, NONE};
 use crate::graph::RoadGraph;
 use crate::types::EdgeId;
