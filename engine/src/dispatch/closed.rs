@@ -85,7 +85,9 @@ impl Profile {
 impl Engine {
     /// Sets the edges of `profile` closed from now on (`None` or an empty set: none); the
     /// next query of any kind avoids them. `O(1)`: the set is made by the caller
-    /// ([`crate::closures::apply()`]).
+    /// ([`crate::closures::apply()`]); the metric that answers with them is customized on a
+    /// background thread ([`Engine::is_customized`] tells when it is in use), the exact
+    /// fallback answering meanwhile. Setting the same set again changes nothing.
     ///
     /// # Errors
     /// [`DispatchError::UnknownProfile`]; [`DispatchError::Internal`] when the set was made

@@ -13,7 +13,7 @@
 //! A cost between two nodes `s` and `t` is then the minimum of `up(s, a) + down(t, a)` over
 //! their common ancestors, the suffix of both labels from their lowest common ancestor: the
 //! same minimum the two walks meet at, without the walks. The labels hold `Σ depth` entries
-//! per direction (1.3 × 10⁷ on Porto's car graph), so they are made only below a bound.
+//! per direction (about 9 × 10⁶ on Porto's car graph), so they are made only below a bound.
 
 use rayon::prelude::*;
 
@@ -170,9 +170,10 @@ impl Labels {
 type Ends = Vec<(u32, u64)>;
 
 impl CchMetric {
-    /// Adds labels to the metric (see [`labels`](self)) unless they would hold more than
-    /// `max_entries` entries per direction; then [`CchMetric::query`] and small
-    /// [`CchMetric::matrix`] tables look costs up instead of walking the tree.
+    /// Adds elimination-tree labels to the metric (for every node, the best weights to and
+    /// from each of its ancestors) unless they would hold more than `max_entries` entries per
+    /// direction; then [`CchMetric::query`] and thin [`CchMetric::matrix`] tables look costs
+    /// up instead of walking the tree (Porto: about 9 × 10⁶ entries, 135 MiB, a quarter of a second).
     #[must_use]
     pub fn with_labels(mut self, cch: &Cch, max_entries: usize) -> Self {
         self.labels = Labels::build(cch, &self.up, &self.down, max_entries).map(Box::new);
