@@ -12,7 +12,7 @@ use std::time::Instant;
 use engine::graph::{FLAG_FERRY, RoadGraph, from_network};
 use engine::osm::{CAR, FOOT, Profile, RoadClass, read_network};
 use engine::routing::{
-    Cch, CchMetric, CchSpace, ContractionHierarchy, Dijkstra, EdgePoint, SearchSpace,
+    Cch, CchMetric, CchSpace, ClosedEdges, ContractionHierarchy, Dijkstra, EdgePoint, SearchSpace,
 };
 use engine::types::EdgeId;
 use rand::{RngExt, SeedableRng};
@@ -115,6 +115,113 @@ fn check_extract(extract: &str, profile: &'static Profile, pairs: usize) {
     };
     let metric = cch.customize(&g, classes).unwrap();
     check_metric(&g, &cch, &metric, &classes, pairs, 99);
+}
+
+/// Random closed roads (both directions, with their turn-restriction copies).
+fn random_closed(g: &RoadGraph, roads: usize, seed: u64) -> ClosedEdges {
+    let blocked = random_blocked(g, roads, seed);
+    let edges = (0..g.num_edges())
+        .filter(|&e| blocked[e])
+        .map(|e| EdgeId(e as u32));
+    ClosedEdges::new(g, edges).unwrap()
+}
+
+/// Closures as the dispatch layer uses them ([`Cch::customize_closed`]: closed edges at
+/// infinity, their points still left and reached along them), alone and with excluded
+/// classes, against bidirectional Dijkstra on the graph without the closed edges: exact
+/// costs, routes that drive through no closed edge, matrices cell by cell.
+fn check_closures(extract: &str, profile: &'static Profile, pairs: usize) {
+    let Some(g) = load(extract, profile) else {
+        return;
+    };
+    let cch = Cch::build(&g).unwrap();
+    let mut space = SearchSpace::new(g.num_nodes());
+    let mut cspace = CchSpace::new(&cch);
+    let motorways = |e: EdgeId| {
+        matches!(
+            g.edge_class(e),
+            RoadClass::Motorway | RoadClass::MotorwayLink
+        )
+    };
+    for (i, roads) in [1usize, 10, 100].into_iter().enumerate() {
+        let closed = random_closed(&g, roads, 40 + i as u64);
+        let metric = cch.customize_closed(&g, |_| false, &closed).unwrap();
+        assert_eq!(metric.num_blocked(), 0, "closed edges are not blocked ends");
+        // The same metric with elimination-tree labels: costs and small tables looked up.
+        let labelled = metric.clone().with_labels(&cch, usize::MAX);
+        assert!(labelled.has_labels() && !metric.has_labels());
+        assert!(!metric.clone().with_labels(&cch, 10).has_labels());
+        let dijkstra = Dijkstra::new(&g).avoiding(&closed);
+        let mut rng = Pcg64::seed_from_u64(50 + i as u64);
+        let mut points = Vec::new();
+        for _ in 0..pairs {
+            let (from, to) = (random_point(&mut rng, &g), random_point(&mut rng, &g));
+            // Half of the sources on a closed road: they leave along it.
+            let from = if rng.random_range(0..2) == 0 {
+                EdgePoint::new(closed.edges()[rng.random_range(0..closed.len())], 0.5)
+            } else {
+                from
+            };
+            let want = dijkstra.query(&mut space, from, to).unwrap();
+            let got = metric.query(&cch, &g, &mut cspace, from, to).unwrap();
+            assert_eq!(got, want, "{roads} roads closed: {from:?} -> {to:?}");
+            let looked_up = labelled.query(&cch, &g, &mut cspace, from, to).unwrap();
+            assert_eq!(looked_up, want, "labels, {roads} roads closed");
+            let path = metric.route(&cch, &g, &mut cspace, from, to).unwrap();
+            assert_eq!(path.as_ref().map(|p| p.cost()), want);
+            if let Some(p) = path {
+                assert!(!closed.blocks(&p), "a route through a closed edge");
+            }
+            points.push((from, to));
+        }
+        let sources: Vec<EdgePoint> = points.iter().take(20).map(|p| p.0).collect();
+        let targets: Vec<EdgePoint> = points.iter().take(20).map(|p| p.1).collect();
+        let m = metric.matrix(&cch, &g, &sources, &targets).unwrap();
+        assert_eq!(
+            labelled.matrix(&cch, &g, &sources, &targets).unwrap(),
+            m,
+            "the labels' table"
+        );
+        for (r, &s) in sources.iter().enumerate() {
+            for (c, &t) in targets.iter().enumerate() {
+                let want = dijkstra.query(&mut space, s, t).unwrap();
+                assert_eq!(
+                    m.get(r, c),
+                    want.map(|w| (w.duration, w.distance)),
+                    "cell {r},{c}"
+                );
+            }
+        }
+        // With motorways excluded too: ends off the excluded roads (the dispatch layer
+        // snaps them away), the reference avoids both.
+        let metric = cch.customize_closed(&g, motorways, &closed).unwrap();
+        let both = ClosedEdges::new(
+            &g,
+            (0..g.num_edges() as u32)
+                .map(EdgeId)
+                .filter(|&e| motorways(e) || closed.contains(e)),
+        )
+        .unwrap();
+        let dijkstra = Dijkstra::new(&g).avoiding(&both);
+        for &(from, to) in &points {
+            if motorways(from.edge) || motorways(to.edge) {
+                continue;
+            }
+            let want = dijkstra.query(&mut space, from, to).unwrap();
+            let got = metric.query(&cch, &g, &mut cspace, from, to).unwrap();
+            assert_eq!(got, want, "{roads} roads closed, no motorways");
+        }
+    }
+}
+
+#[test]
+fn cch_with_closed_roads_matches_dijkstra_without_them_on_monaco() {
+    check_closures("monaco-2023-12-26.osm.pbf", &CAR, 300);
+}
+
+#[test]
+fn cch_with_closed_roads_matches_dijkstra_without_them_on_andorra() {
+    check_closures("andorra-2020-05-01.osm.pbf", &CAR, 150);
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! `/v1/closures` over a real server: the bridge Pont Sainte-Dévote in Monaco closed by way
 //! id, by a line drawn across it and by a polygon around it; OSRM routes and tables go
 //! around it (equal to Dijkstra avoiding the closed edges) from the answer to the create on,
-//! and come back when it is lifted; closures survive a restart of the server (SQLite file
+//! on the exact fallback and then, within seconds, on the customized metric, and come back
+//! when it is lifted; closures survive a restart of the server (SQLite file
 //! and PostgreSQL).
 //!
 //! Each test runs on its own engine: closures change the engine they are applied to.
@@ -134,6 +135,15 @@ fn a_bridge_closed_by_way_line_or_polygon_is_driven_around_until_lifted() {
         if body["target"]["ways"].is_array() {
             assert!(names.iter().all(|n| n != BRIDGE), "{names:?}");
         }
+        // Within seconds a metric of the customizable hierarchy answers (customized in the
+        // background; the exact fallback before): the same route.
+        let t = std::time::Instant::now();
+        while !engine.is_customized("car") {
+            assert!(t.elapsed().as_secs() < 10, "{body}: no customized metric");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let customized = route(&b);
+        assert_eq!((customized.0, customized.1), (duration, distance), "{body}");
         let t = get(
             b.addr,
             &format!("/table/v1/car/{},{};{},{}", FROM[0], FROM[1], TO[0], TO[1]),

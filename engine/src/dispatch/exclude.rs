@@ -1,53 +1,44 @@
-//! Routes, tables and trips that avoid classes of roads (OSRM's `exclude=`).
+//! Routes, tables and trips that avoid classes of roads (OSRM's `exclude=`) or roads closed
+//! at run time: the one place where a query picks how it is answered.
 //!
-//! Queries without exclusions keep the contraction hierarchy and hub labels. A set of
-//! excluded classes is served by a customizable contraction hierarchy ([`Cch`]): its
-//! metric-independent part is built at the first excluding request of a profile, and one
-//! [`CchMetric`] per set of classes is customized at its first use and kept (a profile has
-//! at most 2⁴ sets). Concurrent first uses of one set wait for one customization. Points
-//! are snapped onto roads left open ([`SpatialIndex::snap_avoiding`](crate::spatial::SpatialIndex::snap_avoiding)),
-//! as OSRM snaps them.
+//! Queries without exclusions or closures keep the contraction hierarchy and hub labels. A
+//! set of excluded classes, closures, or both are served by a metric of the profile's
+//! customizable contraction hierarchy, with an exact fallback while it is not ready (see
+//! [`customized`](super::customized)): a profile has at most 2⁴ class sets, each customized
+//! at its first use under the closures in force and again in the background when they
+//! change. Points are snapped onto roads left open by the exclusion
+//! ([`SpatialIndex::snap_avoiding`](crate::spatial::SpatialIndex::snap_avoiding)), as OSRM
+//! snaps them; a point on a closed road stays there (a closure stops traffic through a road,
+//! not to it).
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
-
+use super::customized::View;
 use super::{DispatchError, Engine, Location, Profile, Snapped, snap_error};
 use crate::osm::{ExcludeClass, ExcludeSet};
 use crate::routing::{
-    Cch, CchMetric, CchSpace, Cost, EdgePoint, Path, RouteError, SearchSpace, TravelMatrix,
+    AvoidingClosed, Cost, EdgePoint, Path, RouteError, RoutingView, SearchSpace, TravelMatrix,
 };
 
-/// The metric of one set of classes, customized at its first use (or why it failed).
-type MetricSlot = OnceLock<Result<Arc<CchMetric>, String>>;
-
-/// One profile's lazily built exclusion state.
-#[derive(Debug, Default)]
-pub(super) struct Exclusions {
-    cch: OnceLock<Result<Cch, String>>,
-    metrics: Mutex<BTreeMap<ExcludeSet, Arc<MetricSlot>>>,
-    spaces: Mutex<Vec<CchSpace>>,
-}
-
 /// The roads a request may use: the whole graph (hierarchy, hub labels), or the graph
-/// without the excluded classes (a metric of the customizable hierarchy).
+/// without the excluded classes and the closed roads.
 pub(super) struct Roads<'p> {
     pub(super) p: &'p Profile,
-    metric: Option<(&'p Cch, Arc<CchMetric>)>,
+    exclude: ExcludeSet,
+    view: View,
+}
+
+impl Profile {
+    /// The roads a request excluding `exclude` (the declared classes of the profile) may use
+    /// now, with the closures in force.
+    pub(super) fn roads(&self, exclude: ExcludeSet) -> Result<Roads<'_>, RouteError> {
+        Ok(Roads {
+            p: self,
+            exclude,
+            view: self.customized.view(&self.graph, exclude)?,
+        })
+    }
 }
 
 impl Roads<'_> {
-    /// Runs `f` with a pooled query state of the customizable hierarchy.
-    fn with_cch_space<T>(&self, cch: &Cch, f: impl FnOnce(&mut CchSpace) -> T) -> T {
-        let pool = &self.p.exclusions.spaces;
-        let pooled = pool.lock().map(|mut v| v.pop()).unwrap_or(None);
-        let mut space = pooled.unwrap_or_else(|| CchSpace::new(cch));
-        let out = f(&mut space);
-        pool.lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(space);
-        out
-    }
-
     /// Cost of the fastest route between two points on these roads.
     pub(super) fn cost(
         &self,
@@ -55,11 +46,16 @@ impl Roads<'_> {
         from: EdgePoint,
         to: EdgePoint,
     ) -> Result<Option<Cost>, RouteError> {
-        match &self.metric {
-            None => self.p.cost(space, from, to),
-            Some((cch, m)) => {
-                self.with_cch_space(cch, |s| m.query(cch, &self.p.graph, s, from, to))
-            }
+        match &self.view {
+            View::Full => self.p.full_cost(space, from, to),
+            View::Metric(cch, m) => match m.lookup(cch, &self.p.graph, from, to)? {
+                Some(cost) => Ok(cost),
+                None => self
+                    .p
+                    .customized
+                    .with_space(cch, |s| m.query(cch, &self.p.graph, s, from, to)),
+            },
+            View::Fallback(c) => AvoidingClosed::new(self.p, c).cost(space, from, to),
         }
     }
 
@@ -70,11 +66,13 @@ impl Roads<'_> {
         from: EdgePoint,
         to: EdgePoint,
     ) -> Result<Option<Path>, RouteError> {
-        match &self.metric {
-            None => self.p.path(space, from, to),
-            Some((cch, m)) => {
-                self.with_cch_space(cch, |s| m.route(cch, &self.p.graph, s, from, to))
-            }
+        match &self.view {
+            View::Full => self.p.ch.route(&self.p.graph, space, from, to),
+            View::Metric(cch, m) => self
+                .p
+                .customized
+                .with_space(cch, |s| m.route(cch, &self.p.graph, s, from, to)),
+            View::Fallback(c) => AvoidingClosed::new(self.p, c).route(space, from, to),
         }
     }
 
@@ -85,9 +83,12 @@ impl Roads<'_> {
         targets: &[EdgePoint],
         settle_limit: usize,
     ) -> Result<TravelMatrix, RouteError> {
-        match &self.metric {
-            None => self.p.matrix(sources, targets, settle_limit),
-            Some((cch, m)) => m.matrix(cch, &self.p.graph, sources, targets),
+        match &self.view {
+            View::Full => self.p.full_matrix(sources, targets, settle_limit),
+            View::Metric(cch, m) => m.matrix(cch, &self.p.graph, sources, targets),
+            View::Fallback(c) => {
+                AvoidingClosed::new(self.p, c).matrix(sources, targets, settle_limit)
+            }
         }
     }
 
@@ -98,20 +99,20 @@ impl Roads<'_> {
         locs: &[Location],
         snapped: &mut [Snapped],
     ) -> Result<(), DispatchError> {
-        let Some((_, m)) = &self.metric else {
+        if self.exclude.is_empty() {
             return Ok(());
-        };
+        }
+        let g = &self.p.graph;
+        let blocked = |e| g.edge_excluded(e, self.exclude);
         for (i, (s, loc)) in snapped.iter_mut().zip(locs).enumerate() {
-            if !m.is_blocked(s.snap.edge) {
+            if !blocked(s.snap.edge) {
                 continue;
             }
             let pos = loc.position;
             let snap = self
                 .p
                 .index
-                .snap_avoiding(pos.lon, pos.lat, loc.radius_m, loc.bearing, |e| {
-                    m.is_blocked(e)
-                })
+                .snap_avoiding(pos.lon, pos.lat, loc.radius_m, loc.bearing, blocked)
                 .map_err(|e| snap_error(i, &e))?;
             *s = Snapped::new(snap, pos, loc.bearing).ok_or_else(|| {
                 DispatchError::Internal("a snap with a bearing allows no direction".into())
@@ -141,6 +142,10 @@ impl Engine {
     /// the hierarchy cannot be built.
     pub fn prepare_exclude(&self, profile: &str, exclude: ExcludeSet) -> Result<(), DispatchError> {
         let p = self.profile(profile)?;
+        if exclude.is_empty() {
+            return Ok(());
+        }
+        self.customize_now(profile)?;
         self.roads(p, exclude).map(|_| ())
     }
 
@@ -150,9 +155,6 @@ impl Engine {
         p: &'p Profile,
         exclude: ExcludeSet,
     ) -> Result<Roads<'p>, DispatchError> {
-        if exclude.is_empty() {
-            return Ok(Roads { p, metric: None });
-        }
         let declared =
             crate::osm::Profile::by_name(p.graph.profile()).map_or(&[][..], |d| d.exclude);
         if let Some(class) = exclude.iter().find(|c| !declared.contains(c)) {
@@ -161,32 +163,6 @@ impl Engine {
                 class: class.name(),
             });
         }
-        let internal = |e: &String| DispatchError::Internal(e.clone());
-        let cch = p
-            .exclusions
-            .cch
-            .get_or_init(|| Cch::build(&p.graph).map_err(|e| e.to_string()))
-            .as_ref()
-            .map_err(internal)?;
-        let slot = Arc::clone(
-            p.exclusions
-                .metrics
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .entry(exclude)
-                .or_default(),
-        );
-        let metric = slot
-            .get_or_init(|| {
-                cch.customize(&p.graph, |e| p.graph.edge_excluded(e, exclude))
-                    .map(Arc::new)
-                    .map_err(|e| e.to_string())
-            })
-            .as_ref()
-            .map_err(internal)?;
-        Ok(Roads {
-            p,
-            metric: Some((cch, Arc::clone(metric))),
-        })
+        p.roads(exclude).map_err(super::route_error)
     }
 }

@@ -15,6 +15,7 @@
 //! for each request.
 
 mod closed;
+mod customized;
 mod error;
 mod exclude;
 mod hint;
@@ -28,7 +29,7 @@ mod straight;
 mod trip;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub use error::DispatchError;
 pub use hint::{Hint, graph_checksum};
@@ -43,8 +44,8 @@ pub use straight::{RouteOptions, continue_straight_default};
 use crate::graph::RoadGraph;
 use crate::osm::ExcludeSet;
 use crate::routing::{
-    ClosedEdges, ContractionHierarchy, Cost, EdgePoint, HubLabels, Landmarks, Path, RouteError,
-    SearchSpace, TravelMatrix,
+    ContractionHierarchy, Cost, EdgePoint, HubLabels, Landmarks, Path, RouteError, SearchSpace,
+    TravelMatrix,
 };
 use crate::spatial::{Snap, SnapError, SpatialIndex};
 use route::{OnEdge, assemble_leg};
@@ -60,7 +61,8 @@ pub const CH_SECTION: &str = ContractionHierarchy::SECTION;
 /// One profile's data.
 #[derive(Debug)]
 struct Profile {
-    graph: RoadGraph,
+    /// Shared with the threads that build and customize `customized`.
+    graph: Arc<RoadGraph>,
     index: SpatialIndex,
     ch: ContractionHierarchy,
     /// Hub labels of `ch`, once [`Engine::build_hub_labels`] has made them.
@@ -72,10 +74,9 @@ struct Profile {
     spaces: Mutex<Vec<SearchSpace>>,
     /// [`graph_checksum`] of `graph`, stamped on hints.
     checksum: u64,
-    /// The customizable hierarchy and its metrics, for requests that exclude roads.
-    exclusions: exclude::Exclusions,
-    /// The edges closed now ([`Engine::set_closed_edges`]): queries avoid them.
-    closed: RwLock<Option<Arc<ClosedEdges>>>,
+    /// The edges closed now ([`Engine::set_closed_edges`]), and the customizable hierarchy
+    /// and its metrics that answer queries with closures or exclusions.
+    customized: Arc<customized::Customized>,
 }
 
 /// A coordinate snapped onto a profile's graph.
@@ -204,7 +205,7 @@ impl Engine {
         self.profiles.insert(
             name,
             Profile {
-                graph,
+                graph: Arc::new(graph),
                 index,
                 ch,
                 labels: OnceLock::new(),
@@ -212,8 +213,7 @@ impl Engine {
                 basemap: OnceLock::new(),
                 spaces: Mutex::new(Vec::new()),
                 checksum,
-                exclusions: exclude::Exclusions::default(),
-                closed: RwLock::new(None),
+                customized: Arc::default(),
             },
         );
         Ok(())
@@ -353,7 +353,7 @@ impl Engine {
     /// The graph of a profile.
     #[must_use]
     pub fn graph(&self, profile: &str) -> Option<&RoadGraph> {
-        self.profiles.get(profile).map(|p| &p.graph)
+        self.profiles.get(profile).map(|p| &*p.graph)
     }
 
     fn profile(&self, profile: &str) -> Result<&Profile, DispatchError> {

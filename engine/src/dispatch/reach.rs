@@ -1,5 +1,5 @@
 //! One-to-all searches on a profile's graph: what isochrones and coverage areas are drawn
-//! from. Sources are placed first with [`Engine::place`].
+//! from, without the roads closed now. Sources are placed first with [`Engine::place`].
 
 use super::{DispatchError, Engine, route_error};
 use crate::routing::{ReachedTimes, Source};
@@ -8,7 +8,9 @@ use crate::types::Deciseconds;
 impl Engine {
     /// Travel time from the nearest of `sources` to every node of the profile's graph
     /// reached within `bound` (PHAST over the contraction hierarchy:
-    /// [`ContractionHierarchy::one_to_all`](crate::routing::ContractionHierarchy::one_to_all)).
+    /// [`ContractionHierarchy::one_to_all`](crate::routing::ContractionHierarchy::one_to_all));
+    /// with roads closed, Dijkstra's algorithm on the graph without them
+    /// ([`Dijkstra::one_to_all`](crate::routing::Dijkstra::one_to_all)).
     ///
     /// # Errors
     /// [`DispatchError::UnknownProfile`]; [`DispatchError::Internal`] for a source that is
@@ -20,7 +22,12 @@ impl Engine {
         bound: Deciseconds,
     ) -> Result<ReachedTimes, DispatchError> {
         let p = self.profile(profile)?;
-        p.ch.one_to_all(&p.graph, sources, bound)
-            .map_err(route_error)
+        match p.customized.closed() {
+            Some(closed) => crate::routing::Dijkstra::new(&p.graph)
+                .avoiding(&closed)
+                .one_to_all(sources, bound),
+            None => p.ch.one_to_all(&p.graph, sources, bound),
+        }
+        .map_err(route_error)
     }
 }

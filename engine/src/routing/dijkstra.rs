@@ -117,7 +117,7 @@ impl<'g> Dijkstra<'g> {
 
     /// `true` when the search may not relax edge `e`.
     #[inline]
-    fn is_closed(&self, e: u32) -> bool {
+    pub(super) fn is_closed(&self, e: u32) -> bool {
         self.closed.is_some_and(|c| c.contains_raw(e))
     }
 

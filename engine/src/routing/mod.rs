@@ -35,7 +35,7 @@ pub mod trip;
 #[doc(hidden)]
 pub mod turn_reference;
 
-pub use cch::{Cch, CchMetric, CchSpace};
+pub use cch::{Cch, CchMetric, CchSpace, DEFAULT_LABEL_ENTRIES, LABEL_CELLS_PER_POINT};
 pub use ch::{ContractionHierarchy, ContractionParams, HubLabels};
 pub use closed::{AvoidingClosed, ClosedEdges, RoutingView};
 pub use dijkstra::Dijkstra;

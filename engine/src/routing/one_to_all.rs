@@ -199,7 +199,9 @@ impl ContractionHierarchy {
 impl Dijkstra<'_> {
     /// Travel time from the nearest of `sources` (each leaving at its own start time) to
     /// every node reached within `bound`: Dijkstra's algorithm stopped past the bound. The
-    /// reference for [`ContractionHierarchy::one_to_all`].
+    /// reference for [`ContractionHierarchy::one_to_all`]; on the graph without the closed
+    /// edges when made [`Dijkstra::avoiding`] them (a source on a closed road still leaves
+    /// along it).
     ///
     /// # Errors
     /// [`RouteError::UnknownEdge`] / [`RouteError::InvalidFraction`] for a bad source.
@@ -224,6 +226,9 @@ impl Dijkstra<'_> {
                 continue;
             }
             for e in first_out[u as usize]..first_out[u as usize + 1] {
+                if self.is_closed(e) {
+                    continue;
+                }
                 let v = heads[e as usize];
                 let nd = d.saturating_add(edge_weight(g, e));
                 if nd <= limit && nd < dist[v as usize] {

@@ -1,6 +1,7 @@
-//! `vmeste bench closures`: how long a road closure takes to reach routing, and what
-//! queries cost while roads are closed (the exact fallback of `engine::routing::closed`:
-//! the hierarchy's answer where it provably avoids the closed edges, Dijkstra elsewhere).
+//! `vmeste bench closures`: how long road closures take to reach routing (applied, then
+//! answered by a metric of the customizable hierarchy customized in the background), and
+//! what queries cost with 1, 10 and 100 closures in force against none, back to back, once
+//! the metric is in use.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -32,6 +33,10 @@ pub struct BenchClosuresArgs {
     /// Runs of each measurement (the best is kept).
     #[arg(long, default_value_t = 3)]
     pub runs: usize,
+    /// Numbers of closures to measure: the named bridge, then random roads of the largest
+    /// component (one way each).
+    #[arg(long, value_delimiter = ',', default_value = "1,10,100")]
+    pub closures: Vec<usize>,
 }
 
 /// Seconds per query of each kind: `[cost, route, table]`, best of `runs`.
@@ -75,6 +80,75 @@ fn measure(
     Ok((best, costs))
 }
 
+/// The closures of one measurement: the bridge's ways, then `count - 1` random ways (one
+/// closure each).
+fn closures_of(
+    g: &engine::graph::RoadGraph,
+    bridge: &[i64],
+    count: usize,
+    seed: u64,
+    now: Time,
+) -> anyhow::Result<Vec<engine::closures::Closure>> {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_pcg::Pcg64::seed_from_u64(seed);
+    let main = (0..g.num_nodes())
+        .filter_map(|n| u32::try_from(n).ok().map(engine::types::NodeId))
+        .map(|n| g.component(n))
+        .max_by_key(|&c| g.component_size(c));
+    let mut targets = vec![bridge.to_vec()];
+    let mut guard = 0;
+    while targets.len() < count && guard < 1_000_000 {
+        guard += 1;
+        let e = EdgeId(rng.random_range(0..u32::try_from(g.num_edges())?));
+        if Some(g.component(g.edge_tail(e))) == main {
+            targets.push(vec![g.edge_way(e).0]);
+        }
+    }
+    targets
+        .into_iter()
+        .map(|ways| {
+            NewClosure {
+                target: ClosureTarget::Ways(ways),
+                profiles: Vec::new(),
+                starts_at: None,
+                ends_at: None,
+                reason: "benchmark".into(),
+            }
+            .validate(now, "admin:0")
+            .map_err(|e| anyhow::anyhow!("{e}"))
+        })
+        .collect()
+}
+
+/// Waits until the closures in force are answered by a customized metric.
+fn wait_customized(engine: &Engine, profile: &str) -> anyhow::Result<f64> {
+    let t = Instant::now();
+    while !engine.is_customized(profile) {
+        anyhow::ensure!(
+            t.elapsed().as_secs() < 120,
+            "no customized metric after 120 s"
+        );
+        std::thread::sleep(std::time::Duration::from_micros(200));
+    }
+    Ok(t.elapsed().as_secs_f64())
+}
+
+/// Prints one line per query kind: open against closed.
+fn print_ratios(label: &str, open: &[f64; 3], closed: &[f64; 3]) {
+    for (k, what, unit, scale) in [
+        (0, "cost (one pair, as candidates)", "us", 1e6),
+        (1, "route (snap + legs, as OSRM)", "us", 1e6),
+        (2, "table (square)", "ms", 1e3),
+    ] {
+        println!(
+            "{label:<14} {what:<32} open {:>9.1} {unit}  closed {:>9.1} {unit}  ratio {:.2}x  [bar <= 2x]",
+            open[k] * scale,
+            closed[k] * scale,
+            closed[k] / open[k]
+        );
+    }
+}
+
 /// Runs `vmeste bench closures`.
 ///
 /// # Errors
@@ -108,73 +182,49 @@ pub fn run(args: &BenchClosuresArgs) -> anyhow::Result<()> {
     let table: Vec<Location> = points.iter().map(|p| Location::new(p[0], p[1])).collect();
 
     let now = Time(1_800_000_000);
-    let closure = NewClosure {
-        target: ClosureTarget::Ways(ways.clone()),
-        profiles: Vec::new(),
-        starts_at: None,
-        ends_at: None,
-        reason: "benchmark".into(),
-    }
-    .validate(now, "admin:0")
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let closures = [closure];
-
-    let (open, open_costs) = measure(&engine, &profile, &pairs, &table, args.runs)?;
-    // Applying: the first time builds the way index of the graph; later ones reuse it.
-    let mut matchers = Matchers::new();
-    let t = Instant::now();
-    let applied = apply(&engine, &mut matchers, &closures, now)?;
-    let first_apply = t.elapsed().as_secs_f64();
-    let mut warm = f64::INFINITY;
-    for _ in 0..args.runs.max(1) {
-        let t = Instant::now();
-        apply(&engine, &mut matchers, &closures, now)?;
-        warm = warm.min(t.elapsed().as_secs_f64());
-    }
-    let edges: usize = applied.iter().map(|p| p.edges).sum();
-    let (closed, closed_costs) = measure(&engine, &profile, &pairs, &table, args.runs)?;
-    let affected = open_costs
-        .iter()
-        .zip(&closed_costs)
-        .filter(|(a, b)| a != b)
-        .count();
-    let t = Instant::now();
-    apply(&engine, &mut matchers, &[], now)?;
-    let lift = t.elapsed().as_secs_f64();
-
     println!(
-        "closures on {} ({profile}): {} nodes, {} edges; hub labels {labels_s:.1} s",
+        "closures on {} ({profile}): {} nodes, {} edges; hub labels {labels_s:.1} s; {} pairs, table {4} x {4}",
         args.graph.display(),
         g.num_nodes(),
-        g.num_edges()
+        g.num_edges(),
+        pairs.len(),
+        table.len()
     );
+    let mut matchers = Matchers::new();
+    let t = Instant::now();
+    engine.build_cch_in_background();
+    engine.customize_now(&profile)?;
     println!(
-        "closure: {:?}, {} ways, {edges} directed edges closed",
-        args.name,
-        ways.len()
+        "customizable hierarchy order (background thread, waited for): {:.2} s",
+        t.elapsed().as_secs_f64()
     );
-    println!(
-        "apply: first {:.1} ms (with the way index), then {:.2} ms; lift {:.2} ms  [bar <= 1 s]",
-        first_apply * 1e3,
-        warm * 1e3,
-        lift * 1e3
-    );
-    println!(
-        "pairs: {} ({affected} change cost with the closure)",
-        pairs.len()
-    );
-    for (k, what, unit, scale) in [
-        (0, "cost (one pair, as candidates)", "us", 1e6),
-        (1, "route (snap + legs, as OSRM)", "us", 1e6),
-        (2, "table (square)", "ms", 1e3),
-    ] {
+    for &count in &args.closures {
+        let closures = closures_of(g, &ways, count.max(1), count as u64, now)?;
+        let (open, open_costs) = measure(&engine, &profile, &pairs, &table, args.runs)?;
+        // Applying: the first time builds the way index of the graph; later ones reuse it.
+        let t = Instant::now();
+        let applied = apply(&engine, &mut matchers, &closures, now)?;
+        let apply_s = t.elapsed().as_secs_f64();
+        let metric_s = apply_s + wait_customized(&engine, &profile)?;
+        let edges: usize = applied.iter().map(|p| p.edges).sum();
+        let (closed, closed_costs) = measure(&engine, &profile, &pairs, &table, args.runs)?;
+        let affected = open_costs
+            .iter()
+            .zip(&closed_costs)
+            .filter(|(a, b)| a != b)
+            .count();
+        let t = Instant::now();
+        apply(&engine, &mut matchers, &[], now)?;
+        let lift = t.elapsed().as_secs_f64();
         println!(
-            "{what:<34} open {:>10.1} {unit}  closed {:>10.1} {unit}  ratio {:.2}x  [bar <= 2x]",
-            open[k] * scale,
-            closed[k] * scale,
-            closed[k] / open[k]
+            "{} closures ({edges} directed edges, {affected} of {} pairs change cost): apply {:.2} ms, metric in use {:.1} ms after  [bar <= 1 s]; lift {:.2} ms",
+            closures.len(),
+            pairs.len(),
+            apply_s * 1e3,
+            metric_s * 1e3,
+            lift * 1e3
         );
+        print_ratios(&format!("{} closures", closures.len()), &open, &closed);
     }
-    println!("table size: {0} x {0}", table.len());
     Ok(())
 }

@@ -163,9 +163,12 @@ pub fn load_graphs(graphs: &[PathBuf]) -> Result<Engine, ReloadError> {
 }
 
 /// Builds every profile's landmark bounds (for "who can go now?") and hub labels (up to
-/// `max_entries` entries per profile; 0 builds none), and logs the outcome.
+/// `max_entries` entries per profile; 0 builds none), and logs the outcome; starts building
+/// the customizable hierarchies in the background ([`Engine::build_cch_in_background`]).
 pub fn prepare(engine: &Engine, max_entries: usize) {
     let start = Instant::now();
+    // The customizable hierarchy (closures, `exclude=`) on threads of its own.
+    engine.build_cch_in_background();
     for (profile, bytes) in engine.build_landmarks(engine::routing::landmarks::DEFAULT_COUNT) {
         tracing::info!(
             profile,

@@ -2,10 +2,10 @@
 
 use rayon::prelude::*;
 
-use super::super::RouteError;
 use super::super::ch::graph_fingerprint;
 use super::super::edge_point::edge_weight;
 use super::super::search_space::INF;
+use super::super::{ClosedEdges, RouteError};
 use super::{Cch, DOWN_BIT, NONE};
 use crate::graph::RoadGraph;
 use crate::types::EdgeId;
@@ -29,6 +29,8 @@ pub struct CchMetric {
     /// One bit per original edge: set when the edge is blocked.
     blocked: Vec<u64>,
     num_blocked: usize,
+    /// Elimination-tree labels, when made ([`CchMetric::with_labels`]).
+    pub(super) labels: Option<Box<super::labels::Labels>>,
 }
 
 impl CchMetric {
@@ -49,7 +51,10 @@ impl CchMetric {
     /// Heap memory of the metric in bytes.
     #[must_use]
     pub fn heap_bytes(&self) -> usize {
-        self.up.len() * 8 * 2 + self.up_via.len() * 4 * 2 + self.blocked.len() * 8
+        self.up.len() * 8 * 2
+            + self.up_via.len() * 4 * 2
+            + self.blocked.len() * 8
+            + self.labels.as_ref().map_or(0, |l| l.heap_bytes())
     }
 }
 
@@ -74,6 +79,41 @@ impl Cch {
         &self,
         graph: &RoadGraph,
         blocked: impl Fn(EdgeId) -> bool,
+    ) -> Result<CchMetric, RouteError> {
+        self.customize_inner(graph, blocked, |_| false)
+    }
+
+    /// As [`Cch::customize`], with the `closed` edges also taken out of the routes but
+    /// not of their ends: a point on a closed road is still left and reached along it, as
+    /// [`Dijkstra::avoiding`](super::super::Dijkstra::avoiding) does ([`ClosedEdges`]).
+    /// [`CchMetric::is_blocked`] stays false for a closed edge that `blocked` leaves open.
+    ///
+    /// # Errors
+    /// As [`Cch::customize`]; [`RouteError::GraphMismatch`] also when `closed` was made for
+    /// another graph.
+    pub fn customize_closed(
+        &self,
+        graph: &RoadGraph,
+        blocked: impl Fn(EdgeId) -> bool,
+        closed: &ClosedEdges,
+    ) -> Result<CchMetric, RouteError> {
+        if !closed.fits(graph) {
+            return Err(RouteError::GraphMismatch {
+                what: "closed edges",
+                found: closed.len() as u64,
+                expected: graph.num_edges() as u64,
+            });
+        }
+        self.customize_inner(graph, blocked, |e| closed.contains(e))
+    }
+
+    /// The customization: `blocked` edges weigh infinity and carry no end point; `closed`
+    /// ones weigh infinity only.
+    fn customize_inner(
+        &self,
+        graph: &RoadGraph,
+        blocked: impl Fn(EdgeId) -> bool,
+        closed: impl Fn(EdgeId) -> bool,
     ) -> Result<CchMetric, RouteError> {
         self.check_graph(graph)?;
         let fingerprint = graph_fingerprint(graph);
@@ -102,7 +142,7 @@ impl Cch {
                 num_blocked += 1;
                 continue;
             }
-            if arc == NONE {
+            if arc == NONE || closed(EdgeId(e)) {
                 continue;
             }
             let weight = edge_weight(graph, e);
@@ -124,6 +164,7 @@ impl Cch {
             down_via: w.iter().map(|a| a.down_via).collect(),
             blocked: bits,
             num_blocked,
+            labels: None,
         })
     }
 

@@ -30,11 +30,13 @@
 //! edges gives a new metric without touching the order.
 
 mod customize;
+mod labels;
 mod order;
 mod query;
 mod table;
 
 pub use customize::CchMetric;
+pub use labels::{DEFAULT_LABEL_ENTRIES, LABEL_CELLS_PER_POINT};
 pub use query::CchSpace;
 
 use super::RouteError;

@@ -172,7 +172,8 @@ impl CchMetric {
     }
 
     /// Cost of the fastest route from `from` to `to` avoiding the blocked edges, `None` when
-    /// there is none. Allocates nothing; visits the elimination-tree paths of both ends.
+    /// there is none. Allocates nothing; visits the elimination-tree paths of both ends, or
+    /// looks them up in the labels when the metric has them ([`CchMetric::with_labels`]).
     ///
     /// # Errors
     /// [`RouteError::UnknownEdge`] / [`RouteError::InvalidFraction`] for a bad point,
@@ -186,6 +187,9 @@ impl CchMetric {
         from: EdgePoint,
         to: EdgePoint,
     ) -> Result<Option<Cost>, RouteError> {
+        if let Some(cost) = self.lookup(cch, graph, from, to)? {
+            return Ok(cost);
+        }
         Ok(self
             .search(cch, graph, space, from, to)?
             .map(|(w, _)| unpack(w)))

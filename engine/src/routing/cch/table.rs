@@ -17,7 +17,9 @@ use crate::graph::RoadGraph;
 
 impl CchMetric {
     /// The travel matrix from every source to every target, avoiding the blocked edges; a
-    /// pair without a route is a `None` cell.
+    /// pair without a route is a `None` cell. A small table (at most
+    /// [`LABEL_CELLS_PER_POINT`](super::LABEL_CELLS_PER_POINT) cells per point) of a metric
+    /// with labels is looked up in them.
     ///
     /// # Errors
     /// [`RouteError::UnknownEdge`] / [`RouteError::InvalidFraction`] for a bad point,
@@ -33,6 +35,9 @@ impl CchMetric {
         self.check(cch, graph, &[])?;
         for &p in sources.iter().chain(targets) {
             p.validate(graph)?;
+        }
+        if let Some(m) = self.matrix_labelled(cch, graph, sources, targets)? {
+            return Ok(m);
         }
         let mut matrix = TravelMatrix::unreachable(sources.len(), targets.len())?;
         if sources.is_empty() || targets.is_empty() {
