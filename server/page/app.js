@@ -11,8 +11,12 @@ const OPEN = ['new', 'assigned', 'en_route'];
 const URGENCIES = ['urgent', 'normal', 'planned'];
 const KINDS = ['groceries', 'medicines', 'essentials', 'utility_payment', 'care_visit', 'transport', 'psychological_support', 'other'];
 const MODES = ['car', 'bicycle', 'foot'];
-/** Rows drawn in the list at once; the rest are counted. */
-const LIST_ROWS = 300;
+/**
+ * Rows the list writes at once: a screenful and some. More are written as the last ones
+ * scroll into view (or by the "more" button, for the keyboard), so a filter change lays out
+ * and paints a few dozen rows, not thousands.
+ */
+const LIST_ROWS = 60;
 /** Next statuses a coordinator may set from each status. */
 const NEXT = { new: [], assigned: ['en_route', 'done', 'failed'], en_route: ['done', 'failed'] };
 
@@ -44,6 +48,17 @@ const state = {
   timings: {},
 };
 window.vmeste = state;
+
+/**
+ * A phase of the page's start (`performance.mark('vmeste:NAME')`), read by the benchmark:
+ * `js` (this module running), `style` (MapLibre's style loaded), `api` (requests and
+ * volunteers fetched), `list` (the list written), `sources` (the map's sources set), `idle`
+ * (the map idle with everything drawn: the page is interactive).
+ */
+function phase(name) {
+  performance.mark(`vmeste:${name}`);
+}
+phase('js');
 
 // ---------- notices ----------
 
@@ -102,6 +117,23 @@ function signOut() {
 
 const coordinates = () => state.me && (state.me.role === 'admin' || state.me.role === 'coordinator');
 
+/**
+ * The map library and the base map's TileJSON address (null when the server has no tiles),
+ * asked for as soon as the page runs, in parallel with signing in and the board's lists.
+ */
+const mapLibrary = (async () => {
+  const [maplibregl, tilesUrl] = await Promise.all([
+    import('/page/lib/maplibre-gl.mjs').catch(() => null),
+    fetch('/tiles/car/tiles.json')
+      .then((res) => (res.ok ? `${location.origin}/tiles/car/tiles.json` : null))
+      .catch(() => null),
+  ]);
+  // The map's worker starts now, while the board's lists are still on their way.
+  maplibregl?.prewarm();
+  phase('lib');
+  return { maplibregl, tilesUrl };
+})();
+
 async function openBoard() {
   notice(t('loading'));
   try {
@@ -110,48 +142,48 @@ async function openBoard() {
     if (state.hq) $('who').textContent = `${t(`role.${state.me.role}`)} · ${state.hq.name}`;
     if (coordinates() && state.hq) startLive();
     else setLive('none');
-    const mapReady = openMap();
     const q = state.hq ? `?hq=${state.hq.id}` : '';
-    const [requests, volunteers] = await Promise.all([
+    const [requests, volunteers, library] = await Promise.all([
       state.api.all(`/v1/requests${q}`),
       coordinates() ? state.api.all(`/v1/volunteers${q}`) : Promise.resolve([]),
+      mapLibrary,
     ]);
+    phase('api');
     for (const r of requests) state.requests.set(r.id, r);
     for (const v of volunteers) state.volunteers.set(v.id, v);
     fillSkills();
     renderList();
-    await mapReady;
+    phase('list');
+    await openMap(library);
     drawBoard();
-    const open = [...state.requests.values()].filter((r) => r.location && OPEN.includes(r.status)).map((r) => r.location);
-    state.map?.fit(state.hq ? [state.hq.location, ...open] : open);
+    phase('sources');
     notice($('map').dataset.basemap === 'none' ? t('nobasemap') : '');
-    if (state.map) await state.map.idle();
+    if (state.map) await state.map.drawn();
+    phase('drawn');
     state.timings.interactive = performance.now();
     document.body.dataset.ready = 'true';
+    await state.map?.idle();
+    phase('idle');
   } catch (e) {
     fail(e);
   }
 }
 
-async function openMap() {
-  let maplibregl;
-  try {
-    maplibregl = await import('/page/lib/maplibre-gl.mjs');
-  } catch {
+/** Where the map opens: the headquarters and the open requests. */
+function boardExtent() {
+  const open = [...state.requests.values()].filter((r) => r.location && OPEN.includes(r.status)).map((r) => r.location);
+  return state.hq ? [state.hq.location, ...open] : open;
+}
+
+async function openMap({ maplibregl, tilesUrl }) {
+  if (!maplibregl) {
     notice(t('nolib', { command: 'scripts/setup-page.sh' }), true);
     return;
   }
-  let tilesUrl = null;
-  try {
-    const res = await fetch('/tiles/car/tiles.json');
-    if (res.ok) tilesUrl = `${location.origin}/tiles/car/tiles.json`;
-  } catch {
-    tilesUrl = null;
-  }
-  const center = state.hq?.location ?? [0, 0];
   try {
     state.map = await BoardMap.create(maplibregl, $('map'), {
-      center,
+      center: state.hq?.location ?? [0, 0],
+      extent: boardExtent(),
       tilesUrl,
       onError: (e) => console.warn('map:', e?.message ?? e),
     });
@@ -159,6 +191,7 @@ async function openMap() {
     notice(t('error', { message: e.message }), true);
     return;
   }
+  phase('style');
   if (!tilesUrl) $('map').dataset.basemap = 'none';
   state.map.onRequestClick((id) => selectRequest(id));
   state.map.onMapClick((lonLat) => {
@@ -168,7 +201,7 @@ async function openMap() {
 
 function requestFeature(r) {
   return point(r.location, {
-    id: r.id, kind: r.kind, urgency: r.urgency, status: r.status, skills: `,${r.skills.join(',')},`,
+    id: r.id, kind: r.kind, urgency: r.urgency, status: r.status,
   });
 }
 
@@ -239,15 +272,47 @@ function applyFilterToMap() {
 
 const URGENCY_RANK = { urgent: 0, normal: 1, planned: 2 };
 
+/** The filtered, sorted requests the list shows, and how many of them it has written. */
+const listed = { rows: [], written: 0 };
+/** Writes more rows when the list's "more" line scrolls into view. */
+const moreObserver = typeof IntersectionObserver === 'function'
+  ? new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) writeMoreRows(); })
+  : null;
+
+/** Appends the next LIST_ROWS rows of `listed` and the "more" line when some are left. */
+function writeMoreRows() {
+  const list = $('list');
+  list.querySelector('li.more')?.remove();
+  const frag = document.createDocumentFragment();
+  const next = listed.rows.slice(listed.written, listed.written + LIST_ROWS);
+  for (const r of next) frag.append(listRow(r));
+  listed.written += next.length;
+  const left = listed.rows.length - listed.written;
+  if (left > 0) {
+    const more = el('li', { class: 'more' },
+      el('button', { type: 'button', onclick: () => focusAfter(writeMoreRows) }, t('list.more', { n: left })));
+    frag.append(more);
+    moreObserver?.observe(more);
+  }
+  list.append(frag);
+}
+
+/** Runs `write`, then focuses the first row it added (the keyboard goes on where it was). */
+function focusAfter(write) {
+  const at = listed.written;
+  write();
+  $('list').querySelectorAll('li[data-request] button')[at]?.focus();
+}
+
 function renderList() {
   const f = currentFilter();
   const shown = [...state.requests.values()].filter((r) => matches(r, f));
   shown.sort((a, b) => URGENCY_RANK[a.urgency] - URGENCY_RANK[b.urgency] || a.deadline.localeCompare(b.deadline) || a.id - b.id);
-  const frag = document.createDocumentFragment();
-  for (const r of shown.slice(0, LIST_ROWS)) frag.append(listRow(r));
-  if (shown.length > LIST_ROWS) frag.append(el('li', { class: 'count' }, t('list.more', { n: shown.length - LIST_ROWS })));
-  if (!shown.length) frag.append(el('li', { class: 'count' }, t('list.empty')));
-  $('list').replaceChildren(frag);
+  moreObserver?.disconnect();
+  listed.rows = shown;
+  listed.written = 0;
+  $('list').replaceChildren(...(shown.length ? [] : [el('li', { class: 'count' }, t('list.empty'))]));
+  writeMoreRows();
   $('list-count').textContent = t('list.count', { shown: shown.length, total: state.requests.size });
   const vols = [...state.volunteers.values()];
   $('volunteer-count').textContent = coordinates()

@@ -6,6 +6,7 @@ export const CHROMIUM = process.env.VMESTE_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = [
   '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  ...(process.env.VMESTE_CHROMIUM_FLAGS ?? '').split(' ').filter(Boolean),
 ];
 
 /**
