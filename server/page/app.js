@@ -43,6 +43,7 @@ const state = {
   map: null,
   selected: null,
   plan: null,
+  trip: null,
   live: null,
   pin: null,
   timings: {},
@@ -236,6 +237,9 @@ function fillFilters() {
   options($('n-urgency'), URGENCIES, (s) => t(`urgency.${s}`), []);
   if (!$('n-urgency').dataset.set) { $('n-urgency').value = 'normal'; $('n-urgency').dataset.set = '1'; }
   options($('t-profile'), MODES, (s) => t(`mode.${s}`), []);
+  const overnight = $('trip-overnight').value || 'home';
+  options($('trip-overnight'), ['home', 'settlement'], (s) => t(`trip.overnight.${s}`), []);
+  $('trip-overnight').value = overnight;
   fillSkills();
 }
 
@@ -727,9 +731,11 @@ async function showTrips(e) {
     const cut = rows.filter(({ r }) => !isReachable(r));
     $('trips-summary').textContent = t('trips.summary', { n: rows.length, cut: cut.length });
     $('trips-out').replaceChildren(...rows.map(({ p, r }) => el('li', { class: isReachable(r) ? '' : 'faded' },
-      `${p.name} (${p.kind}) — ${isReachable(r)
-        ? t('trips.reachable', { min: Math.round(r.duration_s / 60), km: (r.distance_m / 1000).toFixed(1) })
-        : t('trips.cut', { reason: reasonText(r.reason) })}`)));
+      el('label', {},
+        el('input', { type: 'checkbox', dataset: { place: p.osm } }),
+        `${p.name} (${p.kind}) — ${isReachable(r)
+          ? t('trips.reachable', { min: Math.round(r.duration_s / 60), km: (r.distance_m / 1000).toFixed(1) })
+          : t('trips.cut', { reason: reasonText(r.reason) })}`))));
     state.map?.setSettlements({
       type: 'FeatureCollection',
       features: rows.map(({ p, r }) => point([p.lon, p.lat], { reachable: isReachable(r), name: p.name })),
@@ -738,6 +744,107 @@ async function showTrips(e) {
   } catch (err) {
     fail(err);
   }
+}
+
+/** A duration in seconds as hours and minutes. */
+function hoursMinutes(s) {
+  const m = Math.round(s / 60);
+  return m >= 60 ? t('duration.hm', { h: Math.floor(m / 60), m: m % 60 }) : t('duration.m', { m });
+}
+
+/** Plans a trip from the headquarters to the ticked settlements (`POST /v1/trips/remote`). */
+async function planTrip(e) {
+  e.preventDefault();
+  if (!state.hq) return;
+  const places = [...document.querySelectorAll('#trips-out input[type=checkbox]:checked')].map((c) => ({ place: c.dataset.place }));
+  if (!places.length) {
+    $('trip-out').replaceChildren(el('p', { class: 'error', role: 'alert' }, t('trip.pick')));
+    return;
+  }
+  const body = {
+    hq: state.hq.id,
+    profile: $('t-profile').value,
+    days: Number($('trip-days').value),
+    hours: $('trip-hours').value.trim(),
+    max_driving: $('trip-driving').value.trim(),
+    service_min: Number($('trip-service').value),
+    overnight: $('trip-overnight').value,
+    settlements: places,
+  };
+  $('trip-plan').disabled = true;
+  $('trip-out').replaceChildren(el('p', { class: 'count' }, t('trip.planning')));
+  try {
+    state.trip = { days: body.days, plan: await state.api.post('/v1/trips/remote?format=geojson', body) };
+    renderTrip(state.trip);
+    $('trip-out').scrollIntoView({ block: 'start' });
+  } catch (err) {
+    $('trip-out').replaceChildren(el('p', { class: 'error', role: 'alert' }, explain(err)));
+  } finally {
+    $('trip-plan').disabled = false;
+  }
+}
+
+/**
+ * A planned trip (the GeoJSON answer of `/v1/trips/remote`) in the panel, day by day per
+ * vehicle (the settlements in order with arrival and departure, the day's driving, the
+ * night), and on the map (each day's road route in its colour, the visits numbered
+ * `day.order`).
+ */
+function renderTrip({ days, plan }) {
+  const features = plan.features ?? [];
+  const of = (role) => features.filter((f) => f.properties.role === role);
+  const routes = of('route');
+  const stops = of('stop');
+  const nights = of('night');
+  const vehicles = [...new Set([...routes, ...stops].map((f) => f.properties.vehicle))].sort((x, y) => x - y);
+  const out = [];
+  const lines = [];
+  const labels = [];
+  const coords = [];
+  const total = stops.length + of('unplanned').length;
+  const driving = routes.reduce((n, f) => n + f.properties.driving_s, 0);
+  const km = routes.reduce((n, f) => n + f.properties.distance_m, 0) / 1000;
+  out.push(el('p', { class: 'count', id: 'trip-summary' }, t('trip.summary', { visited: stops.length, total, driving: hoursMinutes(driving), km: km.toFixed(1) })));
+  for (const vehicle of vehicles) {
+    if (vehicles.length > 1) out.push(el('h4', {}, t('trip.vehicle', { n: vehicle })));
+    for (let day = 1; day <= days; day++) {
+      const mine = (f) => f.properties.vehicle === vehicle && f.properties.day === day;
+      const colour = ROUTE_COLOURS[(day - 1) % ROUTE_COLOURS.length];
+      const route = routes.find(mine);
+      const visits = stops.filter(mine).sort((x, y) => x.properties.order - y.properties.order);
+      if (route) {
+        lines.push({ coordinates: route.geometry.coordinates, colour });
+        coords.push(...route.geometry.coordinates);
+      }
+      const swatch = el('span', { class: 'swatch' });
+      swatch.style.background = colour;
+      const head = route
+        ? t('trip.day.driving', { driving: hoursMinutes(route.properties.driving_s), km: (route.properties.distance_m / 1000).toFixed(1) })
+        : t('trip.day.rest');
+      out.push(el('h4', { class: 'trip-day', dataset: { day } }, swatch, `${t('trip.day', { day })} — ${head}`));
+      if (visits.length) {
+        out.push(el('ol', { class: 'stops' }, ...visits.map((f) => {
+          const s = f.properties;
+          labels.push({ lonLat: f.geometry.coordinates, text: `${day}.${s.order}`, colour, className: 'stop-label trip-label' });
+          const wait = s.waiting_s >= 60 ? t('trip.wait', { min: Math.round(s.waiting_s / 60) }) : '';
+          return el('li', {}, t('trip.stop', { name: s.name, arrival: s.arrival, departure: s.departure }) + wait);
+        })));
+      }
+      const night = nights.find(mine);
+      if (route || night) {
+        out.push(el('p', { class: 'night' }, night ? t('trip.night.away', { name: night.properties.name }) : t('trip.night.home')));
+      }
+    }
+  }
+  const unplanned = of('unplanned');
+  if (unplanned.length) {
+    out.push(el('h4', {}, t('trip.unplanned')));
+    out.push(el('ul', { id: 'trip-unplanned' }, ...unplanned.map((f) => el('li', {}, `${f.properties.name}: ${f.properties.message}`))));
+  }
+  $('trip-out').replaceChildren(...out);
+  state.map?.setTrip(lines);
+  state.map?.setLabels(labels);
+  if (coords.length) state.map?.fit(coords);
 }
 
 function isReachable(r) {
@@ -784,6 +891,7 @@ function switchLanguage() {
     if (live) setLive(live);
     if (state.selected) renderDetail(state.requests.get(state.selected));
     if (state.plan) renderPlan(state.plan);
+    if (state.trip) renderTrip(state.trip);
   }
 }
 
@@ -811,6 +919,7 @@ function start() {
   $('plan-commit').addEventListener('click', commitPlan);
   $('plan-discard').addEventListener('click', discardPlan);
   $('trips-form').addEventListener('submit', showTrips);
+  $('trip-form').addEventListener('submit', planTrip);
   setPin(null);
   const token = tokenFromFragment() ?? sessionStorage.getItem('vmeste.token');
   if (token) signIn(token);

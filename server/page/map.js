@@ -163,7 +163,7 @@ export class BoardMap {
       }
     }
     map.addImage('hq', starImage());
-    for (const id of ['isochrones', 'routes', 'candidate-route', 'settlements', 'volunteers', 'selected', 'hq']) {
+    for (const id of ['isochrones', 'routes', 'trip', 'candidate-route', 'settlements', 'volunteers', 'selected', 'hq']) {
       map.addSource(id, { type: 'geojson', data: EMPTY });
     }
     // Requests are hidden by a feature state, not a layer filter: a filter change then
@@ -176,6 +176,10 @@ export class BoardMap {
     });
     map.addLayer({
       id: 'routes', type: 'line', source: 'routes', layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: { 'line-color': ['get', 'colour'], 'line-width': 4, 'line-opacity': 0.85 },
+    });
+    map.addLayer({
+      id: 'trip', type: 'line', source: 'trip', layout: { 'line-cap': 'round', 'line-join': 'round' },
       paint: { 'line-color': ['get', 'colour'], 'line-width': 4, 'line-opacity': 0.85 },
     });
     map.addLayer({
@@ -307,12 +311,10 @@ export class BoardMap {
   }
 
   /** Lines `[{coordinates, colour}]` of a plan. */
-  setRoutes(lines) {
-    this.set('routes', {
-      type: 'FeatureCollection',
-      features: lines.map((l) => ({ type: 'Feature', properties: { colour: l.colour }, geometry: { type: 'LineString', coordinates: l.coordinates } })),
-    });
-  }
+  setRoutes(lines) { this.set('routes', lineFeatures(lines)); }
+
+  /** Lines `[{coordinates, colour}]` of a trip's days. */
+  setTrip(lines) { this.set('trip', lineFeatures(lines)); }
 
   setCandidateRoute(geometry) {
     this.set('candidate-route', geometry ? { type: 'Feature', properties: {}, geometry } : EMPTY);
@@ -386,6 +388,14 @@ export class BoardMap {
       }
     });
   }
+}
+
+/** Lines `[{coordinates, colour}]` as a GeoJSON FeatureCollection. */
+function lineFeatures(lines) {
+  return {
+    type: 'FeatureCollection',
+    features: lines.map((l) => ({ type: 'Feature', properties: { colour: l.colour }, geometry: { type: 'LineString', coordinates: l.coordinates } })),
+  };
 }
 
 /** A GeoJSON point feature. */
