@@ -215,7 +215,7 @@ function drawBoard() {
     type: 'FeatureCollection',
     features: volunteers.map((v) => point(v.position ?? v.home, { id: v.id, mode: v.mode, status: v.status })),
   });
-  if (state.hq) state.map.setHq(state.hq.location);
+  if (state.hq) state.map.setHq(state.hq.location, `${t('hq')}: ${state.hq.name}`);
   applyFilterToMap();
 }
 

@@ -1,7 +1,8 @@
 // The map: MapLibre GL JS over vmeste's own vector tiles (roads by class, places), with the
 // board's requests, volunteers and headquarters, routes, isochrones and settlements on top.
 // No glyphs are loaded (no network at run time): symbols are icons drawn here on a canvas,
-// and names and stop numbers are HTML markers or text in the side panel.
+// and names, stop numbers and the headquarters' star are HTML markers or text in the side
+// panel.
 
 export const URGENCY_COLOURS = { urgent: '#c62828', normal: '#ef8a17', planned: '#1e6fb8' };
 export const MODE_COLOURS = { foot: '#2a9d8f', bicycle: '#7b3fa0', car: '#37474f' };
@@ -91,26 +92,6 @@ function symbolImage(kind, colour, size = 22) {
   return g.getImageData(0, 0, size, size);
 }
 
-function starImage(size = 28) {
-  const c = document.createElement('canvas');
-  c.width = c.height = size;
-  const g = c.getContext('2d');
-  const m = size / 2;
-  g.beginPath();
-  for (let i = 0; i < 10; i++) {
-    const r = i % 2 ? m * 0.42 : m - 2;
-    const a = -Math.PI / 2 + (i * Math.PI) / 5;
-    g.lineTo(m + r * Math.cos(a), m + r * Math.sin(a));
-  }
-  g.closePath();
-  g.fillStyle = '#111';
-  g.strokeStyle = '#ffd54f';
-  g.lineWidth = 2;
-  g.fill();
-  g.stroke();
-  return g.getImageData(0, 0, size, size);
-}
-
 /** The zoom from which requests are drawn as their kind's symbol instead of a circle. */
 const SYMBOL_ZOOM = 15;
 
@@ -162,8 +143,7 @@ export class BoardMap {
         map.addImage(`${kind}-${urgency}`, symbolImage(kind, colour));
       }
     }
-    map.addImage('hq', starImage());
-    for (const id of ['isochrones', 'routes', 'trip', 'candidate-route', 'settlements', 'volunteers', 'selected', 'hq']) {
+    for (const id of ['isochrones', 'routes', 'trip', 'candidate-route', 'settlements', 'volunteers', 'selected']) {
       map.addSource(id, { type: 'geojson', data: EMPTY });
     }
     // Requests are hidden by a feature state, not a layer filter: a filter change then
@@ -231,10 +211,6 @@ export class BoardMap {
           ['match', ['get', 'status'], 'new', 1, 0.4]],
       },
     });
-    map.addLayer({
-      id: 'hq', type: 'symbol', source: 'hq',
-      layout: { 'icon-image': 'hq', 'icon-allow-overlap': true },
-    });
     for (const layer of ['requests', 'requests-kind', 'volunteers']) {
       map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
       map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
@@ -269,7 +245,20 @@ export class BoardMap {
   /** Volunteers (features with `id`, `mode`, `status`). */
   setVolunteers(fc) { this.set('volunteers', fc); }
 
-  setHq(lonLat) { this.set('hq', point(lonLat, {})); }
+  /**
+   * The headquarters: a star as an HTML marker titled `label` (no symbol layer, whose
+   * shaders and placement would cost the first frame more than the marker does).
+   */
+  setHq(lonLat, label) {
+    if (!this.hqMarker) {
+      const el = document.createElement('div');
+      el.className = 'hq-marker';
+      el.textContent = '★';
+      this.hqMarker = new this.gl.Marker({ element: el }).setLngLat(lonLat).addTo(this.map);
+    }
+    this.hqMarker.setLngLat(lonLat);
+    this.hqMarker.getElement().title = label;
+  }
 
   /** Shows only the requests whose `id` is in `shown` (of all those `ids`). */
   showRequests(ids, shown) {
