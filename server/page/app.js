@@ -163,6 +163,7 @@ async function openBoard() {
     phase('drawn');
     state.timings.interactive = performance.now();
     document.body.dataset.ready = 'true';
+    state.map?.addBaseMap();
     await state.map?.idle();
     phase('idle');
   } catch (e) {

@@ -25,24 +25,31 @@ export function baseStyle(tilesUrl) {
   const sources = {};
   if (tilesUrl) {
     sources.base = { type: 'vector', url: tilesUrl };
-    for (const [cls, colour, width, minzoom] of ROAD_STYLE) {
-      layers.push({
-        id: `road-${cls}`, type: 'line', source: 'base', 'source-layer': 'roads', minzoom,
-        filter: ['==', ['get', 'class'], cls],
-        layout: { 'line-cap': 'round', 'line-join': 'round' },
-        paint: {
-          'line-color': colour,
-          'line-width': ['interpolate', ['exponential', 1.6], ['zoom'], 10, width * 0.4, 16, width * 2.2, 18, width * 5],
-          ...(cls === 'ferry' || cls === 'path' ? { 'line-dasharray': [2, 2] } : {}),
-        },
-      });
-    }
-    layers.push({
-      id: 'places', type: 'circle', source: 'base', 'source-layer': 'places',
-      paint: { 'circle-radius': 3, 'circle-color': '#555', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 },
-    });
+    layers.push(...baseLayers());
   }
   return { version: 8, sources, layers };
+}
+
+/** The base map's layers over the `base` source: roads by class, places as dots. */
+function baseLayers() {
+  const layers = [];
+  for (const [cls, colour, width, minzoom] of ROAD_STYLE) {
+    layers.push({
+      id: `road-${cls}`, type: 'line', source: 'base', 'source-layer': 'roads', minzoom,
+      filter: ['==', ['get', 'class'], cls],
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: {
+        'line-color': colour,
+        'line-width': ['interpolate', ['exponential', 1.6], ['zoom'], 10, width * 0.4, 16, width * 2.2, 18, width * 5],
+        ...(cls === 'ferry' || cls === 'path' ? { 'line-dasharray': [2, 2] } : {}),
+      },
+    });
+  }
+  layers.push({
+    id: 'places', type: 'circle', source: 'base', 'source-layer': 'places',
+    paint: { 'circle-radius': 3, 'circle-color': '#555', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 },
+  });
+  return layers;
 }
 
 /** A square canvas image of a request symbol: the kind's shape in the urgency's colour. */
@@ -93,7 +100,7 @@ function symbolImage(kind, colour, size = 22) {
 }
 
 /** The zoom from which requests are drawn as their kind's symbol instead of a circle. */
-const SYMBOL_ZOOM = 15;
+const SYMBOL_ZOOM = 14;
 
 /** How the map fits a set of points. */
 const FIT = { padding: 40, maxZoom: 16 };
@@ -124,7 +131,7 @@ export class BoardMap {
   static async create(maplibregl, container, { center, extent = [], tilesUrl, onError }) {
     const start = extent.length ? { bounds: bounds(maplibregl, extent), fitBoundsOptions: FIT } : { center, zoom: 14 };
     const map = new maplibregl.Map({
-      container, style: baseStyle(tilesUrl), ...start, attributionControl: false, maxZoom: 19,
+      container, style: baseStyle(null), ...start, attributionControl: false, maxZoom: 19,
     });
     map.on('error', (e) => onError(e?.error ?? e));
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
@@ -132,7 +139,7 @@ export class BoardMap {
     if (!map.isStyleLoaded()) await new Promise((resolve) => map.once('style.load', resolve));
     const view = new BoardMap(maplibregl, map);
     view.addLayers();
-    if (tilesUrl) map.on('moveend', () => view.labelPlaces());
+    view.tilesUrl = tilesUrl;
     return view;
   }
 
@@ -176,11 +183,12 @@ export class BoardMap {
     map.addLayer({
       id: 'volunteers', type: 'circle', source: 'volunteers',
       paint: {
-        'circle-radius': 6,
+        // Small, in a thick ring: unlike a request's dot.
+        'circle-radius': 4,
         'circle-color': ['match', ['get', 'mode'], 'foot', MODE_COLOURS.foot, 'bicycle', MODE_COLOURS.bicycle, MODE_COLOURS.car],
         'circle-opacity': ['match', ['get', 'status'], 'off', 0.35, 1],
         'circle-stroke-color': ['match', ['get', 'status'], 'busy', '#ffb300', '#ffffff'],
-        'circle-stroke-width': 2,
+        'circle-stroke-width': 3,
       },
     });
     map.addLayer({
@@ -196,7 +204,7 @@ export class BoardMap {
         'circle-radius': ['case', ['boolean', ['feature-state', 'hidden'], false], 0, 6],
         'circle-color': ['match', ['get', 'urgency'], 'urgent', URGENCY_COLOURS.urgent, 'normal', URGENCY_COLOURS.normal, URGENCY_COLOURS.planned],
         'circle-stroke-color': '#fff',
-        'circle-stroke-width': ['case', ['boolean', ['feature-state', 'hidden'], false], 0, 1.5],
+        'circle-stroke-width': ['case', ['boolean', ['feature-state', 'hidden'], false], 0, 1],
         'circle-opacity': ['match', ['get', 'status'], 'new', 1, 0.4],
       },
     });
@@ -215,6 +223,19 @@ export class BoardMap {
       map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
       map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
     }
+  }
+
+  /**
+   * Adds the base map (vmeste's tiles) under the board's layers. The page calls it once the
+   * board is drawn, so that the base map's tiles, parsed by the same worker and drawn by the
+   * same (on a CPU, slow) GL context, do not hold the board back.
+   */
+  addBaseMap() {
+    if (!this.tilesUrl || this.map.getSource('base')) return;
+    this.map.addSource('base', { type: 'vector', url: this.tilesUrl });
+    for (const layer of baseLayers()) this.map.addLayer(layer, 'isochrones');
+    this.map.on('moveend', () => this.labelPlaces());
+    this.map.once('idle', () => this.labelPlaces());
   }
 
   /** Names of the base map's biggest places in view, as HTML markers (no glyphs needed). */
