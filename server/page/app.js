@@ -11,8 +11,12 @@ const OPEN = ['new', 'assigned', 'en_route'];
 const URGENCIES = ['urgent', 'normal', 'planned'];
 const KINDS = ['groceries', 'medicines', 'essentials', 'utility_payment', 'care_visit', 'transport', 'psychological_support', 'other'];
 const MODES = ['car', 'bicycle', 'foot'];
-/** Rows drawn in the list at once; the rest are counted. */
-const LIST_ROWS = 300;
+/**
+ * Rows the list writes at once: a screenful and some. More are written as the last ones
+ * scroll into view (or by the "more" button, for the keyboard), so a filter change lays out
+ * and paints a few dozen rows, not thousands.
+ */
+const LIST_ROWS = 60;
 /** Next statuses a coordinator may set from each status. */
 const NEXT = { new: [], assigned: ['en_route', 'done', 'failed'], en_route: ['done', 'failed'] };
 
@@ -39,11 +43,23 @@ const state = {
   map: null,
   selected: null,
   plan: null,
+  trip: null,
   live: null,
   pin: null,
   timings: {},
 };
 window.vmeste = state;
+
+/**
+ * A phase of the page's start (`performance.mark('vmeste:NAME')`), read by the benchmark:
+ * `js` (this module running), `style` (MapLibre's style loaded), `api` (requests and
+ * volunteers fetched), `list` (the list written), `sources` (the map's sources set), `idle`
+ * (the map idle with everything drawn: the page is interactive).
+ */
+function phase(name) {
+  performance.mark(`vmeste:${name}`);
+}
+phase('js');
 
 // ---------- notices ----------
 
@@ -102,6 +118,23 @@ function signOut() {
 
 const coordinates = () => state.me && (state.me.role === 'admin' || state.me.role === 'coordinator');
 
+/**
+ * The map library and the base map's TileJSON address (null when the server has no tiles),
+ * asked for as soon as the page runs, in parallel with signing in and the board's lists.
+ */
+const mapLibrary = (async () => {
+  const [maplibregl, tilesUrl] = await Promise.all([
+    import('/page/lib/maplibre-gl.mjs').catch(() => null),
+    fetch('/tiles/car/tiles.json')
+      .then((res) => (res.ok ? `${location.origin}/tiles/car/tiles.json` : null))
+      .catch(() => null),
+  ]);
+  // The map's worker starts now, while the board's lists are still on their way.
+  maplibregl?.prewarm();
+  phase('lib');
+  return { maplibregl, tilesUrl };
+})();
+
 async function openBoard() {
   notice(t('loading'));
   try {
@@ -110,48 +143,49 @@ async function openBoard() {
     if (state.hq) $('who').textContent = `${t(`role.${state.me.role}`)} · ${state.hq.name}`;
     if (coordinates() && state.hq) startLive();
     else setLive('none');
-    const mapReady = openMap();
     const q = state.hq ? `?hq=${state.hq.id}` : '';
-    const [requests, volunteers] = await Promise.all([
+    const [requests, volunteers, library] = await Promise.all([
       state.api.all(`/v1/requests${q}`),
       coordinates() ? state.api.all(`/v1/volunteers${q}`) : Promise.resolve([]),
+      mapLibrary,
     ]);
+    phase('api');
     for (const r of requests) state.requests.set(r.id, r);
     for (const v of volunteers) state.volunteers.set(v.id, v);
     fillSkills();
     renderList();
-    await mapReady;
+    phase('list');
+    await openMap(library);
     drawBoard();
-    const open = [...state.requests.values()].filter((r) => r.location && OPEN.includes(r.status)).map((r) => r.location);
-    state.map?.fit(state.hq ? [state.hq.location, ...open] : open);
+    phase('sources');
     notice($('map').dataset.basemap === 'none' ? t('nobasemap') : '');
-    if (state.map) await state.map.idle();
+    if (state.map) await state.map.drawn();
+    phase('drawn');
     state.timings.interactive = performance.now();
     document.body.dataset.ready = 'true';
+    state.map?.addBaseMap();
+    await state.map?.idle();
+    phase('idle');
   } catch (e) {
     fail(e);
   }
 }
 
-async function openMap() {
-  let maplibregl;
-  try {
-    maplibregl = await import('/page/lib/maplibre-gl.mjs');
-  } catch {
+/** Where the map opens: the headquarters and the open requests. */
+function boardExtent() {
+  const open = [...state.requests.values()].filter((r) => r.location && OPEN.includes(r.status)).map((r) => r.location);
+  return state.hq ? [state.hq.location, ...open] : open;
+}
+
+async function openMap({ maplibregl, tilesUrl }) {
+  if (!maplibregl) {
     notice(t('nolib', { command: 'scripts/setup-page.sh' }), true);
     return;
   }
-  let tilesUrl = null;
-  try {
-    const res = await fetch('/tiles/car/tiles.json');
-    if (res.ok) tilesUrl = `${location.origin}/tiles/car/tiles.json`;
-  } catch {
-    tilesUrl = null;
-  }
-  const center = state.hq?.location ?? [0, 0];
   try {
     state.map = await BoardMap.create(maplibregl, $('map'), {
-      center,
+      center: state.hq?.location ?? [0, 0],
+      extent: boardExtent(),
       tilesUrl,
       onError: (e) => console.warn('map:', e?.message ?? e),
     });
@@ -159,6 +193,7 @@ async function openMap() {
     notice(t('error', { message: e.message }), true);
     return;
   }
+  phase('style');
   if (!tilesUrl) $('map').dataset.basemap = 'none';
   state.map.onRequestClick((id) => selectRequest(id));
   state.map.onMapClick((lonLat) => {
@@ -168,7 +203,7 @@ async function openMap() {
 
 function requestFeature(r) {
   return point(r.location, {
-    id: r.id, kind: r.kind, urgency: r.urgency, status: r.status, skills: `,${r.skills.join(',')},`,
+    id: r.id, kind: r.kind, urgency: r.urgency, status: r.status,
   });
 }
 
@@ -181,7 +216,7 @@ function drawBoard() {
     type: 'FeatureCollection',
     features: volunteers.map((v) => point(v.position ?? v.home, { id: v.id, mode: v.mode, status: v.status })),
   });
-  if (state.hq) state.map.setHq(state.hq.location);
+  if (state.hq) state.map.setHq(state.hq.location, `${t('hq')}: ${state.hq.name}`);
   applyFilterToMap();
 }
 
@@ -203,6 +238,9 @@ function fillFilters() {
   options($('n-urgency'), URGENCIES, (s) => t(`urgency.${s}`), []);
   if (!$('n-urgency').dataset.set) { $('n-urgency').value = 'normal'; $('n-urgency').dataset.set = '1'; }
   options($('t-profile'), MODES, (s) => t(`mode.${s}`), []);
+  const overnight = $('trip-overnight').value || 'home';
+  options($('trip-overnight'), ['home', 'settlement'], (s) => t(`trip.overnight.${s}`), []);
+  $('trip-overnight').value = overnight;
   fillSkills();
 }
 
@@ -239,15 +277,47 @@ function applyFilterToMap() {
 
 const URGENCY_RANK = { urgent: 0, normal: 1, planned: 2 };
 
+/** The filtered, sorted requests the list shows, and how many of them it has written. */
+const listed = { rows: [], written: 0 };
+/** Writes more rows when the list's "more" line scrolls into view. */
+const moreObserver = typeof IntersectionObserver === 'function'
+  ? new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) writeMoreRows(); })
+  : null;
+
+/** Appends the next LIST_ROWS rows of `listed` and the "more" line when some are left. */
+function writeMoreRows() {
+  const list = $('list');
+  list.querySelector('li.more')?.remove();
+  const frag = document.createDocumentFragment();
+  const next = listed.rows.slice(listed.written, listed.written + LIST_ROWS);
+  for (const r of next) frag.append(listRow(r));
+  listed.written += next.length;
+  const left = listed.rows.length - listed.written;
+  if (left > 0) {
+    const more = el('li', { class: 'more' },
+      el('button', { type: 'button', onclick: () => focusAfter(writeMoreRows) }, t('list.more', { n: left })));
+    frag.append(more);
+    moreObserver?.observe(more);
+  }
+  list.append(frag);
+}
+
+/** Runs `write`, then focuses the first row it added (the keyboard goes on where it was). */
+function focusAfter(write) {
+  const at = listed.written;
+  write();
+  $('list').querySelectorAll('li[data-request] button')[at]?.focus();
+}
+
 function renderList() {
   const f = currentFilter();
   const shown = [...state.requests.values()].filter((r) => matches(r, f));
   shown.sort((a, b) => URGENCY_RANK[a.urgency] - URGENCY_RANK[b.urgency] || a.deadline.localeCompare(b.deadline) || a.id - b.id);
-  const frag = document.createDocumentFragment();
-  for (const r of shown.slice(0, LIST_ROWS)) frag.append(listRow(r));
-  if (shown.length > LIST_ROWS) frag.append(el('li', { class: 'count' }, t('list.more', { n: shown.length - LIST_ROWS })));
-  if (!shown.length) frag.append(el('li', { class: 'count' }, t('list.empty')));
-  $('list').replaceChildren(frag);
+  moreObserver?.disconnect();
+  listed.rows = shown;
+  listed.written = 0;
+  $('list').replaceChildren(...(shown.length ? [] : [el('li', { class: 'count' }, t('list.empty'))]));
+  writeMoreRows();
   $('list-count').textContent = t('list.count', { shown: shown.length, total: state.requests.size });
   const vols = [...state.volunteers.values()];
   $('volunteer-count').textContent = coordinates()
@@ -662,9 +732,11 @@ async function showTrips(e) {
     const cut = rows.filter(({ r }) => !isReachable(r));
     $('trips-summary').textContent = t('trips.summary', { n: rows.length, cut: cut.length });
     $('trips-out').replaceChildren(...rows.map(({ p, r }) => el('li', { class: isReachable(r) ? '' : 'faded' },
-      `${p.name} (${p.kind}) — ${isReachable(r)
-        ? t('trips.reachable', { min: Math.round(r.duration_s / 60), km: (r.distance_m / 1000).toFixed(1) })
-        : t('trips.cut', { reason: reasonText(r.reason) })}`)));
+      el('label', {},
+        el('input', { type: 'checkbox', dataset: { place: p.osm } }),
+        `${p.name} (${p.kind}) — ${isReachable(r)
+          ? t('trips.reachable', { min: Math.round(r.duration_s / 60), km: (r.distance_m / 1000).toFixed(1) })
+          : t('trips.cut', { reason: reasonText(r.reason) })}`))));
     state.map?.setSettlements({
       type: 'FeatureCollection',
       features: rows.map(({ p, r }) => point([p.lon, p.lat], { reachable: isReachable(r), name: p.name })),
@@ -673,6 +745,107 @@ async function showTrips(e) {
   } catch (err) {
     fail(err);
   }
+}
+
+/** A duration in seconds as hours and minutes. */
+function hoursMinutes(s) {
+  const m = Math.round(s / 60);
+  return m >= 60 ? t('duration.hm', { h: Math.floor(m / 60), m: m % 60 }) : t('duration.m', { m });
+}
+
+/** Plans a trip from the headquarters to the ticked settlements (`POST /v1/trips/remote`). */
+async function planTrip(e) {
+  e.preventDefault();
+  if (!state.hq) return;
+  const places = [...document.querySelectorAll('#trips-out input[type=checkbox]:checked')].map((c) => ({ place: c.dataset.place }));
+  if (!places.length) {
+    $('trip-out').replaceChildren(el('p', { class: 'error', role: 'alert' }, t('trip.pick')));
+    return;
+  }
+  const body = {
+    hq: state.hq.id,
+    profile: $('t-profile').value,
+    days: Number($('trip-days').value),
+    hours: $('trip-hours').value.trim(),
+    max_driving: $('trip-driving').value.trim(),
+    service_min: Number($('trip-service').value),
+    overnight: $('trip-overnight').value,
+    settlements: places,
+  };
+  $('trip-plan').disabled = true;
+  $('trip-out').replaceChildren(el('p', { class: 'count' }, t('trip.planning')));
+  try {
+    state.trip = { days: body.days, plan: await state.api.post('/v1/trips/remote?format=geojson', body) };
+    renderTrip(state.trip);
+    $('trip-out').scrollIntoView({ block: 'start' });
+  } catch (err) {
+    $('trip-out').replaceChildren(el('p', { class: 'error', role: 'alert' }, explain(err)));
+  } finally {
+    $('trip-plan').disabled = false;
+  }
+}
+
+/**
+ * A planned trip (the GeoJSON answer of `/v1/trips/remote`) in the panel, day by day per
+ * vehicle (the settlements in order with arrival and departure, the day's driving, the
+ * night), and on the map (each day's road route in its colour, the visits numbered
+ * `day.order`).
+ */
+function renderTrip({ days, plan }) {
+  const features = plan.features ?? [];
+  const of = (role) => features.filter((f) => f.properties.role === role);
+  const routes = of('route');
+  const stops = of('stop');
+  const nights = of('night');
+  const vehicles = [...new Set([...routes, ...stops].map((f) => f.properties.vehicle))].sort((x, y) => x - y);
+  const out = [];
+  const lines = [];
+  const labels = [];
+  const coords = [];
+  const total = stops.length + of('unplanned').length;
+  const driving = routes.reduce((n, f) => n + f.properties.driving_s, 0);
+  const km = routes.reduce((n, f) => n + f.properties.distance_m, 0) / 1000;
+  out.push(el('p', { class: 'count', id: 'trip-summary' }, t('trip.summary', { visited: stops.length, total, driving: hoursMinutes(driving), km: km.toFixed(1) })));
+  for (const vehicle of vehicles) {
+    if (vehicles.length > 1) out.push(el('h4', {}, t('trip.vehicle', { n: vehicle })));
+    for (let day = 1; day <= days; day++) {
+      const mine = (f) => f.properties.vehicle === vehicle && f.properties.day === day;
+      const colour = ROUTE_COLOURS[(day - 1) % ROUTE_COLOURS.length];
+      const route = routes.find(mine);
+      const visits = stops.filter(mine).sort((x, y) => x.properties.order - y.properties.order);
+      if (route) {
+        lines.push({ coordinates: route.geometry.coordinates, colour });
+        coords.push(...route.geometry.coordinates);
+      }
+      const swatch = el('span', { class: 'swatch' });
+      swatch.style.background = colour;
+      const head = route
+        ? t('trip.day.driving', { driving: hoursMinutes(route.properties.driving_s), km: (route.properties.distance_m / 1000).toFixed(1) })
+        : t('trip.day.rest');
+      out.push(el('h4', { class: 'trip-day', dataset: { day } }, swatch, `${t('trip.day', { day })} — ${head}`));
+      if (visits.length) {
+        out.push(el('ol', { class: 'stops' }, ...visits.map((f) => {
+          const s = f.properties;
+          labels.push({ lonLat: f.geometry.coordinates, text: `${day}.${s.order}`, colour, className: 'stop-label trip-label' });
+          const wait = s.waiting_s >= 60 ? t('trip.wait', { min: Math.round(s.waiting_s / 60) }) : '';
+          return el('li', {}, t('trip.stop', { name: s.name, arrival: s.arrival, departure: s.departure }) + wait);
+        })));
+      }
+      const night = nights.find(mine);
+      if (route || night) {
+        out.push(el('p', { class: 'night' }, night ? t('trip.night.away', { name: night.properties.name }) : t('trip.night.home')));
+      }
+    }
+  }
+  const unplanned = of('unplanned');
+  if (unplanned.length) {
+    out.push(el('h4', {}, t('trip.unplanned')));
+    out.push(el('ul', { id: 'trip-unplanned' }, ...unplanned.map((f) => el('li', {}, `${f.properties.name}: ${f.properties.message}`))));
+  }
+  $('trip-out').replaceChildren(...out);
+  state.map?.setTrip(lines);
+  state.map?.setLabels(labels);
+  if (coords.length) state.map?.fit(coords);
 }
 
 function isReachable(r) {
@@ -719,6 +892,7 @@ function switchLanguage() {
     if (live) setLive(live);
     if (state.selected) renderDetail(state.requests.get(state.selected));
     if (state.plan) renderPlan(state.plan);
+    if (state.trip) renderTrip(state.trip);
   }
 }
 
@@ -746,6 +920,7 @@ function start() {
   $('plan-commit').addEventListener('click', commitPlan);
   $('plan-discard').addEventListener('click', discardPlan);
   $('trips-form').addEventListener('submit', showTrips);
+  $('trip-form').addEventListener('submit', planTrip);
   setPin(null);
   const token = tokenFromFragment() ?? sessionStorage.getItem('vmeste.token');
   if (token) signIn(token);

@@ -1,16 +1,22 @@
 // The map: MapLibre GL JS over vmeste's own vector tiles (roads by class, places), with the
 // board's requests, volunteers and headquarters, routes, isochrones and settlements on top.
 // No glyphs are loaded (no network at run time): symbols are icons drawn here on a canvas,
-// and names and stop numbers are HTML markers or text in the side panel.
+// and names, stop numbers and the headquarters' star are HTML markers or text in the side
+// panel.
 
 export const URGENCY_COLOURS = { urgent: '#c62828', normal: '#ef8a17', planned: '#1e6fb8' };
 export const MODE_COLOURS = { foot: '#2a9d8f', bicycle: '#7b3fa0', car: '#37474f' };
 export const ROUTE_COLOURS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324', '#800000', '#469990', '#000075', '#808000'];
 const KINDS = ['groceries', 'medicines', 'essentials', 'utility_payment', 'care_visit', 'transport', 'psychological_support', 'other'];
+/**
+ * Road classes: colour, width, and the lowest zoom drawn (small roads only when zoomed in:
+ * the tiles carry every road at every zoom, and tessellating and drawing them all at a
+ * city's zoom cost more than half of each frame on a CPU-rendered map).
+ */
 const ROAD_STYLE = [
-  ['motorway', '#e07b39', 3.5], ['trunk', '#e8a33d', 3.2], ['primary', '#f2c65c', 3],
-  ['secondary', '#f6dc8a', 2.6], ['tertiary', '#ffffff', 2.3], ['minor', '#ffffff', 1.6],
-  ['service', '#f4f4f4', 1], ['track', '#b59b6a', 1], ['path', '#a3a3a3', 0.8], ['ferry', '#5b8fd6', 1],
+  ['motorway', '#e07b39', 3.5, 0], ['trunk', '#e8a33d', 3.2, 0], ['primary', '#f2c65c', 3, 0],
+  ['secondary', '#f6dc8a', 2.6, 0], ['tertiary', '#ffffff', 2.3, 11], ['minor', '#ffffff', 1.6, 13],
+  ['service', '#f4f4f4', 1, 15], ['track', '#b59b6a', 1, 14], ['path', '#a3a3a3', 0.8, 15], ['ferry', '#5b8fd6', 1, 0],
 ];
 
 /** The style: an empty background, and vmeste's tiles when `tilesUrl` (a TileJSON) is given. */
@@ -19,24 +25,31 @@ export function baseStyle(tilesUrl) {
   const sources = {};
   if (tilesUrl) {
     sources.base = { type: 'vector', url: tilesUrl };
-    for (const [cls, colour, width] of ROAD_STYLE) {
-      layers.push({
-        id: `road-${cls}`, type: 'line', source: 'base', 'source-layer': 'roads',
-        filter: ['==', ['get', 'class'], cls],
-        layout: { 'line-cap': 'round', 'line-join': 'round' },
-        paint: {
-          'line-color': colour,
-          'line-width': ['interpolate', ['exponential', 1.6], ['zoom'], 10, width * 0.4, 16, width * 2.2, 18, width * 5],
-          ...(cls === 'ferry' || cls === 'path' ? { 'line-dasharray': [2, 2] } : {}),
-        },
-      });
-    }
-    layers.push({
-      id: 'places', type: 'circle', source: 'base', 'source-layer': 'places',
-      paint: { 'circle-radius': 3, 'circle-color': '#555', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 },
-    });
+    layers.push(...baseLayers());
   }
   return { version: 8, sources, layers };
+}
+
+/** The base map's layers over the `base` source: roads by class, places as dots. */
+function baseLayers() {
+  const layers = [];
+  for (const [cls, colour, width, minzoom] of ROAD_STYLE) {
+    layers.push({
+      id: `road-${cls}`, type: 'line', source: 'base', 'source-layer': 'roads', minzoom,
+      filter: ['==', ['get', 'class'], cls],
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: {
+        'line-color': colour,
+        'line-width': ['interpolate', ['exponential', 1.6], ['zoom'], 10, width * 0.4, 16, width * 2.2, 18, width * 5],
+        ...(cls === 'ferry' || cls === 'path' ? { 'line-dasharray': [2, 2] } : {}),
+      },
+    });
+  }
+  layers.push({
+    id: 'places', type: 'circle', source: 'base', 'source-layer': 'places',
+    paint: { 'circle-radius': 3, 'circle-color': '#555', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 },
+  });
+  return layers;
 }
 
 /** A square canvas image of a request symbol: the kind's shape in the urgency's colour. */
@@ -86,24 +99,17 @@ function symbolImage(kind, colour, size = 22) {
   return g.getImageData(0, 0, size, size);
 }
 
-function starImage(size = 28) {
-  const c = document.createElement('canvas');
-  c.width = c.height = size;
-  const g = c.getContext('2d');
-  const m = size / 2;
-  g.beginPath();
-  for (let i = 0; i < 10; i++) {
-    const r = i % 2 ? m * 0.42 : m - 2;
-    const a = -Math.PI / 2 + (i * Math.PI) / 5;
-    g.lineTo(m + r * Math.cos(a), m + r * Math.sin(a));
-  }
-  g.closePath();
-  g.fillStyle = '#111';
-  g.strokeStyle = '#ffd54f';
-  g.lineWidth = 2;
-  g.fill();
-  g.stroke();
-  return g.getImageData(0, 0, size, size);
+/** The zoom from which requests are drawn as their kind's symbol instead of a circle. */
+const SYMBOL_ZOOM = 14;
+
+/** How the map fits a set of points. */
+const FIT = { padding: 40, maxZoom: 16 };
+
+/** The bounds of `[[lon, lat], ...]` (not empty). */
+function bounds(maplibregl, coords) {
+  const b = new maplibregl.LngLatBounds(coords[0], coords[0]);
+  for (const c of coords) b.extend(c);
+  return b;
 }
 
 const EMPTY = { type: 'FeatureCollection', features: [] };
@@ -117,19 +123,23 @@ export class BoardMap {
     this.pinMarker = null;
   }
 
-  /** Builds the map in `container`; resolves when it is loaded. */
-  static async create(maplibregl, container, { center, tilesUrl, onError }) {
+  /**
+   * Builds the map in `container`, opened on `extent` (`[[lon, lat], ...]`; on `center` when
+   * empty); resolves once its style is loaded and the board's layers are added (before any
+   * base-map tile has to arrive).
+   */
+  static async create(maplibregl, container, { center, extent = [], tilesUrl, onError }) {
+    const start = extent.length ? { bounds: bounds(maplibregl, extent), fitBoundsOptions: FIT } : { center, zoom: 14 };
     const map = new maplibregl.Map({
-      container, style: baseStyle(tilesUrl), center, zoom: 14, attributionControl: false,
-      maxZoom: 19,
+      container, style: baseStyle(null), ...start, attributionControl: false, maxZoom: 19,
     });
     map.on('error', (e) => onError(e?.error ?? e));
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: '© OpenStreetMap contributors' }));
-    await new Promise((resolve) => map.once('load', resolve));
+    if (!map.isStyleLoaded()) await new Promise((resolve) => map.once('style.load', resolve));
     const view = new BoardMap(maplibregl, map);
     view.addLayers();
-    if (tilesUrl) map.on('moveend', () => view.labelPlaces());
+    view.tilesUrl = tilesUrl;
     return view;
   }
 
@@ -140,8 +150,7 @@ export class BoardMap {
         map.addImage(`${kind}-${urgency}`, symbolImage(kind, colour));
       }
     }
-    map.addImage('hq', starImage());
-    for (const id of ['isochrones', 'routes', 'candidate-route', 'settlements', 'volunteers', 'selected', 'hq']) {
+    for (const id of ['isochrones', 'routes', 'trip', 'candidate-route', 'settlements', 'volunteers', 'selected']) {
       map.addSource(id, { type: 'geojson', data: EMPTY });
     }
     // Requests are hidden by a feature state, not a layer filter: a filter change then
@@ -154,6 +163,10 @@ export class BoardMap {
     });
     map.addLayer({
       id: 'routes', type: 'line', source: 'routes', layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: { 'line-color': ['get', 'colour'], 'line-width': 4, 'line-opacity': 0.85 },
+    });
+    map.addLayer({
+      id: 'trip', type: 'line', source: 'trip', layout: { 'line-cap': 'round', 'line-join': 'round' },
       paint: { 'line-color': ['get', 'colour'], 'line-width': 4, 'line-opacity': 0.85 },
     });
     map.addLayer({
@@ -170,19 +183,33 @@ export class BoardMap {
     map.addLayer({
       id: 'volunteers', type: 'circle', source: 'volunteers',
       paint: {
-        'circle-radius': 6,
+        // Small, in a thick ring: unlike a request's dot.
+        'circle-radius': 4,
         'circle-color': ['match', ['get', 'mode'], 'foot', MODE_COLOURS.foot, 'bicycle', MODE_COLOURS.bicycle, MODE_COLOURS.car],
         'circle-opacity': ['match', ['get', 'status'], 'off', 0.35, 1],
         'circle-stroke-color': ['match', ['get', 'status'], 'busy', '#ffb300', '#ffffff'],
-        'circle-stroke-width': 2,
+        'circle-stroke-width': 3,
       },
     });
     map.addLayer({
       id: 'selected', type: 'circle', source: 'selected',
       paint: { 'circle-radius': 14, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#0b57d0', 'circle-stroke-width': 3 },
     });
+    // Requests: circles coloured by urgency up to a street's zoom (no symbol placement for
+    // thousands of points), the kind's symbol from there on.
     map.addLayer({
-      id: 'requests', type: 'symbol', source: 'requests',
+      id: 'requests', type: 'circle', source: 'requests', maxzoom: SYMBOL_ZOOM,
+      paint: {
+        // A hidden request gets radius 0: no pixel of it is shaded.
+        'circle-radius': ['case', ['boolean', ['feature-state', 'hidden'], false], 0, 6],
+        'circle-color': ['match', ['get', 'urgency'], 'urgent', URGENCY_COLOURS.urgent, 'normal', URGENCY_COLOURS.normal, URGENCY_COLOURS.planned],
+        'circle-stroke-color': '#fff',
+        'circle-stroke-width': ['case', ['boolean', ['feature-state', 'hidden'], false], 0, 1],
+        'circle-opacity': ['match', ['get', 'status'], 'new', 1, 0.4],
+      },
+    });
+    map.addLayer({
+      id: 'requests-kind', type: 'symbol', source: 'requests', minzoom: SYMBOL_ZOOM,
       layout: {
         'icon-image': ['concat', ['get', 'kind'], '-', ['get', 'urgency']],
         'icon-allow-overlap': true, 'icon-ignore-placement': true,
@@ -192,14 +219,23 @@ export class BoardMap {
           ['match', ['get', 'status'], 'new', 1, 0.4]],
       },
     });
-    map.addLayer({
-      id: 'hq', type: 'symbol', source: 'hq',
-      layout: { 'icon-image': 'hq', 'icon-allow-overlap': true },
-    });
-    for (const layer of ['requests', 'volunteers']) {
+    for (const layer of ['requests', 'requests-kind', 'volunteers']) {
       map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
       map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
     }
+  }
+
+  /**
+   * Adds the base map (vmeste's tiles) under the board's layers. The page calls it once the
+   * board is drawn, so that the base map's tiles, parsed by the same worker and drawn by the
+   * same (on a CPU, slow) GL context, do not hold the board back.
+   */
+  addBaseMap() {
+    if (!this.tilesUrl || this.map.getSource('base')) return;
+    this.map.addSource('base', { type: 'vector', url: this.tilesUrl });
+    for (const layer of baseLayers()) this.map.addLayer(layer, 'isochrones');
+    this.map.on('moveend', () => this.labelPlaces());
+    this.map.once('idle', () => this.labelPlaces());
   }
 
   /** Names of the base map's biggest places in view, as HTML markers (no glyphs needed). */
@@ -224,16 +260,34 @@ export class BoardMap {
     this.map.getSource(source)?.setData(data);
   }
 
-  /** Requests (GeoJSON features with `id`, `kind`, `urgency`, `status`, `skills`). */
+  /** Requests (GeoJSON features with `id`, `kind`, `urgency`, `status`). */
   setRequests(fc) { this.set('requests', fc); }
 
   /** Volunteers (features with `id`, `mode`, `status`). */
   setVolunteers(fc) { this.set('volunteers', fc); }
 
-  setHq(lonLat) { this.set('hq', point(lonLat, {})); }
+  /**
+   * The headquarters: a star as an HTML marker titled `label` (no symbol layer, whose
+   * shaders and placement would cost the first frame more than the marker does).
+   */
+  setHq(lonLat, label) {
+    if (!this.hqMarker) {
+      const el = document.createElement('div');
+      el.className = 'hq-marker';
+      el.textContent = '★';
+      this.hqMarker = new this.gl.Marker({ element: el }).setLngLat(lonLat).addTo(this.map);
+    }
+    this.hqMarker.setLngLat(lonLat);
+    this.hqMarker.getElement().title = label;
+  }
 
   /** Shows only the requests whose `id` is in `shown` (of all those `ids`). */
   showRequests(ids, shown) {
+    if (this.filterByLayer) {
+      const filter = ['in', ['get', 'id'], ['literal', [...shown]]];
+      for (const layer of ['requests', 'requests-kind']) this.map.setFilter(layer, filter);
+      return;
+    }
     for (const id of ids) {
       const hidden = !shown.has(id);
       if ((this.hidden.get(id) ?? false) !== hidden) {
@@ -245,7 +299,8 @@ export class BoardMap {
 
   /** The ids of the requests in the map's source whose feature state does not hide them. */
   drawnRequests() {
-    const ids = this.map.querySourceFeatures('requests').map((f) => Number(f.properties.id))
+    const filter = this.filterByLayer ? this.map.getFilter('requests') : undefined;
+    const ids = this.map.querySourceFeatures('requests', filter ? { filter } : {}).map((f) => Number(f.properties.id))
       .filter((id) => !this.map.getFeatureState({ source: 'requests', id }).hidden);
     return [...new Set(ids)].sort((a, b) => a - b);
   }
@@ -253,10 +308,12 @@ export class BoardMap {
   select(lonLat) { this.set('selected', lonLat ? point(lonLat, {}) : EMPTY); }
 
   onRequestClick(callback) {
-    this.map.on('click', 'requests', (e) => {
-      const f = e.features?.find((x) => !x.state?.hidden);
-      if (f) callback(Number(f.properties.id));
-    });
+    for (const layer of ['requests', 'requests-kind']) {
+      this.map.on('click', layer, (e) => {
+        const f = e.features?.find((x) => !x.state?.hidden);
+        if (f) callback(Number(f.properties.id));
+      });
+    }
   }
 
   onMapClick(callback) {
@@ -264,12 +321,10 @@ export class BoardMap {
   }
 
   /** Lines `[{coordinates, colour}]` of a plan. */
-  setRoutes(lines) {
-    this.set('routes', {
-      type: 'FeatureCollection',
-      features: lines.map((l) => ({ type: 'Feature', properties: { colour: l.colour }, geometry: { type: 'LineString', coordinates: l.coordinates } })),
-    });
-  }
+  setRoutes(lines) { this.set('routes', lineFeatures(lines)); }
+
+  /** Lines `[{coordinates, colour}]` of a trip's days. */
+  setTrip(lines) { this.set('trip', lineFeatures(lines)); }
 
   setCandidateRoute(geometry) {
     this.set('candidate-route', geometry ? { type: 'Feature', properties: {}, geometry } : EMPTY);
@@ -312,9 +367,24 @@ export class BoardMap {
 
   fit(coords) {
     if (!coords.length) return;
-    const b = new this.gl.LngLatBounds(coords[0], coords[0]);
-    for (const c of coords) b.extend(c);
-    this.map.fitBounds(b, { padding: 40, duration: 0, maxZoom: 16 });
+    this.map.fitBounds(bounds(this.gl, coords), { ...FIT, duration: 0 });
+  }
+
+  /**
+   * Resolves at the first frame drawn with the requests' and volunteers' sources fully
+   * loaded: the board is on the map, whether or not the base map's tiles have all arrived.
+   */
+  drawn() {
+    const ready = () => ['requests', 'volunteers'].every((id) => this.map.isSourceLoaded(id));
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!ready()) return;
+        this.map.off('render', check);
+        resolve();
+      };
+      this.map.on('render', check);
+      this.map.triggerRepaint();
+    });
   }
 
   /** Resolves after the map has drawn everything it was given. */
@@ -328,6 +398,14 @@ export class BoardMap {
       }
     });
   }
+}
+
+/** Lines `[{coordinates, colour}]` as a GeoJSON FeatureCollection. */
+function lineFeatures(lines) {
+  return {
+    type: 'FeatureCollection',
+    features: lines.map((l) => ({ type: 'Feature', properties: { colour: l.colour }, geometry: { type: 'LineString', coordinates: l.coordinates } })),
+  };
 }
 
 /** A GeoJSON point feature. */

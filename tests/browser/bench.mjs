@@ -2,8 +2,16 @@
 // (one headquarters, VOLUNTEERS volunteers and REQUESTS open requests at reproducible random
 // points of the graph's area) and measures in chromium: the time from navigation to the map
 // and list being interactive with everything drawn, and the time a filter change takes to
-// update the list and the map. Prints one JSON object with the medians.
+// update the list and the map. Prints one JSON object with the medians, and the median time
+// of each phase of the page's start (its `vmeste:*` performance marks).
+//
+// BENCH_HQ=ID measures a board seeded before (skips seeding); BENCH_PAGE_DIR=DIR answers the
+// page's own files (`/`, `/page/*.js`, `/page/style.css`) from DIR instead of the server's
+// embedded copies, to measure an edit without rebuilding the server; BENCH_MAP_FILTER=layer
+// filters the map by `setFilter` on the requests' layer instead of feature state.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { launch } from './browser.mjs';
 
 const BASE = process.env.VMESTE_PAGE_URL;
@@ -16,6 +24,11 @@ const KINDS = ['groceries', 'medicines', 'essentials', 'utility_payment', 'care_
 const URGENCIES = ['urgent', 'normal', 'planned'];
 const MODES = ['foot', 'bicycle', 'car'];
 const SKILLS = ['heavy', 'medical', 'russian', 'wheelchair'];
+const PAGE_DIR = process.env.BENCH_PAGE_DIR;
+/** How the map hides filtered-out requests: `state` (feature state, the page's way) or `layer` (`setFilter`). */
+const MAP_FILTER = process.env.BENCH_MAP_FILTER ?? 'state';
+/** The page's start, in order: navigation timing's, then the page's own marks. */
+const PHASES = ['html', 'js', 'lib', 'api', 'list', 'style', 'sources', 'drawn', 'idle'];
 
 /** mulberry32: the same board on every run. */
 function rng(seed) {
@@ -88,14 +101,25 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function measure(browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  if (PAGE_DIR) {
+    await context.route(/\/$|\/page\/[a-z0-9]+\.(js|css)$/, (route) => {
+      const path = new URL(route.request().url()).pathname;
+      const file = path === '/' ? 'index.html' : path.slice('/page/'.length);
+      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'text/html';
+      return route.fulfill({ status: 200, contentType: `${type}; charset=utf-8`, body: readFileSync(join(PAGE_DIR, file)) });
+    });
+  }
   const page = await context.newPage();
   page.setDefaultTimeout(120_000);
   await page.goto(`${BASE}/#token=${encodeURIComponent(ADMIN)}`);
   await page.waitForSelector('body[data-ready=true]');
-  const result = await page.evaluate(async ({ runs }) => {
+  const result = await page.evaluate(async ({ runs, byLayer }) => {
     const s = window.vmeste;
     const map = s.map.map;
+    s.map.filterByLayer = byLayer;
     const drawn = map.querySourceFeatures('requests').length;
+    // Filters are measured on a settled map (the base map's tiles in).
+    if (!performance.getEntriesByName('vmeste:idle').length) await s.map.idle();
     const changes = [['f-urgency', 'urgent'], ['f-kind', 'medicines'], ['f-skill', 'heavy'], ['f-status', 'new'],
       ['f-skill', ''], ['f-kind', ''], ['f-urgency', ''], ['f-status', 'open']];
     const list = [];
@@ -112,13 +136,18 @@ async function measure(browser) {
         withMap.push(performance.now() - t0);
       }
     }
-    return { interactive_ms: s.timings.interactive, requests: s.requests.size, volunteers: s.volunteers.size, drawn, list, withMap };
-  }, { runs: 2 });
+    const nav = performance.getEntriesByType('navigation')[0];
+    const phases = { html: nav?.responseEnd ?? 0 };
+    for (const m of performance.getEntriesByType('mark')) {
+      if (m.name.startsWith('vmeste:')) phases[m.name.slice('vmeste:'.length)] ??= m.startTime;
+    }
+    return { interactive_ms: s.timings.interactive, phases, requests: s.requests.size, volunteers: s.volunteers.size, drawn, list, withMap };
+  }, { runs: 2, byLayer: MAP_FILTER === 'layer' });
   await context.close();
   return result;
 }
 
-const hq = await seed();
+const hq = process.env.BENCH_HQ ? Number(process.env.BENCH_HQ) : await seed();
 const browser = await launch();
 const runs = [];
 for (let i = 0; i < RUNS; i++) runs.push(await measure(browser));
@@ -128,10 +157,12 @@ console.log(JSON.stringify({
   requests: runs[0].requests,
   volunteers: runs[0].volunteers,
   runs: RUNS,
+  map_filter: MAP_FILTER,
   interactive_ms: runs.map((r) => Math.round(r.interactive_ms)),
   interactive_median_ms: Math.round(median(runs.map((r) => r.interactive_ms))),
   filter_list_median_ms: +median(runs.flatMap((r) => r.list)).toFixed(1),
   filter_list_max_ms: +Math.max(...runs.flatMap((r) => r.list)).toFixed(1),
   filter_list_and_map_median_ms: +median(runs.flatMap((r) => r.withMap)).toFixed(1),
+  phases_median_ms: Object.fromEntries(PHASES.map((p) => [p, Math.round(median(runs.map((r) => r.phases[p] ?? NaN)))])),
   filter_list_and_map_p90_ms: +[...runs.flatMap((r) => r.withMap)].sort((a, b) => a - b)[Math.floor(runs.flatMap((r) => r.withMap).length * 0.9)].toFixed(1),
 }, null, 1));

@@ -3,9 +3,17 @@
 import { chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.VMESTE_CHROMIUM ?? '/usr/bin/chromium';
+/**
+ * The same flags for every run. Without a GPU, WebGL runs on SwiftShader (the CPU), and
+ * `--disable-gpu-rasterization` paints the page itself (text, the list) by Chrome's software
+ * rasterizer, as Chrome does on a machine whose GPU it does not use, instead of through the
+ * emulated GPU, where repainting the list took longer than the map's frame.
+ * VMESTE_CHROMIUM_FLAGS adds more (space-separated), to try one.
+ */
 const ARGS = [
   '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-gpu-rasterization',
+  ...(process.env.VMESTE_CHROMIUM_FLAGS ?? '').split(' ').filter(Boolean),
 ];
 
 /**

@@ -179,6 +179,39 @@ describe('the dispatch page', () => {
     await shot(a, 'trips');
   });
 
+  it('plans a trip to ticked settlements and shows its itinerary day by day', async () => {
+    const boxes = a.locator('#trips-out li:not(.faded) input[type=checkbox]');
+    const n = Math.min(await boxes.count(), 4);
+    assert.ok(n >= 1, 'a reachable settlement to tick');
+    await a.click('#trip-plan');
+    await a.waitForSelector('#trip-out [role=alert]');
+    for (let i = 0; i < n; i++) await boxes.nth(i).check();
+    await a.fill('#trip-days', '2');
+    await a.fill('#trip-service', '240');
+    // By keyboard: from the last field to the button, Enter.
+    await a.focus('#trip-overnight');
+    await a.keyboard.press('Tab');
+    assert.equal(await a.evaluate(() => document.activeElement.id), 'trip-plan');
+    await a.keyboard.press('Enter');
+    await a.waitForSelector('#trip-summary', { timeout: 60_000 });
+    assert.equal(await a.locator('#trip-out h4.trip-day').count(), 2, 'one heading per day');
+    const stops = await a.locator('#trip-out ol.stops li').allTextContents();
+    assert.ok(stops.length >= 1 && stops.length <= n, stops.join(' | '));
+    assert.ok(stops.every((s) => /прибытие \d\d:\d\d, отъезд \d\d:\d\d/.test(s)), stops.join(' | '));
+    const days = await a.locator('#trip-out h4.trip-day').allTextContents();
+    assert.match(days[0], /День 1 — за рулём/);
+    // Four hours at each settlement in a ten-hour day: at most two a day, so two or more take two days.
+    if (n >= 3) assert.match(days[1], /День 2 — за рулём/);
+    assert.ok(await a.locator('#trip-out p.night').count() >= 1, 'the night is said');
+    const drawn = await a.evaluate(() => window.vmeste.map.map.getSource('trip').serialize().data.features.length);
+    assert.ok(drawn >= 1, `${drawn} day routes drawn`);
+    assert.ok(await a.locator('.trip-label').count() >= 1, 'visits numbered on the map');
+    await shot(a, 'trip-itinerary');
+    await a.click('#lang');
+    assert.match(await a.locator('#trip-out h4.trip-day').first().textContent(), /Day 1 — driving/);
+    await a.click('#lang');
+  });
+
   it('keeps the history and cancels with a reason', async () => {
     await a.click('#tab-list');
     const id = Number(await a.locator('#list li[data-request]').first().getAttribute('data-request'));
