@@ -2,18 +2,18 @@
 //!
 //! Each grid vertex owns a bin, the square of side one cell around it. Every reached piece of
 //! road is walked once through the bins it crosses (a grid traversal, as in ray casting); a
-//! bin keeps its earliest road point, where a piece enters it (the time of a road point is
-//! interpolated along its edge from the time of its tail, by length, so it grows along the
-//! piece). Then each vertex takes the smallest `t + d / OFF_ROAD_SPEED` over the bins'
-//! earliest points within [`REACH_CELLS`] cells of it, `d` being its distance to the point.
-//! Vertices near no reached road keep the cap (more than the largest contour), so places far
-//! from every road become holes. The grid lies in the local equirectangular projection
-//! around the first source, in metres.
+//! bin keeps the one road point that is best for its vertex (least `t + d / OFF_ROAD_SPEED`,
+//! `t` the time the point is reached and `d` its distance to the vertex; of each piece, the
+//! point where it enters the bin or the one nearest the vertex). The time of a road point is
+//! interpolated along its edge from the time of its tail, by length. Then each vertex takes
+//! the smallest `t + d / OFF_ROAD_SPEED` over the bins' points within [`REACH_CELLS`] cells
+//! of it. Vertices near no reached road keep the cap (more than the largest contour), so
+//! places far from every road become holes. The grid lies in the local equirectangular
+//! projection around the first source, in metres.
 //!
-//! Keeping one point per bin costs some precision: a later road point of a bin that lies
-//! nearer a vertex than the bin's earliest point is not looked at, which overstates the
-//! vertex's time by at most a bin's diagonal walked off-road (and may leave a vertex at the
-//! far end of the reach without a time).
+//! Keeping one point per bin costs some precision away from the bin's own vertex: another
+//! road point of the bin may suit a neighbouring vertex better, which overstates that
+//! vertex's time by at most a bin's diagonal walked off-road.
 
 use rayon::prelude::*;
 
@@ -164,7 +164,7 @@ pub(crate) fn rasterize(
         .par_chunks(chunk)
         .enumerate()
         .map(|(c, part)| {
-            let mut bins = Bins::new(nx, ny);
+            let mut bins = Bins::new(nx, ny, cell / OFF_ROAD_SPEED);
             let mut xy = Vec::new();
             let own = if c == 0 { sources } else { &[] };
             for_each_piece(graph, (c * chunk, part), own, bound_ds, |p| {
@@ -174,7 +174,7 @@ pub(crate) fn rasterize(
             bins
         })
         .reduce_with(Bins::merge)
-        .unwrap_or_else(|| Bins::new(nx, ny));
+        .unwrap_or_else(|| Bins::new(nx, ny, cell / OFF_ROAD_SPEED));
     let cap = bound_s + radius / OFF_ROAD_SPEED;
     let mut grid = Grid {
         x0,
@@ -243,56 +243,101 @@ fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
     (dx * dx + dy * dy).sqrt()
 }
 
-/// The earliest road point of each vertex's bin (the square of side one cell centred on
-/// it), row-major like [`Grid::values`].
+/// The road point of each vertex's bin (the square of side one cell centred on it) best for
+/// that vertex: the least `t + d · walk`, `d` its distance to the vertex; row-major like
+/// [`Grid::values`].
 #[derive(Clone, Debug)]
 pub(crate) struct Bins {
     nx: usize,
     ny: usize,
-    /// `[seconds, x, y]`, the point in grid coordinates (vertex `(i, j)` is at `(i, j)`);
-    /// `INFINITY` seconds when no road crosses the bin.
-    cells: Vec<[f64; 3]>,
+    /// Seconds per grid unit walked off-road.
+    walk: f64,
+    /// `[seconds, x, y, score]`, the point in grid coordinates (vertex `(i, j)` is at
+    /// `(i, j)`); `INFINITY` seconds and score when no road crosses the bin.
+    cells: Vec<[f64; 4]>,
 }
 
 impl Bins {
-    /// Bins of an `nx` × `ny` grid, all empty.
-    pub(crate) fn new(nx: usize, ny: usize) -> Self {
+    /// Bins of an `nx` × `ny` grid, all empty, for a walk of `walk` seconds per cell.
+    pub(crate) fn new(nx: usize, ny: usize, walk: f64) -> Self {
         Self {
             nx,
             ny,
-            cells: vec![[f64::INFINITY, 0.0, 0.0]; nx * ny],
+            walk,
+            cells: vec![[f64::INFINITY, 0.0, 0.0, f64::INFINITY]; nx * ny],
         }
     }
 
-    /// The earlier point of each bin of two bins of the same grid.
+    /// The better point of each bin of two bins of the same grid.
     fn merge(mut self, other: Self) -> Self {
         for (a, b) in self.cells.iter_mut().zip(&other.cells) {
-            if b[0] < a[0] {
+            if b[3] < a[3] {
                 *a = *b;
             }
         }
         self
     }
 
-    /// Keeps `(p, t)` (grid coordinates, seconds) in the bin of vertex `(i, j)` (integer
-    /// parts of `p + 0.5`) if earlier than what the bin has; outside the grid, nothing.
+    /// Keeps `(p, t)` (grid coordinates, seconds) in the bin of vertex `(i, j)` if better
+    /// for the vertex than what the bin has; outside the grid, nothing.
     #[inline]
     fn offer(&mut self, i: i64, j: i64, p: [f64; 2], t: f64) {
-        let (Ok(i), Ok(j)) = (usize::try_from(i), usize::try_from(j)) else {
+        let (Ok(iu), Ok(ju)) = (usize::try_from(i), usize::try_from(j)) else {
             return;
         };
-        if i >= self.nx || j >= self.ny {
+        if iu >= self.nx || ju >= self.ny {
             return;
         }
-        let cell = &mut self.cells[j * self.nx + i];
-        if t < cell[0] {
-            *cell = [t, p[0], p[1]];
+        #[expect(clippy::cast_precision_loss, reason = "small bin indices")]
+        let score = t + dist(p, [i as f64, j as f64]) * self.walk;
+        let cell = &mut self.cells[ju * self.nx + iu];
+        if score < cell[3] {
+            *cell = [t, p[0], p[1], score];
         }
+    }
+
+    /// Offers the bin of vertex `(i, j)` the point of the part `[u, v]` of the segment
+    /// `a + (b - a)·w`, timed `ta + (tb - ta)·w`, best for the vertex. Along the segment the
+    /// score `t + d · walk` is convex: least where its slope is zero, that is `h·k/√(1−k²)`
+    /// before the foot of the perpendicular from the vertex (`h` its length, `k` the
+    /// segment's seconds per unit over the walk's), or at the entry when `k >= 1`.
+    #[expect(clippy::too_many_arguments, reason = "a segment and its part")]
+    #[inline]
+    fn offer_part(
+        &mut self,
+        (i, j): (i64, i64),
+        a: [f64; 2],
+        ta: f64,
+        b: [f64; 2],
+        tb: f64,
+        u: f64,
+        v: f64,
+    ) {
+        let at = |w: f64| [a[0] + (b[0] - a[0]) * w, a[1] + (b[1] - a[1]) * w];
+        let time = |w: f64| ta + (tb - ta) * w;
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let len_sq = dx * dx + dy * dy;
+        let k = if len_sq > 0.0 {
+            (tb - ta) / len_sq.sqrt() / self.walk
+        } else {
+            1.0
+        };
+        let w = if k < 1.0 && v > u {
+            #[expect(clippy::cast_precision_loss, reason = "small bin indices")]
+            let (px, py) = (i as f64 - a[0], j as f64 - a[1]);
+            let foot = (px * dx + py * dy) / len_sq;
+            // h / len, in the parameter's units.
+            let h = (px * dy - py * dx).abs() / len_sq;
+            (foot - h * k / (1.0 - k * k).sqrt()).clamp(u, v)
+        } else {
+            u
+        };
+        self.offer(i, j, at(w), time(w));
     }
 
     /// Walks the segment from `a` at `ta` seconds to `b` at `tb` (grid coordinates, `ta <=
     /// tb`, time linear along the segment) through the bins it crosses, offering each bin
-    /// the point where the segment enters it; the part outside the grid is cut off first.
+    /// the part of the segment in it; the part outside the grid is cut off first.
     pub(crate) fn walk(&mut self, a: [f64; 2], ta: f64, b: [f64; 2], tb: f64) {
         // Bin coordinates: bin (i, j) spans [i, i + 1) × [j, j + 1).
         let (ax, ay) = (a[0] + 0.5, a[1] + 0.5);
@@ -305,8 +350,6 @@ impl Bins {
         }) else {
             return;
         };
-        let point = |u: f64| [a[0] + dx * u, a[1] + dy * u];
-        let time = |u: f64| ta + (tb - ta) * u;
         // Clipped to the grid, the coordinates are not negative (but for rounding, which
         // truncation takes to bin 0): truncation is the floor, without a call to `floor`.
         #[expect(
@@ -316,7 +359,6 @@ impl Bins {
         let bin = |v: f64| v as i64;
         let (mut i, mut j) = (bin(ax + dx * u0), bin(ay + dy * u0));
         let (ei, ej) = (bin(ax + dx * u1), bin(ay + dy * u1));
-        self.offer(i, j, point(u0), time(u0));
         // Segment parameter of the next vertical (x) and horizontal (y) bin border, and the
         // parameter step between two borders.
         let axis = |s: f64, d: f64, c: i64| -> (i64, f64, f64) {
@@ -333,21 +375,22 @@ impl Bins {
         let (step_i, mut next_x, delta_x) = axis(ax, dx, i);
         let (step_j, mut next_y, delta_y) = axis(ay, dy, j);
         let steps = (ei - i).abs() + (ej - j).abs();
+        let mut entry = u0;
         for _ in 0..steps {
-            let u = if next_x < next_y {
-                i += step_i;
+            let (u, di, dj) = if next_x < next_y {
                 let u = next_x;
                 next_x += delta_x;
-                u
+                (u, step_i, 0)
             } else {
-                j += step_j;
                 let u = next_y;
                 next_y += delta_y;
-                u
+                (u, 0, step_j)
             };
-            let u = u.clamp(u0, u1);
-            self.offer(i, j, point(u), time(u));
+            let u = u.clamp(entry, u1);
+            self.offer_part((i, j), a, ta, b, tb, entry, u);
+            (i, j, entry) = (i + di, j + dj, u);
         }
+        self.offer_part((i, j), a, ta, b, tb, entry, u1);
     }
 }
 
@@ -410,7 +453,7 @@ impl Grid {
                             continue;
                         }
                         #[expect(clippy::cast_sign_loss, reason = "in the grid")]
-                        let [t, bx, by] = bins.cells[jj as usize * nx + ii as usize];
+                        let [t, bx, by, _] = bins.cells[jj as usize * nx + ii as usize];
                         if t + least >= best {
                             continue;
                         }
@@ -443,7 +486,7 @@ mod tests {
         for _ in 0..30 {
             let (nx, ny) = (rng.random_range(1..40), rng.random_range(1..40));
             let reach = rng.random_range(0.5..4.0);
-            let mut bins = Bins::new(nx, ny);
+            let mut bins = Bins::new(nx, ny, 20.0 / OFF_ROAD_SPEED);
             for _ in 0..rng.random_range(0..200) {
                 let p = [
                     rng.random_range(-3.0..nx as f64 + 3.0),
@@ -466,7 +509,7 @@ mod tests {
             for j in 0..ny {
                 for i in 0..nx {
                     let v = &mut slow.values[j * nx + i];
-                    for &[t, x, y] in &bins.cells {
+                    for &[t, x, y, _] in &bins.cells {
                         let d = dist([x, y], [i as f64, j as f64]);
                         if t.is_finite() && d <= reach {
                             *v = v.min(t + d * (20.0 / OFF_ROAD_SPEED));
@@ -478,10 +521,10 @@ mod tests {
         }
     }
 
-    /// Walking a segment gives each bin it crosses its earliest point: the same bins, and
-    /// times as early as dense sampling finds, at points on the segment.
+    /// Walking a segment gives each bin it crosses a point of the segment, at that point's
+    /// time, at least as good for the bin's vertex as dense sampling finds.
     #[test]
-    fn walk_keeps_the_earliest_point_of_every_bin_crossed() {
+    fn walk_keeps_the_best_point_of_every_bin_crossed() {
         let mut rng = Pcg64::seed_from_u64(9);
         for _ in 0..300 {
             let (nx, ny) = (rng.random_range(1..30), rng.random_range(1..30));
@@ -506,10 +549,11 @@ mod tests {
                 a
             };
             let ta = rng.random_range(0.0..100.0);
-            let tb = ta + rng.random_range(0.0..100.0);
-            let mut fast = Bins::new(nx, ny);
+            // Slow roads too: as slow as the walk.
+            let tb = ta + dist(a, b) * rng.random_range(0.1..1.0) * 14.0;
+            let mut fast = Bins::new(nx, ny, 14.0);
             fast.walk(a, ta, b, tb);
-            let mut slow = Bins::new(nx, ny);
+            let mut slow = Bins::new(nx, ny, 14.0);
             let n = 20_000;
             for k in 0..=n {
                 let u = f64::from(k) / f64::from(n);
@@ -519,17 +563,13 @@ mod tests {
             }
             let len = dist(a, b);
             for k in 0..nx * ny {
-                let (f, s) = (fast.cells[k][0], slow.cells[k][0]);
-                if s.is_finite() {
-                    // Sampled: the walk found the bin, no later than the samples.
-                    assert!(f <= s + 1e-9, "{a:?} {b:?} bin {k}: {f} {s}");
+                let (f, s) = (fast.cells[k], slow.cells[k]);
+                if s[3].is_finite() {
+                    assert!(f[3] <= s[3] + 1e-9, "{a:?} {b:?} bin {k}: {f:?} {s:?}");
                 }
-                if f.is_finite() {
-                    // Found: a point of the segment at the time of that point, in the bin
-                    // (up to rounding on its border), and crossed by the samples unless
-                    // the segment only grazes it.
-                    let u = if tb > ta { (f - ta) / (tb - ta) } else { 0.0 };
-                    let p = [fast.cells[k][1], fast.cells[k][2]];
+                if f[3].is_finite() {
+                    let u = if tb > ta { (f[0] - ta) / (tb - ta) } else { 0.0 };
+                    let p = [f[1], f[2]];
                     if tb > ta && len > 0.0 {
                         let q = [a[0] + (b[0] - a[0]) * u, a[1] + (b[1] - a[1]) * u];
                         assert!(dist(p, q) < 1e-6, "{p:?} {q:?}");
@@ -537,7 +577,7 @@ mod tests {
                     let (i, j) = ((k % nx) as f64, (k / nx) as f64);
                     let inset = (0.5 - (p[0] - i).abs()).min(0.5 - (p[1] - j).abs());
                     assert!(inset >= -1e-9, "{p:?} outside bin {k}");
-                    assert!(s.is_finite() || inset <= len / f64::from(n) + 1e-9);
+                    assert!(s[3].is_finite() || inset <= len / f64::from(n) + 1e-9);
                 }
             }
         }
