@@ -568,7 +568,11 @@ mod tests {
                     assert!(f[3] <= s[3] + 1e-9, "{a:?} {b:?} bin {k}: {f:?} {s:?}");
                 }
                 if f[3].is_finite() {
-                    let u = if tb > ta { (f[0] - ta) / (tb - ta) } else { 0.0 };
+                    let u = if tb > ta {
+                        (f[0] - ta) / (tb - ta)
+                    } else {
+                        0.0
+                    };
                     let p = [f[1], f[2]];
                     if tb > ta && len > 0.0 {
                         let q = [a[0] + (b[0] - a[0]) * u, a[1] + (b[1] - a[1]) * u];
