@@ -52,17 +52,19 @@ struct Piece {
     t0: f64,
 }
 
-/// Calls `f` on the pieces of road reached within `bound_ds` from the nodes `first..` whose
-/// times are `times`: every edge out of a node reached within the bound; and on the edges
-/// of `sources` from their points on.
+/// Calls `f` on the pieces of road reached within `bound_ds`: every edge out of each of
+/// `nodes` reached within the bound (`times` by node, deciseconds); and on the edges of
+/// `sources` from their points on.
 fn for_each_piece(
     graph: &RoadGraph,
-    (first, times): (usize, &[u32]),
+    (times, nodes): (&[u32], &[u32]),
     sources: &[Source],
     bound_ds: f64,
     mut f: impl FnMut(Piece),
 ) {
-    for (u, &t) in (first..).zip(times) {
+    for &u in nodes {
+        let u = u as usize;
+        let Some(&t) = times.get(u) else { continue };
         let t0 = f64::from(t);
         if t == u32::MAX || t0 > bound_ds {
             continue;
@@ -131,7 +133,13 @@ pub(crate) fn rasterize(
             hi[k] = hi[k].max(p[k]);
         }
     };
-    for_each_piece(graph, (0, reached.as_slice()), sources, bound_ds, |p| {
+    let times = reached.as_slice();
+    let mut nodes: Vec<u32> = (0u32..)
+        .zip(times)
+        .filter(|&(_, &t)| t != u32::MAX && f64::from(t) <= bound_ds)
+        .map(|(u, _)| u)
+        .collect();
+    for_each_piece(graph, (times, &nodes), sources, bound_ds, |p| {
         grow(node_xy(graph, proj, graph.tail[p.edge as usize]));
         grow(node_xy(graph, proj, graph.head[p.edge as usize]));
     });
@@ -157,24 +165,45 @@ pub(crate) fn rasterize(
         n
     };
     let (nx, ny) = (cells(hi[0] - lo[0]), cells(hi[1] - lo[1]));
-    // The pieces in one chunk of nodes per thread, each into its own bins, merged.
-    let times = reached.as_slice();
-    let chunk = times.len().div_ceil(rayon::current_num_threads()).max(1);
-    let bins = times
+    // Nodes in blocks of 16 × 16 cells, so that walking their pieces stays in a few cache
+    // lines of the bins; one run of blocks per thread, each into its own bins, merged.
+    let blocks_x = nx / 16 + 1;
+    let mut keyed: Vec<(usize, u32)> = nodes
+        .iter()
+        .map(|&u| {
+            let p = node_xy(graph, proj, u);
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "in the grid (saturating otherwise)"
+            )]
+            let (bx, by) = (
+                ((p[0] - x0) / cell) as usize / 16,
+                ((p[1] - y0) / cell) as usize / 16,
+            );
+            (by * blocks_x + bx, u)
+        })
+        .collect();
+    keyed.sort_unstable();
+    nodes.clear();
+    nodes.extend(keyed.iter().map(|&(_, u)| u));
+    let chunk = nodes.len().div_ceil(rayon::current_num_threads()).max(1);
+    let grid_xy = |q: [f64; 2]| [(q[0] - x0) / cell, (q[1] - y0) / cell];
+    let mut bins = nodes
         .par_chunks(chunk)
-        .enumerate()
-        .map(|(c, part)| {
+        .map(|part| {
             let mut bins = Bins::new(nx, ny, cell / OFF_ROAD_SPEED);
             let mut xy = Vec::new();
-            let own = if c == 0 { sources } else { &[] };
-            for_each_piece(graph, (c * chunk, part), own, bound_ds, |p| {
-                let grid_xy = |q: [f64; 2]| [(q[0] - x0) / cell, (q[1] - y0) / cell];
+            for_each_piece(graph, (times, part), &[], bound_ds, |p| {
                 walk_piece(graph, proj, p, bound_ds, grid_xy, &mut xy, &mut bins);
             });
             bins
         })
-        .reduce_with(Bins::merge)
+        .reduce_with(|a, b| a.merge(&b))
         .unwrap_or_else(|| Bins::new(nx, ny, cell / OFF_ROAD_SPEED));
+    for_each_piece(graph, (times, &[]), sources, bound_ds, |p| {
+        walk_piece(graph, proj, p, bound_ds, grid_xy, &mut xy, &mut bins);
+    });
     let cap = bound_s + radius / OFF_ROAD_SPEED;
     let mut grid = Grid {
         x0,
@@ -269,7 +298,7 @@ impl Bins {
     }
 
     /// The better point of each bin of two bins of the same grid.
-    fn merge(mut self, other: Self) -> Self {
+    fn merge(mut self, other: &Self) -> Self {
         for (a, b) in self.cells.iter_mut().zip(&other.cells) {
             if b[3] < a[3] {
                 *a = *b;
@@ -296,41 +325,27 @@ impl Bins {
         }
     }
 
-    /// Offers the bin of vertex `(i, j)` the point of the part `[u, v]` of the segment
-    /// `a + (b - a)·w`, timed `ta + (tb - ta)·w`, best for the vertex. Along the segment the
-    /// score `t + d · walk` is convex: least where its slope is zero, that is `h·k/√(1−k²)`
-    /// before the foot of the perpendicular from the vertex (`h` its length, `k` the
-    /// segment's seconds per unit over the walk's), or at the entry when `k >= 1`.
-    #[expect(clippy::too_many_arguments, reason = "a segment and its part")]
+    /// Offers the bin of vertex `(i, j)` the point of the part `[u, v]` of segment `seg`
+    /// best for the vertex. Along the segment the score `t + d · walk` is convex: least
+    /// where its slope is zero, `h·c` before the foot of the perpendicular from the vertex
+    /// (`h` its length; see [`Segment::lead`]), or at the entry when the road is no faster
+    /// than the walk.
     #[inline]
-    fn offer_part(
-        &mut self,
-        (i, j): (i64, i64),
-        a: [f64; 2],
-        ta: f64,
-        b: [f64; 2],
-        tb: f64,
-        u: f64,
-        v: f64,
-    ) {
+    fn offer_part(&mut self, (i, j): (i64, i64), seg: &Segment, u: f64, v: f64) {
+        let [a, b] = seg.ends;
         let at = |w: f64| [a[0] + (b[0] - a[0]) * w, a[1] + (b[1] - a[1]) * w];
-        let time = |w: f64| ta + (tb - ta) * w;
-        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-        let len_sq = dx * dx + dy * dy;
-        let k = if len_sq > 0.0 {
-            (tb - ta) / len_sq.sqrt() / self.walk
-        } else {
-            1.0
-        };
-        let w = if k < 1.0 && v > u {
-            #[expect(clippy::cast_precision_loss, reason = "small bin indices")]
-            let (px, py) = (i as f64 - a[0], j as f64 - a[1]);
-            let foot = (px * dx + py * dy) / len_sq;
-            // h / len, in the parameter's units.
-            let h = (px * dy - py * dx).abs() / len_sq;
-            (foot - h * k / (1.0 - k * k).sqrt()).clamp(u, v)
-        } else {
-            u
+        let time = |w: f64| seg.times[0] + (seg.times[1] - seg.times[0]) * w;
+        let w = match seg.lead {
+            Some(c) if v > u => {
+                let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+                #[expect(clippy::cast_precision_loss, reason = "small bin indices")]
+                let (px, py) = (i as f64 - a[0], j as f64 - a[1]);
+                let foot = (px * dx + py * dy) / seg.len_sq;
+                // h / len, in the parameter's units.
+                let h = (px * dy - py * dx).abs() / seg.len_sq;
+                (foot - h * c).clamp(u, v)
+            }
+            _ => u,
         };
         self.offer(i, j, at(w), time(w));
     }
@@ -375,6 +390,7 @@ impl Bins {
         let (step_i, mut next_x, delta_x) = axis(ax, dx, i);
         let (step_j, mut next_y, delta_y) = axis(ay, dy, j);
         let steps = (ei - i).abs() + (ej - j).abs();
+        let seg = Segment::new([a, b], [ta, tb], self.walk);
         let mut entry = u0;
         for _ in 0..steps {
             let (u, di, dj) = if next_x < next_y {
@@ -387,10 +403,41 @@ impl Bins {
                 (u, 0, step_j)
             };
             let u = u.clamp(entry, u1);
-            self.offer_part((i, j), a, ta, b, tb, entry, u);
+            self.offer_part((i, j), &seg, entry, u);
             (i, j, entry) = (i + di, j + dj, u);
         }
-        self.offer_part((i, j), a, ta, b, tb, entry, u1);
+        self.offer_part((i, j), &seg, entry, u1);
+    }
+}
+
+/// A segment walked through the bins, in grid coordinates, with its times.
+struct Segment {
+    ends: [[f64; 2]; 2],
+    times: [f64; 2],
+    len_sq: f64,
+    /// `k / √(1 − k²)`, `k` the segment's seconds per unit over the walk's, when `k < 1`:
+    /// how far (in units of the vertex's distance from the line) before the foot of the
+    /// perpendicular the best point lies; `None` when the entry is best.
+    lead: Option<f64>,
+}
+
+impl Segment {
+    fn new(ends: [[f64; 2]; 2], times: [f64; 2], walk: f64) -> Self {
+        let [a, b] = ends;
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let len_sq = dx * dx + dy * dy;
+        let k = if len_sq > 0.0 {
+            (times[1] - times[0]) / len_sq.sqrt() / walk
+        } else {
+            1.0
+        };
+        let lead = (k < 1.0).then(|| k / (1.0 - k * k).sqrt());
+        Self {
+            ends,
+            times,
+            len_sq,
+            lead,
+        }
     }
 }
 
@@ -452,7 +499,11 @@ impl Grid {
                         if ii < 0 || jj < 0 || ii >= nx_i || jj >= ny_i {
                             continue;
                         }
-                        #[expect(clippy::cast_sign_loss, reason = "in the grid")]
+                        #[expect(
+                            clippy::cast_sign_loss,
+                            clippy::cast_possible_truncation,
+                            reason = "in the grid"
+                        )]
                         let [t, bx, by, _] = bins.cells[jj as usize * nx + ii as usize];
                         if t + least >= best {
                             continue;
@@ -473,6 +524,12 @@ impl Grid {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss,
+    reason = "test helpers on small grids"
+)]
 mod tests {
     use rand::{RngExt, SeedableRng};
     use rand_pcg::Pcg64;
