@@ -5,10 +5,11 @@
 //!    search with the largest contour as bound gives every node its travel time
 //!    ([`Engine::one_to_all`]: PHAST over the contraction hierarchy).
 //! 2. The reached road network is rasterised onto a grid in the local projection around the
-//!    origin (at most 400 cells a side, cells of at least 20 m): each vertex takes the
-//!    smallest time of a road point within 2.5 cells plus a walk at 1.4 m/s from it, the
-//!    time of a road point interpolated along its edge (so edges partly reached count up
-//!    to the bound).
+//!    origin (at most 400 cells a side, cells of at least 20 m; [`TimeGrid`]): each road
+//!    piece is walked once through the cells it crosses, each cell keeping its earliest
+//!    road point (the time of a road point interpolated along its edge, so edges partly
+//!    reached count up to the bound); then each vertex takes the smallest time of those
+//!    points within 2.5 cells plus a walk at 1.4 m/s from it.
 //! 3. Marching squares cut that one grid at each contour ([`contour`](https://docs.rs/contour)
 //!    crate), so contours nest and cannot cross, and places far from every reached road are
 //!    holes. The outlines are in longitude/latitude with RFC 7946 orientation.
@@ -234,7 +235,8 @@ pub fn coverage(
     draw(graph, &reached, sources, contours, params)
 }
 
-/// The areas of `contours` from the times of a one-to-all search from `sources`.
+/// The areas of `contours` from the times of a one-to-all search from `sources`: a
+/// [`TimeGrid`] and its outlines.
 ///
 /// # Errors
 /// [`IsochroneError::NoSource`], [`IsochroneError::InvalidParameter`],
@@ -247,18 +249,8 @@ pub fn draw(
     params: &IsochroneParams,
 ) -> Result<Isochrone, IsochroneError> {
     params.validate()?;
-    let first = sources.first().ok_or(IsochroneError::NoSource)?;
-    for s in sources {
-        s.point
-            .validate(graph)
-            .map_err(|e| IsochroneError::Internal(e.to_string()))?;
-    }
-    let origin = point_lonlat(graph, first);
-    let proj = Projection::new(origin);
-    let thresholds: Vec<f64> = contours.minutes().iter().map(|m| m * 60.0).collect();
-    let bound_s = f64::from(reached.bound().0) / 10.0;
-    let grid = raster::rasterize(graph, &proj, reached, sources, bound_s);
-    let areas = polygons::contours(&grid, &proj, &thresholds, params)?;
+    let grid = TimeGrid::rasterize(graph, reached, sources)?;
+    let areas = grid.outline(contours, params)?;
     Ok(Isochrone {
         sources: sources.iter().map(|s| point_lonlat(graph, s)).collect(),
         contours: contours
@@ -267,9 +259,68 @@ pub fn draw(
             .zip(areas)
             .map(|(&minutes, area)| Contour { minutes, area })
             .collect(),
-        cell_m: grid.cell,
+        cell_m: grid.cell_m(),
         nodes_reached: reached.num_reached(),
     })
+}
+
+/// The travel times of a one-to-all search spread over a grid around its sources: the first
+/// step of [`draw`], before the outlines are traced.
+#[derive(Clone, Debug)]
+pub struct TimeGrid {
+    grid: raster::Grid,
+    proj: Projection,
+}
+
+impl TimeGrid {
+    /// Rasterises the road network that `reached` reaches from `sources` within its bound.
+    ///
+    /// # Errors
+    /// [`IsochroneError::NoSource`], [`IsochroneError::Internal`] when a source is not on
+    /// the graph.
+    pub fn rasterize(
+        graph: &RoadGraph,
+        reached: &ReachedTimes,
+        sources: &[Source],
+    ) -> Result<Self, IsochroneError> {
+        let first = sources.first().ok_or(IsochroneError::NoSource)?;
+        for s in sources {
+            s.point
+                .validate(graph)
+                .map_err(|e| IsochroneError::Internal(e.to_string()))?;
+        }
+        let proj = Projection::new(point_lonlat(graph, first));
+        let bound_s = f64::from(reached.bound().0) / 10.0;
+        let grid = raster::rasterize(graph, &proj, reached, sources, bound_s);
+        Ok(Self { grid, proj })
+    }
+
+    /// Side of the cells, in metres.
+    #[must_use]
+    pub fn cell_m(&self) -> f64 {
+        self.grid.cell
+    }
+
+    /// Number of grid vertices along x (east) and y (north).
+    #[must_use]
+    pub fn size(&self) -> (usize, usize) {
+        (self.grid.nx, self.grid.ny)
+    }
+
+    /// The area within each of `contours`, smallest first, in longitude/latitude.
+    ///
+    /// # Errors
+    /// [`IsochroneError::InvalidParameter`], [`IsochroneError::Internal`] when contouring
+    /// fails.
+    pub fn outline(
+        &self,
+        contours: &Contours,
+        params: &IsochroneParams,
+    ) -> Result<Vec<MultiPolygon<f64>>, IsochroneError> {
+        params.validate()?;
+        let thresholds: Vec<f64> = contours.minutes().iter().map(|m| m * 60.0).collect();
+        polygons::contours(&self.grid, &self.proj, &thresholds, params)
+    }
 }
 
 /// Where a (validated) source lies, along its edge's geometry.

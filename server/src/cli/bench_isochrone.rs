@@ -1,13 +1,14 @@
 //! `vmeste bench isochrone <graph>`: isochrones from random origins: the one-to-all search
 //! (PHAST) alone, the whole isochrone (snap, search, grid, contours) and its GeoJSON
-//! encoding, each as p50/p99 per query.
+//! encoding, each as p50/p99 per query; and the whole isochrone's phases one by one
+//! (rasterising the reached roads, tracing the outlines).
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
 use engine::dispatch::{Engine, Location};
-use engine::isochrone::{self, IsochroneParams};
+use engine::isochrone::{self, IsochroneParams, TimeGrid};
 use engine::routing::Source;
 use engine::types::NodeId;
 use rand::{RngExt, SeedableRng};
@@ -58,6 +59,7 @@ pub fn run(args: &BenchIsochroneArgs) -> anyhow::Result<()> {
     }
     let params = IsochroneParams::default();
     let (mut search_ms, mut whole_ms, mut json_ms) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut raster_ms, mut outline_ms) = (Vec::new(), Vec::new());
     let (mut reached, mut vertices, mut bytes, mut cell) = (0usize, 0usize, 0usize, 0.0);
     for &o in &origins {
         let placed = engine.place(&profile, o)?;
@@ -65,6 +67,13 @@ pub fn run(args: &BenchIsochroneArgs) -> anyhow::Result<()> {
         let times = engine.one_to_all(&profile, &[Source::new(placed.point)], contours.bound())?;
         search_ms.push(t.elapsed().as_secs_f64() * 1e3);
         reached += times.num_reached();
+        let sources = [Source::new(placed.point)];
+        let t = Instant::now();
+        let grid = TimeGrid::rasterize(g, &times, &sources)?;
+        raster_ms.push(t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        grid.outline(&contours, &params)?;
+        outline_ms.push(t.elapsed().as_secs_f64() * 1e3);
         let t = Instant::now();
         let iso = isochrone::isochrone(&engine, &profile, o, &contours, &params)?;
         whole_ms.push(t.elapsed().as_secs_f64() * 1e3);
@@ -85,6 +94,8 @@ pub fn run(args: &BenchIsochroneArgs) -> anyhow::Result<()> {
     let (s50, s99) = percentiles(&mut search_ms);
     let (w50, w99) = percentiles(&mut whole_ms);
     let (j50, j99) = percentiles(&mut json_ms);
+    let (r50, r99) = percentiles(&mut raster_ms);
+    let (o50, o99) = percentiles(&mut outline_ms);
     println!(
         "graph {} ({profile}, {n} nodes), loaded in {load_s:.2} s",
         args.graph.display()
@@ -97,6 +108,8 @@ pub fn run(args: &BenchIsochroneArgs) -> anyhow::Result<()> {
     );
     println!("  one-to-all search (PHAST): p50 {s50:.2} ms, p99 {s99:.2} ms");
     println!("  whole isochrone (snap, search, grid, contours): p50 {w50:.2} ms, p99 {w99:.2} ms");
+    println!("    of which rasterising the reached roads: p50 {r50:.2} ms, p99 {r99:.2} ms");
+    println!("    of which tracing the outlines: p50 {o50:.2} ms, p99 {o99:.2} ms");
     println!("  GeoJSON encoding: p50 {j50:.2} ms, p99 {j99:.2} ms");
     #[expect(clippy::cast_precision_loss, reason = "averages of counts")]
     let (avg_reached, avg_vertices, avg_kb) = (
