@@ -2,7 +2,7 @@
 //! routes under way, yesterday's plan), checked stop by stop before the search starts from it.
 
 use super::model::Model;
-use super::{Load, Problem, SkillSet, StopKind};
+use super::{Problem, SkillSet, StopKind};
 
 /// One vehicle's starting route: its tasks in visiting order. Breaks are not given: the
 /// solver places them, as in every route.
@@ -91,21 +91,6 @@ fn node(problem: &Problem, m: &Model, stop: StopKind) -> Option<u32> {
     u32::try_from(n).ok()
 }
 
-/// Whether vehicle `v` carries the loads of `nodes` within its capacity all along.
-fn loads_fit(m: &Model, v: usize, nodes: &[u32]) -> bool {
-    let capacity = m.vehicles[v].capacity;
-    let mut load = nodes
-        .iter()
-        .fold(Load::ZERO, |a, &n| a + m.node_pre[n as usize]);
-    if !load.fits(capacity) {
-        return false;
-    }
-    nodes.iter().all(|&n| {
-        load = load + m.node_change[n as usize];
-        load.fits(capacity)
-    })
-}
-
 /// The model's (vehicle, nodes) of starting routes, each checked to be feasible.
 pub(crate) fn model_routes(
     problem: &Problem,
@@ -161,7 +146,7 @@ pub(crate) fn model_routes(
                 }
             }
         }
-        if !loads_fit(m, v, &nodes) {
+        if !m.loads_fit(v, &nodes) {
             return Err(InitialError::OverCapacity { vehicle: v });
         }
         if m.simulate(v, &nodes, None).is_none() {

@@ -421,21 +421,8 @@ impl Model {
         mut out: Option<&mut Vec<Stop>>,
     ) -> Option<RouteStats> {
         let veh = &self.vehicles[v];
-        if nodes.len() > veh.max_tasks {
+        if nodes.len() > veh.max_tasks || !self.loads_fit(v, nodes) {
             return None;
-        }
-        // Loads.
-        let mut load = nodes
-            .iter()
-            .fold(Load::ZERO, |a, &n| a + self.node_pre[n as usize]);
-        if !load.fits(veh.capacity) {
-            return None;
-        }
-        for &n in nodes {
-            load = load + self.node_change[n as usize];
-            if !load.fits(veh.capacity) {
-                return None;
-            }
         }
         // Schedule.
         let ty = veh.ty;
@@ -476,6 +463,20 @@ impl Model {
             && stats.distance <= veh.max_distance
             && stats.travel_time <= veh.max_travel_time)
             .then_some(stats)
+    }
+
+    /// Whether vehicle `v` carries the loads of `nodes` (served in order) within its capacity
+    /// when leaving its start and after every stop.
+    pub(crate) fn loads_fit(&self, v: usize, nodes: &[u32]) -> bool {
+        let capacity = self.vehicles[v].capacity;
+        let mut load = nodes
+            .iter()
+            .fold(Load::ZERO, |a, &n| a + self.node_pre[n as usize]);
+        load.fits(capacity)
+            && nodes.iter().all(|&n| {
+                load = load + self.node_change[n as usize];
+                load.fits(capacity)
+            })
     }
 
     /// Takes the breaks due before travelling to the next stop (`next` = the stop and the
