@@ -514,7 +514,9 @@ fn the_commit_form_of_a_plan_commits_as_the_whole_plan() {
         assert!(cut.basis.requests.len() <= whole.basis.requests.len());
         // Sometimes a request changes after the plan was made (assigned or left out).
         if next(2) == 0
-            && let Some(t) = p.tasks.get(usize::try_from(next(p.tasks.len() as u64)).unwrap())
+            && let Some(t) = p
+                .tasks
+                .get(usize::try_from(next(p.tasks.len() as u64)).unwrap())
         {
             for f in [&whole_board, &cut_board] {
                 block_on(f.board.transition(
