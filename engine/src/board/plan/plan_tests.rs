@@ -272,6 +272,16 @@ fn a_scope_names_only_records_of_the_headquarters() {
     assert_eq!(p.tasks.len(), 1);
 }
 
+/// A seeded stream of numbers: `next(n)` is in `0..n`.
+fn numbers(mut seed: u64) -> impl FnMut(u64) -> u64 {
+    move |n: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    }
+}
+
 fn solved(p: &PlanProblem, id: i64) -> Plan {
     // A trivial "solver": every task to the first volunteer who may take it.
     let mut routes: Vec<SolvedRoute> = p
@@ -397,13 +407,7 @@ fn a_commit_assigns_once_with_events_and_a_stale_plan_is_refused() {
 /// unassigned when all volunteers are planned (random snapshots, checked by counting).
 #[test]
 fn every_open_request_is_accounted_for_once() {
-    let mut seed = 7_u64;
-    let mut next = |n: u64| {
-        seed = seed
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (seed >> 33) % n
-    };
+    let mut next = numbers(7);
     for _ in 0..20 {
         let f = Fixture::new();
         let nv = next(4);
@@ -456,13 +460,7 @@ fn every_open_request_is_accounted_for_once() {
 /// board; the answers and the stored requests are the same.
 #[test]
 fn the_commit_form_of_a_plan_commits_as_the_whole_plan() {
-    let mut seed = 11_u64;
-    let mut next = |n: u64| {
-        seed = seed
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (seed >> 33) % n
-    };
+    let mut next = numbers(11);
     for case in 0..30 {
         let nv = 1 + next(3);
         let max_tasks: Vec<u32> = (0..nv)
