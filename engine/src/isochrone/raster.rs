@@ -5,9 +5,12 @@
 //! bin keeps the one road point that is best for its vertex (least `t + d / OFF_ROAD_SPEED`,
 //! `t` the time the point is reached and `d` its distance to the vertex; of each piece, the
 //! point where it enters the bin or the one nearest the vertex). The time of a road point is
-//! interpolated along its edge from the time of its tail, by length. Then each vertex takes
-//! the smallest `t + d / OFF_ROAD_SPEED` over the bins' points within [`REACH_CELLS`] cells
-//! of it. Vertices near no reached road keep the cap (more than the largest contour), so
+//! interpolated along its edge from the time of its tail, by length. A two-way road whose two
+//! tails are both reached is walked once, each bin it crosses offered the best point of
+//! either direction. Then each vertex takes the smallest `t + d / OFF_ROAD_SPEED` over the
+//! bins' points within [`REACH_CELLS`] cells of it, nearest bins first, stopping once the
+//! walk from the next bin plus the earliest time of any bin around ([`LeastTime`]) cannot
+//! lower it. Vertices near no reached road keep the cap (more than the largest contour), so
 //! places far from every road become holes. The grid lies in the local equirectangular
 //! projection around the first source, in metres.
 //!
