@@ -864,8 +864,9 @@ mod tests {
                         )
                     })
                     .collect();
+                let open = rng.random_range(0..4);
                 let mut time = || Some(Deciseconds(rng.random_range(0..3_000)));
-                let (forward, backward) = match rng.random_range(0..4) {
+                let (forward, backward) = match open {
                     0 => (time(), None),
                     1 => (None, time()),
                     _ => (time(), time()),
