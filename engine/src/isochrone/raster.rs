@@ -290,10 +290,8 @@ impl Extent {
     };
 
     fn grow(&mut self, p: [f64; 2]) {
-        for k in 0..2 {
-            self.lo[k] = self.lo[k].min(p[k]);
-            self.hi[k] = self.hi[k].max(p[k]);
-        }
+        self.lo = [self.lo[0].min(p[0]), self.lo[1].min(p[1])];
+        self.hi = [self.hi[0].max(p[0]), self.hi[1].max(p[1])];
     }
 
     fn union(mut self, other: Self) -> Self {
@@ -687,7 +685,11 @@ impl Grid {
         #[expect(clippy::cast_possible_wrap, reason = "grid sides are small")]
         let (nx_i, ny_i) = (nx as i64, ny as i64);
         let least_time = LeastTime::new(bins);
-        #[expect(clippy::cast_sign_loss, reason = "k is positive")]
+        #[expect(
+            clippy::cast_sign_loss,
+            clippy::cast_possible_truncation,
+            reason = "k is a few cells"
+        )]
         let k_u = k as usize;
         self.values
             .par_chunks_mut(nx)
@@ -702,7 +704,11 @@ impl Grid {
                     #[expect(clippy::cast_precision_loss, reason = "a grid index")]
                     let x = i as f64;
                     let mut best = *out;
-                    #[expect(clippy::cast_sign_loss, reason = "i is not negative")]
+                    #[expect(
+                        clippy::cast_sign_loss,
+                        clippy::cast_possible_truncation,
+                        reason = "a grid index"
+                    )]
                     let iu = i as usize;
                     // No bin near enough holds an earlier time: once the walk alone from
                     // the next bin in `near` (nearest first) reaches the best, none can
