@@ -961,20 +961,26 @@ mod tests {
         }
     }
 
+    /// A grid of 1 to 29 bins a side and a segment whose ends lie up to 8 bins outside it.
+    fn random_segment(rng: &mut Pcg64) -> (usize, usize, [f64; 2], [f64; 2]) {
+        let (nx, ny) = (rng.random_range(1..30), rng.random_range(1..30));
+        let mut pt = || {
+            [
+                rng.random_range(-8.0..nx as f64 + 8.0),
+                rng.random_range(-8.0..ny as f64 + 8.0),
+            ]
+        };
+        let (a, b) = (pt(), pt());
+        (nx, ny, a, b)
+    }
+
     /// Walking a segment gives each bin it crosses a point of the segment, at that point's
     /// time, at least as good for the bin's vertex as dense sampling finds.
     #[test]
     fn walk_keeps_the_best_point_of_every_bin_crossed() {
         let mut rng = Pcg64::seed_from_u64(9);
         for _ in 0..300 {
-            let (nx, ny) = (rng.random_range(1..30), rng.random_range(1..30));
-            let mut pt = || {
-                [
-                    rng.random_range(-8.0..nx as f64 + 8.0),
-                    rng.random_range(-8.0..ny as f64 + 8.0),
-                ]
-            };
-            let (a, b) = (pt(), pt());
+            let (nx, ny, a, b) = random_segment(&mut rng);
             // Some segments along a bin border or of one point.
             let b = match rng.random_range(0..6) {
                 0 => [b[0], a[1]],
@@ -1041,14 +1047,7 @@ mod tests {
     fn walk_with_two_runs_keeps_the_best_point_of_both() {
         let mut rng = Pcg64::seed_from_u64(21);
         for _ in 0..300 {
-            let (nx, ny) = (rng.random_range(1..30), rng.random_range(1..30));
-            let mut pt = || {
-                [
-                    rng.random_range(-8.0..nx as f64 + 8.0),
-                    rng.random_range(-8.0..ny as f64 + 8.0),
-                ]
-            };
-            let (a, b) = (pt(), pt());
+            let (nx, ny, a, b) = random_segment(&mut rng);
             let len = dist(a, b);
             let mut runs = Vec::new();
             for forward in [true, false] {
