@@ -20,7 +20,7 @@
 
 use rayon::prelude::*;
 
-use crate::graph::{NO_EDGE, RoadGraph};
+use crate::graph::RoadGraph;
 use crate::routing::{ReachedTimes, Source};
 use crate::spatial::Projection;
 use crate::types::{LonLat, from_fixed};
@@ -46,9 +46,8 @@ pub(crate) struct Grid {
     pub(crate) values: Vec<f64>,
 }
 
-/// A travelled part of an edge's road, in length along the edge walked (grid units from its
-/// tail): `[s_lo, s_hi]`, reached at `c + m·s` seconds there (`m` negative when travelled
-/// from the head: the twin's direction).
+/// A travelled part of an edge's road, in length along the edge (grid units from its tail):
+/// `[s_lo, s_hi]`, reached at `c + m·s` seconds there.
 #[derive(Clone, Copy, Debug)]
 struct Run {
     s_lo: f64,
@@ -56,12 +55,6 @@ struct Run {
     c: f64,
     m: f64,
 }
-
-/// Whether a two-way road whose two tails are reached is walked once for both directions.
-/// Off: on random graphs the paired walk gave some vertices later times than walking each
-/// direction alone (`each_road_walked_once_matches_each_direction_walked_alone`), a
-/// difference not yet explained.
-const WALK_TWINS_TOGETHER: bool = false;
 
 /// How an edge is travelled from a point on it: from fraction `from` of `edge` at `t0`
 /// deciseconds, at the edge's pace, until the bound.
@@ -73,52 +66,27 @@ struct Piece {
 }
 
 /// Calls `f` on the roads reached within `bound_ds` from `nodes` (`times` by node,
-/// deciseconds): each edge out of a reached node, with the edge's twin when the twin's tail
-/// is reached too, so that a two-way road is walked once for both directions (by the
-/// smaller id of the two edges).
+/// deciseconds): each edge out of a reached node, travelled from its tail.
 fn for_each_road(
     graph: &RoadGraph,
     (times, nodes): (&[u32], &[u32]),
     bound_ds: f64,
-    mut f: impl FnMut(Piece, Option<Piece>),
+    mut f: impl FnMut(Piece),
 ) {
-    let reached = |v: u32| {
-        times
-            .get(v as usize)
-            .filter(|&&t| t != u32::MAX && f64::from(t) <= bound_ds)
-            .map(|&t| f64::from(t))
-    };
     for &u in nodes {
-        let Some(t0) = reached(u) else { continue };
+        let Some(&t) = times.get(u as usize) else {
+            continue;
+        };
+        if t == u32::MAX || f64::from(t) > bound_ds {
+            continue;
+        }
         let u = u as usize;
-        for e in graph.first_out[u]..graph.first_out[u + 1] {
-            let twin = graph.twin[e as usize];
-            let back = (WALK_TWINS_TOGETHER && twin != NO_EDGE)
-                .then(|| reached(graph.tail[twin as usize]))
-                .flatten();
-            match back {
-                Some(_) if twin < e => {}
-                Some(t1) => f(
-                    Piece {
-                        edge: e,
-                        from: 0.0,
-                        t0,
-                    },
-                    Some(Piece {
-                        edge: twin,
-                        from: 0.0,
-                        t0: t1,
-                    }),
-                ),
-                None => f(
-                    Piece {
-                        edge: e,
-                        from: 0.0,
-                        t0,
-                    },
-                    None,
-                ),
-            }
+        for edge in graph.first_out[u]..graph.first_out[u + 1] {
+            f(Piece {
+                edge,
+                from: 0.0,
+                t0: f64::from(t),
+            });
         }
     }
 }
@@ -237,31 +205,15 @@ pub(crate) fn rasterize(
         .map(|part| {
             let mut bins = Bins::new(nx, ny, walk);
             let mut xy = Vec::new();
-            for_each_road(graph, (times, part), bound_ds, |p, back| {
-                walk_road(
-                    graph,
-                    proj,
-                    (p, back),
-                    bound_ds,
-                    grid_xy,
-                    &mut xy,
-                    &mut bins,
-                );
+            for_each_road(graph, (times, part), bound_ds, |p| {
+                walk_road(graph, proj, p, bound_ds, grid_xy, &mut xy, &mut bins);
             });
             bins
         })
         .reduce_with(|a, b| a.merge(&b))
         .unwrap_or_else(|| Bins::new(nx, ny, walk));
     for &p in &starts {
-        walk_road(
-            graph,
-            proj,
-            (p, None),
-            bound_ds,
-            grid_xy,
-            &mut xy,
-            &mut bins,
-        );
+        walk_road(graph, proj, p, bound_ds, grid_xy, &mut xy, &mut bins);
     }
     let cap = bound_s + radius / OFF_ROAD_SPEED;
     let mut grid = Grid {
@@ -342,13 +294,12 @@ fn by_block(
     out
 }
 
-/// The part of road `p` (with its twin `back`, travelled the other way, when given) reached
-/// within `bound_ds`, walked once along `p`'s geometry through `bins`, `grid_xy` taking
-/// projected points to grid coordinates; `xy` is scratch space.
+/// The part of road `p` reached within `bound_ds`, walked along the edge's geometry through
+/// `bins`, `grid_xy` taking projected points to grid coordinates; `xy` is scratch space.
 fn walk_road(
     graph: &RoadGraph,
     proj: &Projection,
-    (p, back): (Piece, Option<Piece>),
+    p: Piece,
     bound_ds: f64,
     grid_xy: impl Fn([f64; 2]) -> [f64; 2],
     xy: &mut Vec<[f64; 2]>,
@@ -359,46 +310,31 @@ fn walk_road(
         *q = grid_xy(*q);
     }
     let total: f64 = xy.windows(2).map(|w| dist(w[0], w[1])).sum();
-    let runs = [
-        Some(run(graph, p, bound_ds, total, false)),
-        back.map(|b| run(graph, b, bound_ds, total, true)),
-    ];
-    let s_end = runs.iter().flatten().fold(0.0, |m: f64, r| m.max(r.s_hi));
+    let r = run(graph, p, bound_ds, total);
     let mut s0: f64 = 0.0;
     for w in xy.windows(2) {
         let len = dist(w[0], w[1]);
         let s1 = s0 + len;
-        let mut parts = [SegRun::EMPTY; 2];
-        let mut k = 0;
-        for r in runs.iter().flatten() {
-            let (a, b) = (s0.max(r.s_lo), s1.min(r.s_hi));
-            if a <= b {
-                let u = if len > 0.0 {
-                    [(a - s0) / len, (b - s0) / len]
-                } else {
-                    [0.0, 0.0]
-                };
-                parts[k] = SegRun {
-                    u,
-                    times: [r.c + r.m * s0, r.c + r.m * s1],
-                };
-                k += 1;
-            }
-        }
-        if k > 0 {
-            bins.walk(w[0], w[1], &parts[..k]);
+        let (a, b) = (s0.max(r.s_lo), s1.min(r.s_hi));
+        if a <= b {
+            let u = if len > 0.0 {
+                [(a - s0) / len, (b - s0) / len]
+            } else {
+                [0.0, 0.0]
+            };
+            let times = [r.c + r.m * s0, r.c + r.m * s1];
+            bins.walk(w[0], w[1], SegRun { u, times });
         }
         s0 = s1;
-        if s0 > s_end {
+        if s0 > r.s_hi {
             break;
         }
     }
 }
 
-/// The run of piece `p` within `bound_ds` along a geometry of length `total` (grid units),
-/// measured from the piece's own tail, or from its head when `reversed` (the geometry walked
-/// is its twin's).
-fn run(graph: &RoadGraph, p: Piece, bound_ds: f64, total: f64, reversed: bool) -> Run {
+/// The run of piece `p` within `bound_ds` along its edge's geometry of length `total` (grid
+/// units), measured from the edge's tail.
+fn run(graph: &RoadGraph, p: Piece, bound_ds: f64, total: f64) -> Run {
     let dur = f64::from(graph.duration[p.edge as usize]);
     // Fraction of the edge reached by the bound.
     let until = if dur > 0.0 {
@@ -416,20 +352,11 @@ fn run(graph: &RoadGraph, p: Piece, bound_ds: f64, total: f64, reversed: bool) -
     }
     // Seconds at fraction f of the piece's edge: (t0 + (f − from)·dur) / 10.
     let m = dur / 10.0 / total;
-    if reversed {
-        Run {
-            s_lo: (1.0 - until) * total,
-            s_hi: (1.0 - p.from) * total,
-            c: (p.t0 + (1.0 - p.from) * dur) / 10.0,
-            m: -m,
-        }
-    } else {
-        Run {
-            s_lo: p.from * total,
-            s_hi: until * total,
-            c: (p.t0 - p.from * dur) / 10.0,
-            m,
-        }
+    Run {
+        s_lo: p.from * total,
+        s_hi: until * total,
+        c: (p.t0 - p.from * dur) / 10.0,
+        m,
     }
 }
 
@@ -518,14 +445,10 @@ impl Bins {
     }
 
     /// Walks the segment from `a` to `b` (grid coordinates) through the bins it crosses,
-    /// offering each bin, for each of `runs` (a part of the segment with its times, linear
-    /// along it), the run's part in the bin; the part outside the grid is cut off first.
-    pub(crate) fn walk(&mut self, a: [f64; 2], b: [f64; 2], runs: &[SegRun]) {
-        let (lo, hi) = runs
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), r| {
-                (lo.min(r.u[0]), hi.max(r.u[1]))
-            });
+    /// offering each bin the part of `run` (a part of the segment with its times, linear
+    /// along it) in the bin; the part outside the grid is cut off first.
+    pub(crate) fn walk(&mut self, a: [f64; 2], b: [f64; 2], run: SegRun) {
+        let [lo, hi] = run.u;
         // Bin coordinates: bin (i, j) spans [i, i + 1) × [j, j + 1).
         let (ax, ay) = (a[0] + 0.5, a[1] + 0.5);
         let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
@@ -563,16 +486,11 @@ impl Bins {
         let (step_j, mut next_y, delta_y) = axis(ay, dy, j);
         let steps = (ei - i).abs() + (ej - j).abs();
         let len_sq = dx * dx + dy * dy;
-        let mut segs = [None, None];
-        for (s, r) in segs.iter_mut().zip(runs) {
-            *s = Some(Segment::new([a, b], len_sq, r, self.walk));
-        }
+        let seg = Segment::new([a, b], len_sq, &run, self.walk);
         let offer = |bins: &mut Self, ij: (i64, i64), entry: f64, exit: f64| {
-            for seg in segs.iter().flatten() {
-                let (p, q) = (entry.max(seg.u[0]), exit.min(seg.u[1]));
-                if p <= q {
-                    bins.offer_part(ij, seg, p, q);
-                }
+            let (p, q) = (entry.max(seg.u[0]), exit.min(seg.u[1]));
+            if p <= q {
+                bins.offer_part(ij, &seg, p, q);
             }
         };
         let mut entry = u0;
@@ -601,13 +519,6 @@ impl Bins {
 pub(crate) struct SegRun {
     pub(crate) u: [f64; 2],
     pub(crate) times: [f64; 2],
-}
-
-impl SegRun {
-    const EMPTY: Self = Self {
-        u: [0.0, 0.0],
-        times: [0.0, 0.0],
-    };
 }
 
 /// A run of road along a segment walked through the bins, in grid coordinates, with its
@@ -900,10 +811,11 @@ mod tests {
         b.build().unwrap()
     }
 
-    /// Walking each two-way road once for both directions gives the grid that walking every
-    /// directed piece on its own (the edge out of each reached node, from its tail) gives.
+    /// The raster (reached nodes sorted by block, walked in parallel runs into bins that are
+    /// then merged) gives the grid that walking every directed piece in turn, into one set of
+    /// bins, gives.
     #[test]
-    fn each_road_walked_once_matches_each_direction_walked_alone() {
+    fn parallel_walk_matches_each_piece_walked_in_turn() {
         use crate::routing::{Dijkstra, EdgePoint};
         use crate::types::{Deciseconds, EdgeId};
         let mut rng = Pcg64::seed_from_u64(13);
@@ -944,7 +856,7 @@ mod tests {
                 }
             }
             for p in pieces {
-                walk_road(&g, &proj, (p, None), bound_ds, grid_xy, &mut xy, &mut bins);
+                walk_road(&g, &proj, p, bound_ds, grid_xy, &mut xy, &mut bins);
             }
             let mut slow = Grid {
                 values: vec![fast.values[0]; fast.nx * fast.ny],
@@ -1001,10 +913,10 @@ mod tests {
             fast.walk(
                 a,
                 b,
-                &[SegRun {
+                SegRun {
                     u: [0.0, 1.0],
                     times: [ta, tb],
-                }],
+                },
             );
             let mut slow = Bins::new(nx, ny, 14.0);
             let n = 20_000;
@@ -1035,70 +947,6 @@ mod tests {
                     let inset = (0.5 - (p[0] - i).abs()).min(0.5 - (p[1] - j).abs());
                     assert!(inset >= -1e-9, "{p:?} outside bin {k}");
                     assert!(s[3].is_finite() || inset <= len / f64::from(n) + 1e-9);
-                }
-            }
-        }
-    }
-
-    /// Walking a segment with two runs (parts of it, time running either way, as a two-way
-    /// road's two directions) gives each bin a point at least as good as dense sampling of
-    /// both runs finds, and never a point outside the runs or outside the bin.
-    #[test]
-    fn walk_with_two_runs_keeps_the_best_point_of_both() {
-        let mut rng = Pcg64::seed_from_u64(21);
-        for _ in 0..300 {
-            let (nx, ny, a, b) = random_segment(&mut rng);
-            let len = dist(a, b);
-            let mut runs = Vec::new();
-            for forward in [true, false] {
-                let (u0, u1) = (rng.random_range(0.0..1.0), rng.random_range(0.0..1.0));
-                let u = [f64::min(u0, u1), f64::max(u0, u1)];
-                let t0 = rng.random_range(0.0..100.0);
-                let slope = len * rng.random_range(0.1..1.5) * 14.0;
-                let times = if forward {
-                    [t0, t0 + slope]
-                } else {
-                    [t0 + slope, t0]
-                };
-                runs.push(SegRun { u, times });
-            }
-            let mut fast = Bins::new(nx, ny, 14.0);
-            fast.walk(a, b, &runs);
-            let mut slow = Bins::new(nx, ny, 14.0);
-            let n = 20_000;
-            for r in &runs {
-                for k in 0..=n {
-                    let w = r.u[0] + (r.u[1] - r.u[0]) * f64::from(k) / f64::from(n);
-                    let p = [a[0] + (b[0] - a[0]) * w, a[1] + (b[1] - a[1]) * w];
-                    let (i, j) = ((p[0] + 0.5).floor() as i64, (p[1] + 0.5).floor() as i64);
-                    slow.offer(i, j, p, r.times[0] + (r.times[1] - r.times[0]) * w);
-                }
-            }
-            for k in 0..nx * ny {
-                let (f, s) = (fast.cells[k], slow.cells[k]);
-                if s[3].is_finite() {
-                    assert!(f[3] <= s[3] + 1e-9, "{a:?} {b:?} bin {k}: {f:?} {s:?}");
-                }
-                if f[3].is_finite() {
-                    let p = [f[1], f[2]];
-                    let (i, j) = ((k % nx) as f64, (k / nx) as f64);
-                    let inset = (0.5 - (p[0] - i).abs()).min(0.5 - (p[1] - j).abs());
-                    assert!(inset >= -1e-9, "{p:?} outside bin {k}");
-                    // On one of the runs, at that run's time there.
-                    assert!(runs.iter().any(|r| {
-                        let w = if len > 0.0 {
-                            ((p[0] - a[0]) * (b[0] - a[0]) + (p[1] - a[1]) * (b[1] - a[1]))
-                                / (len * len)
-                        } else {
-                            r.u[0]
-                        };
-                        let q = [a[0] + (b[0] - a[0]) * w, a[1] + (b[1] - a[1]) * w];
-                        let t = r.times[0] + (r.times[1] - r.times[0]) * w;
-                        dist(p, q) < 1e-6
-                            && w >= r.u[0] - 1e-9
-                            && w <= r.u[1] + 1e-9
-                            && (t - f[0]).abs() < 1e-6
-                    }));
                 }
             }
         }
