@@ -17,13 +17,13 @@ use super::{Backend, SqlStore, store_error};
 const WRITE_LOCK_KEY: i64 = 0x766d_6573_7465;
 
 /// A statement built with numbered placeholders.
-struct Sql {
+pub(super) struct Sql {
     text: String,
     binds: Vec<Bind>,
 }
 
 impl Sql {
-    fn new(text: &str) -> Self {
+    pub(super) fn new(text: &str) -> Self {
         Sql {
             text: text.to_owned(),
             binds: Vec::new(),
@@ -31,20 +31,20 @@ impl Sql {
     }
 
     /// Appends text.
-    fn push(&mut self, s: &str) -> &mut Self {
+    pub(super) fn push(&mut self, s: &str) -> &mut Self {
         self.text.push_str(s);
         self
     }
 
     /// Appends a placeholder for `b`.
-    fn param(&mut self, b: impl Into<Bind>) -> &mut Self {
+    pub(super) fn param(&mut self, b: impl Into<Bind>) -> &mut Self {
         self.binds.push(b.into());
         self.text.push_str(&format!("${}", self.binds.len()));
         self
     }
 
     /// ` AND column IN ($…)`, or a condition nothing meets for an empty list.
-    fn in_list(&mut self, column: &str, values: &[i64]) -> &mut Self {
+    pub(super) fn in_list(&mut self, column: &str, values: &[i64]) -> &mut Self {
         if values.is_empty() {
             return self.push(" AND 1 = 0");
         }
@@ -71,18 +71,21 @@ impl Sql {
         self.binds.iter().cloned().fold(q, rows::bind)
     }
 
-    async fn fetch_all(&self, c: &mut AnyConnection) -> Result<Vec<AnyRow>, StoreError> {
+    pub(super) async fn fetch_all(&self, c: &mut AnyConnection) -> Result<Vec<AnyRow>, StoreError> {
         self.query().fetch_all(c).await.map_err(|e| store_error(&e))
     }
 
-    async fn fetch_optional(&self, c: &mut AnyConnection) -> Result<Option<AnyRow>, StoreError> {
+    pub(super) async fn fetch_optional(
+        &self,
+        c: &mut AnyConnection,
+    ) -> Result<Option<AnyRow>, StoreError> {
         self.query()
             .fetch_optional(c)
             .await
             .map_err(|e| store_error(&e))
     }
 
-    async fn execute(&self, c: &mut AnyConnection) -> Result<u64, StoreError> {
+    pub(super) async fn execute(&self, c: &mut AnyConnection) -> Result<u64, StoreError> {
         self.query()
             .execute(c)
             .await
@@ -100,17 +103,17 @@ enum Outcome {
 }
 
 #[expect(clippy::needless_pass_by_value, reason = "shaped for `map_err(db)`")]
-fn db(e: sqlx::Error) -> StoreError {
+pub(super) fn db(e: sqlx::Error) -> StoreError {
     store_error(&e)
 }
 
 impl SqlStore {
-    async fn conn(&self) -> Result<sqlx::pool::PoolConnection<Any>, StoreError> {
+    pub(super) async fn conn(&self) -> Result<sqlx::pool::PoolConnection<Any>, StoreError> {
         self.pool.acquire().await.map_err(db)
     }
 
     /// Rows of `sql` decoded by `decode`.
-    async fn read<T>(
+    pub(super) async fn read<T>(
         &self,
         sql: &Sql,
         decode: fn(&AnyRow) -> Result<T, StoreError>,
@@ -133,7 +136,7 @@ impl SqlStore {
     }
 
     /// Begins a write transaction on `c` with every other writer shut out until it ends.
-    async fn begin_write<'c>(
+    pub(super) async fn begin_write<'c>(
         &self,
         c: &'c mut AnyConnection,
     ) -> Result<Transaction<'c, Any>, StoreError> {
@@ -156,7 +159,10 @@ impl SqlStore {
     /// PostgreSQL's identifier of the open transaction (`None` on SQLite), to ask after the
     /// commit whether it really committed: a `COMMIT` sent to a transaction that an error
     /// had aborted answers without an error and rolls back.
-    async fn transaction_id(&self, tx: &mut AnyConnection) -> Result<Option<i64>, StoreError> {
+    pub(super) async fn transaction_id(
+        &self,
+        tx: &mut AnyConnection,
+    ) -> Result<Option<i64>, StoreError> {
         match self.backend {
             Backend::Sqlite => Ok(None),
             Backend::Postgres => {
@@ -173,7 +179,7 @@ impl SqlStore {
     }
 
     /// Whether PostgreSQL committed transaction `xid`, asked on the connection that ran it.
-    async fn committed(c: &mut AnyConnection, xid: i64) -> Result<(), StoreError> {
+    pub(super) async fn committed(c: &mut AnyConnection, xid: i64) -> Result<(), StoreError> {
         let mut sql = Sql::new("SELECT txid_status(");
         sql.param(xid).push(")");
         let rows = sql.fetch_all(c).await?;
@@ -512,6 +518,10 @@ impl Store for SqlStore {
         }
     }
 
+    async fn apply_all(&self, writes: Vec<Write>) -> Vec<Result<Applied, StoreError>> {
+        self.apply_updates(writes).await
+    }
+
     async fn idempotent(
         &self,
         scope: &str,
@@ -533,6 +543,19 @@ impl Store for SqlStore {
     async fn volunteer(&self, id: i64) -> Result<Option<Volunteer>, StoreError> {
         self.by_id(rows::VOLUNTEER_COLUMNS, "volunteers", id, rows::volunteer)
             .await
+    }
+
+    async fn volunteers_by_id(&self, ids: &[i64]) -> Result<Vec<Volunteer>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(1_000) {
+            let mut sql = Sql::new(&format!(
+                "SELECT {} FROM volunteers WHERE 1 = 1",
+                rows::VOLUNTEER_COLUMNS
+            ));
+            sql.in_list("id", chunk);
+            out.extend(self.read(&sql, rows::volunteer).await?);
+        }
+        Ok(out)
     }
 
     async fn volunteers(&self, q: &VolunteerQuery) -> Result<Vec<Volunteer>, StoreError> {
