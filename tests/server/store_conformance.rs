@@ -846,8 +846,7 @@ async fn apply_all_matches_memory_one_by_one<S: Store>(s: S) {
         unsequenced(&s.events(&eq).await.unwrap()),
         unsequenced(&m.events(&eq).await.unwrap())
     );
-    let mut ids = vec![vols[3], 999_999, vols[0], vols[3]];
-    ids.dedup();
+    let ids = vec![vols[3], 999_999, vols[0]];
     let mut got = s.volunteers_by_id(&ids).await.unwrap();
     got.sort_by_key(|v| v.id);
     let mut want = m.volunteers_by_id(&ids).await.unwrap();
