@@ -178,8 +178,16 @@ fn position_reports_refuse_bad_input_one_by_one() {
         let a = post(&me, bad);
         assert!(a.status == 400 || a.status == 422, "{bad}: {}", a.status);
     }
-    assert_error(&post(&me, r#"{"position": [200.0, 43.7]}"#), 422, "invalid_field");
-    assert_error(&post(&me, r#"{"position": [7.5, 43.6]}"#), 422, "invalid_field");
+    assert_error(
+        &post(&me, r#"{"position": [200.0, 43.7]}"#),
+        422,
+        "invalid_field",
+    );
+    assert_error(
+        &post(&me, r#"{"position": [7.5, 43.6]}"#),
+        422,
+        "invalid_field",
+    );
     let future = r#"{"position": [7.415637, 43.735767], "at": "2999-01-01T00:00:00Z"}"#;
     assert_error(&post(&me, future), 422, "invalid_field");
     let other = b.volunteer(&admin, hq, "W", ON_ROAD[1]);
