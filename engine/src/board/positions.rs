@@ -54,9 +54,9 @@ const POSITION_RETRIES: u32 = 16;
 /// What one report asks of the store.
 enum Decision {
     /// Write this change.
-    Write(Change),
+    Write(Box<Change>),
     /// Nothing to write: the answer is the volunteer as stored (an older report).
-    Unchanged(Volunteer),
+    Unchanged(Box<Volunteer>),
 }
 
 impl<S: Store> Board<S> {
@@ -133,13 +133,13 @@ impl<S: Store> Board<S> {
                 }
                 match decide(r, stored.get(&r.volunteer), now, roads) {
                     Err(e) => answers[i] = Some(Err(e)),
-                    Ok(Decision::Unchanged(v)) => answers[i] = Some(Ok(v)),
+                    Ok(Decision::Unchanged(v)) => answers[i] = Some(Ok(*v)),
                     Ok(Decision::Write(change)) => {
                         taken.insert(r.volunteer);
                         writes.push(Write {
                             at: now,
                             actor: r.who.actor(),
-                            changes: vec![change],
+                            changes: vec![*change],
                             idempotency: None,
                         });
                         written.push(i);
@@ -194,7 +194,7 @@ fn decide(
     let p = on_road("position", roads, Some(old.mode), r.report.position)?;
     let at = r.report.at.unwrap_or(now);
     if old.position_at.is_some_and(|t| t > at) {
-        return Ok(Decision::Unchanged(old.clone()));
+        return Ok(Decision::Unchanged(Box::new(old.clone())));
     }
     let mut x = old.clone();
     x.position = Some(p);
@@ -203,12 +203,12 @@ fn decide(
         x.status = s;
     }
     x.updated_at = now;
-    Ok(Decision::Write(update(
+    Ok(Decision::Write(Box::new(update(
         &Record::Volunteer(old.clone()),
         Record::Volunteer(x),
         old.version,
         "position",
-    )))
+    ))))
 }
 
 #[cfg(test)]

@@ -119,7 +119,7 @@ fn random_report(r: &mut Rng) -> ReportedPosition {
 
 /// An answer, comparable: the volunteer, or the error's text.
 fn shown(a: &Result<Volunteer, BoardError>) -> Result<Volunteer, String> {
-    a.as_ref().map(Clone::clone).map_err(ToString::to_string)
+    a.as_ref().map_err(ToString::to_string).cloned()
 }
 
 /// Each volunteer's events, in order, without sequence numbers.
