@@ -56,39 +56,42 @@ impl PositionQueue {
             .map_err(|_| poisoned())?
             .push((report, reply));
         loop {
-            let turn = Arc::clone(&queue.turn).lock_owned().await;
-            let batch: Vec<_> = match queue.pending.lock() {
-                Ok(mut p) => {
-                    let n = p.len().min(MAX_BATCH);
-                    p.drain(..n).collect()
-                }
-                Err(_) => Vec::new(),
+            // Answered while waiting: ours was in another handler's batch, and this handler
+            // leaves the line for the turn (were it to take a turn anyway, with a batch of
+            // what was queued since, there would be one batch per waiting handler, most of
+            // them of one report).
+            let turn = tokio::select! {
+                biased;
+                a = &mut answer => return a.unwrap_or_else(|_| Err(dropped())),
+                t = Arc::clone(&queue.turn).lock_owned() => t,
             };
-            if batch.is_empty() {
-                drop(turn);
-            } else {
-                let (board, engine) = (Arc::clone(board), Arc::clone(engine));
-                let job = tokio::spawn(async move {
-                    record(&board, &engine, batch).await;
-                    drop(turn);
-                });
-                if job.await.is_err() {
-                    return Err(BoardError::Store(StoreError::Internal(
-                        "a position batch failed".into(),
-                    )));
-                }
-            }
-            // Every batch taken before ours was answered before its turn ended: no answer
-            // yet means this report is still queued (past a full batch).
+            // Whoever held the turn before answered every report of their batch before
+            // letting go of it.
             match answer.try_recv() {
                 Ok(a) => return a,
                 Err(oneshot::error::TryRecvError::Empty) => {}
-                Err(oneshot::error::TryRecvError::Closed) => {
-                    return Err(BoardError::Store(StoreError::Internal(
-                        "a position report was dropped before its answer".into(),
-                    )));
-                }
+                Err(oneshot::error::TryRecvError::Closed) => return Err(dropped()),
             }
+            let batch: Vec<_> = {
+                let mut p = queue.pending.lock().map_err(|_| poisoned())?;
+                let n = p.len().min(MAX_BATCH);
+                p.drain(..n).collect()
+            };
+            if batch.is_empty() {
+                // Not answered and not queued: cannot happen while the queue is whole.
+                return Err(dropped());
+            }
+            let (board, engine) = (Arc::clone(board), Arc::clone(engine));
+            let job = tokio::spawn(async move {
+                record(&board, &engine, batch).await;
+                drop(turn);
+            });
+            if job.await.is_err() {
+                return Err(BoardError::Store(StoreError::Internal(
+                    "a position batch failed".into(),
+                )));
+            }
+            // Not answered yet: ours was queued past a full batch; wait for the next turn.
         }
     }
 
@@ -142,6 +145,12 @@ async fn record(
         // delays it to the next question, which catches up again.
         let _ = board.live.follow(board.board.store(), engine).await;
     }
+}
+
+fn dropped() -> BoardError {
+    BoardError::Store(StoreError::Internal(
+        "a position report was dropped before its answer".into(),
+    ))
 }
 
 fn poisoned() -> BoardError {
