@@ -89,6 +89,8 @@ mod v1_hostile;
 mod v1_lifecycle;
 #[path = "server/v1_plans.rs"]
 mod v1_plans;
+#[path = "server/v1_positions.rs"]
+mod v1_positions;
 #[path = "server/v1_reachability.rs"]
 mod v1_reachability;
 #[path = "server/v1_roles.rs"]

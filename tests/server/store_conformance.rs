@@ -61,6 +61,7 @@ conformance!(
     concurrent_updates_from_one_version_one_wins,
     tokens_insert_find_list_revoke,
     board_operations_match_memory,
+    apply_all_matches_memory_one_by_one,
 );
 
 const AT: Time = Time(1_780_000_000);
@@ -759,4 +760,97 @@ async fn board_operations_match_memory<S: Store>(s: S) {
         store_board.store().hqs().await.unwrap(),
         memory_board.store().hqs().await.unwrap()
     );
+}
+
+/// Batches of writes through `apply_all` (mostly lone updates of volunteers, the batch shape,
+/// with missing records, stale versions, a record twice, and other shapes mixed in) answer
+/// and store what `MemoryStore` does with the same writes one by one; `volunteers_by_id`
+/// agrees too.
+async fn apply_all_matches_memory_one_by_one<S: Store>(s: S) {
+    let m = MemoryStore::new();
+    let mut r = support::rng(11);
+    let (hqs, vols, _) = fill(&s, &m, &mut r).await;
+    for round in 0..12 {
+        let lone_updates_only = round % 3 != 2;
+        let n = r.random_range(1..40);
+        let mut writes = Vec::with_capacity(n);
+        let mut used = std::collections::HashSet::new();
+        for _ in 0..n {
+            let id = vols[r.random_range(0..vols.len())];
+            let kind = if lone_updates_only {
+                r.random_range(0..10)
+            } else {
+                r.random_range(0..14)
+            };
+            if kind < 10 && !used.insert(id) && lone_updates_only {
+                continue; // the bulk path takes each record once; twice is the other path
+            }
+            let stored = m.volunteer(id).await.unwrap().unwrap();
+            let mut v = support::volunteer(&mut r, &hqs);
+            v.id = id;
+            let from = match kind {
+                0 => stored.version + 1, // stale
+                1 if lone_updates_only => {
+                    // missing
+                    v.id = 10_000 + id;
+                    stored.version
+                }
+                _ => stored.version,
+            };
+            writes.push(match kind {
+                10 => write(vec![insert(Record::Volunteer(v))]),
+                11 => write(vec![update(Record::Volunteer(v.clone()), from), {
+                    let mut h = m.hq(hqs[0]).await.unwrap().unwrap();
+                    h.name = format!("round {round}");
+                    update(Record::Hq(h.clone()), h.version)
+                }]),
+                _ => write(vec![update(Record::Volunteer(v), from)]),
+            });
+        }
+        let got = s.apply_all(writes.clone()).await;
+        assert_eq!(got.len(), writes.len());
+        for (i, (w, g)) in writes.into_iter().zip(got).enumerate() {
+            let want = m.apply(w).await;
+            match (&g, &want) {
+                (
+                    Ok(Applied::Stored { records, events }),
+                    Ok(Applied::Stored {
+                        records: r2,
+                        events: e2,
+                    }),
+                ) => {
+                    assert_eq!(records, r2, "round {round} write {i}");
+                    assert_eq!(
+                        unsequenced(events),
+                        unsequenced(e2),
+                        "round {round} write {i}"
+                    );
+                }
+                _ => assert_eq!(g, want, "round {round} write {i}"),
+            }
+        }
+    }
+    let q = VolunteerQuery {
+        limit: 1_000,
+        ..VolunteerQuery::default()
+    };
+    assert_eq!(
+        s.volunteers(&q).await.unwrap(),
+        m.volunteers(&q).await.unwrap()
+    );
+    let eq = EventQuery {
+        limit: 100_000,
+        ..EventQuery::default()
+    };
+    assert_eq!(
+        unsequenced(&s.events(&eq).await.unwrap()),
+        unsequenced(&m.events(&eq).await.unwrap())
+    );
+    let ids = vec![vols[3], 999_999, vols[0]];
+    let mut got = s.volunteers_by_id(&ids).await.unwrap();
+    got.sort_by_key(|v| v.id);
+    let mut want = m.volunteers_by_id(&ids).await.unwrap();
+    want.sort_by_key(|v| v.id);
+    assert_eq!(got, want);
+    assert!(s.volunteers_by_id(&[]).await.unwrap().is_empty());
 }

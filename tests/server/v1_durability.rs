@@ -1,6 +1,9 @@
 //! An acknowledged write survives `kill -9`: the real `vmeste serve` binary on an SQLite file
 //! (and on PostgreSQL when the test database is there) is killed while four clients create
-//! requests; after a restart every request that got a 201 is there, with its event.
+//! requests and two report positions (committed in batches); after a restart every request
+//! that got a 201 is there, with its event, and every position report that got a 200 has its
+//! event, each volunteer standing where their last 200 (or the report then in flight) put
+//! them.
 #![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use std::io::{Read, Write};
@@ -102,8 +105,25 @@ fn survives_kill(store: &str, graph: &str, dir_name: &str) {
     .unwrap();
     assert_eq!(hq.0, 201, "{}", hq.1);
     let hq = hq.1["id"].as_i64().unwrap();
+    let vols: Vec<i64> = (0..8)
+        .map(|i| {
+            let body = json!({"hq": hq, "name": format!("V{i}"), "phone": "+377 600 000 003",
+                "mode": "car", "position": ON_ROAD[0]});
+            let (status, v) = call(addr, "POST", "/v1/volunteers", &token, Some(&body)).unwrap();
+            assert_eq!(status, 201, "{v}");
+            v["id"].as_i64().unwrap()
+        })
+        .collect();
     let acked = Arc::new(Mutex::new(Vec::<(i64, String)>::new()));
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reported = Arc::new(Mutex::new(Reported::default()));
+    let reporters: Vec<_> = (0..2)
+        .map(|w| {
+            let (reported, stop, token) = (Arc::clone(&reported), Arc::clone(&stop), token.clone());
+            let mine: Vec<i64> = vols[w * 4..w * 4 + 4].to_vec();
+            std::thread::spawn(move || report_positions(addr, &token, &mine, &stop, &reported))
+        })
+        .collect();
     let writers: Vec<_> = (0..4)
         .map(|w| {
             let (acked, stop, token) = (Arc::clone(&acked), Arc::clone(&stop), token.clone());
@@ -136,7 +156,7 @@ fn survives_kill(store: &str, graph: &str, dir_name: &str) {
     child.wait().unwrap();
     std::thread::sleep(Duration::from_millis(200));
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    for w in writers {
+    for w in writers.into_iter().chain(reporters) {
         w.join().unwrap();
     }
     let acked = acked.lock().unwrap().clone();
@@ -160,8 +180,100 @@ fn survives_kill(store: &str, graph: &str, dir_name: &str) {
         .unwrap();
         assert_eq!(h["items"][0]["action"], "created", "{h}");
     }
+    check_positions(addr, &token, &reported.lock().unwrap());
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+/// Position reports sent: each acknowledged one, the last acknowledged per volunteer, and
+/// those sent after it without an answer (any of which may have committed).
+#[derive(Debug, Default)]
+struct Reported {
+    acked: Vec<(i64, [f64; 2])>,
+    last_acked: std::collections::BTreeMap<i64, [f64; 2]>,
+    unanswered: std::collections::BTreeMap<i64, Vec<[f64; 2]>>,
+}
+
+/// Reports positions for `mine` in turn until `stop`, each at a point of its own.
+fn report_positions(
+    addr: SocketAddr,
+    token: &str,
+    mine: &[i64],
+    stop: &std::sync::atomic::AtomicBool,
+    reported: &Mutex<Reported>,
+) {
+    let mut i = 0_u32;
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) && i < 20_000 {
+        i += 1;
+        let v = mine[i as usize % mine.len()];
+        let [lon, lat] = ON_ROAD[i as usize % 3];
+        let p = [lon + f64::from(i) * 1e-7, lat];
+        let path = format!("/v1/volunteers/{v}/position");
+        match call(addr, "POST", &path, token, Some(&json!({"position": p}))) {
+            Some((200, _)) => {
+                let mut r = reported.lock().unwrap();
+                r.acked.push((v, p));
+                r.last_acked.insert(v, p);
+                r.unanswered.remove(&v);
+            }
+            other => {
+                reported
+                    .lock()
+                    .unwrap()
+                    .unanswered
+                    .entry(v)
+                    .or_default()
+                    .push(p);
+                if other.is_none() {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            }
+        }
+    }
+}
+
+/// Every acknowledged report has its event; each volunteer stands at their last
+/// acknowledged report or one sent after it that got no answer (in flight at the kill).
+fn check_positions(addr: SocketAddr, token: &str, reported: &Reported) {
+    assert!(
+        reported.acked.len() >= 20,
+        "only {} position reports acknowledged",
+        reported.acked.len()
+    );
+    let mut events = std::collections::HashSet::new();
+    let mut after = 0;
+    loop {
+        let path = format!("/v1/events.json?after={after}&limit=1000");
+        let (status, page) = call(addr, "GET", &path, token, None).unwrap();
+        assert_eq!(status, 200, "{page}");
+        let items = page["items"].as_array().unwrap();
+        let Some(last) = items.last() else { break };
+        after = last["seq"].as_i64().unwrap();
+        for e in items {
+            if e["entity"] == "volunteer" && e["action"] == "position" {
+                events.insert((
+                    e["entity_id"].as_i64().unwrap(),
+                    e["changes"]["position"].to_string(),
+                ));
+            }
+        }
+    }
+    for (v, p) in &reported.acked {
+        assert!(
+            events.contains(&(*v, json!(p).to_string())),
+            "acknowledged position report {p:?} of volunteer {v} lost after kill -9"
+        );
+    }
+    for (v, p) in &reported.last_acked {
+        let (status, x) = call(addr, "GET", &format!("/v1/volunteers/{v}"), token, None).unwrap();
+        assert_eq!(status, 200, "{x}");
+        let now = &x["position"];
+        let in_flight = reported.unanswered.get(v).map_or(&[][..], Vec::as_slice);
+        assert!(
+            *now == json!(p) || in_flight.iter().any(|q| *now == json!(q)),
+            "volunteer {v} at {now}, last acknowledged {p:?}"
+        );
+    }
 }
 
 pub(crate) fn monaco_graph(name: &str) -> Option<String> {

@@ -19,26 +19,6 @@ use super::store::{
 use super::time::Time;
 use super::validate as v;
 
-/// A position report (`POST /v1/volunteers/{id}/position`).
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct PositionReport {
-    /// Where the volunteer is, `[lon, lat]`.
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<f64>, min_items = 2, max_items = 2))]
-    pub position: Point,
-    /// When they were there; default now.
-    #[serde(default)]
-    pub at: Option<Time>,
-    /// Their status, when it changes with the report.
-    #[serde(default)]
-    pub status: Option<VolunteerStatus>,
-}
-
-/// How many times a position report is tried again after a concurrent change to its
-/// volunteer (a report carries no version: the latest one wins).
-const POSITION_RETRIES: u32 = 16;
-
 /// Most records one list call answers.
 pub const MAX_PAGE: usize = 1_000;
 
@@ -304,60 +284,6 @@ impl<S: Store> Board<S> {
             )
             .await?;
         as_volunteer(rec)
-    }
-
-    /// Records a volunteer's position (and optionally status) as reported by them, by a
-    /// coordinator, or by their app. `at` defaults to `now`; a report older than the stored
-    /// one is ignored (the stored volunteer is returned unchanged).
-    ///
-    /// # Errors
-    /// [`BoardError::NotFound`], [`BoardError::Invalid`] (position far from roads, time in
-    /// the future), store errors; a concurrent change is retried (up to 16 times: many
-    /// reports for one volunteer at once all land).
-    pub async fn report_position(
-        &self,
-        who: &Principal,
-        now: Time,
-        id: i64,
-        report: PositionReport,
-        roads: &dyn Roads,
-    ) -> Result<Volunteer, BoardError> {
-        let PositionReport {
-            position,
-            at,
-            status,
-        } = report;
-        let at = at.unwrap_or(now);
-        if at > now.plus(300) {
-            return Err(invalid("at", "in the future"));
-        }
-        let mut tries = 0;
-        loop {
-            let old = self.volunteer(who, id).await?;
-            who.may_report_for(&old)?;
-            let p = on_road("position", roads, Some(old.mode), position)?;
-            if old.position_at.is_some_and(|t| t > at) {
-                return Ok(old);
-            }
-            let mut x = old.clone();
-            x.position = Some(p);
-            x.position_at = Some(at);
-            if let Some(s) = status {
-                x.status = s;
-            }
-            x.updated_at = now;
-            let version = old.version;
-            let change = update(
-                &Record::Volunteer(old),
-                Record::Volunteer(x),
-                version,
-                "position",
-            );
-            match self.write_one(who, now, change, None).await {
-                Err(BoardError::VersionMismatch { .. }) if tries < POSITION_RETRIES => tries += 1,
-                other => return as_volunteer(other?),
-            }
-        }
     }
 
     // ---- requests ----
@@ -825,7 +751,7 @@ fn version_base(current: &i64, given: Option<i64>) -> Result<i64, BoardError> {
     }
 }
 
-fn on_road(
+pub(super) fn on_road(
     field: &str,
     roads: &dyn Roads,
     mode: Option<Mode>,

@@ -13,6 +13,8 @@
 //!   "who can go now?" ([`crate::candidates`]) and coverage without a database read.
 //! - [`Roster`]: volunteers and who holds what, in memory, kept current from the events.
 //! - [`Board`]: every operation with its rules, over any store; time is passed in.
+//! - position reports, alone or in batches ([`Board::report_positions`]: one read and one
+//!   commit for many reports).
 //! - [`import`]: many new volunteers or requests stored in one transaction, or none.
 //! - road closures ([`crate::closures::Closure`]): made, listed and lifted by coordinators
 //!   and admins, stored with their events like every record.
@@ -33,6 +35,7 @@ mod live;
 mod memory;
 pub mod model;
 pub mod plan;
+mod positions;
 mod roads;
 mod roster;
 pub mod store;
@@ -40,7 +43,7 @@ mod time;
 pub mod validate;
 
 pub use access::{Denied, Principal, Role};
-pub use commands::{Board, Created, MAX_PAGE, PositionReport};
+pub use commands::{Board, Created, MAX_PAGE};
 pub use error::BoardError;
 pub use event::{EntityKind, Event};
 pub use import::{Imported, MAX_IMPORT_ROWS, RowError};
@@ -50,6 +53,7 @@ pub use model::{
     Geocoded, Hq, Mode, NewHq, NewRequest, NewVolunteer, Point, Recipient, Request, RequestKind,
     RequestPatch, RequestStatus, Urgency, Volunteer, VolunteerPatch, VolunteerStatus, Window,
 };
+pub use positions::{PositionReport, ReportedPosition};
 pub use roads::{AnyRoads, Roads};
 pub use roster::Roster;
 pub use store::{

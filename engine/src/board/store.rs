@@ -307,6 +307,22 @@ pub enum StoreError {
 pub trait Store: Send + Sync + 'static {
     /// Applies a write as one durable transaction (see [`Write`], [`Applied`]).
     fn apply(&self, w: Write) -> impl Future<Output = Result<Applied, StoreError>> + Send;
+    /// Applies independent writes, each as [`Store::apply`] would: each stands or fails
+    /// alone, and the answers come in the order of `writes`. A store may commit them
+    /// together (one transaction, one sync to disk); it answers only once they are durable.
+    /// The default applies them one after the other.
+    fn apply_all(
+        &self,
+        writes: Vec<Write>,
+    ) -> impl Future<Output = Vec<Result<Applied, StoreError>>> + Send {
+        async move {
+            let mut out = Vec::with_capacity(writes.len());
+            for w in writes {
+                out.push(self.apply(w).await);
+            }
+            out
+        }
+    }
     /// A stored idempotent answer for `(scope, key)`.
     fn idempotent(
         &self,
@@ -322,6 +338,22 @@ pub trait Store: Send + Sync + 'static {
         &self,
         id: i64,
     ) -> impl Future<Output = Result<Option<Volunteer>, StoreError>> + Send;
+    /// The volunteers with these identifiers that exist, in any order. The default reads
+    /// them one by one.
+    fn volunteers_by_id(
+        &self,
+        ids: &[i64],
+    ) -> impl Future<Output = Result<Vec<Volunteer>, StoreError>> + Send {
+        async move {
+            let mut out = Vec::with_capacity(ids.len());
+            for &id in ids {
+                if let Some(v) = self.volunteer(id).await? {
+                    out.push(v);
+                }
+            }
+            Ok(out)
+        }
+    }
     /// Volunteers matching `q`, by increasing identifier.
     fn volunteers(
         &self,

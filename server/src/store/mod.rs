@@ -22,6 +22,9 @@
 //! committed later): SQLite by `BEGIN IMMEDIATE` (plus an in-process lock, so tasks queue
 //! instead of polling the file lock), PostgreSQL by a transaction-level advisory lock.
 //!
+//! Many writes that each update one record ([`engine::board::Store::apply_all`], position
+//! reports) are written with a few statements for the whole batch ([`bulk`]).
+//!
 //! SQLite runs in WAL mode with `synchronous=FULL`, so an acknowledged commit survives a
 //! kill of the process and a power loss; PostgreSQL keeps its defaults (`fsync` on).
 //!
@@ -34,6 +37,7 @@
 //! refused connection [`StoreError::Unavailable`], the rest [`StoreError::Internal`] with
 //! the database's error code.
 
+mod bulk;
 mod rows;
 mod schema;
 mod sql;

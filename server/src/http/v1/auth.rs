@@ -1,5 +1,7 @@
 //! Bearer tokens: `Authorization: Bearer TOKEN` is hashed ([`token_hash`]) and looked up in
-//! the store; a missing, unknown or revoked token is 401 with `WWW-Authenticate: Bearer`.
+//! the store (or, for a token the store called valid less than a second ago, in
+//! [`super::token_cache`]); a missing, unknown or revoked token is 401 with
+//! `WWW-Authenticate: Bearer`.
 
 use std::sync::Arc;
 
@@ -68,23 +70,33 @@ pub async fn authenticate(board: &BoardState, headers: &HeaderMap) -> Result<Pri
                 "the Authorization header is not Bearer TOKEN",
             )
         })?;
-    let record = board
-        .board
-        .store()
-        .token_by_hash(&token_hash(token))
-        .await?;
+    let hash = token_hash(token);
+    if let Some(who) = board.tokens.get(&hash) {
+        return Ok(who);
+    }
+    let record = board.board.store().token_by_hash(&hash).await?;
     match record {
-        Some(t) if t.revoked_at.is_none() => Ok(Principal {
-            token_id: t.id,
-            role: t.role,
-            hqs: t.hqs,
-            volunteer: t.volunteer,
-        }),
-        Some(_) => Err(V1Error::unauthorized(
-            "invalid_token",
-            "the token was revoked",
-        )),
-        None => Err(V1Error::unauthorized("invalid_token", "unknown token")),
+        Some(t) if t.revoked_at.is_none() => {
+            let who = Principal {
+                token_id: t.id,
+                role: t.role,
+                hqs: t.hqs,
+                volunteer: t.volunteer,
+            };
+            board.tokens.put(hash, who.clone());
+            Ok(who)
+        }
+        Some(_) => {
+            board.tokens.forget(&hash);
+            Err(V1Error::unauthorized(
+                "invalid_token",
+                "the token was revoked",
+            ))
+        }
+        None => {
+            board.tokens.forget(&hash);
+            Err(V1Error::unauthorized("invalid_token", "unknown token"))
+        }
     }
 }
 

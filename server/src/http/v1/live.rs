@@ -106,6 +106,19 @@ impl Live {
         Ok(Arc::clone(&self.view).read_owned().await)
     }
 
+    /// Catches the view up with the store's events now, when it is built on `engine` (the
+    /// first question builds it): writers call this after a commit to keep the live R-tree
+    /// current.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn follow(&self, store: &BoardStore, engine: &Arc<Engine>) -> Result<(), V1Error> {
+        if self.view.read().await.is_some() && self.built_on(engine) {
+            self.catch_up(store, engine).await?;
+        }
+        Ok(())
+    }
+
     /// `true` when the view was built on `engine`.
     fn built_on(&self, engine: &Arc<Engine>) -> bool {
         self.built_on

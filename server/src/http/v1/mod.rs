@@ -29,9 +29,11 @@ pub mod openapi;
 pub mod pagination;
 pub mod places;
 pub mod plans;
+pub mod position_queue;
 pub mod reachability;
 pub mod requests;
 pub mod state;
+pub mod token_cache;
 pub mod trips;
 pub mod volunteers;
 

@@ -40,6 +40,10 @@ pub struct BoardState {
     pub plans: super::plans::PlanBook,
     /// The road closures applied to the served engine.
     pub closures: super::closure_sync::ClosureSync,
+    /// Position reports waiting for their batch's commit.
+    pub positions: super::position_queue::PositionQueue,
+    /// Tokens checked recently.
+    pub tokens: super::token_cache::TokenCache,
     /// Bumped after every successful write, so live event streams read the store again.
     changed: watch::Sender<u64>,
     /// Set when the server shuts down: live event streams end, so the shutdown does not
@@ -67,6 +71,8 @@ impl BoardState {
             live: super::live::Live::default(),
             plans: super::plans::PlanBook::default(),
             closures: super::closure_sync::ClosureSync::default(),
+            positions: super::position_queue::PositionQueue::default(),
+            tokens: super::token_cache::TokenCache::default(),
             changed: watch::Sender::new(0),
             closing: watch::Sender::new(false),
         }

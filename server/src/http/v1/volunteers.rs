@@ -5,8 +5,8 @@ use axum::Json;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use engine::board::{
-    Mode, NewVolunteer, PositionReport, Request, RequestQuery, RequestStatus, Role, Time,
-    Volunteer, VolunteerPatch, VolunteerQuery, VolunteerStatus,
+    Mode, NewVolunteer, PositionReport, ReportedPosition, Request, RequestQuery, RequestStatus,
+    Role, Time, Volunteer, VolunteerPatch, VolunteerQuery, VolunteerStatus,
 };
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +16,7 @@ use super::body::{RecordId, V1Json, V1Query};
 use super::conventions::{created, idempotency, if_match, record};
 use super::error::{ErrorAnswers, V1Error};
 use super::pagination::{decode_cursor, limit, paged};
+use super::position_queue::PositionQueue;
 use super::state::BoardState;
 
 /// A page of volunteers.
@@ -128,7 +129,8 @@ pub async fn patch(
     Ok(record(x.version, &x))
 }
 
-/// Reports a volunteer's position (the volunteer, their coordinator, admins).
+/// Reports a volunteer's position (the volunteer, their coordinator, admins). Reports
+/// arriving together are committed together ([`super::position_queue`]).
 #[utoipa::path(post, path = "/v1/volunteers/{id}/position", tag = "volunteers", request_body = PositionReport,
     params(("id" = i64, Path, description = "Volunteer id")),
     responses((status = 200, description = "The volunteer", body = Volunteer), ErrorAnswers),
@@ -139,11 +141,12 @@ pub async fn position(
     roads: RoadCheck,
     body: V1Json<PositionReport>,
 ) -> Result<Response, V1Error> {
-    let x = auth
-        .board
-        .board
-        .report_position(&auth.who, BoardState::now(), id.0, body.value, &*roads.0)
-        .await?;
+    let report = ReportedPosition {
+        who: auth.who,
+        volunteer: id.0,
+        report: body.value,
+    };
+    let x = PositionQueue::report(&auth.board, &roads.0, report).await?;
     Ok(record(x.version, &x))
 }
 

@@ -1,0 +1,216 @@
+//! Position reports, alone or many at once: a batch is checked against the volunteers as
+//! stored (one read for the batch), and its changes go to the store together
+//! ([`Store::apply_all`]: on the database stores one transaction and one sync to disk), each
+//! report with its own event and its own answer.
+//!
+//! Each report is judged as if it came alone, in arrival order: an unknown volunteer (or
+//! one the sender may not see) is [`BoardError::NotFound`], a position far from the
+//! volunteer's roads [`BoardError::Invalid`], a report older than the stored position leaves
+//! the volunteer unchanged. Reports for one volunteer in one batch are written one round
+//! after the other, and a report that meets a concurrent change (its version moved between
+//! the read and the write) is judged again on the new record: a report carries no version,
+//! the latest wins.
+
+use std::collections::{HashMap, HashSet};
+
+use super::access::Principal;
+use super::commands::{Board, on_road, update, wrong_kind};
+use super::error::{BoardError, invalid};
+use super::model::{Point, Volunteer, VolunteerStatus};
+use super::roads::Roads;
+use super::store::{Applied, Change, Record, Store, StoreError, Write};
+use super::time::Time;
+
+/// A position report (`POST /v1/volunteers/{id}/position`).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PositionReport {
+    /// Where the volunteer is, `[lon, lat]`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<f64>, min_items = 2, max_items = 2))]
+    pub position: Point,
+    /// When they were there; default now.
+    #[serde(default)]
+    pub at: Option<Time>,
+    /// Their status, when it changes with the report.
+    #[serde(default)]
+    pub status: Option<VolunteerStatus>,
+}
+
+/// One report of a batch: who sends it, for which volunteer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportedPosition {
+    /// The sender.
+    pub who: Principal,
+    /// The volunteer reported on.
+    pub volunteer: i64,
+    /// The report.
+    pub report: PositionReport,
+}
+
+/// How many times a report is judged again after a concurrent change to its volunteer.
+const POSITION_RETRIES: u32 = 16;
+
+/// What one report asks of the store.
+enum Decision {
+    /// Write this change.
+    Write(Box<Change>),
+    /// Nothing to write: the answer is the volunteer as stored (an older report).
+    Unchanged(Box<Volunteer>),
+}
+
+impl<S: Store> Board<S> {
+    /// Records a volunteer's position (and optionally status) as reported by them, by a
+    /// coordinator, or by their app. `at` defaults to `now`; a report older than the stored
+    /// one is ignored (the stored volunteer is returned unchanged).
+    ///
+    /// # Errors
+    /// [`BoardError::NotFound`], [`BoardError::Denied`], [`BoardError::Invalid`] (position far
+    /// from roads, time in the future), store errors; a concurrent change is retried (up to
+    /// 16 times: many reports for one volunteer at once all land).
+    pub async fn report_position(
+        &self,
+        who: &Principal,
+        now: Time,
+        id: i64,
+        report: PositionReport,
+        roads: &dyn Roads,
+    ) -> Result<Volunteer, BoardError> {
+        let one = ReportedPosition {
+            who: who.clone(),
+            volunteer: id,
+            report,
+        };
+        self.report_positions(now, vec![one], roads)
+            .await
+            .pop()
+            .unwrap_or_else(|| Err(wrong_kind()))
+    }
+
+    /// Records many position reports at once (see the [module](self) docs): the answers
+    /// come in the order of `reports`, each what [`Board::report_position`] would have
+    /// answered for it alone.
+    pub async fn report_positions(
+        &self,
+        now: Time,
+        reports: Vec<ReportedPosition>,
+        roads: &dyn Roads,
+    ) -> Vec<Result<Volunteer, BoardError>> {
+        let mut answers: Vec<Option<Result<Volunteer, BoardError>>> =
+            reports.iter().map(|_| None).collect();
+        let mut open = Vec::with_capacity(reports.len());
+        for (i, r) in reports.iter().enumerate() {
+            if r.report.at.unwrap_or(now) > now.plus(300) {
+                answers[i] = Some(Err(invalid("at", "in the future")));
+            } else {
+                open.push(i);
+            }
+        }
+        let mut conflicts = 0;
+        while !open.is_empty() {
+            let mut ids: Vec<i64> = open.iter().map(|&i| reports[i].volunteer).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let stored: HashMap<i64, Volunteer> = match self.store().volunteers_by_id(&ids).await {
+                Ok(list) => list.into_iter().map(|v| (v.id, v)).collect(),
+                Err(e) => {
+                    for i in open {
+                        answers[i] = Some(Err(e.clone().into()));
+                    }
+                    break;
+                }
+            };
+            let mut writes = Vec::new();
+            let mut written = Vec::new();
+            let mut next = Vec::new();
+            let mut taken = HashSet::new();
+            for i in open {
+                let r = &reports[i];
+                if taken.contains(&r.volunteer) {
+                    // Written in this round already: judged on the new record next round.
+                    next.push(i);
+                    continue;
+                }
+                match decide(r, stored.get(&r.volunteer), now, roads) {
+                    Err(e) => answers[i] = Some(Err(e)),
+                    Ok(Decision::Unchanged(v)) => answers[i] = Some(Ok(*v)),
+                    Ok(Decision::Write(change)) => {
+                        taken.insert(r.volunteer);
+                        writes.push(Write {
+                            at: now,
+                            actor: r.who.actor(),
+                            changes: vec![*change],
+                            idempotency: None,
+                        });
+                        written.push(i);
+                    }
+                }
+            }
+            let results = self.store().apply_all(writes).await;
+            let mut raced = false;
+            for (i, result) in written.into_iter().zip(results) {
+                match result {
+                    Ok(Applied::Stored { mut records, .. }) => {
+                        answers[i] = Some(match records.pop() {
+                            Some(Record::Volunteer(v)) => Ok(v),
+                            _ => Err(wrong_kind()),
+                        });
+                    }
+                    Ok(Applied::Replayed(_)) => answers[i] = Some(Err(wrong_kind())),
+                    Err(StoreError::VersionConflict { .. }) if conflicts < POSITION_RETRIES => {
+                        raced = true;
+                        next.push(i);
+                    }
+                    Err(e) => answers[i] = Some(Err(e.into())),
+                }
+            }
+            if raced {
+                conflicts += 1;
+            }
+            next.sort_unstable();
+            open = next;
+        }
+        answers
+            .into_iter()
+            .map(|a| a.unwrap_or_else(|| Err(wrong_kind())))
+            .collect()
+    }
+}
+
+/// What report `r` asks, given the volunteer as stored.
+fn decide(
+    r: &ReportedPosition,
+    stored: Option<&Volunteer>,
+    now: Time,
+    roads: &dyn Roads,
+) -> Result<Decision, BoardError> {
+    let old = stored
+        .filter(|v| r.who.may_read_volunteer(v).is_ok())
+        .ok_or(BoardError::NotFound {
+            what: "volunteer",
+            id: r.volunteer,
+        })?;
+    r.who.may_report_for(old)?;
+    let p = on_road("position", roads, Some(old.mode), r.report.position)?;
+    let at = r.report.at.unwrap_or(now);
+    if old.position_at.is_some_and(|t| t > at) {
+        return Ok(Decision::Unchanged(Box::new(old.clone())));
+    }
+    let mut x = old.clone();
+    x.position = Some(p);
+    x.position_at = Some(at);
+    if let Some(s) = r.report.status {
+        x.status = s;
+    }
+    x.updated_at = now;
+    Ok(Decision::Write(Box::new(update(
+        &Record::Volunteer(old.clone()),
+        Record::Volunteer(x),
+        old.version,
+        "position",
+    ))))
+}
+
+#[cfg(test)]
+#[path = "positions_tests.rs"]
+mod tests;

@@ -1,0 +1,228 @@
+//! Batches of position reports against the obvious reference: the same reports one by one
+//! on another store give the same answers, the same volunteers and the same events (per
+//! volunteer, in order).
+
+use super::*;
+use crate::board::tests::{admin, coordinator};
+use crate::board::{
+    AnyRoads, EntityKind, Event, EventQuery, MemoryStore, Mode, NewHq, NewVolunteer, Role,
+    VolunteerQuery, Window,
+};
+use pollster::block_on;
+
+const T0: Time = Time(1_790_000_000);
+
+/// SplitMix64: a fixed sequence per seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn volunteer_of(id: i64) -> Principal {
+    Principal {
+        token_id: 40 + id,
+        role: Role::Volunteer,
+        hqs: vec![],
+        volunteer: Some(id),
+    }
+}
+
+/// Two headquarters, four volunteers in the first, two in the second.
+fn board() -> Board<MemoryStore> {
+    let b = Board::new(MemoryStore::new());
+    block_on(async {
+        for name in ["A", "B"] {
+            let hq = NewHq {
+                name: name.into(),
+                region: "77".into(),
+                location: [37.62, 55.75],
+                timezone: None,
+            };
+            b.create_hq(&admin(), T0, hq, None).await.unwrap();
+        }
+        for i in 0..6 {
+            let v = NewVolunteer {
+                hq: if i < 4 { 1 } else { 2 },
+                name: format!("V{i}"),
+                phone: "+7 900 000-00-01".into(),
+                mode: Mode::Foot,
+                skills: vec![],
+                capacity_kg: None,
+                capacity_bags: None,
+                shifts: vec![Window {
+                    start: T0,
+                    end: T0.plus(8 * 3600),
+                }],
+                max_tasks: None,
+                home: None,
+                position: Some([37.63, 55.76]),
+                status: None,
+            };
+            b.create_volunteer(&admin(), T0, v, &AnyRoads, None)
+                .await
+                .unwrap();
+        }
+    });
+    b
+}
+
+fn random_report(r: &mut Rng) -> ReportedPosition {
+    let who = match r.below(5) {
+        0 => admin(),
+        1 => coordinator(1),
+        2 => coordinator(2),
+        3 => volunteer_of(1 + i64::try_from(r.below(3)).unwrap()),
+        _ => Principal {
+            token_id: 30,
+            role: Role::Operator,
+            hqs: vec![],
+            volunteer: None,
+        },
+    };
+    let lon = 37.6 + f64::from(u32::try_from(r.below(1000)).unwrap()) * 1e-4;
+    let position = if r.below(10) == 0 {
+        [500.0, 55.7]
+    } else {
+        [lon, 55.76]
+    };
+    let at = match r.below(4) {
+        0 => None,
+        1 => Some(T0.plus(5_000)),
+        _ => Some(T0.plus(i64::try_from(r.below(2_000)).unwrap())),
+    };
+    let status = match r.below(4) {
+        0 => Some(VolunteerStatus::Busy),
+        1 => Some(VolunteerStatus::Available),
+        _ => None,
+    };
+    ReportedPosition {
+        who,
+        volunteer: 1 + i64::try_from(r.below(8)).unwrap(),
+        report: PositionReport {
+            position,
+            at,
+            status,
+        },
+    }
+}
+
+/// An answer, comparable: the volunteer, or the error's text.
+fn shown(a: &Result<Volunteer, BoardError>) -> Result<Volunteer, String> {
+    a.as_ref().map_err(ToString::to_string).cloned()
+}
+
+/// Each volunteer's events, in order, without sequence numbers.
+fn events_by_volunteer(b: &Board<MemoryStore>) -> Vec<(i64, Vec<Event>)> {
+    let all = block_on(b.store().events(&EventQuery {
+        limit: 100_000,
+        ..EventQuery::default()
+    }))
+    .unwrap();
+    let mut by: std::collections::BTreeMap<i64, Vec<Event>> = std::collections::BTreeMap::new();
+    for mut e in all {
+        if e.entity == EntityKind::Volunteer {
+            e.seq = 0;
+            by.entry(e.entity_id).or_default().push(e);
+        }
+    }
+    by.into_iter().collect()
+}
+
+#[test]
+fn a_batch_answers_and_stores_what_reports_one_by_one_do() {
+    for seed in 0..60 {
+        let mut r = Rng(seed);
+        let (batched, single) = (board(), board());
+        for round in 0..4 {
+            let now = T0.plus(1_000 + 1_000 * round);
+            let n = 1 + usize::try_from(r.below(40)).unwrap();
+            let reports: Vec<ReportedPosition> = (0..n).map(|_| random_report(&mut r)).collect();
+            let got = block_on(batched.report_positions(now, reports.clone(), &AnyRoads));
+            assert_eq!(got.len(), n);
+            for (i, (rep, answer)) in reports.into_iter().zip(&got).enumerate() {
+                let want = block_on(single.report_position(
+                    &rep.who,
+                    now,
+                    rep.volunteer,
+                    rep.report,
+                    &AnyRoads,
+                ));
+                assert_eq!(
+                    shown(answer),
+                    shown(&want),
+                    "seed {seed} round {round} report {i}"
+                );
+            }
+        }
+        let q = VolunteerQuery {
+            limit: 100,
+            ..VolunteerQuery::default()
+        };
+        assert_eq!(
+            block_on(batched.store().volunteers(&q)).unwrap(),
+            block_on(single.store().volunteers(&q)).unwrap(),
+            "seed {seed}"
+        );
+        assert_eq!(
+            events_by_volunteer(&batched),
+            events_by_volunteer(&single),
+            "seed {seed}"
+        );
+    }
+}
+
+#[test]
+fn a_batch_keeps_each_reports_error_to_itself() {
+    let b = board();
+    let now = T0.plus(100);
+    let report = |who: Principal, volunteer: i64, position: Point| ReportedPosition {
+        who,
+        volunteer,
+        report: PositionReport {
+            position,
+            at: None,
+            status: None,
+        },
+    };
+    let got = block_on(b.report_positions(
+        now,
+        vec![
+            report(admin(), 1, [37.64, 55.77]),
+            report(admin(), 99, [37.64, 55.77]),
+            report(coordinator(2), 1, [37.64, 55.77]),
+            report(volunteer_of(2), 2, [37.64, 55.77]),
+            report(admin(), 3, [f64::NAN, 55.77]),
+            report(admin(), 1, [37.65, 55.78]),
+        ],
+        &AnyRoads,
+    ));
+    assert_eq!(got[0].as_ref().unwrap().version, 2);
+    assert!(matches!(got[1], Err(BoardError::NotFound { id: 99, .. })));
+    assert!(
+        matches!(got[2], Err(BoardError::NotFound { id: 1, .. })),
+        "another headquarters' volunteer is not known to its coordinator"
+    );
+    assert_eq!(got[3].as_ref().unwrap().position, Some([37.64, 55.77]));
+    assert!(matches!(got[4], Err(BoardError::Invalid { .. })));
+    let last = got[5].as_ref().unwrap();
+    assert_eq!((last.version, last.position), (3, Some([37.65, 55.78])));
+    // The position events: two for volunteer 1, one for volunteer 2, none for the others.
+    let events = events_by_volunteer(&b);
+    let positions = |id: i64| {
+        events.iter().find(|(v, _)| *v == id).map_or(0, |(_, es)| {
+            es.iter().filter(|e| e.action == "position").count()
+        })
+    };
+    assert_eq!((positions(1), positions(2), positions(3)), (2, 1, 0));
+}
