@@ -99,27 +99,37 @@ impl Roads<'_> {
         locs: &[Location],
         snapped: &mut [Snapped],
     ) -> Result<(), DispatchError> {
-        if self.exclude.is_empty() {
-            return Ok(());
-        }
-        let g = &self.p.graph;
-        let blocked = |e| g.edge_excluded(e, self.exclude);
-        for (i, (s, loc)) in snapped.iter_mut().zip(locs).enumerate() {
-            if !blocked(s.snap.edge) {
-                continue;
-            }
-            let pos = loc.position;
-            let snap = self
-                .p
-                .index
-                .snap_avoiding(pos.lon, pos.lat, loc.radius_m, loc.bearing, blocked)
-                .map_err(|e| snap_error(i, &e))?;
-            *s = Snapped::new(snap, pos, loc.bearing).ok_or_else(|| {
-                DispatchError::Internal("a snap with a bearing allows no direction".into())
-            })?;
-        }
-        Ok(())
+        reopen(self.p, self.exclude, locs, snapped)
     }
+}
+
+/// Moves every snapped point of `p` that lies on a road of `exclude` onto the nearest road
+/// of no excluded class (within the location's radius, along its bearing).
+pub(super) fn reopen(
+    p: &Profile,
+    exclude: ExcludeSet,
+    locs: &[Location],
+    snapped: &mut [Snapped],
+) -> Result<(), DispatchError> {
+    if exclude.is_empty() {
+        return Ok(());
+    }
+    let g = &p.graph;
+    let blocked = |e| g.edge_excluded(e, exclude);
+    for (i, (s, loc)) in snapped.iter_mut().zip(locs).enumerate() {
+        if !blocked(s.snap.edge) {
+            continue;
+        }
+        let pos = loc.position;
+        let snap = p
+            .index
+            .snap_avoiding(pos.lon, pos.lat, loc.radius_m, loc.bearing, blocked)
+            .map_err(|e| snap_error(i, &e))?;
+        *s = Snapped::new(snap, pos, loc.bearing).ok_or_else(|| {
+            DispatchError::Internal("a snap with a bearing allows no direction".into())
+        })?;
+    }
+    Ok(())
 }
 
 impl Engine {
@@ -129,8 +139,7 @@ impl Engine {
     /// # Errors
     /// [`DispatchError::UnknownProfile`].
     pub fn exclude_classes(&self, profile: &str) -> Result<&'static [ExcludeClass], DispatchError> {
-        let p = self.profile(profile)?;
-        Ok(crate::osm::Profile::by_name(p.graph.profile()).map_or(&[], |d| d.exclude))
+        Ok(declared(self.profile(profile)?))
     }
 
     /// Builds the customizable hierarchy of a profile and the metric of `exclude` now, so
@@ -149,20 +158,78 @@ impl Engine {
         self.roads(p, exclude).map(|_| ())
     }
 
+    /// The set of classes named by `names` (OSRM's `exclude=` values: `motorway`, `toll`,
+    /// `ferry`, `unpaved`; case-sensitive, repeats count once, empty names are skipped), each
+    /// declared by `profile`.
+    ///
+    /// # Errors
+    /// [`DispatchError::UnknownProfile`]; [`DispatchError::ExcludeNotSupported`] naming the
+    /// first class no profile knows or `profile` does not declare, and listing the classes
+    /// it declares.
+    ///
+    /// # Examples
+    /// ```
+    /// # use engine::dispatch::{DispatchError, Engine};
+    /// let engine = Engine::new();
+    /// // No graph is loaded for "car".
+    /// assert!(matches!(
+    ///     engine.exclude_set("car", ["ferry"]),
+    ///     Err(DispatchError::UnknownProfile { .. })
+    /// ));
+    /// ```
+    pub fn exclude_set<'n>(
+        &self,
+        profile: &str,
+        names: impl IntoIterator<Item = &'n str>,
+    ) -> Result<ExcludeSet, DispatchError> {
+        let p = self.profile(profile)?;
+        let declared = declared(p);
+        names
+            .into_iter()
+            .filter(|n| !n.is_empty())
+            .map(|name| {
+                ExcludeClass::from_name(name)
+                    .filter(|c| declared.contains(c))
+                    .ok_or_else(|| unsupported(p, name))
+            })
+            .collect()
+    }
+
     /// The roads a request excluding `exclude` may use.
     pub(super) fn roads<'p>(
         &self,
         p: &'p Profile,
         exclude: ExcludeSet,
     ) -> Result<Roads<'p>, DispatchError> {
-        let declared =
-            crate::osm::Profile::by_name(p.graph.profile()).map_or(&[][..], |d| d.exclude);
-        if let Some(class) = exclude.iter().find(|c| !declared.contains(c)) {
-            return Err(DispatchError::ExcludeNotSupported {
-                profile: p.graph.profile().to_owned(),
-                class: class.name(),
-            });
-        }
+        check_declared(p, exclude)?;
         p.roads(exclude).map_err(super::route_error)
+    }
+}
+
+/// Refuses a class set with a class that profile `p` does not declare.
+pub(super) fn check_declared(p: &Profile, exclude: ExcludeSet) -> Result<(), DispatchError> {
+    let declared = declared(p);
+    match exclude.iter().find(|c| !declared.contains(c)) {
+        Some(class) => Err(unsupported(p, class.name())),
+        None => Ok(()),
+    }
+}
+
+/// The classes a loaded profile declares (none for a profile not built in).
+fn declared(p: &Profile) -> &'static [ExcludeClass] {
+    crate::osm::Profile::by_name(p.graph.profile()).map_or(&[], |d| d.exclude)
+}
+
+/// The error for a class `name` that profile `p` cannot exclude.
+fn unsupported(p: &Profile, name: &str) -> DispatchError {
+    let classes: Vec<&str> = declared(p).iter().map(|c| c.name()).collect();
+    DispatchError::ExcludeNotSupported {
+        profile: p.graph.profile().to_owned(),
+        class: name.chars().take(40).collect(),
+        classes: if classes.is_empty() {
+            "none".to_owned()
+        } else {
+            classes.join(", ")
+        },
     }
 }
