@@ -55,7 +55,10 @@ impl Roads<'_> {
                     .customized
                     .with_space(cch, |s| m.query(cch, &self.p.graph, s, from, to)),
             },
-            View::Fallback(c) => AvoidingClosed::new(self.p, c).cost(space, from, to),
+            View::Fallback(c) => match (self.open_end(from)?, self.open_end(to)?) {
+                (Some(from), Some(to)) => AvoidingClosed::new(self.p, c).cost(space, from, to),
+                _ => Ok(None),
+            },
         }
     }
 
@@ -72,7 +75,10 @@ impl Roads<'_> {
                 .p
                 .customized
                 .with_space(cch, |s| m.route(cch, &self.p.graph, s, from, to)),
-            View::Fallback(c) => AvoidingClosed::new(self.p, c).route(space, from, to),
+            View::Fallback(c) => match (self.open_end(from)?, self.open_end(to)?) {
+                (Some(from), Some(to)) => AvoidingClosed::new(self.p, c).route(space, from, to),
+                _ => Ok(None),
+            },
         }
     }
 
@@ -87,9 +93,63 @@ impl Roads<'_> {
             View::Full => self.p.full_matrix(sources, targets, settle_limit),
             View::Metric(cch, m) => m.matrix(cch, &self.p.graph, sources, targets),
             View::Fallback(c) => {
-                AvoidingClosed::new(self.p, c).matrix(sources, targets, settle_limit)
+                let view = AvoidingClosed::new(self.p, c);
+                let (src, src_at) = self.open_ends(sources)?;
+                let (dst, dst_at) = self.open_ends(targets)?;
+                if src.len() == sources.len() && dst.len() == targets.len() {
+                    return view.matrix(&src, &dst, settle_limit);
+                }
+                view.matrix(&src, &dst, settle_limit)?
+                    .spread(&src_at, &dst_at)
             }
         }
+    }
+
+    /// `point` restricted to its directions along roads of no excluded class, `None` when
+    /// it has none. The fallback avoids the excluded edges as it avoids closed ones, which
+    /// still carry end points (a closure stops traffic through a road, not to it); an
+    /// excluded road carries none, as in the customized metric, whose blocked edges start
+    /// and end no route ([`crate::routing::CchMetric::is_blocked`]). Without this a point
+    /// left on a ferry (no other road within the radius) would be reached along the ferry
+    /// until the metric is ready, and not after.
+    fn open_end(&self, point: EdgePoint) -> Result<Option<EdgePoint>, RouteError> {
+        if self.exclude.is_empty() {
+            return Ok(Some(point));
+        }
+        let g = &self.p.graph;
+        point.validate(g)?;
+        let ways = point.directions(g);
+        let open: Vec<EdgePoint> = ways
+            .iter()
+            .flatten()
+            .filter(|d| !g.edge_excluded(d.edge, self.exclude))
+            .copied()
+            .collect();
+        Ok(match open.as_slice() {
+            [] => None,
+            [one] if ways.iter().flatten().count() > 1 => Some(*one),
+            _ => Some(point),
+        })
+    }
+
+    /// The points of `points` with an open end ([`Roads::open_end`]), and for each point
+    /// its index among them (`None`: no open end).
+    fn open_ends(
+        &self,
+        points: &[EdgePoint],
+    ) -> Result<(Vec<EdgePoint>, Vec<Option<usize>>), RouteError> {
+        let mut kept = Vec::with_capacity(points.len());
+        let mut at = Vec::with_capacity(points.len());
+        for &p in points {
+            match self.open_end(p)? {
+                Some(q) => {
+                    at.push(Some(kept.len()));
+                    kept.push(q);
+                }
+                None => at.push(None),
+            }
+        }
+        Ok((kept, at))
     }
 
     /// Moves every snapped point that lies on an excluded road onto the nearest open road
@@ -233,3 +293,7 @@ fn unsupported(p: &Profile, name: &str) -> DispatchError {
         },
     }
 }
+
+#[cfg(test)]
+#[path = "exclude_tests.rs"]
+mod tests;
