@@ -76,14 +76,22 @@ fn check_metric(
     (routed, none)
 }
 
+/// `count` random roads blocked: both directions, each in every state of its junctions
+/// (the original edge and its copies made for turn restrictions). A route is reported in
+/// original edges, so a copy left open would be driven where its road is blocked, and the
+/// check that no blocked edge is used would see the blocked original: a road is blocked
+/// as a whole, as closures ([`ClosedEdges::new`]) and excluded classes (copies carry the
+/// flags and class of their road) block it.
 fn random_blocked(g: &RoadGraph, count: usize, seed: u64) -> Vec<bool> {
     let mut rng = Pcg64::seed_from_u64(seed);
     let mut blocked = vec![false; g.num_edges()];
     for _ in 0..count {
-        let e = rng.random_range(0..g.num_edges());
-        blocked[e] = true;
-        if let Some(t) = g.edge_twin(EdgeId(e as u32)) {
-            blocked[t.index()] = true;
+        let e = g.original_edge(EdgeId(rng.random_range(0..g.num_edges() as u32)));
+        for road in std::iter::once(e).chain(g.edge_twin(e)) {
+            let road = g.original_edge(road);
+            for copy in std::iter::once(road).chain(g.edge_copies(road)) {
+                blocked[copy.index()] = true;
+            }
         }
     }
     blocked
