@@ -125,7 +125,10 @@ fn check_graph(
 ) -> Vec<ExcludeSet> {
     let open = cch.customize(g, |_| false).unwrap();
     let (routed, _) = check_metric(g, cch, &open, &|_| false, pairs, 1);
-    assert!(routed > pairs / 2, "{extract}: {routed} routed");
+    // Every pair is compared, routed or not; this only guards against a vacuous check. A
+    // clipped city centre has many one-way stubs at the clip line off the main component
+    // (Moscow Myasnitskaya, car: 81 of 200 random pairs routed), so a quarter is asked.
+    assert!(routed * 4 > pairs, "{extract}: {routed} of {pairs} routed");
     for (i, count) in [10usize, 100, 1000].into_iter().enumerate() {
         let blocked = random_blocked(g, count, i as u64);
         let metric = cch.customize(g, |e| blocked[e.index()]).unwrap();
