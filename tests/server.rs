@@ -83,6 +83,8 @@ mod v1_closures;
 mod v1_durability;
 #[path = "server/v1_events.rs"]
 mod v1_events;
+#[path = "server/v1_exclude.rs"]
+mod v1_exclude;
 #[path = "server/v1_hostile.rs"]
 mod v1_hostile;
 #[path = "server/v1_lifecycle.rs"]

@@ -22,11 +22,13 @@ pub struct ReachOut {
 /// `no_road_nearby` (`nearest_road_m`, `radius_m`), `island` (`component_size`, `road_m`,
 /// `gap_m`: from the point's road to the nearest road of the connected network, the last
 /// kilometres on foot), `origin_island` (`component_size`, `gap_m` of the origin's island),
-/// `ferry_only` (`ferry_way`, `ferry_name`), `other_mode_only` (`modes`), `no_route`.
+/// `ferry_only` (`ferry_way`, `ferry_name`), `excluded_only` (`excluded_class`,
+/// `excluded_way`, `excluded_name`: the first road of an excluded class on the way),
+/// `other_mode_only` (`modes`), `no_route`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ReasonOut {
-    /// `no_road_nearby`, `island`, `origin_island`, `ferry_only`, `other_mode_only` or
-    /// `no_route`.
+    /// `no_road_nearby`, `island`, `origin_island`, `ferry_only`, `excluded_only`,
+    /// `other_mode_only` or `no_route`.
     pub kind: String,
     /// Distance from the point to the nearest road of the profile, in metres.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,6 +51,15 @@ pub struct ReasonOut {
     /// Name of that ferry.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ferry_name: Option<String>,
+    /// The excluded class (`motorway`, `toll`, `unpaved`) of the road the point needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded_class: Option<String>,
+    /// OSM way id of that road.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded_way: Option<i64>,
+    /// Name of that road.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded_name: Option<String>,
     /// The other profiles that reach the point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modes: Option<Vec<String>>,
@@ -95,6 +106,12 @@ impl From<&Unreachable> for ReasonOut {
             Unreachable::FerryOnly { way, name } => Self {
                 ferry_way: Some(way.0),
                 ferry_name: Some(name.clone()),
+                ..base
+            },
+            Unreachable::ExcludedOnly { class, way, name } => Self {
+                excluded_class: Some(class.name().to_owned()),
+                excluded_way: Some(way.0),
+                excluded_name: Some(name.clone()),
                 ..base
             },
             Unreachable::OtherModeOnly { modes } => Self {

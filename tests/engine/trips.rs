@@ -67,6 +67,7 @@ fn trip(origin: LonLat, points: &[RoadPoint], days: u32, overnight: Overnight) -
         },
         max_driving_s: 2 * H,
         overnight,
+        exclude: engine::osm::ExcludeSet::EMPTY,
     }
 }
 

@@ -3,14 +3,14 @@
 //! [`Engine::set_closed_edges`] swaps a profile's set in `O(1)` under a write lock that
 //! queries hold only to clone an `Arc`, so a change reaches the next query at once, with no
 //! rebuild. Every answer of a profile (routes, legs, tables, trips, placed costs, solver
-//! matrices) goes through `Profile::cost`, `Profile::matrix` or the profile's `Roads`
+//! matrices) goes through `Profile::cost` or the profile's `Roads`
 //! (`exclude` module): with closures they answer from a metric of the customizable hierarchy
 //! customized with the closed edges at infinity, re-customized in the background at every
 //! change, and through [`AvoidingClosed`](crate::routing::AvoidingClosed) over the profile's
 //! own full-network view (hierarchy and hub labels) until that metric is ready; both exact
 //! (see [`crate::routing::closed`] and the `customized` module). Landmark and speed lower
 //! bounds stay valid (closing roads only lengthens routes). One-to-all searches
-//! (isochrones, reachability) still use the full network.
+//! (isochrones, coverage) run Dijkstra on the graph without the closed edges.
 
 use std::sync::Arc;
 
@@ -68,17 +68,6 @@ impl Profile {
         to: EdgePoint,
     ) -> Result<Option<Cost>, RouteError> {
         self.roads(ExcludeSet::EMPTY)?.cost(space, from, to)
-    }
-
-    /// The travel matrix of open routes between points.
-    pub(super) fn matrix(
-        &self,
-        sources: &[EdgePoint],
-        targets: &[EdgePoint],
-        settle_limit: usize,
-    ) -> Result<TravelMatrix, RouteError> {
-        self.roads(ExcludeSet::EMPTY)?
-            .matrix(sources, targets, settle_limit)
     }
 }
 

@@ -81,18 +81,27 @@ impl Slot {
         if let Some(f) = self.fallback.get() {
             return Ok(Arc::clone(f));
         }
-        let made = match closed {
-            Some(c) if exclude.is_empty() => Arc::clone(c),
-            _ => {
-                let excluded = (0..graph.num_edges())
-                    .filter_map(|i| u32::try_from(i).ok().map(EdgeId))
-                    .filter(|&e| graph.edge_excluded(e, exclude));
-                let open = closed.map(|c| c.edges().to_vec()).unwrap_or_default();
-                Arc::new(ClosedEdges::new(graph, excluded.chain(open))?)
-            }
-        };
+        let made = avoided_edges(graph, exclude, closed)?;
         Ok(Arc::clone(self.fallback.get_or_init(|| made)))
     }
+}
+
+/// The closed edges and those of the excluded classes, as one set.
+fn avoided_edges(
+    graph: &RoadGraph,
+    exclude: ExcludeSet,
+    closed: Option<&Arc<ClosedEdges>>,
+) -> Result<Arc<ClosedEdges>, RouteError> {
+    Ok(match closed {
+        Some(c) if exclude.is_empty() => Arc::clone(c),
+        _ => {
+            let excluded = (0..graph.num_edges())
+                .filter_map(|i| u32::try_from(i).ok().map(EdgeId))
+                .filter(|&e| graph.edge_excluded(e, exclude));
+            let open = closed.map(|c| c.edges().to_vec()).unwrap_or_default();
+            Arc::new(ClosedEdges::new(graph, excluded.chain(open))?)
+        }
+    })
 }
 
 /// The closures in force for a profile and the metrics customized for them so far.
@@ -105,6 +114,9 @@ struct Closures {
     alone: Arc<Slot>,
     /// The metrics of the class sets asked for.
     slots: Mutex<BTreeMap<ExcludeSet, Arc<Slot>>>,
+    /// The closed and excluded edges of the class sets one-to-all searches asked for
+    /// (searched by Dijkstra without them; no metric is customized for these).
+    avoided: Mutex<BTreeMap<ExcludeSet, Arc<ClosedEdges>>>,
 }
 
 impl Closures {
@@ -263,6 +275,7 @@ impl Customized {
                 closed,
                 alone: Arc::default(),
                 slots: Mutex::new(slots),
+                avoided: Mutex::default(),
             }),
         );
         drop(now);
@@ -317,6 +330,27 @@ impl Customized {
             exclude,
             state.closed.as_ref(),
         )?))
+    }
+
+    /// The edges a one-to-all search excluding `exclude` must avoid now: the closed ones
+    /// and those of the classes (`None`: none, the full network). Made once per state and
+    /// class set.
+    pub(super) fn avoided(
+        &self,
+        graph: &RoadGraph,
+        exclude: ExcludeSet,
+    ) -> Result<Option<Arc<ClosedEdges>>, RouteError> {
+        let state = self.state();
+        if exclude.is_empty() {
+            return Ok(state.closed.clone());
+        }
+        let mut avoided = state.avoided.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(a) = avoided.get(&exclude) {
+            return Ok(Some(Arc::clone(a)));
+        }
+        let made = avoided_edges(graph, exclude, state.closed.as_ref())?;
+        avoided.insert(exclude, Arc::clone(&made));
+        Ok(Some(made))
     }
 
     /// Runs `f` with a pooled query state of `cch`.

@@ -78,13 +78,18 @@ pub enum DispatchError {
         /// Why.
         reason: String,
     },
-    /// A request excludes a class of roads that its profile does not declare.
-    #[error("profile {profile} cannot exclude {class}")]
+    /// A request excludes a class of roads that its profile does not declare (or that no
+    /// profile knows); the message lists the profile's classes.
+    #[error(
+        "Exclude flag combination is not supported: profile {profile} cannot exclude {class} (its classes: {classes})"
+    )]
     ExcludeNotSupported {
         /// The profile.
         profile: String,
-        /// The class's name.
-        class: &'static str,
+        /// The class's name as given (cut to 40 characters).
+        class: String,
+        /// The classes the profile declares, `,`-separated (`none` when it declares none).
+        classes: String,
     },
     /// A search or an answer went past a bound (settled nodes, memory).
     #[error("limit exceeded: {0}")]

@@ -15,6 +15,7 @@
 //! is placed on the island, and a route from the main network to it does not exist.
 
 use super::{DispatchError, Engine, Hint, Location, route_error, snap_error};
+use crate::osm::ExcludeSet;
 use crate::routing::{Cost, EdgePoint};
 use crate::spatial::SpatialIndex;
 
@@ -104,8 +105,25 @@ impl Engine {
         from: EdgePoint,
         targets: &[EdgePoint],
     ) -> Result<Vec<Option<Cost>>, DispatchError> {
+        self.one_to_many_with(profile, from, targets, ExcludeSet::EMPTY)
+    }
+
+    /// As [`Engine::one_to_many`], on the roads left when the classes of `exclude` are
+    /// taken out (the cached metric of that class set: [`Engine::table_with`]'s answer).
+    ///
+    /// # Errors
+    /// As [`Engine::one_to_many`]; [`DispatchError::ExcludeNotSupported`] for a class the
+    /// profile does not declare.
+    pub fn one_to_many_with(
+        &self,
+        profile: &str,
+        from: EdgePoint,
+        targets: &[EdgePoint],
+        exclude: ExcludeSet,
+    ) -> Result<Vec<Option<Cost>>, DispatchError> {
         let p = self.profile(profile)?;
-        let m = p
+        let m = self
+            .roads(p, exclude)?
             .matrix(&[from], targets, self.settle_limit)
             .map_err(route_error)?;
         Ok((0..targets.len())

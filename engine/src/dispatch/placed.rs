@@ -11,6 +11,7 @@
 //! time of any route of a profile ([`SpeedBound`]).
 
 use super::{DispatchError, Engine, Hint, Location, route_error};
+use crate::osm::ExcludeSet;
 use crate::routing::{Cost, EdgePoint, Landmarks};
 use crate::types::Deciseconds;
 use crate::types::{EdgeId, haversine_m};
@@ -33,8 +34,26 @@ impl Engine {
     /// # Errors
     /// As [`Engine::snap`].
     pub fn place(&self, profile: &str, loc: Location) -> Result<PlacedPoint, DispatchError> {
+        self.place_with(profile, loc, ExcludeSet::EMPTY)
+    }
+
+    /// As [`Engine::place`], on the nearest road of no class in `exclude` (as routes that
+    /// exclude them snap their points).
+    ///
+    /// # Errors
+    /// As [`Engine::snap`]; [`DispatchError::ExcludeNotSupported`] for a class the profile
+    /// does not declare.
+    pub fn place_with(
+        &self,
+        profile: &str,
+        loc: Location,
+        exclude: ExcludeSet,
+    ) -> Result<PlacedPoint, DispatchError> {
         let p = self.profile(profile)?;
-        let s = Self::snap_one(p, 0, loc)?;
+        super::exclude::check_declared(p, exclude)?;
+        let mut s = [Self::snap_one(p, 0, loc)?];
+        super::exclude::reopen(p, exclude, &[loc], &mut s)?;
+        let [s] = s;
         let wp = Self::waypoint(p, &s);
         Ok(PlacedPoint {
             hint: wp.hint,

@@ -12,6 +12,7 @@
 //! ([`Engine::table`]'s choice): O(points × hierarchy search space).
 
 use super::{DispatchError, Engine, Location, Snapped, route_error};
+use crate::osm::ExcludeSet;
 use crate::routing::EdgePoint;
 use crate::vrp::{Matrix, UNREACHABLE};
 
@@ -61,11 +62,37 @@ impl Engine {
         profile: &str,
         locs: &[Location],
     ) -> Result<SolverMatrix, DispatchError> {
+        self.solver_matrix_with(profile, locs, ExcludeSet::EMPTY)
+    }
+
+    /// As [`Engine::solver_matrix`], on the roads left when the classes of `exclude` are
+    /// taken out (points on an excluded road are placed on the nearest other road).
+    ///
+    /// # Errors
+    /// As [`Engine::solver_matrix`]; [`DispatchError::ExcludeNotSupported`] for a class the
+    /// profile does not declare.
+    pub fn solver_matrix_with(
+        &self,
+        profile: &str,
+        locs: &[Location],
+        exclude: ExcludeSet,
+    ) -> Result<SolverMatrix, DispatchError> {
         let p = self.profile(profile)?;
+        let roads = self.roads(p, exclude)?;
         let mut placed: Vec<(usize, Snapped)> = Vec::with_capacity(locs.len());
         let mut unplaced = Vec::new();
         for (index, &loc) in locs.iter().enumerate() {
-            match Self::snap_one(p, index, loc) {
+            let snapped = Self::snap_one(p, index, loc).and_then(|s| {
+                let mut s = [s];
+                roads.reopen(&[loc], &mut s).map_err(|e| match e {
+                    DispatchError::NoSegment { reason, .. } => {
+                        DispatchError::NoSegment { index, reason }
+                    }
+                    other => other,
+                })?;
+                Ok(s[0])
+            });
+            match snapped {
                 Ok(s) => placed.push((index, s)),
                 Err(DispatchError::NoSegment { index, reason }) => {
                     unplaced.push(Unplaced { index, reason });
@@ -74,7 +101,7 @@ impl Engine {
             }
         }
         let points: Vec<EdgePoint> = placed.iter().map(|(_, s)| s.point()).collect();
-        let m = p
+        let m = roads
             .matrix(&points, &points, self.settle_limit)
             .map_err(route_error)?;
         let n = locs.len();

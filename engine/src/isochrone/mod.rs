@@ -28,6 +28,7 @@ use thiserror::Error;
 
 use crate::dispatch::{DispatchError, Engine, Location};
 use crate::graph::RoadGraph;
+use crate::osm::ExcludeSet;
 use crate::routing::{ReachedTimes, Source};
 use crate::spatial::Projection;
 use crate::types::{Deciseconds, LonLat};
@@ -200,11 +201,31 @@ pub fn isochrone(
     contours: &Contours,
     params: &IsochroneParams,
 ) -> Result<Isochrone, IsochroneError> {
-    let placed = engine.place(profile, origin)?;
-    coverage(
+    isochrone_with(engine, profile, origin, ExcludeSet::EMPTY, contours, params)
+}
+
+/// The isochrone of `origin` on `profile`'s roads without the classes of `exclude` (OSRM's
+/// `exclude=`): the origin is placed on the nearest road of no excluded class
+/// ([`Engine::place_with`]) and the times come from a one-to-all search without them
+/// ([`Engine::one_to_all_with`]).
+///
+/// # Errors
+/// As [`isochrone`]; [`IsochroneError::Dispatch`] with
+/// [`DispatchError::ExcludeNotSupported`] for a class the profile does not declare.
+pub fn isochrone_with(
+    engine: &Engine,
+    profile: &str,
+    origin: Location,
+    exclude: ExcludeSet,
+    contours: &Contours,
+    params: &IsochroneParams,
+) -> Result<Isochrone, IsochroneError> {
+    let placed = engine.place_with(profile, origin, exclude)?;
+    coverage_with(
         engine,
         profile,
         &[Source::new(placed.point)],
+        exclude,
         contours,
         params,
     )
@@ -222,6 +243,28 @@ pub fn coverage(
     contours: &Contours,
     params: &IsochroneParams,
 ) -> Result<Isochrone, IsochroneError> {
+    coverage_with(
+        engine,
+        profile,
+        sources,
+        ExcludeSet::EMPTY,
+        contours,
+        params,
+    )
+}
+
+/// As [`coverage`], without the roads of the classes of `exclude`.
+///
+/// # Errors
+/// As [`isochrone_with`].
+pub fn coverage_with(
+    engine: &Engine,
+    profile: &str,
+    sources: &[Source],
+    exclude: ExcludeSet,
+    contours: &Contours,
+    params: &IsochroneParams,
+) -> Result<Isochrone, IsochroneError> {
     params.validate()?;
     let graph = engine
         .graph(profile)
@@ -231,7 +274,7 @@ pub fn coverage(
     if sources.is_empty() {
         return Err(IsochroneError::NoSource);
     }
-    let reached = engine.one_to_all(profile, sources, contours.bound())?;
+    let reached = engine.one_to_all_with(profile, sources, contours.bound(), exclude)?;
     draw(graph, &reached, sources, contours, params)
 }
 

@@ -5,12 +5,18 @@
 //! [`reach`] snaps the origin and every point by the honest component rule of
 //! [`SpatialIndex::snap`](crate::spatial::SpatialIndex::snap) (a point by a small island of
 //! the network is placed on the island), then takes one row of travel costs from the origin
-//! ([`Engine::one_to_many`]: hub labels or the hierarchy's bucket algorithm), so each
-//! result equals [`Engine::route`] from the origin to that point. Points without a route are
-//! then explained, most actionable first:
+//! ([`Engine::one_to_many`]: hub labels or the hierarchy's bucket algorithm; with classes of
+//! roads excluded, [`Engine::one_to_many_with`] on the cached metric of that class set), so
+//! each result equals [`Engine::route`] (or [`Engine::route_with`] with the same `exclude`)
+//! from the origin to that point. With an exclusion, a point (or the origin) on a road of an
+//! excluded class is moved to the nearest other road within the radius, as routes do, and
+//! stays where it is when there is none. Points without a route are then explained, most
+//! actionable first:
 //!
-//! 1. [`Unreachable::FerryOnly`] (when ferries are left out): a breadth-first search
-//!    without ferry edges does not reach the point, one with them does (`ferry` module);
+//! 1. [`Unreachable::FerryOnly`] (when ferries are left out, or excluded) and
+//!    [`Unreachable::ExcludedOnly`] (another excluded class: motorway, toll, unpaved): a
+//!    breadth-first search without the excluded edges does not reach the point, one with
+//!    every edge does (`excluded` module);
 //! 2. [`Unreachable::OtherModeOnly`]: another loaded profile (foot, bicycle) reaches it;
 //! 3. [`Unreachable::NoRoadNearby`]: no road of the profile within the radius;
 //! 4. [`Unreachable::Island`]: the point's road belongs to a small strongly connected
@@ -20,19 +26,21 @@
 //! 6. [`Unreachable::NoRoute`]: anything else (a one-way link between components).
 //!
 //! Costs: `O(p log s)` snapping for `p` points over `s` pieces of road, one one-to-many
-//! query, and a breadth-first search (`O(n + m)`) per other profile asked or when ferries
-//! are left out. All places of a city extract take a few milliseconds to a few hundred.
+//! query, and a breadth-first search (`O(n + m)`) per other profile asked, and two when
+//! classes of roads are excluded. All places of a city extract take a few milliseconds to a few hundred.
 
 mod error;
-mod ferry;
+mod excluded;
 
 pub use error::ReachError;
 
 use crate::dispatch::Engine;
+use crate::graph::RoadGraph;
+use crate::osm::{ExcludeClass, ExcludeSet};
 use crate::routing::EdgePoint;
 use crate::spatial::{Snap, SnapError, SpatialIndex};
-use crate::types::{LonLat, OsmWayId};
-use ferry::Reached;
+use crate::types::{EdgeId, LonLat, OsmWayId};
+use excluded::Reached;
 
 /// Default bound on the points of one report.
 pub const MAX_POINTS: usize = 100_000;
@@ -43,11 +51,14 @@ pub struct ReachOptions {
     /// How far from a point (and the origin) to look for a road, in metres; `None`: the
     /// profile's default ([`crate::spatial::default_radius_m`]).
     pub radius_m: Option<f64>,
-    /// `false`: routes may not take a ferry; points that only a ferry reaches are
-    /// [`Unreachable::FerryOnly`]. Times and distances are those of the fastest route
-    /// either way (a ferry is taken only when no road joins, with the import's ferry speed
-    /// of 10 km/h, so a ferry is almost never the faster of two ways).
+    /// `false`: routes may not take a ferry, as with [`ExcludeClass::Ferry`] in `exclude`;
+    /// points that only a ferry reaches are [`Unreachable::FerryOnly`].
     pub ferries: bool,
+    /// Classes of roads routes may not use (OSRM's `exclude=`; each declared by the
+    /// profile, [`Engine::exclude_classes`]). Times and distances are those of the fastest
+    /// route without them; points that only they reach are [`Unreachable::FerryOnly`] or
+    /// [`Unreachable::ExcludedOnly`].
+    pub exclude: ExcludeSet,
     /// Ask the other loaded profiles about points this one cannot reach
     /// ([`Unreachable::OtherModeOnly`]).
     pub other_modes: bool,
@@ -60,6 +71,7 @@ impl Default for ReachOptions {
         Self {
             radius_m: None,
             ferries: true,
+            exclude: ExcludeSet::EMPTY,
             other_modes: true,
             max_points: MAX_POINTS,
         }
@@ -115,6 +127,16 @@ pub enum Unreachable {
         /// Its name (empty when untagged).
         name: String,
     },
+    /// Reachable only along a road of an excluded class other than a ferry (ferries give
+    /// [`Unreachable::FerryOnly`]).
+    ExcludedOnly {
+        /// The class of that road.
+        class: ExcludeClass,
+        /// The OSM way of the road (the first of an excluded class from the origin).
+        way: OsmWayId,
+        /// Its name (empty when untagged).
+        name: String,
+    },
     /// Not reachable by the chosen profile, but by these other loaded profiles.
     OtherModeOnly {
         /// The profiles that reach the point, sorted.
@@ -126,7 +148,7 @@ pub enum Unreachable {
 
 impl Unreachable {
     /// A short name of the reason: `no_road_nearby`, `island`, `origin_island`,
-    /// `ferry_only`, `other_mode_only`, `no_route`.
+    /// `ferry_only`, `excluded_only`, `other_mode_only`, `no_route`.
     #[must_use]
     pub fn kind(&self) -> &'static str {
         match self {
@@ -134,6 +156,7 @@ impl Unreachable {
             Self::Island { .. } => "island",
             Self::OriginIsland { .. } => "origin_island",
             Self::FerryOnly { .. } => "ferry_only",
+            Self::ExcludedOnly { .. } => "excluded_only",
             Self::OtherModeOnly { .. } => "other_mode_only",
             Self::NoRoute => "no_route",
         }
@@ -152,8 +175,8 @@ fn point_of(s: &Snap) -> EdgePoint {
     EdgePoint::new(s.edge, s.fraction)
 }
 
-/// Snaps the origin and the points (`only`: the indices to snap, `None`: all) on `profile`
-/// and takes the costs from the origin.
+/// Snaps the origin and the points on `profile` (off the roads of `exclude` where another
+/// road is within the radius) and takes the costs from the origin without those roads.
 fn row(
     engine: &Engine,
     index: &SpatialIndex,
@@ -161,34 +184,40 @@ fn row(
     from: LonLat,
     points: &[LonLat],
     radius_m: Option<f64>,
+    exclude: ExcludeSet,
 ) -> Result<Row, ReachError> {
-    let origin = index
-        .snap(from.lon, from.lat, radius_m)
-        .map_err(|e| match e {
-            SnapError::InvalidCoordinate { lon, lat } => ReachError::InvalidOrigin { lon, lat },
-            SnapError::InvalidRadius { radius_m } => ReachError::InvalidRadius { radius_m },
-            SnapError::TooFar {
-                distance_m,
-                radius_m,
-            } => ReachError::OriginOffRoad {
-                profile: profile.to_owned(),
-                nearest_road_m: Some(distance_m),
-                radius_m,
-            },
-            SnapError::EmptyGraph | SnapError::NoRoadWithBearing { .. } => {
-                ReachError::OriginOffRoad {
-                    profile: profile.to_owned(),
-                    nearest_road_m: None,
-                    radius_m: radius_m.unwrap_or_else(|| index.default_radius_m()),
-                }
-            }
-        })?;
-    let snaps: Vec<Result<Snap, SnapError>> = points
-        .iter()
-        .map(|p| index.snap(p.lon, p.lat, radius_m))
-        .collect();
+    let graph = engine.graph(profile);
+    let snap = |p: LonLat| -> Result<Snap, SnapError> {
+        let s = index.snap(p.lon, p.lat, radius_m)?;
+        match graph {
+            Some(g) if g.edge_excluded(s.edge, exclude) => Ok(index
+                .snap_avoiding(p.lon, p.lat, radius_m, None, |e| {
+                    g.edge_excluded(e, exclude)
+                })
+                .unwrap_or(s)),
+            _ => Ok(s),
+        }
+    };
+    let origin = snap(from).map_err(|e| match e {
+        SnapError::InvalidCoordinate { lon, lat } => ReachError::InvalidOrigin { lon, lat },
+        SnapError::InvalidRadius { radius_m } => ReachError::InvalidRadius { radius_m },
+        SnapError::TooFar {
+            distance_m,
+            radius_m,
+        } => ReachError::OriginOffRoad {
+            profile: profile.to_owned(),
+            nearest_road_m: Some(distance_m),
+            radius_m,
+        },
+        SnapError::EmptyGraph | SnapError::NoRoadWithBearing { .. } => ReachError::OriginOffRoad {
+            profile: profile.to_owned(),
+            nearest_road_m: None,
+            radius_m: radius_m.unwrap_or_else(|| index.default_radius_m()),
+        },
+    })?;
+    let snaps: Vec<Result<Snap, SnapError>> = points.iter().map(|&p| snap(p)).collect();
     let targets: Vec<EdgePoint> = snaps.iter().flatten().map(point_of).collect();
-    let found = engine.one_to_many(profile, point_of(&origin), &targets)?;
+    let found = engine.one_to_many_with(profile, point_of(&origin), &targets, exclude)?;
     let mut found = found.into_iter();
     let costs = snaps
         .iter()
@@ -259,51 +288,80 @@ pub fn reach(
     if let Some(r) = options.radius_m.filter(|r| !r.is_finite() || *r < 0.0) {
         return Err(ReachError::InvalidRadius { radius_m: r });
     }
-    let row = row(engine, index, profile, from, points, options.radius_m)?;
-    let no_ferry = (!options.ferries).then(|| {
+    let mut exclude = options.exclude;
+    if !options.ferries
+        && engine
+            .exclude_classes(profile)?
+            .contains(&ExcludeClass::Ferry)
+    {
+        exclude = exclude.with(ExcludeClass::Ferry);
+    }
+    // An undeclared class is refused before any search.
+    engine.exclude_set(profile, exclude.iter().map(ExcludeClass::name))?;
+    let row = row(
+        engine,
+        index,
+        profile,
+        from,
+        points,
+        options.radius_m,
+        exclude,
+    )?;
+    let searches = (!exclude.is_empty()).then(|| {
         (
-            Reached::search(graph, &row.origin, false),
-            Reached::search(graph, &row.origin, true),
+            Reached::search(graph, &row.origin, exclude),
+            Reached::search(graph, &row.origin, ExcludeSet::EMPTY),
         )
     });
     let mut out: Vec<Reach> = row
         .snaps
         .iter()
         .zip(&row.costs)
-        .map(|(snap, cost)| {
-            let reason = match (snap, cost) {
-                (Ok(s), Some(_)) => match &no_ferry {
-                    Some((without, with)) if !without.reaches(graph, s, false) => {
-                        with.first_ferry(graph, s).map(|e| Unreachable::FerryOnly {
-                            way: graph.edge_way(e),
-                            name: graph.edge_name(e).to_owned(),
-                        })
-                    }
-                    _ => None,
-                },
-                (Ok(s), None) => Some(structural(index, &row.origin, s)),
-                (Err(e), _) => Some(no_road(index, e, options.radius_m)),
-            };
-            match (reason, cost) {
-                (None, Some(c)) => Reach {
-                    reachable: true,
-                    duration_s: Some(c.duration.as_secs_f64()),
-                    distance_m: Some(f64::from(c.distance.0)),
-                    reason: None,
-                },
-                (reason, _) => Reach {
-                    reachable: false,
-                    duration_s: None,
-                    distance_m: None,
-                    reason: Some(reason.unwrap_or(Unreachable::NoRoute)),
-                },
+        .map(|(snap, cost)| match (snap, cost) {
+            (Ok(_), Some(c)) => Reach {
+                reachable: true,
+                duration_s: Some(c.duration.as_secs_f64()),
+                distance_m: Some(f64::from(c.distance.0)),
+                reason: None,
+            },
+            (Ok(s), None) => {
+                let by_excluded = searches.as_ref().and_then(|(without, with)| {
+                    (!without.reaches(graph, s, exclude)
+                        && with.reaches(graph, s, ExcludeSet::EMPTY))
+                    .then(|| with.first_excluded(graph, s, exclude))
+                    .flatten()
+                    .map(|e| excluded_reason(graph, e, exclude))
+                });
+                unreachable(by_excluded.unwrap_or_else(|| structural(index, &row.origin, s)))
             }
+            (Err(e), _) => unreachable(no_road(index, e, options.radius_m)),
         })
         .collect();
     if options.other_modes {
         explain_by_other_modes(engine, profile, from, points, &mut out)?;
     }
     Ok(out)
+}
+
+fn unreachable(reason: Unreachable) -> Reach {
+    Reach {
+        reachable: false,
+        duration_s: None,
+        distance_m: None,
+        reason: Some(reason),
+    }
+}
+
+/// The reason of a point that only roads of `exclude` reach, `e` the first of them.
+fn excluded_reason(graph: &RoadGraph, e: EdgeId, exclude: ExcludeSet) -> Unreachable {
+    let (way, name) = (graph.edge_way(e), graph.edge_name(e).to_owned());
+    let class = exclude
+        .iter()
+        .find(|&c| graph.edge_excluded(e, ExcludeSet::EMPTY.with(c)));
+    match class {
+        Some(ExcludeClass::Ferry) | None => Unreachable::FerryOnly { way, name },
+        Some(class) => Unreachable::ExcludedOnly { class, way, name },
+    }
 }
 
 /// The reason of a point whose road is known but has no route from the origin.
@@ -354,7 +412,13 @@ fn explain_by_other_modes(
     let open: Vec<usize> = out
         .iter()
         .enumerate()
-        .filter(|(_, r)| !r.reachable && !matches!(r.reason, Some(Unreachable::FerryOnly { .. })))
+        .filter(|(_, r)| {
+            !r.reachable
+                && !matches!(
+                    r.reason,
+                    Some(Unreachable::FerryOnly { .. } | Unreachable::ExcludedOnly { .. })
+                )
+        })
         .map(|(i, _)| i)
         .collect();
     if open.is_empty() {
@@ -369,7 +433,7 @@ fn explain_by_other_modes(
         let Some(index) = engine.index(other) else {
             continue;
         };
-        let row = match row(engine, index, other, from, &subset, None) {
+        let row = match row(engine, index, other, from, &subset, None, ExcludeSet::EMPTY) {
             Ok(row) => row,
             Err(ReachError::OriginOffRoad { .. }) => continue,
             Err(e) => return Err(e),

@@ -191,3 +191,109 @@ fn bad_input_is_an_error() {
     ));
     assert!(reach(&e, "car", A, &[], &o).unwrap().is_empty());
 }
+
+/// A–B–C with B–C unpaved, and a ferry C–F to an island road F–G.
+fn unpaved_engine() -> Engine {
+    use crate::graph::FLAG_UNPAVED;
+    let mut b = GraphBuilder::new("car");
+    let n: Vec<_> = [
+        (7.400, 43.730),
+        (7.405, 43.730),
+        (7.410, 43.730),
+        (7.410, 43.740),
+        (7.415, 43.740),
+    ]
+    .iter()
+    .zip(1..)
+    .map(|(&(x, y), id)| b.add_node(OsmNodeId(id), LonLat::new(x, y)))
+    .collect();
+    for (i, &(t, h, flags)) in [
+        (0, 1, 0),
+        (1, 2, FLAG_UNPAVED),
+        (2, 3, FLAG_FERRY),
+        (3, 4, 0),
+    ]
+    .iter()
+    .enumerate()
+    {
+        b.add_segment(&Segment {
+            tail: n[t],
+            head: n[h],
+            forward: Some(Deciseconds(300)),
+            backward: Some(Deciseconds(300)),
+            distance: Meters(400),
+            way: OsmWayId(200 + i64::try_from(i).unwrap()),
+            name: ["Main", "Track", "Ferry", "Isle"][i],
+            flags,
+            geometry: &[],
+        })
+        .unwrap();
+    }
+    let mut e = Engine::new();
+    e.add_profile(b.build().unwrap(), None).unwrap();
+    e
+}
+
+#[test]
+fn excluded_classes_name_the_road_a_point_needs() {
+    let e = unpaved_engine();
+    let a = LonLat::new(7.400, 43.7301);
+    let c = LonLat::new(7.4099, 43.7301);
+    let g = LonLat::new(7.4149, 43.7401);
+    let opts = |classes: &[ExcludeClass]| ReachOptions {
+        exclude: classes.iter().copied().collect(),
+        other_modes: false,
+        radius_m: Some(50.0),
+        ..ReachOptions::default()
+    };
+    let open = reach(&e, "car", a, &[c, g], &opts(&[])).unwrap();
+    assert!(open.iter().all(|r| r.reachable), "{open:?}");
+    let no_track = reach(&e, "car", a, &[c, g], &opts(&[ExcludeClass::Unpaved])).unwrap();
+    for r in &no_track {
+        assert_eq!(
+            r.reason,
+            Some(Unreachable::ExcludedOnly {
+                class: ExcludeClass::Unpaved,
+                way: OsmWayId(201),
+                name: "Track".into()
+            })
+        );
+        assert_eq!(r.reason.as_ref().unwrap().kind(), "excluded_only");
+    }
+    // A ferry on the way is named before the other classes.
+    let both = [ExcludeClass::Unpaved, ExcludeClass::Ferry];
+    let out = reach(&e, "car", a, &[g], &opts(&both)).unwrap();
+    assert_eq!(
+        out[0].reason,
+        Some(Unreachable::FerryOnly {
+            way: OsmWayId(202),
+            name: "Ferry".into()
+        })
+    );
+    // Foot and bicycle are not loaded; motorway is declared by car but has no road here:
+    // nothing changes.
+    let out = reach(&e, "car", a, &[c, g], &opts(&[ExcludeClass::Motorway])).unwrap();
+    assert_eq!(out, open);
+}
+
+#[test]
+fn an_undeclared_class_is_refused_with_the_profile_classes() {
+    let mut e = Engine::new();
+    e.add_profile(graph("foot"), None).unwrap();
+    let err = reach(
+        &e,
+        "foot",
+        A,
+        &[B],
+        &ReachOptions {
+            exclude: ExcludeSet::EMPTY.with(ExcludeClass::Toll),
+            ..ReachOptions::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("profile foot cannot exclude toll (its classes: ferry)"),
+        "{err}"
+    );
+}

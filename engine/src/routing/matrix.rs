@@ -86,6 +86,29 @@ impl TravelMatrix {
     pub(crate) fn rows_mut(&mut self) -> rayon::slice::ChunksMut<'_, u64> {
         self.cells.par_chunks_mut(self.targets.max(1))
     }
+
+    /// A larger matrix whose row `i` is row `rows[i]` of this one and column `j` column
+    /// `cols[j]`; a `None` row or column has no route. Every index is in range.
+    ///
+    /// # Errors
+    /// [`RouteError::TooLarge`] when the cells do not fit in memory.
+    pub(crate) fn spread(
+        &self,
+        rows: &[Option<usize>],
+        cols: &[Option<usize>],
+    ) -> Result<Self, RouteError> {
+        let mut out = Self::unreachable(rows.len(), cols.len())?;
+        let width = cols.len();
+        for (&r, row) in rows.iter().zip(out.cells.chunks_mut(width.max(1))) {
+            let Some(i) = r else { continue };
+            for (&c, cell) in cols.iter().zip(row.iter_mut()) {
+                if let Some(j) = c {
+                    *cell = self.packed(i, j);
+                }
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// One backward search's bucket entries: `(node, weight)` per settled, unstalled node.

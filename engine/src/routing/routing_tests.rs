@@ -21,7 +21,19 @@ use crate::types::{Deciseconds, EdgeId, LonLat, Meters, NodeId, OsmNodeId, OsmWa
 /// few long ones, parallel edges and loops), one-way in either direction or two-way, with
 /// an intermediate geometry point on some.
 pub(crate) fn random_graph(seed: u64, n: usize, segments: usize) -> RoadGraph {
+    random_graph_flagged(seed, n, segments, &[])
+}
+
+/// As [`random_graph`], each segment carrying one of `flags` (or none) with equal odds
+/// (drawn from their own stream, so the roads are those of [`random_graph`]).
+pub(crate) fn random_graph_flagged(
+    seed: u64,
+    n: usize,
+    segments: usize,
+    flags: &[u8],
+) -> RoadGraph {
     let mut rng = Pcg64::seed_from_u64(seed);
+    let mut flag_rng = Pcg64::seed_from_u64(seed ^ 0xF1A6);
     let mut b = GraphBuilder::new("car");
     let side = (n as f64).sqrt().ceil();
     let mut pos = Vec::new();
@@ -72,7 +84,10 @@ pub(crate) fn random_graph(seed: u64, n: usize, segments: usize) -> RoadGraph {
             distance: Meters(distance),
             way: OsmWayId(s as i64),
             name: "",
-            flags: 0,
+            flags: match flag_rng.random_range(0..=flags.len()) {
+                0 => 0,
+                i => flags[i - 1],
+            },
             geometry: &geometry,
         })
         .unwrap();

@@ -3,8 +3,8 @@
 //! matrix from [`Engine::solver_matrix`], the search of [`solve`](super::solve), and the
 //! road geometry of every vehicle day from [`Engine::route`].
 
-use crate::dispatch::{Engine, Location};
-use crate::osm::ElementKind;
+use crate::dispatch::{Engine, Location, RouteOptions};
+use crate::osm::{ElementKind, ExcludeSet};
 use crate::reachability::{ReachOptions, reach};
 use crate::types::LonLat;
 use crate::vrp::Matrix;
@@ -59,6 +59,9 @@ pub struct RoadTrip {
     pub max_driving_s: u32,
     /// Where the nights are spent.
     pub overnight: Overnight,
+    /// Classes of roads the trip may not use (OSRM's `exclude=`, declared by the profile):
+    /// reachability, the matrix and each day's geometry all go without them.
+    pub exclude: ExcludeSet,
 }
 
 /// A trip planned on the roads.
@@ -167,14 +170,19 @@ pub fn plan_on_roads(
         &trip.profile,
         trip.origin,
         &points,
-        &ReachOptions::default(),
+        &ReachOptions {
+            exclude: trip.exclude,
+            ..ReachOptions::default()
+        },
     )?;
     let locs: Vec<Location> = std::iter::once(trip.origin)
         .chain(points.iter().copied())
         .chain(trip.lodgings.iter().map(|l| l.at))
         .map(|p| Location::new(p.lon, p.lat))
         .collect();
-    problem.matrix = engine.solver_matrix(&trip.profile, &locs)?.matrix;
+    problem.matrix = engine
+        .solver_matrix_with(&trip.profile, &locs, trip.exclude)?
+        .matrix;
     let mut itinerary = solve(&problem, config)?;
     for (i, why) in &mut itinerary.unplanned {
         if let Unplanned::NotReachable(r) = why {
@@ -199,7 +207,11 @@ pub fn plan_on_roads(
                 .chain(std::iter::once(at(d.night)))
                 .map(|p| Location::new(p.lon, p.lat))
                 .collect();
-            days.push(engine.route(&trip.profile, &via)?.coordinates());
+            let opts = RouteOptions {
+                exclude: trip.exclude,
+                ..RouteOptions::default()
+            };
+            days.push(engine.route_with(&trip.profile, &via, opts)?.coordinates());
         }
         geometry.push(days);
     }

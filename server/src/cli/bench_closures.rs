@@ -37,6 +37,14 @@ pub struct BenchClosuresArgs {
     /// component (one way each).
     #[arg(long, value_delimiter = ',', default_value = "1,10,100")]
     pub closures: Vec<usize>,
+    /// Measure over HTTP against the server at this address (`127.0.0.1:5000`, serving the
+    /// same graph with a store): `POST /v1/closures` to the first `/route` answer that avoids
+    /// the closed roads, and to `/health` listing the metric in use.
+    #[arg(long)]
+    pub http: Option<String>,
+    /// A file holding an admin or coordinator token for `--http`.
+    #[arg(long, requires = "http")]
+    pub token_file: Option<PathBuf>,
 }
 
 /// Seconds per query of each kind: `[cost, route, table]`, best of `runs`.
@@ -149,6 +157,56 @@ fn print_ratios(label: &str, open: &[f64; 3], closed: &[f64; 3]) {
     }
 }
 
+/// The ways named `name` in the graph, sorted.
+fn named_ways(g: &engine::graph::RoadGraph, name: &str) -> anyhow::Result<Vec<i64>> {
+    let mut ways: Vec<i64> = (0..g.num_edges())
+        .filter_map(|i| u32::try_from(i).ok().map(EdgeId))
+        .filter(|&e| g.edge_name(e) == name)
+        .map(|e| g.edge_way(e).0)
+        .collect();
+    ways.sort_unstable();
+    ways.dedup();
+    anyhow::ensure!(!ways.is_empty(), "no way of the graph is named {name:?}");
+    Ok(ways)
+}
+
+/// `vmeste bench closures --http`: the same closures, posted to a running server.
+fn run_http(
+    engine: &Engine,
+    profile: &str,
+    addr: &str,
+    args: &BenchClosuresArgs,
+) -> anyhow::Result<()> {
+    let path = args
+        .token_file
+        .as_ref()
+        .context("--http needs --token-file")?;
+    let token =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let g = engine.graph(profile).context("the loaded profile")?;
+    let ways = named_ways(g, &args.name)?;
+    let (drawn, _) = super::bench_routing::draw(g, 42, args.pairs, 0);
+    let pairs: Vec<(Location, Location)> = drawn
+        .iter()
+        .map(|p| (Location::new(p[0], p[1]), Location::new(p[2], p[3])))
+        .collect();
+    let now = Time(1_800_000_000);
+    let sets = args
+        .closures
+        .iter()
+        .map(|&count| closures_of(g, &ways, count.max(1), count as u64, now))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    super::bench_closures_http::run(
+        engine,
+        profile,
+        addr,
+        token.trim(),
+        &pairs,
+        &sets,
+        args.runs,
+    )
+}
+
 /// Runs `vmeste bench closures`.
 ///
 /// # Errors
@@ -158,22 +216,14 @@ pub fn run(args: &BenchClosuresArgs) -> anyhow::Result<()> {
     let profile = engine
         .add_graph_file(&args.graph)
         .with_context(|| format!("loading {}", args.graph.display()))?;
+    if let Some(addr) = &args.http {
+        return run_http(&engine, &profile, addr, args);
+    }
     let t = Instant::now();
     engine.build_hub_labels(args.hub_label_entries);
     let labels_s = t.elapsed().as_secs_f64();
     let g = engine.graph(&profile).context("the loaded profile")?;
-    let mut ways: Vec<i64> = (0..g.num_edges())
-        .filter_map(|i| u32::try_from(i).ok().map(EdgeId))
-        .filter(|&e| g.edge_name(e) == args.name)
-        .map(|e| g.edge_way(e).0)
-        .collect();
-    ways.sort_unstable();
-    ways.dedup();
-    anyhow::ensure!(
-        !ways.is_empty(),
-        "no way of the graph is named {:?}",
-        args.name
-    );
+    let ways = named_ways(g, &args.name)?;
     let (drawn, points) = super::bench_routing::draw(g, 42, args.pairs, args.table);
     let pairs: Vec<(Location, Location)> = drawn
         .iter()

@@ -96,6 +96,7 @@ fn random_trip(
         },
         max_driving_s: 3 * 3_600,
         overnight,
+        exclude: engine::osm::ExcludeSet::EMPTY,
     })
 }
 

@@ -29,6 +29,10 @@ pub struct IsochroneArgs {
     /// Simplify the outlines with this tolerance in metres.
     #[arg(long, default_value_t = 0.0)]
     pub generalize: f64,
+    /// Classes of roads not to use, comma-separated (OSRM's `exclude`: car motorway, toll,
+    /// ferry, unpaved; bicycle ferry, unpaved; foot ferry).
+    #[arg(long, default_value = "")]
+    pub exclude: String,
 }
 
 /// Parses `15,30,60` into checked contour times.
@@ -65,7 +69,8 @@ pub fn run(args: &IsochroneArgs) -> anyhow::Result<()> {
         (None, Some(p)) => p,
         (None, None) => bail!("no graph given"),
     };
-    let iso = isochrone::isochrone(&engine, &profile, origin, &contours, &params)?;
+    let exclude = engine.exclude_set(&profile, args.exclude.split(','))?;
+    let iso = isochrone::isochrone_with(&engine, &profile, origin, exclude, &contours, &params)?;
     let out = crate::isochrone_geojson::feature_collection(&iso);
     println!("{}", serde_json::to_string(&out)?);
     Ok(())

@@ -8,6 +8,7 @@ pub mod bench;
 pub mod bench_candidates;
 pub mod bench_cch;
 pub mod bench_closures;
+pub mod bench_closures_http;
 pub mod bench_dispatch;
 pub mod bench_isochrone;
 pub mod bench_optimize;

@@ -53,6 +53,10 @@ pub struct PlanTripArgs {
     /// The profile to route by (default: the first graph's).
     #[arg(long)]
     pub profile: Option<String>,
+    /// Classes of roads the trip may not use, comma-separated (OSRM's `exclude`: car
+    /// motorway, toll, ferry, unpaved).
+    #[arg(long, default_value = "")]
+    pub exclude: String,
     /// Write the itinerary as GeoJSON to this file.
     #[arg(long)]
     pub geojson: Option<PathBuf>,
@@ -199,6 +203,7 @@ pub fn run(args: &PlanTripArgs) -> anyhow::Result<()> {
             priority: 0,
         })
         .collect();
+    let exclude = engine.exclude_set(&profile, args.exclude.split(','))?;
     let trip = RoadTrip {
         profile,
         origin,
@@ -209,6 +214,7 @@ pub fn run(args: &PlanTripArgs) -> anyhow::Result<()> {
         hours,
         max_driving_s,
         overnight,
+        exclude,
     };
     let config = TripConfig {
         iterations: args.iterations,

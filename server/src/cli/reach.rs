@@ -45,9 +45,13 @@ pub struct ReachArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: ReachFormat,
-    /// Routes may not take a ferry.
+    /// Routes may not take a ferry (as `--exclude ferry`).
     #[arg(long)]
     pub no_ferries: bool,
+    /// Classes of roads routes may not use, comma-separated (OSRM's `exclude`: car
+    /// motorway, toll, ferry, unpaved; bicycle ferry, unpaved; foot ferry).
+    #[arg(long, default_value = "")]
+    pub exclude: String,
     /// How far from a point to look for a road, metres (default: the profile's).
     #[arg(long)]
     pub radius: Option<f64>,
@@ -101,13 +105,13 @@ fn opt(v: Option<f64>) -> String {
 #[must_use]
 pub fn report_csv(points: &[LonLat], names: &[String], results: &[ReachOut]) -> String {
     let mut out = String::from(
-        "index,name,lon,lat,reachable,duration_s,distance_m,reason,nearest_road_m,component_size,gap_m,ferry_way,ferry_name,modes\n",
+        "index,name,lon,lat,reachable,duration_s,distance_m,reason,nearest_road_m,component_size,gap_m,ferry_way,ferry_name,modes,excluded_class,excluded_way,excluded_name\n",
     );
     for (i, (p, r)) in points.iter().zip(results).enumerate() {
         let reason = r.reason.clone().unwrap_or_default();
         let _ = writeln!(
             out,
-            "{i},{},{:.7},{:.7},{},{},{},{},{},{},{},{},{},{}",
+            "{i},{},{:.7},{:.7},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             csv_field(names.get(i).map_or("", String::as_str)),
             p.lon,
             p.lat,
@@ -123,6 +127,11 @@ pub fn report_csv(points: &[LonLat], names: &[String], results: &[ReachOut]) -> 
             reason.ferry_way.map_or_else(String::new, |w| w.to_string()),
             csv_field(reason.ferry_name.as_deref().unwrap_or("")),
             reason.modes.unwrap_or_default().join(" "),
+            reason.excluded_class.unwrap_or_default(),
+            reason
+                .excluded_way
+                .map_or_else(String::new, |w| w.to_string()),
+            csv_field(reason.excluded_name.as_deref().unwrap_or("")),
         );
     }
     out
@@ -138,9 +147,11 @@ pub fn run(args: &ReachArgs) -> anyhow::Result<()> {
     let profile = args.profile.clone().or(first).context("no graph file")?;
     let from = parse_lonlat(&args.from).context("--from")?.position;
     let (points, names) = points_of(&engine, &args.points)?;
+    let exclude = engine.exclude_set(&profile, args.exclude.split(','))?;
     let options = ReachOptions {
         radius_m: args.radius,
         ferries: !args.no_ferries,
+        exclude,
         ..ReachOptions::default()
     };
     let t = Instant::now();

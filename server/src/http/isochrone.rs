@@ -9,10 +9,13 @@
 //! - `generalize` (metres, 0..=10000, default 0): Douglas–Peucker tolerance;
 //! - `polygons` (default and only value `true`);
 //! - `radius` (metres): how far from the point a road may be snapped (default: the
-//!   profile's, as OSRM's endpoints).
+//!   profile's, as OSRM's endpoints);
+//! - `exclude`: classes of roads not to use, `,`-separated, as OSRM's `exclude=` (the
+//!   profile's classes are in `/health`); the origin is snapped off them.
 //!
 //! Errors use OSRM's shape and HTTP 400: `InvalidOptions` for bad or unknown parameters,
-//! `InvalidQuery` for an unreadable coordinate, `InvalidValue` for one outside WGS84,
+//! `InvalidQuery` for an unreadable coordinate or an empty `exclude` element,
+//! `InvalidValue` for a coordinate outside WGS84 or a class the profile cannot exclude,
 //! `NoSegment` for a point far from every road (at sea), `InvalidUrl` for an unknown
 //! profile. The endpoint is open like OSRM's, and needs a token when the server runs with
 //! `--require-token-for-routing`.
@@ -37,6 +40,8 @@ pub struct IsochroneQuery {
     pub params: IsochroneParams,
     /// Snapping radius in metres (`None`: the profile's default).
     pub radius_m: Option<f64>,
+    /// Names of the classes of roads to exclude, as given (checked against the profile).
+    pub exclude: Vec<String>,
 }
 
 fn invalid(message: impl Into<String>) -> ApiError {
@@ -77,6 +82,7 @@ pub fn parse_query(query: &str) -> Result<IsochroneQuery, ApiError> {
     let mut contours = None;
     let mut params = IsochroneParams::default();
     let mut radius_m = None;
+    let mut exclude = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
         if seen.iter().any(|k| *k == key) {
@@ -94,6 +100,17 @@ pub fn parse_query(query: &str) -> Result<IsochroneQuery, ApiError> {
                 }
                 radius_m = Some(r);
             }
+            "exclude" => {
+                if !value.is_empty() {
+                    if value.split(',').any(str::is_empty) {
+                        return Err(ApiError::new(
+                            ErrorCode::InvalidQuery,
+                            "exclude has an empty class",
+                        ));
+                    }
+                    exclude = value.split(',').map(str::to_owned).collect();
+                }
+            }
             "polygons" => {
                 if value != "true" {
                     return Err(invalid("polygons: only polygons (true) are answered"));
@@ -101,7 +118,7 @@ pub fn parse_query(query: &str) -> Result<IsochroneQuery, ApiError> {
             }
             other => {
                 return Err(invalid(format!(
-                    "unknown parameter {other:?} (known: contours_minutes, denoise, generalize, polygons, radius)"
+                    "unknown parameter {other:?} (known: contours_minutes, denoise, exclude, generalize, polygons, radius)"
                 )));
             }
         }
@@ -113,6 +130,7 @@ pub fn parse_query(query: &str) -> Result<IsochroneQuery, ApiError> {
         contours,
         params,
         radius_m,
+        exclude,
     })
 }
 
@@ -169,9 +187,13 @@ async fn answer(
     origin.radius_m = q.radius_m;
     let engine = state.engine();
     let profile = loaded_profile(&engine, profile)?;
+    let exclude = engine
+        .exclude_set(&profile, q.exclude.iter().map(String::as_str))
+        .map_err(|e| ApiError::from_dispatch(&e, ErrorCode::NoRoute))?;
     run_heavy(state, move || {
-        let iso = isochrone::isochrone(&engine, &profile, origin, &q.contours, &q.params)
-            .map_err(|e| api_error(&e))?;
+        let iso =
+            isochrone::isochrone_with(&engine, &profile, origin, exclude, &q.contours, &q.params)
+                .map_err(|e| api_error(&e))?;
         serde_json::to_vec(&crate::isochrone_geojson::feature_collection(&iso))
             .map_err(|e| ApiError::internal(&e.to_string()))
     })
@@ -190,7 +212,8 @@ pub fn describe_openapi(doc: &mut Value) {
             q("denoise", false, "0..=1 (default 0): drop polygons smaller than this share of the largest of their contour.", json!({"type": "number", "minimum": 0, "maximum": 1})),
             q("generalize", false, "Douglas-Peucker tolerance in metres, 0..=10000 (default 0).", json!({"type": "number", "minimum": 0, "maximum": 10000})),
             q("polygons", false, "Only true (the default).", json!({"type": "boolean"})),
-            q("radius", false, "Snapping radius in metres (default: the profile's).", json!({"type": "number", "minimum": 0}))
+            q("radius", false, "Snapping radius in metres (default: the profile's).", json!({"type": "number", "minimum": 0})),
+            q("exclude", false, "Classes of roads not to use, comma-separated, as OSRM's exclude (car: motorway, toll, ferry, unpaved; bicycle: ferry, unpaved; foot: ferry; see /health). The origin is snapped off them. An empty element is InvalidQuery, a class the profile cannot exclude InvalidValue.", json!({"type": "string"}))
         ],
         "responses": {
             "200": {"description": "GeoJSON FeatureCollection", "content": {"application/geo+json": {"schema": {"type": "object", "required": ["type", "features"]}}}},

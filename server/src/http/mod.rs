@@ -60,8 +60,15 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
             (p.to_owned(), json!(names))
         })
         .collect();
+    // Profiles whose closures in force (and `exclude=` class sets asked for) are answered by
+    // customized metrics, not the slower exact fallback.
+    let customized: Vec<&str> = engine
+        .profiles()
+        .into_iter()
+        .filter(|p| engine.is_customized(p))
+        .collect();
     Json(
-        json!({"status": "ok", "profiles": engine.profiles(), "hub_labels": labelled, "exclude": exclude, "graph_generation": state.engines.generation()}),
+        json!({"status": "ok", "profiles": engine.profiles(), "hub_labels": labelled, "exclude": exclude, "customized": customized, "graph_generation": state.engines.generation()}),
     )
 }
 

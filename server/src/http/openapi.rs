@@ -170,7 +170,7 @@ pub fn document() -> Value {
             "/table/v1/{profile}": {"post": osrm_post("As GET /table, for tables too large for a URL.")},
             "/nearest/v1/{profile}": {"post": osrm_post("As GET /nearest.")},
             "/trip/v1/{profile}": {"post": osrm_post("As GET /trip.")},
-            "/health": {"get": {"summary": "Liveness and loaded profiles.", "responses": {"200": {"description": "{status: ok, profiles: [...], hub_labels: [profiles whose cost-only answers come from hub labels], exclude: {profile: [classes its routes can exclude]}, graph_generation: how many times the graphs were reloaded}"}}}},
+            "/health": {"get": {"summary": "Liveness and loaded profiles.", "responses": {"200": {"description": "{status: ok, profiles: [...], hub_labels: [profiles whose cost-only answers come from hub labels], exclude: {profile: [classes its routes can exclude]}, customized: [profiles whose road closures in force and exclude class sets asked for are answered by customized metrics rather than the slower exact fallback], graph_generation: how many times the graphs were reloaded}"}}}},
             "/metrics": {"get": {"summary": "Prometheus metrics (text format 0.0.4).", "responses": {"200": {"description": "metrics"}}}},
             "/openapi.json": {"get": {"summary": "This document.", "responses": {"200": {"description": "OpenAPI 3.0"}}}}
         },

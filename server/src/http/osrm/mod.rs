@@ -169,6 +169,15 @@ async fn answer(state: AppState, req: Request) -> Result<Response, ApiError> {
             ),
         ));
     }
+    // A class the profile cannot exclude is refused in the engine's words, which list the
+    // profile's classes (as vmeste's own endpoints do); `nearest` ignores `exclude`.
+    if path.service != Service::Nearest
+        && let Some(v) = raw.value("exclude")
+    {
+        engine
+            .exclude_set(&profile, v.split(','))
+            .map_err(|e| ApiError::from_dispatch(&e, ErrorCode::NoRoute))?;
+    }
     let opts = parse_options(path.service, raw, coords.len(), limits.max_nearest)?;
     if let Options::Table(t) = &opts {
         let rows = t.sources.as_ref().map_or(coords.len(), Vec::len);

@@ -87,6 +87,15 @@ impl RawOptions {
         Ok(())
     }
 
+    /// The value of option `k`, if given.
+    #[must_use]
+    pub fn value(&self, k: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(name, _)| name == k)
+            .map(|(_, v)| v.as_str())
+    }
+
     fn take(&mut self, k: &str) -> Option<String> {
         let i = self.pairs.iter().position(|(name, _)| name == k)?;
         Some(self.pairs.swap_remove(i).1)

@@ -22,6 +22,7 @@ pub mod coverage_isochrone;
 pub mod csv;
 pub mod error;
 pub mod events;
+pub mod exclude;
 pub mod geocode;
 pub mod hqs;
 pub mod live;

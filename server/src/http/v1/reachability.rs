@@ -6,6 +6,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use engine::board::Role;
 use engine::dispatch::DispatchError;
+use engine::osm::ExcludeSet;
 use engine::reachability::{ReachError, ReachOptions, reach};
 use engine::types::LonLat;
 use serde::{Deserialize, Serialize};
@@ -15,6 +16,7 @@ use super::RoadCheck;
 use super::auth::Auth;
 use super::body::V1Json;
 use super::error::{ErrorAnswers, V1Error};
+use super::exclude::exclude_set;
 use crate::reachability::ReachOut;
 
 /// Most points one report takes.
@@ -33,8 +35,14 @@ pub struct ReachabilityBody {
     #[schema(value_type = Vec<Vec<f64>>, max_items = 10000)]
     pub points: Vec<Value>,
     /// `false`: routes may not take a ferry (points only a ferry reaches are
-    /// `ferry_only`). Default `true`.
+    /// `ferry_only`), as `exclude: ["ferry"]`. Default `true`.
     pub ferries: Option<bool>,
+    /// Classes of roads routes may not use, OSRM's `exclude` names (`car`: motorway, toll,
+    /// ferry, unpaved; `bicycle`: ferry, unpaved; `foot`: ferry; see `/health`). Times are
+    /// those of routes without them; points only they reach are `ferry_only` or
+    /// `excluded_only` (naming the class and the road). An unknown class is 422.
+    #[schema(max_items = 16)]
+    pub exclude: Option<Vec<String>>,
     /// How far from a point to look for a road, metres (default: the profile's, 5 km by
     /// car and bicycle, 1 km on foot).
     #[schema(minimum = 0.0, maximum = 100000.0)]
@@ -76,6 +84,9 @@ pub(crate) fn reach_error(e: ReachError) -> V1Error {
             .with_details(json!({"field": "points", "index": index})),
         ReachError::InvalidRadius { .. } => V1Error::invalid("radius_m", e.to_string()),
         ReachError::TooManyPoints { .. } => unprocessable("too_many_points", e.to_string()),
+        ReachError::Dispatch(DispatchError::ExcludeNotSupported { .. }) => {
+            V1Error::invalid("exclude", e.to_string())
+        }
         ReachError::OriginOffRoad { .. } => unprocessable("origin_off_road", e.to_string()),
         ReachError::Dispatch(DispatchError::LimitExceeded(m)) => V1Error::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -94,6 +105,7 @@ pub(crate) fn reach_error(e: ReachError) -> V1Error {
 /// cannot be reached the reason: `no_road_nearby` (no road within the radius),
 /// `island` (its road is on a small island of the network; `gap_m` is how far the
 /// connected network is), `origin_island`, `ferry_only` (with `ferries: false`),
+/// `excluded_only` (with `exclude`: only a road of an excluded class reaches it),
 /// `other_mode_only` (only the other loaded profiles reach it), `no_route`. Points are snapped
 /// honestly: a point by an island stays on it (unlike the OSRM endpoints).
 #[utoipa::path(post, path = "/v1/reachability", tag = "reachability",
@@ -143,9 +155,16 @@ pub async fn reachability(
             "radius_m must be in 0..=100000 metres",
         ));
     }
+    let exclude = if roads.0.has_profile(&b.profile) {
+        exclude_set(&roads.0, &b.profile, b.exclude.as_deref())?
+    } else {
+        // The report names the loaded profiles.
+        ExcludeSet::EMPTY
+    };
     let options = ReachOptions {
         radius_m: b.radius_m,
         ferries: b.ferries.unwrap_or(true),
+        exclude,
         max_points: MAX_POINTS,
         ..ReachOptions::default()
     };

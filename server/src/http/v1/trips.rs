@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use engine::board::Role;
 use engine::dispatch::DispatchError;
+use engine::osm::ExcludeSet;
 use engine::reachability::ReachError;
 use engine::trips::{
     DayWindow, MAX_DAYS, MAX_LODGINGS, MAX_SETTLEMENTS, MAX_VEHICLES, Overnight, RoadPoint,
@@ -26,6 +27,7 @@ use super::RoadCheck;
 use super::auth::Auth;
 use super::body::{V1Json, V1Query};
 use super::error::{ErrorAnswers, V1Error};
+use super::exclude::exclude_set;
 use super::plans::solve_permit;
 use super::reachability::reach_error;
 use crate::http::AppState;
@@ -99,6 +101,11 @@ pub struct TripBody {
     /// Default minutes spent at each settlement (default 30).
     #[schema(maximum = 1440)]
     pub service_min: Option<u32>,
+    /// Classes of roads the trip may not use, OSRM's `exclude` names (`car`: motorway,
+    /// toll, ferry, unpaved; see `/health`); settlements only they reach are left out as
+    /// `not_reachable` with reason `ferry_only` or `excluded_only`. An unknown class is 422.
+    #[schema(max_items = 16)]
+    pub exclude: Option<Vec<String>>,
 }
 
 /// Options in the query string.
@@ -350,8 +357,15 @@ pub async fn plan(
         .enumerate()
         .map(|(i, s)| stop(&engine, i, s, service_min))
         .collect::<Result<Vec<_>, V1Error>>()?;
+    let profile = b.profile.unwrap_or_else(|| "car".to_owned());
+    let exclude = if engine.has_profile(&profile) {
+        exclude_set(&engine, &profile, b.exclude.as_deref())?
+    } else {
+        // Planning names the loaded profiles.
+        ExcludeSet::EMPTY
+    };
     let trip = RoadTrip {
-        profile: b.profile.unwrap_or_else(|| "car".to_owned()),
+        profile,
         origin,
         vehicles: b.vehicles.unwrap_or(1),
         stops,
@@ -360,6 +374,7 @@ pub async fn plan(
         hours,
         max_driving_s,
         overnight,
+        exclude,
     };
     let permit = solve_permit(&app)?;
     let config = TripConfig {
