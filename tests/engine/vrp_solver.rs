@@ -432,9 +432,9 @@ fn task_stops(p: &Problem, t: usize) -> Vec<StopKind> {
     }
 }
 
-/// (distance, travel time) of vehicle `v` serving `stops` in order, per the solution module's
-/// semantics (no breaks), or `None` when infeasible.
-fn eval_route(p: &Problem, v: usize, stops: &[StopKind]) -> Option<(u64, u64)> {
+/// (distance, travel time, custom cost of the legs) of vehicle `v` serving `stops` in order,
+/// per the solution module's semantics (no breaks), or `None` when infeasible.
+fn eval_route(p: &Problem, v: usize, stops: &[StopKind]) -> Option<(u64, u64, u64)> {
     let veh = &p.vehicles[v];
     let m = &p.matrices[veh.profile];
     let mut load = Load::ZERO;
@@ -458,10 +458,10 @@ fn eval_route(p: &Problem, v: usize, stops: &[StopKind]) -> Option<(u64, u64)> {
         return None;
     }
     let mut time = u64::from(veh.shift.start);
-    let (mut dist, mut tt) = (0_u64, 0_u64);
+    let (mut dist, mut tt, mut cost) = (0_u64, 0_u64, 0_u64);
     let mut loc = veh.start;
-    let leg = |a: Option<Location>, b: Location| -> Option<(u64, u64)> {
-        let Some(a) = a else { return Some((0, 0)) };
+    let leg = |a: Option<Location>, b: Location| -> Option<(u64, u64, u64)> {
+        let Some(a) = a else { return Some((0, 0, 0)) };
         let (t, d) = (m.duration(a, b), m.distance(a, b));
         if t == UNREACHABLE || d == UNREACHABLE {
             return None;
@@ -469,6 +469,7 @@ fn eval_route(p: &Problem, v: usize, stops: &[StopKind]) -> Option<(u64, u64)> {
         Some((
             (f64::from(t) / veh.speed_factor).round() as u64,
             u64::from(d),
+            u64::from(m.cost(a, b).unwrap_or(0)),
         ))
     };
     for s in stops {
@@ -485,9 +486,10 @@ fn eval_route(p: &Problem, v: usize, stops: &[StopKind]) -> Option<(u64, u64)> {
         if !load.fits(veh.capacity) {
             return None;
         }
-        let (t, d) = leg(loc, place.location)?;
+        let (t, d, c) = leg(loc, place.location)?;
         dist += d;
         tt += t;
+        cost += c;
         let arrival = time + t;
         let start = if place.time_windows.is_empty() {
             arrival
@@ -502,26 +504,32 @@ fn eval_route(p: &Problem, v: usize, stops: &[StopKind]) -> Option<(u64, u64)> {
         loc = Some(place.location);
     }
     if let Some(end) = veh.end {
-        let (t, d) = leg(loc, end)?;
+        let (t, d, c) = leg(loc, end)?;
         dist += d;
         tt += t;
+        cost += c;
         time += t;
     }
     (time <= u64::from(veh.shift.end)
         && veh.max_distance.is_none_or(|x| dist <= u64::from(x))
         && veh.max_travel_time.is_none_or(|x| tt <= u64::from(x)))
-    .then_some((dist, tt))
+    .then_some((dist, tt, cost))
 }
 
-/// The objective of the solution module as a tuple (penalty, vehicles, cost or distance).
-fn objective_of(p: &Problem, penalty: i64, routes: &[(usize, u64, u64)]) -> (i64, i64, i64) {
+/// The objective of the solution module as a tuple (penalty, vehicles, cost or distance);
+/// routes are (vehicle, distance, travel time, custom cost).
+fn objective_of(p: &Problem, penalty: i64, routes: &[(usize, u64, u64, u64)]) -> (i64, i64, i64) {
     let vehicles = routes.len() as i64;
     let dist: u64 = routes.iter().map(|r| r.1).sum();
     let cost: i64 = routes
         .iter()
-        .map(|&(v, d, t)| {
+        .map(|&(v, d, t, custom)| {
             let c = p.vehicles[v].costs;
-            c.fixed + c.per_hour * t as i64 / 3600 + c.per_km * d as i64 / 1000
+            if p.matrices[p.vehicles[v].profile].costs.is_some() {
+                c.fixed + custom as i64
+            } else {
+                c.fixed + c.per_hour * t as i64 / 3600 + c.per_km * d as i64 / 1000
+            }
         })
         .sum();
     match p.objective {
@@ -532,19 +540,19 @@ fn objective_of(p: &Problem, penalty: i64, routes: &[(usize, u64, u64)]) -> (i64
 }
 
 /// Cheapest order of `tasks` on vehicle `v` under the problem's objective, or `None`.
-fn best_order(p: &Problem, v: usize, tasks: &[usize]) -> Option<(u64, u64)> {
+fn best_order(p: &Problem, v: usize, tasks: &[usize]) -> Option<(u64, u64, u64)> {
     fn rec(
         p: &Problem,
         v: usize,
         left: &mut Vec<StopKind>,
         seq: &mut Vec<StopKind>,
-        best: &mut Option<(i64, u64, u64)>,
+        best: &mut Option<(i64, u64, u64, u64)>,
     ) {
         if left.is_empty() {
-            if let Some((d, t)) = eval_route(p, v, seq) {
-                let key = objective_of(p, 0, &[(v, d, t)]).2;
+            if let Some((d, t, c)) = eval_route(p, v, seq) {
+                let key = objective_of(p, 0, &[(v, d, t, c)]).2;
                 if best.is_none_or(|b| key < b.0) {
-                    *best = Some((key, d, t));
+                    *best = Some((key, d, t, c));
                 }
             }
             return;
@@ -566,7 +574,7 @@ fn best_order(p: &Problem, v: usize, tasks: &[usize]) -> Option<(u64, u64)> {
     let mut left: Vec<StopKind> = tasks.iter().flat_map(|&t| task_stops(p, t)).collect();
     let mut best = None;
     rec(p, v, &mut left, &mut Vec::new(), &mut best);
-    best.map(|b| (b.1, b.2))
+    best.map(|b| (b.1, b.2, b.3))
 }
 
 /// Brute-force optimum: every assignment of tasks to {unassigned, vehicle 0, vehicle 1},
@@ -604,7 +612,7 @@ pub(crate) fn brute_force(p: &Problem) -> (i64, i64, i64) {
                 .entry((v, tasks.clone()))
                 .or_insert_with(|| best_order(p, v, tasks));
             match r {
-                Some((d, t)) => routes.push((v, d, t)),
+                Some((d, t, c)) => routes.push((v, d, t, c)),
                 None => ok = false,
             }
         }
@@ -630,13 +638,13 @@ pub(crate) fn solution_objective(p: &Problem, s: &Solution) -> (i64, i64, i64) {
             })
         })
         .sum();
-    let routes: Vec<(usize, u64, u64)> = s
+    let routes: Vec<(usize, u64, u64, u64)> = s
         .routes
         .iter()
         .map(|r| {
             let kinds: Vec<StopKind> = r.stops.iter().map(|s| s.kind).collect();
-            let (d, t) = eval_route(p, r.vehicle, &kinds).expect("feasible route");
-            (r.vehicle, d, t)
+            let (d, t, c) = eval_route(p, r.vehicle, &kinds).expect("feasible route");
+            (r.vehicle, d, t, c)
         })
         .collect();
     objective_of(p, penalty, &routes)
@@ -664,6 +672,38 @@ fn tiny_instances_match_brute_force() {
             "seed {seed}: {:?}",
             p.objective
         );
+    }
+}
+
+/// Custom cost matrices (`Matrix::costs`, random and asymmetric): the solver finds the
+/// brute-force optimum of fixed plus leg costs, while durations still drive the schedule.
+#[test]
+fn tiny_instances_with_custom_costs_match_brute_force() {
+    for seed in 0..30 {
+        let mut p = tiny(seed, 3 + (seed % 3) as usize, seed % 2 == 0);
+        p.objective = Objective::PriorityThenCost;
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed + 1000);
+        for m in &mut p.matrices {
+            m.costs = Some(
+                (0..m.size * m.size)
+                    .map(|k| {
+                        if k / m.size == k % m.size {
+                            0
+                        } else {
+                            rng.random_range(1..60)
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        for v in &mut p.vehicles {
+            v.max_distance = None;
+            v.costs.fixed = rng.random_range(0..50);
+        }
+        let expected = brute_force(&p);
+        let s = solve(&p, &iterations(2000)).unwrap();
+        assert_eq!(solution_objective(&p, &s), expected, "seed {seed}");
+        assert_eq!(s.cost, expected.2, "seed {seed}: the solution's own cost");
     }
 }
 

@@ -102,6 +102,7 @@ impl Engine {
                 size: n,
                 durations,
                 distances,
+                costs: None,
             },
             unplaced,
         })
