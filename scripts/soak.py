@@ -326,9 +326,11 @@ def main():
     burst_bad = {s: n for s, n in burst_status.items() if not (200 <= s < 300 or s in (503, 429))}
     health = [x for x in rec.samples if x[1] == "health"]
     health_bad = [x for x in health if x[2] != 200]
-    start_rss = next((r for _, r, _ in mem if r > 0 and _ >= min(30, a.seconds / 4)), mem[0][1] if mem else 0)
-    # The bar is on the steady phase at a fixed rate; the burst's peak is reported beside it.
-    max_rss = max((r for t, r, _ in mem if t < steady_end), default=0)
+    warm_up = min(30, a.seconds / 4)
+    start_rss = next((r for t, r, _ in mem if r > 0 and t >= warm_up), mem[0][1] if mem else 0)
+    # The bar is on the steady phase at a fixed rate, after the warm-up; the burst's peak is
+    # reported beside it.
+    max_rss = max((r for t, r, _ in mem if warm_up <= t < steady_end), default=0)
     burst_rss = max((r for _, r, _ in mem), default=0)
     rows = summarize(rec, 0, steady_end, a.interval)
     burst_rows = summarize(rec, steady_end, burst_end, max(burst_end - steady_end, 1))

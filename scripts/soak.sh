@@ -12,19 +12,24 @@
 # endpoint per minute, RSS and open file descriptors; fails when a request below saturation
 # failed, a burst answer was other than success, 503 or 429, /health failed once, or RSS grew
 # past 10 % of its level after warm-up. Uses the release binary (VMESTE_SOAK_PROFILE=debug
-# for the debug one).
+# for the debug one; VMESTE_SOAK_BIN=PATH for a given binary, e.g. to compare builds).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 seconds=${1:-600}
 burst=${2:-30}
 profile=${VMESTE_SOAK_PROFILE:-release}
-if [ "$profile" = release ]; then
-  cargo build --release --quiet -p server
+if [ -n "${VMESTE_SOAK_BIN:-}" ]; then
+  bin=$VMESTE_SOAK_BIN
+  profile=$(basename "$bin")
 else
-  cargo build --quiet -p server
+  if [ "$profile" = release ]; then
+    cargo build --release --quiet -p server
+  else
+    cargo build --quiet -p server
+  fi
+  bin="${CARGO_TARGET_DIR:-$root/target}/$profile/vmeste"
 fi
-bin="${CARGO_TARGET_DIR:-$root/target}/$profile/vmeste"
 pbf=data/osm/monaco-2023-12-26.osm.pbf
 [ -f "$pbf" ] || bash scripts/fetch-data.sh >&2
 work=$(mktemp -d)

@@ -25,7 +25,7 @@ if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv" || fail "cannot cre
 "$venv/bin/pip" install --quiet --disable-pip-version-check "routingpy==1.3.0" || fail "cannot install routingpy from PyPI"
 
 cargo build --release --quiet -p server
-bin="$root/target/release/vmeste"
+bin="${CARGO_TARGET_DIR:-$root/target}/release/vmeste"
 "$bin" import "$pbf" --profile car -o "$work/monaco-car.vmg" >/dev/null
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')

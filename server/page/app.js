@@ -201,23 +201,17 @@ async function openMap({ maplibregl, tilesUrl }) {
   });
 }
 
-function requestFeature(r) {
-  return point(r.location, {
-    id: r.id, kind: r.kind, urgency: r.urgency, status: r.status,
-  });
-}
-
 function drawBoard() {
   if (!state.map) return;
-  const requests = [...state.requests.values()].filter((r) => r.location);
-  state.map.setRequests({ type: 'FeatureCollection', features: requests.map(requestFeature) });
+  const requests = [...state.requests.values()].filter((r) => r.location)
+    .map((r) => ({ id: r.id, lonLat: r.location, kind: r.kind, urgency: r.urgency, status: r.status }));
+  state.map.setRequests(requests, shownRequests());
   const volunteers = [...state.volunteers.values()].filter((v) => v.position ?? v.home);
   state.map.setVolunteers({
     type: 'FeatureCollection',
     features: volunteers.map((v) => point(v.position ?? v.home, { id: v.id, mode: v.mode, status: v.status })),
   });
   if (state.hq) state.map.setHq(state.hq.location, `${t('hq')}: ${state.hq.name}`);
-  applyFilterToMap();
 }
 
 // ---------- filters and list ----------
@@ -267,12 +261,16 @@ function matches(r, f) {
     && (!f.kind || r.kind === f.kind) && (!f.skill || r.skills.includes(f.skill));
 }
 
-function applyFilterToMap() {
-  if (!state.map) return;
+/** The ids of the requests the filters let through. */
+function shownRequests() {
   const f = currentFilter();
   const shown = new Set();
   for (const r of state.requests.values()) if (matches(r, f)) shown.add(r.id);
-  state.map.showRequests(state.requests.keys(), shown);
+  return shown;
+}
+
+function applyFilterToMap() {
+  state.map?.showRequests(shownRequests());
 }
 
 const URGENCY_RANK = { urgent: 0, normal: 1, planned: 2 };

@@ -1,13 +1,14 @@
 // The map: MapLibre GL JS over vmeste's own vector tiles (roads by class, places), with the
-// board's requests, volunteers and headquarters, routes, isochrones and settlements on top.
-// No glyphs are loaded (no network at run time): symbols are icons drawn here on a canvas,
-// and names, stop numbers and the headquarters' star are HTML markers or text in the side
-// panel.
+// board's volunteers and headquarters, routes, isochrones and settlements on top, and the
+// requests above them on their own canvas (overlay.js), so that a filter repaints that canvas
+// alone. No glyphs are loaded (no network at run time): names, stop numbers and the
+// headquarters' star are HTML markers or text in the side panel.
+
+import { RequestOverlay } from './overlay.js';
 
 export const URGENCY_COLOURS = { urgent: '#c62828', normal: '#ef8a17', planned: '#1e6fb8' };
 export const MODE_COLOURS = { foot: '#2a9d8f', bicycle: '#7b3fa0', car: '#37474f' };
 export const ROUTE_COLOURS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324', '#800000', '#469990', '#000075', '#808000'];
-const KINDS = ['groceries', 'medicines', 'essentials', 'utility_payment', 'care_visit', 'transport', 'psychological_support', 'other'];
 /**
  * Road classes: colour, width, and the lowest zoom drawn (small roads only when zoomed in:
  * the tiles carry every road at every zoom, and tessellating and drawing them all at a
@@ -52,56 +53,6 @@ function baseLayers() {
   return layers;
 }
 
-/** A square canvas image of a request symbol: the kind's shape in the urgency's colour. */
-function symbolImage(kind, colour, size = 22) {
-  const c = document.createElement('canvas');
-  c.width = c.height = size;
-  const g = c.getContext('2d');
-  const m = size / 2;
-  const r = size / 2 - 3;
-  g.fillStyle = colour;
-  g.strokeStyle = '#fff';
-  g.lineWidth = 2;
-  g.beginPath();
-  switch (kind) {
-    case 'medicines': {
-      const a = r / 2.6;
-      const cross = [[-a, -r], [a, -r], [a, -a], [r, -a], [r, a], [a, a], [a, r], [-a, r], [-a, a], [-r, a], [-r, -a], [-a, -a]];
-      for (const [x, y] of cross) g.lineTo(m + x, m + y);
-      g.closePath();
-      break;
-    }
-    case 'essentials':
-      g.rect(m - r * 0.85, m - r * 0.85, r * 1.7, r * 1.7);
-      break;
-    case 'utility_payment':
-      g.moveTo(m, m - r); g.lineTo(m + r, m); g.lineTo(m, m + r); g.lineTo(m - r, m); g.closePath();
-      break;
-    case 'care_visit':
-      g.moveTo(m, m - r); g.lineTo(m + r, m + r * 0.8); g.lineTo(m - r, m + r * 0.8); g.closePath();
-      break;
-    case 'transport':
-      g.moveTo(m - r, m - r * 0.8); g.lineTo(m + r, m - r * 0.8); g.lineTo(m, m + r); g.closePath();
-      break;
-    case 'psychological_support':
-      g.arc(m, m, r, 0, Math.PI * 2);
-      g.moveTo(m + r / 2, m);
-      g.arc(m, m, r / 2, 0, Math.PI * 2, true);
-      break;
-    case 'other':
-      g.arc(m, m, r * 0.8, 0, Math.PI * 2);
-      break;
-    default:
-      g.arc(m, m, r, 0, Math.PI * 2);
-  }
-  g.fill('evenodd');
-  g.stroke();
-  return g.getImageData(0, 0, size, size);
-}
-
-/** The zoom from which requests are drawn as their kind's symbol instead of a circle. */
-const SYMBOL_ZOOM = 14;
-
 /** How the map fits a set of points. */
 const FIT = { padding: 40, maxZoom: 16 };
 
@@ -145,18 +96,9 @@ export class BoardMap {
 
   addLayers() {
     const map = this.map;
-    for (const kind of KINDS) {
-      for (const [urgency, colour] of Object.entries(URGENCY_COLOURS)) {
-        map.addImage(`${kind}-${urgency}`, symbolImage(kind, colour));
-      }
-    }
     for (const id of ['isochrones', 'routes', 'trip', 'candidate-route', 'settlements', 'volunteers', 'selected']) {
       map.addSource(id, { type: 'geojson', data: EMPTY });
     }
-    // Requests are hidden by a feature state, not a layer filter: a filter change then
-    // repaints without tiling the source again.
-    map.addSource('requests', { type: 'geojson', data: EMPTY, promoteId: 'id' });
-    this.hidden = new Map();
     map.addLayer({
       id: 'isochrones', type: 'fill', source: 'isochrones',
       paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.18, 'fill-outline-color': ['get', 'colour'] },
@@ -195,34 +137,9 @@ export class BoardMap {
       id: 'selected', type: 'circle', source: 'selected',
       paint: { 'circle-radius': 14, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#0b57d0', 'circle-stroke-width': 3 },
     });
-    // Requests: circles coloured by urgency up to a street's zoom (no symbol placement for
-    // thousands of points), the kind's symbol from there on.
-    map.addLayer({
-      id: 'requests', type: 'circle', source: 'requests', maxzoom: SYMBOL_ZOOM,
-      paint: {
-        // A hidden request gets radius 0: no pixel of it is shaded.
-        'circle-radius': ['case', ['boolean', ['feature-state', 'hidden'], false], 0, 6],
-        'circle-color': ['match', ['get', 'urgency'], 'urgent', URGENCY_COLOURS.urgent, 'normal', URGENCY_COLOURS.normal, URGENCY_COLOURS.planned],
-        'circle-stroke-color': '#fff',
-        'circle-stroke-width': ['case', ['boolean', ['feature-state', 'hidden'], false], 0, 1],
-        'circle-opacity': ['match', ['get', 'status'], 'new', 1, 0.4],
-      },
-    });
-    map.addLayer({
-      id: 'requests-kind', type: 'symbol', source: 'requests', minzoom: SYMBOL_ZOOM,
-      layout: {
-        'icon-image': ['concat', ['get', 'kind'], '-', ['get', 'urgency']],
-        'icon-allow-overlap': true, 'icon-ignore-placement': true,
-      },
-      paint: {
-        'icon-opacity': ['case', ['boolean', ['feature-state', 'hidden'], false], 0,
-          ['match', ['get', 'status'], 'new', 1, 0.4]],
-      },
-    });
-    for (const layer of ['requests', 'requests-kind', 'volunteers']) {
-      map.on('mouseenter', layer, () => { map.getCanvas().style.cursor = 'pointer'; });
-      map.on('mouseleave', layer, () => { map.getCanvas().style.cursor = ''; });
-    }
+    map.on('mouseenter', 'volunteers', () => { map.getCanvas().style.cursor = 'pointer'; });
+    map.on('mouseleave', 'volunteers', () => { map.getCanvas().style.cursor = ''; });
+    this.requests = new RequestOverlay(map, URGENCY_COLOURS);
   }
 
   /**
@@ -260,8 +177,11 @@ export class BoardMap {
     this.map.getSource(source)?.setData(data);
   }
 
-  /** Requests (GeoJSON features with `id`, `kind`, `urgency`, `status`). */
-  setRequests(fc) { this.set('requests', fc); }
+  /**
+   * Requests (`[{id, lonLat, kind, urgency, status}]`), of which those whose id is in `shown`
+   * are drawn on the requests' canvas.
+   */
+  setRequests(requests, shown) { this.requests.set(requests, shown); }
 
   /** Volunteers (features with `id`, `mode`, `status`). */
   setVolunteers(fc) { this.set('volunteers', fc); }
@@ -281,40 +201,18 @@ export class BoardMap {
     this.hqMarker.getElement().title = label;
   }
 
-  /** Shows only the requests whose `id` is in `shown` (of all those `ids`). */
-  showRequests(ids, shown) {
-    if (this.filterByLayer) {
-      const filter = ['in', ['get', 'id'], ['literal', [...shown]]];
-      for (const layer of ['requests', 'requests-kind']) this.map.setFilter(layer, filter);
-      return;
-    }
-    for (const id of ids) {
-      const hidden = !shown.has(id);
-      if ((this.hidden.get(id) ?? false) !== hidden) {
-        this.map.setFeatureState({ source: 'requests', id }, { hidden });
-        this.hidden.set(id, hidden);
-      }
-    }
-  }
+  /**
+   * Shows only the requests whose `id` is in `shown`: the requests' canvas is redrawn at
+   * once, the map's own frame not at all.
+   */
+  showRequests(shown) { this.requests.show(shown); }
 
-  /** The ids of the requests in the map's source whose feature state does not hide them. */
-  drawnRequests() {
-    const filter = this.filterByLayer ? this.map.getFilter('requests') : undefined;
-    const ids = this.map.querySourceFeatures('requests', filter ? { filter } : {}).map((f) => Number(f.properties.id))
-      .filter((id) => !this.map.getFeatureState({ source: 'requests', id }).hidden);
-    return [...new Set(ids)].sort((a, b) => a - b);
-  }
+  /** The ids of the requests the map shows now (drawn in view), ascending. */
+  drawnRequests() { return this.requests.paintedIds(); }
 
   select(lonLat) { this.set('selected', lonLat ? point(lonLat, {}) : EMPTY); }
 
-  onRequestClick(callback) {
-    for (const layer of ['requests', 'requests-kind']) {
-      this.map.on('click', layer, (e) => {
-        const f = e.features?.find((x) => !x.state?.hidden);
-        if (f) callback(Number(f.properties.id));
-      });
-    }
-  }
+  onRequestClick(callback) { this.requests.onClick(callback); }
 
   onMapClick(callback) {
     this.map.on('click', (e) => callback([e.lngLat.lng, e.lngLat.lat]));
@@ -371,11 +269,12 @@ export class BoardMap {
   }
 
   /**
-   * Resolves at the first frame drawn with the requests' and volunteers' sources fully
-   * loaded: the board is on the map, whether or not the base map's tiles have all arrived.
+   * Resolves at the first frame drawn with the volunteers' source fully loaded (the requests'
+   * canvas is drawn as soon as they are set): the board is on the map, whether or not the
+   * base map's tiles have all arrived.
    */
   drawn() {
-    const ready = () => ['requests', 'volunteers'].every((id) => this.map.isSourceLoaded(id));
+    const ready = () => this.map.isSourceLoaded('volunteers');
     return new Promise((resolve) => {
       const check = () => {
         if (!ready()) return;

@@ -69,8 +69,9 @@ describe('the dispatch page', () => {
     const openCount = (await api('/v1/requests?status=new,assigned,en_route&limit=1000')).items.length;
     assert.equal(rows, openCount);
     await a.waitForSelector('#live[data-state=on]');
-    const drawn = await a.evaluate(() => window.vmeste.map.map.querySourceFeatures('requests').length);
-    assert.ok(drawn >= openCount, `${drawn} requests drawn`);
+    const drawn = await a.evaluate(() => window.vmeste.map.drawnRequests().length);
+    const placed = (await api('/v1/requests?status=new,assigned,en_route&limit=1000')).items.filter((r) => r.location).length;
+    assert.equal(drawn, placed, 'every open request with a place is drawn');
     await a.click('#lang');
     assert.equal(await a.textContent('#tab-list'), 'Requests');
     await a.click('#lang');
@@ -83,17 +84,70 @@ describe('the dispatch page', () => {
     const rows = await a.locator('#list li[data-request]').count();
     const urgent = (await api('/v1/requests?status=new,assigned,en_route&urgency=urgent&limit=1000')).items.length;
     assert.equal(rows, urgent);
-    // The map shows exactly the list's requests that have a place (calls have none).
+    // The map shows exactly the list's requests that have a place (calls have none) and are
+    // in view, and the map's own WebGL frame is not redrawn for it.
+    await a.evaluate(() => {
+      window.mapFrames = 0;
+      window.vmeste.map.map.on('render', () => { window.mapFrames += 1; });
+    });
     for (const [id, value] of [['f-kind', 'medicines'], ['f-urgency', ''], ['f-status', 'new'], ['f-kind', ''], ['f-status', 'open']]) {
       await a.selectOption(`#${id}`, value);
-      await a.evaluate(() => window.vmeste.map.idle());
-      const [list, drawn] = await a.evaluate(() => [
-        [...document.querySelectorAll('#list li[data-request]')].map((li) => Number(li.dataset.request))
-          .filter((id) => window.vmeste.requests.get(id).location).sort((x, y) => x - y),
-        window.vmeste.map.drawnRequests(),
-      ]);
+      await a.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+      const [list, drawn] = await a.evaluate(() => {
+        const view = window.vmeste.map.map.getBounds();
+        return [
+          [...document.querySelectorAll('#list li[data-request]')].map((li) => window.vmeste.requests.get(Number(li.dataset.request)))
+            .filter((r) => r.location && view.contains(r.location)).map((r) => r.id).sort((x, y) => x - y),
+          window.vmeste.map.drawnRequests(),
+        ];
+      });
       assert.deepEqual(drawn, list, `${id}=${value}`);
     }
+    assert.equal(await a.evaluate(() => window.mapFrames), 0, 'no WebGL frame for a filter');
+  });
+
+  it('opens a request clicked on the map, drawn in its urgency colour', async () => {
+    // A request drawn with no other within 20 px, so that the click can only mean it.
+    const target = await a.evaluate(() => {
+      const { ids, xs, ys } = window.vmeste.map.requests.painted;
+      const box = document.getElementById('map').getBoundingClientRect();
+      for (let i = ids.length - 1; i >= 0; i--) {
+        const alone = ids.every((_, j) => j === i || (xs[j] - xs[i]) ** 2 + (ys[j] - ys[i]) ** 2 > 400);
+        const inside = xs[i] > 60 && ys[i] > 60 && xs[i] < box.width - 60 && ys[i] < box.height - 60;
+        if (alone && inside) {
+          const canvas = window.vmeste.map.requests.canvas;
+          const ratio = canvas.width / canvas.clientWidth;
+          const [r, g, b, alpha] = canvas.getContext('2d').getImageData(Math.round(xs[i] * ratio), Math.round(ys[i] * ratio), 1, 1).data;
+          return { id: ids[i], x: box.left + xs[i], y: box.top + ys[i], pixel: [r, g, b, alpha], request: window.vmeste.requests.get(ids[i]) };
+        }
+      }
+      return null;
+    });
+    assert.ok(target, 'a request stands alone on the map');
+    const colour = { urgent: '#c62828', normal: '#ef8a17', planned: '#1e6fb8' }[target.request.urgency];
+    const rgb = [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
+    if (target.request.status === 'new') assert.deepEqual(target.pixel, [...rgb, 255], 'drawn in its urgency colour');
+    else assert.ok(target.pixel[3] > 0 && target.pixel[3] < 255, 'drawn faded');
+    await a.mouse.click(target.x, target.y);
+    await a.waitForSelector('#detail:not([hidden])');
+    assert.match(await a.textContent('#detail-heading'), new RegExp(`№\\s*${target.id}\\b`));
+    await a.keyboard.press('Escape');
+    assert.ok(await a.isHidden('#detail'));
+    // A click on empty map opens nothing.
+    const empty = await a.evaluate(() => {
+      const s = window.vmeste.map.requests;
+      const box = document.getElementById('map').getBoundingClientRect();
+      for (let y = 80; y < box.height - 80; y += 7) {
+        for (let x = 80; x < box.width - 80; x += 7) {
+          if (s.at(x, y) === null && s.at(x - 12, y) === null && s.at(x + 12, y) === null) return { x: box.left + x, y: box.top + y };
+        }
+      }
+      return null;
+    });
+    assert.ok(empty, 'some empty map');
+    await a.mouse.click(empty.x, empty.y);
+    await a.waitForTimeout(300);
+    assert.ok(await a.isHidden('#detail'), 'no request opened by a click beside them');
   });
 
   it('records a hotline call by address, and a second person sees it live', async () => {
@@ -116,6 +170,7 @@ describe('the dispatch page', () => {
     created = Number(/№(\d+)/.exec(text)?.[1]);
     assert.ok(created > 0, text);
     await b.waitForSelector(`#list li[data-request="${created}"]`);
+    await b.waitForFunction((id) => window.vmeste.map.drawnRequests().includes(id), created);
     const r = await api(`/v1/requests/${created}`);
     assert.equal(r.kind, 'medicines');
     assert.equal(r.urgency, 'urgent');

@@ -48,6 +48,7 @@ fn the_page_and_its_files_are_served_with_security_headers() {
         ("app.js", "text/javascript"),
         ("api.js", "text/javascript"),
         ("map.js", "text/javascript"),
+        ("overlay.js", "text/javascript"),
         ("i18n.js", "text/javascript"),
         ("style.css", "text/css"),
     ] {

@@ -44,6 +44,11 @@ const OWN_FILES: &[(&str, &str, &str)] = &[
         include_str!("../../page/map.js"),
     ),
     (
+        "overlay.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../page/overlay.js"),
+    ),
+    (
         "i18n.js",
         "text/javascript; charset=utf-8",
         include_str!("../../page/i18n.js"),

@@ -16,6 +16,31 @@ fn stale(message: String) -> BoardError {
     BoardError::Conflict(message)
 }
 
+impl Plan {
+    /// The plan cut to what [`Board::commit_plan`] reads: its identifier, headquarters,
+    /// routes' stops and calls, the basis of the volunteers and of the requests it assigns.
+    /// The requests left out (with their reasons), the route geometries and the basis of
+    /// the requests it does not assign are dropped, so a plan kept for its commit weighs
+    /// in proportion to what it assigns, not to every open request of its headquarters.
+    /// Committing the cut plan does exactly what committing the whole one does.
+    #[must_use]
+    pub fn into_commit_form(mut self) -> Plan {
+        let assigned: std::collections::BTreeSet<i64> =
+            self.assignments().into_iter().map(|(r, _)| r).collect();
+        self.unassigned = Vec::new();
+        for r in &mut self.routes {
+            r.geometry = None;
+            r.steps.shrink_to_fit();
+        }
+        self.routes.shrink_to_fit();
+        self.calls.shrink_to_fit();
+        self.basis.requests.retain(|(id, _)| assigned.contains(id));
+        self.basis.requests.shrink_to_fit();
+        self.basis.volunteers.shrink_to_fit();
+        self
+    }
+}
+
 impl<S: Store> Board<S> {
     /// Assigns every request of `plan` (route stops and calls) to its volunteer, in one
     /// transaction: one `assigned` event per request that changes. Requests already held by

@@ -3,9 +3,12 @@
 //! [`crate::vroom::solve_plan`] for the search); `POST /v1/plans/{id}/commit` assigns them.
 //!
 //! Plans are kept in memory for [`PLAN_TTL`] (at most [`MAX_KEPT_PLANS`], oldest dropped
-//! first): a restart drops uncommitted plans (plan again). A commit is idempotent: a second
-//! commit of the same plan answers the first commit's result. Solves share the server's
-//! bound on concurrent optimisations; past it the answer is 503 `solver_busy`.
+//! first), each cut to what its commit reads ([`Plan::into_commit_form`]: no left-out
+//! requests, no geometry), so the book weighs in proportion to the assignments it holds and
+//! not to every open request of each plan. A restart drops uncommitted plans (plan again).
+//! A commit is idempotent: a second commit of the same plan answers the first commit's
+//! result. Solves share the server's bound on concurrent optimisations; past it the answer
+//! is 503 `solver_busy`.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -140,7 +143,7 @@ impl PlanBook {
         plans.insert(
             plan.id,
             Kept {
-                plan,
+                plan: plan.into_commit_form(),
                 made: Instant::now(),
                 committed: None,
             },
