@@ -32,14 +32,19 @@ pub(crate) fn verify(p: &Problem, s: &Solution) -> (u64, u64, i64) {
         assert!(!r.stops.is_empty());
         let v = &p.vehicles[r.vehicle];
         let m = &p.matrices[v.profile];
-        let travel = |a: Option<Location>, b: Option<Location>| -> (u64, u64) {
+        // (travel time, distance, custom cost) of a leg; the cost is 0 without custom costs.
+        let travel = |a: Option<Location>, b: Option<Location>| -> (u64, u64, u64) {
             match (a, b) {
                 (Some(a), Some(b)) => {
                     let (t, d) = (m.duration(a, b), m.distance(a, b));
                     assert!(t != UNREACHABLE && d != UNREACHABLE, "unreachable leg");
-                    ((f64::from(t) / v.speed_factor).round() as u64, u64::from(d))
+                    (
+                        (f64::from(t) / v.speed_factor).round() as u64,
+                        u64::from(d),
+                        u64::from(m.cost(a, b).unwrap_or(0)),
+                    )
                 }
-                _ => (0, 0),
+                _ => (0, 0, 0),
             }
         };
         let in_windows = |ws: &[TimeWindow], t: u32| {
@@ -57,7 +62,7 @@ pub(crate) fn verify(p: &Problem, s: &Solution) -> (u64, u64, i64) {
         assert!(r.departure >= v.shift.start);
         let mut time = u64::from(r.departure);
         let mut loc = v.start;
-        let (mut dist, mut tt) = (0_u64, 0_u64);
+        let (mut dist, mut tt, mut legs_cost) = (0_u64, 0_u64, 0_u64);
         let mut load: Load = Load::ZERO;
         for st in &r.stops {
             if let StopKind::Job(j) = st.kind {
@@ -102,9 +107,10 @@ pub(crate) fn verify(p: &Problem, s: &Solution) -> (u64, u64, i64) {
             };
             tasks += 1;
             assert!(load.fits(v.capacity), "load");
-            let (t, d) = travel(loc, Some(place.location));
+            let (t, d, c) = travel(loc, Some(place.location));
             dist += d;
             tt += t;
+            legs_cost += c;
             assert_eq!(u64::from(st.arrival), time + t, "arrival");
             assert!(in_windows(&place.time_windows, st.start), "window");
             assert_eq!(
@@ -122,21 +128,29 @@ pub(crate) fn verify(p: &Problem, s: &Solution) -> (u64, u64, i64) {
                 .enumerate()
                 .all(|(i, &pk)| !pk || r.stops.iter().any(|s| s.kind == StopKind::Delivery(i)))
         );
-        let (t, d) = if v.end.is_some() {
+        let (t, d, c) = if v.end.is_some() {
             travel(loc, v.end)
         } else {
-            (0, 0)
+            (0, 0, 0)
         };
         dist += d;
         tt += t;
+        legs_cost += c;
         assert!(time + t <= u64::from(v.shift.end), "shift end");
         assert!(v.max_distance.is_none_or(|x| dist <= u64::from(x)));
         assert!(v.max_travel_time.is_none_or(|x| tt <= u64::from(x)));
         assert!(v.max_tasks.is_none_or(|x| tasks <= x));
         let c = v.costs;
-        let num = i128::from(c.per_hour) * i128::from(tt) * 1000
-            + i128::from(c.per_km) * i128::from(dist) * 3600;
-        cost += c.fixed + i64::try_from((num + 1_800_000) / 3_600_000).unwrap();
+        // With custom costs a route pays its fixed cost and its legs' costs, nothing per
+        // hour or kilometre.
+        cost += c.fixed
+            + if m.costs.is_some() {
+                i64::try_from(legs_cost).unwrap()
+            } else {
+                let num = i128::from(c.per_hour) * i128::from(tt) * 1000
+                    + i128::from(c.per_km) * i128::from(dist) * 3600;
+                i64::try_from((num + 1_800_000) / 3_600_000).unwrap()
+            };
         distance += dist;
         travel_time += tt;
     }
@@ -414,6 +428,7 @@ pub(crate) fn tiny(seed: u64, jobs: usize, shipment: bool) -> Problem {
             size: n,
             durations: d.clone(),
             distances: d,
+            costs: None,
         }],
         skill_names: vec!["a".into(), "b".into()],
         objective,

@@ -363,7 +363,8 @@ impl CheckReport {
 ///     shift: TimeWindow::ALWAYS, capacity: Load::single(5), skills: SkillSet(0), profile: 0,
 ///     speed_factor: 1.0, max_travel_time: None, max_distance: None, max_tasks: None,
 ///     costs: Costs::default(), breaks: vec![] };
-/// let matrix = Matrix { size: 2, durations: vec![0, 10, 10, 0], distances: vec![0, 50, 50, 0] };
+/// let matrix = Matrix { size: 2, durations: vec![0, 10, 10, 0], distances: vec![0, 50, 50, 0],
+///     costs: None };
 /// let problem = Problem { jobs: vec![job], shipments: vec![], vehicles: vec![vehicle],
 ///     matrices: vec![matrix], skill_names: vec![], objective: Objective::PriorityThenCost };
 /// let solution = check::build_solution(&problem, &[(0, vec![engine::vrp::StopKind::Job(0)])]);

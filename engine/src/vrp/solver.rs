@@ -42,7 +42,7 @@ use super::{
 ///         shift: TimeWindow::ALWAYS, capacity: Load::single(2), skills: SkillSet(0), profile: 0,
 ///         speed_factor: 1.0, max_travel_time: None, max_distance: None, max_tasks: None,
 ///         costs: Costs::default(), breaks: vec![] }],
-///     matrices: vec![Matrix { size: 3, durations: d.clone(), distances: d }],
+///     matrices: vec![Matrix { size: 3, durations: d.clone(), distances: d, costs: None }],
 ///     skill_names: vec![],
 ///     objective: Objective::DistanceOnly,
 /// };
@@ -77,7 +77,7 @@ pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution, Solve
 ///     jobs: vec![job(1, 1), job(2, 2), job(3, 3)],
 ///     shipments: vec![],
 ///     vehicles: vec![Vehicle::round_trip(0, Location(0), Load::single(3))],
-///     matrices: vec![Matrix { size: 4, durations: d.clone(), distances: d }],
+///     matrices: vec![Matrix { size: 4, durations: d.clone(), distances: d, costs: None }],
 ///     skill_names: vec![],
 ///     objective: Objective::DistanceOnly,
 /// };
@@ -170,7 +170,7 @@ fn solve_with(
 ///         shift: TimeWindow::ALWAYS, capacity: Load::single(2), skills: SkillSet(0), profile: 0,
 ///         speed_factor: 1.0, max_travel_time: None, max_distance: None, max_tasks: None,
 ///         costs: Costs::default(), breaks: vec![] }],
-///     matrices: vec![Matrix { size: 3, durations: d.clone(), distances: d }],
+///     matrices: vec![Matrix { size: 3, durations: d.clone(), distances: d, costs: None }],
 ///     skill_names: vec![],
 ///     objective: Objective::DistanceOnly,
 /// };
