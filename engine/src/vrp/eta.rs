@@ -240,9 +240,11 @@ fn nodes(p: &Problem, r: &FixedRoute) -> Result<Vec<Node>, EtaError> {
         .get(vehicle)
         .ok_or(EtaError::UnknownVehicle { vehicle })?;
     let infeasible = EtaError::Infeasible { vehicle };
-    let shift = (veh.shift != TimeWindow::ALWAYS)
-        .then(|| vec![(i64::from(veh.shift.start), i64::from(veh.shift.end))])
-        .unwrap_or_default();
+    let shift = if veh.shift == TimeWindow::ALWAYS {
+        Vec::new()
+    } else {
+        vec![(i64::from(veh.shift.start), i64::from(veh.shift.end))]
+    };
     let mut out = Vec::with_capacity(r.stops.len() + 2);
     out.push(Node {
         kind: EtaKind::Start,
@@ -393,8 +395,8 @@ fn program(
     // of breaks passed on the leg.
     let mut delta = Vec::with_capacity(n - 1);
     let mut passed = 0.0;
-    for s in 0..n - 1 {
-        if legs[s].is_some() {
+    for leg in &legs[..n - 1] {
+        if leg.is_some() {
             passed = 0.0;
         } else {
             passed += 1.0;
@@ -414,7 +416,7 @@ fn program(
             lp.add_constraint(e, ComparisonOp::Eq, f(travel));
         }
         lp.add_constraint(
-            &[(t[s + 1], 1.0), (t[s], -1.0), (delta[s], -1.0)],
+            [(t[s + 1], 1.0), (t[s], -1.0), (delta[s], -1.0)],
             ComparisonOp::Ge,
             f(ns[s].action),
         );
@@ -429,10 +431,10 @@ fn program(
         match node.windows.as_slice() {
             [(a, b)] => {
                 if s != n - 1 {
-                    lp.add_constraint(&[(v, 1.0), (t[s], 1.0)], ComparisonOp::Ge, f(a - base));
+                    lp.add_constraint([(v, 1.0), (t[s], 1.0)], ComparisonOp::Ge, f(a - base));
                 }
                 if s != 0 {
-                    lp.add_constraint(&[(t[s], 1.0), (v, -1.0)], ComparisonOp::Le, f(b - base));
+                    lp.add_constraint([(t[s], 1.0), (v, -1.0)], ComparisonOp::Le, f(b - base));
                 }
             }
             many => {
@@ -461,7 +463,7 @@ fn program(
             lp.add_constraint(e.as_slice(), ComparisonOp::Le, f(total) + PIN_SLACK);
         }
         lp.add_constraint(
-            &[(t[n - 1], 1.0), (t[0], -1.0)],
+            [(t[n - 1], 1.0), (t[0], -1.0)],
             ComparisonOp::Le,
             f(span) + PIN_SLACK,
         );
@@ -686,10 +688,10 @@ fn report(
     }
     // Pickups whose delivery never came.
     for i in open {
-        if let Some(&(_, s)) = pickup_step.iter().find(|(x, _)| *x == i) {
-            if let Some(step) = steps.get_mut(s) {
-                step.violations.push(Violation::Precedence);
-            }
+        if let Some(&(_, s)) = pickup_step.iter().find(|(x, _)| *x == i)
+            && let Some(step) = steps.get_mut(s)
+        {
+            step.violations.push(Violation::Precedence);
         }
     }
     let mut lead = 0;

@@ -2,6 +2,11 @@
 //! (up to three jobs with zero to two windows, a shift, service bounds) within a short horizon,
 //! and hand-made routes with breaks, loads, skills, precedence and limits.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    reason = "small test routes and horizons"
+)]
+
 use rand::{RngExt as _, SeedableRng as _};
 use rand_pcg::Pcg64Mcg;
 
@@ -11,6 +16,17 @@ use crate::vrp::{
 };
 
 const H: i64 = 24;
+
+/// What the enumeration of schedules reads: the problem, the route, each step's travel out
+/// and service, each step's bounds, and the shift.
+type Enumeration<'a> = (
+    &'a Problem,
+    &'a FixedRoute,
+    &'a [i64],
+    &'a [i64],
+    &'a [(i64, i64)],
+    Option<(i64, i64)>,
+);
 
 fn matrix(rng: &mut Pcg64Mcg, n: usize) -> Matrix {
     let durations = (0..n * n)
@@ -147,19 +163,7 @@ fn all_schedules(p: &Problem, r: &FixedRoute) -> Vec<(i64, i64, i64)> {
         .then_some((i64::from(v.shift.start), i64::from(v.shift.end)));
     let mut out = Vec::new();
     let mut t = vec![0_i64; n];
-    fn rec(
-        s: usize,
-        t: &mut Vec<i64>,
-        ctx: &(
-            &Problem,
-            &FixedRoute,
-            &[i64],
-            &[i64],
-            &[(i64, i64)],
-            Option<(i64, i64)>,
-        ),
-        out: &mut Vec<(i64, i64, i64)>,
-    ) {
+    fn rec(s: usize, t: &mut Vec<i64>, ctx: &Enumeration<'_>, out: &mut Vec<(i64, i64, i64)>) {
         let (p, r, travel, action, bounds, shift) = *ctx;
         let n = t.len();
         let lo = if s == 0 {

@@ -144,7 +144,7 @@ pub fn optimize(engine: Option<&Engine>, body: &[u8], budget: Budget) -> Result<
     };
     Ok(match answer {
         Answer::Plan((routes, unassigned)) => {
-            plan_mode::render(&built, &routes, unassigned, geometries.as_deref(), times)
+            plan_mode::render(&built, &routes, &unassigned, geometries.as_deref(), times)
         }
         Answer::Solved(solution) => render::render(&built, &solution, geometries.as_deref(), times),
     })

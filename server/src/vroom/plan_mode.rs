@@ -252,7 +252,7 @@ pub(crate) fn route_locations(b: &Built, r: &EtaRoute) -> Vec<Location> {
 pub(crate) fn render(
     b: &Built,
     routes: &[EtaRoute],
-    unassigned: Vec<Value>,
+    unassigned: &[Value],
     geometries: Option<&[String]>,
     times: Times,
 ) -> Value {
