@@ -16,9 +16,10 @@
 //!
 //! `vehicles[].steps` give each vehicle's starting route (`steps`; VROOM's solving mode), or
 //! with `options.c` the fixed routes of plan mode (`plan_mode`: scheduled, checked, never
-//! optimised). Refused with an input error naming the field (not supported yet): the steps'
-//! `service_at`/`service_after`/`service_before` outside plan mode, custom cost matrices
-//! (`matrices.*.costs`), break `max_load`, more than
+//! optimised). Custom cost matrices (`matrices.*.costs`) are the objective, as in VROOM.
+//! Refused with an input error naming the field (not supported yet): the steps'
+//! `service_at`/`service_after`/`service_before` outside plan mode, a vehicle's
+//! `max_distance` or non-default `per_hour` on custom costs, break `max_load`, more than
 //! four amount dimensions or 64 distinct skills, and `setup` times on tasks that share a
 //! location with another task or a vehicle start.
 
