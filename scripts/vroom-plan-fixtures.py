@@ -63,6 +63,12 @@ CASES = {
         [j(1), j(2)],
         lambda p: (p["vehicles"][0].update({"skills": [2], "max_travel_time": 900,
                                             "max_distance": 5000}),)),
+    # Early service: job 6 exactly at 1000, 500 s before its second window (its first closed
+    # long before), so the break is taken after its window; the end asked no earlier than 4300.
+    "lead-time": problem(
+        [{"type": "start"}, j(6, service_at=1000), j(1), {"type": "break", "id": 1},
+         {"type": "end", "service_after": 4300}],
+        None),
     # Custom costs: the routes cost their legs' costs plus the fixed costs.
     "custom-costs": problem(
         [{"type": "start"}, j(2), {"type": "pickup", "id": 4}, {"type": "delivery", "id": 5},

@@ -14,7 +14,9 @@
 //! The vehicle therefore leaves as late as it can without making the route longer: no needless
 //! waiting at the first window. A step's own `service_at`, `service_after` and
 //! `service_before` are hard bounds on its service start; bounds no schedule can meet make the
-//! route [`EtaError::Infeasible`].
+//! route [`EtaError::Infeasible`]. The end is reported at the vehicle's arrival there, as VROOM
+//! reports it: its bounds only limit that arrival (`service_at` and `service_before` as the
+//! latest), waiting at the end is free, and its delay counts from the arrival.
 //!
 //! A break is taken somewhere on the leg between the stops around it: the travel time of the
 //! leg is split before and after it (`arrival` at the break is the previous departure plus the
@@ -433,7 +435,15 @@ fn program(
                 if s != n - 1 {
                     lp.add_constraint([(v, 1.0), (t[s], 1.0)], ComparisonOp::Ge, f(a - base));
                 }
-                if s != 0 {
+                if s == n - 1 {
+                    // The end is judged by the arrival there, as VROOM does: waiting at the
+                    // end (for its `service_after` or `service_at`) is free.
+                    lp.add_constraint(
+                        [(t[s - 1], 1.0), (delta[s - 1], 1.0), (v, -1.0)],
+                        ComparisonOp::Le,
+                        f(b - base - ns[s - 1].action),
+                    );
+                } else if s != 0 {
                     lp.add_constraint([(t[s], 1.0), (v, -1.0)], ComparisonOp::Le, f(b - base));
                 }
             }
@@ -592,7 +602,13 @@ fn report(
         } else {
             times[s - 1] + ns[s - 1].action + deltas[s - 1]
         };
-        let start = times[s].max(arrival);
+        // The end reports its arrival: no waiting there, and its delay counts from the
+        // arrival, whatever its service bounds (VROOM's plan mode).
+        let start = if node.kind == EtaKind::End {
+            arrival
+        } else {
+            times[s].max(arrival)
+        };
         if s > 0 {
             duration += as_u(deltas[s - 1]);
         }
@@ -611,9 +627,9 @@ fn report(
             EtaKind::End => {
                 distance += pending_distance;
                 if let Some(&(_, b)) = node.windows.first()
-                    && times[s] > b
+                    && arrival > b
                 {
-                    violations.push(Violation::Delay(as_u(times[s] - b)));
+                    violations.push(Violation::Delay(as_u(arrival - b)));
                 }
             }
             EtaKind::Stop(kind) => {

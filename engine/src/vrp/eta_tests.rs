@@ -438,3 +438,26 @@ fn service_bounds_that_cannot_hold_make_the_route_infeasible() {
         Err(EtaError::UnknownStop { .. })
     ));
 }
+
+#[test]
+fn the_end_is_judged_by_its_arrival_whatever_its_bounds() {
+    // pyvroom 1.15.2 reports the end at the vehicle's arrival: a `service_after` there neither
+    // makes the vehicle wait nor adds delay (`data/vroom/plan/lead-time.json` pins the same
+    // against pyvroom's answer).
+    let mut p = line_problem();
+    p.vehicles[0].shift.end = 300;
+    let mut r = plain(&[StopKind::Job(1)]);
+    r.end.after = Some(5_000);
+    let s = schedule(&p, &r).unwrap();
+    let end = s.steps.last().unwrap();
+    assert_eq!((end.arrival, end.waiting_time), (410, 0));
+    assert_eq!(end.violations, [Violation::Delay(110)]);
+    assert!(s.violations.contains(&Violation::Delay(110)));
+    assert_eq!(s.waiting_time, 0);
+    // An end bound the arrival cannot meet is still infeasible.
+    r.end = ServiceBounds {
+        before: Some(400),
+        ..ServiceBounds::default()
+    };
+    assert_eq!(schedule(&p, &r), Err(EtaError::Infeasible { vehicle: 0 }));
+}
