@@ -20,7 +20,7 @@ use serde_json::{Map, Value, json};
 
 use super::VroomError;
 use super::build::Built;
-use super::render::{Times, Totals, step, task_stop, unassigned_entries};
+use super::render::{Times, Totals, answer, step, task_stop, unassigned_entries};
 use super::steps::{GivenRoute, given_routes};
 
 /// Schedules every vehicle's steps: the routes, and VROOM's `unassigned` entries.
@@ -271,21 +271,5 @@ pub(crate) fn render(
     let mut summary = Map::new();
     total.fields(b.dims, &mut summary);
     summary.insert("violations".into(), violations_json(&all));
-    summary.insert("routes".into(), json!(out.len()));
-    summary.insert("unassigned".into(), json!(unassigned.len()));
-    summary.insert(
-        "computing_times".into(),
-        json!({
-            "loading": times.loading,
-            "solving": times.solving,
-            "routing": times.routing,
-            "matrices": b.matrix_ms,
-        }),
-    );
-    json!({
-        "code": 0,
-        "summary": summary,
-        "unassigned": unassigned,
-        "routes": out,
-    })
+    answer(b, summary, &out, unassigned, times)
 }

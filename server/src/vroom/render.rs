@@ -343,6 +343,17 @@ pub(crate) fn render(
     let unassigned = unassigned_json(b, solution);
     let mut summary = Map::new();
     total.fields(b.dims, &mut summary);
+    answer(b, summary, &routes, &unassigned, times)
+}
+
+/// VROOM's whole answer from its parts: `summary` gets the counts and `computing_times`.
+pub(crate) fn answer(
+    b: &Built,
+    mut summary: Map<String, Value>,
+    routes: &[Value],
+    unassigned: &[Value],
+    times: Times,
+) -> Value {
     summary.insert("routes".into(), json!(routes.len()));
     summary.insert("unassigned".into(), json!(unassigned.len()));
     summary.insert(
