@@ -722,6 +722,68 @@ fn tiny_instances_with_custom_costs_match_brute_force() {
     }
 }
 
+/// Custom costs that run against the durations (the longest leg in time is the cheapest),
+/// with fixed costs as large as a route: on random problems of up to 14 tasks the solver's
+/// cost equals the independent recomputation (fixed plus leg costs), and the search steers by
+/// those costs: its plan is no worse than the plan it finds when optimising the durations,
+/// priced in the same custom costs.
+#[test]
+fn custom_costs_against_durations_are_the_objective() {
+    for seed in 0..24 {
+        let mut p = tiny(seed + 500, 6 + (seed % 9) as usize, seed % 3 == 0);
+        p.objective = Objective::PriorityThenCost;
+        let longest = p.matrices[0].durations.iter().copied().max().unwrap_or(0);
+        for v in &mut p.vehicles {
+            v.max_distance = None;
+            v.costs.fixed = 50 + (seed as i64 % 4) * 100;
+        }
+        let mut by_time = p.clone();
+        for m in &mut p.matrices {
+            m.costs = Some(
+                m.durations
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &d)| {
+                        if k / m.size == k % m.size {
+                            0
+                        } else {
+                            longest + 1 - d
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        for v in &mut by_time.vehicles {
+            v.costs.per_hour = 3600;
+            v.costs.per_km = 0;
+        }
+        let s = solve(&p, &iterations(3000)).unwrap();
+        let (_, _, recomputed) = verify(&p, &s);
+        assert_eq!(
+            s.cost, recomputed,
+            "seed {seed}: reported against recomputed cost"
+        );
+        // The durations' plan is feasible here too: priced in the custom costs (penalty of
+        // its unassigned tasks first), it is no better than the plan found on them.
+        let t = solve(&by_time, &iterations(3000)).unwrap();
+        let routes: Vec<_> = t
+            .routes
+            .iter()
+            .map(|r| {
+                let kinds: Vec<StopKind> = r.stops.iter().map(|s| s.kind).collect();
+                let (d, tt, c) = eval_route(&p, r.vehicle, &kinds).expect("feasible route");
+                (r.vehicle, d, tt, c)
+            })
+            .collect();
+        let own = solution_objective(&p, &s);
+        let priced = objective_of(&p, solution_objective(&by_time, &t).0, &routes);
+        assert!(
+            own <= priced,
+            "seed {seed}: custom-cost plan {own:?} worse than the durations' plan {priced:?}"
+        );
+    }
+}
+
 #[test]
 fn same_seed_and_threads_give_the_same_solution() {
     let p = tiny(7, 6, true);
