@@ -15,9 +15,11 @@ VROOM's plan mode (`check`) must find no violation in vmeste's routes (VROOM's o
 semantics of time windows, breaks, loads and shifts), and vmeste must accept VROOM's routes
 as its starting routes and, with no search time, answer them at VROOM's cost or better.
 
-Every third problem has a custom cost matrix (`matrices.car.costs`, a tenth of the
-distance) and a fixed cost per vehicle: the objective is then those costs while durations
-drive the schedule.
+Every third problem is also solved with a custom cost matrix (`matrices.car.costs`, a
+tenth of the distance) and a fixed cost per vehicle: the objective is then those costs while
+durations drive the schedule. These variants get every check below, and their share of
+answers no worse than VROOM's is reported on its own line, outside the required share (which
+is over the problems of the kinds above, as before).
 
 Plan mode (`options.c`): vmeste's routes, and the same routes scrambled (task order reversed,
 one task moved to another vehicle, breaks dropped), are scheduled by both VROOM (`check`)
@@ -242,18 +244,11 @@ def main():
         pts = pool(args, rng, tmp)
         print(f"{len(pts)} points joined by road")
         print(f"{'#':>3} {'kind':15} {'jobs':>4} {'vroom':>14} {'vmeste':>14}  verdict")
-        for k in range(args.count):
-            problem, kind, n = generate(k, rng, pts)
-            matrix_form = emit(args, problem, tmp)
-            costs = k % 3 == 2
-            if costs:
-                # A custom cost matrix (a tenth of the distance) and a fixed cost per vehicle:
-                # durations still drive the schedule, costs are the objective.
-                for m in matrix_form["matrices"].values():
-                    m["costs"] = [[d // 10 for d in row] for row in m["distances"]]
-                for v in matrix_form["vehicles"]:
-                    v["costs"] = {"fixed": 300}
-            path = Path(tmp) / f"p{k}.json"
+        def compare(k, label, n, matrix_form):
+            """Solves one problem with both, cross-checks and plan mode; True when vmeste's
+            answer is no worse (None when vmeste failed)."""
+            nonlocal plan_seconds
+            path = Path(tmp) / f"p{k}-{label}.json"
             path.write_text(json.dumps(matrix_form))
             if args.keep:
                 Path(args.keep).mkdir(parents=True, exist_ok=True)
@@ -264,12 +259,12 @@ def main():
             try:
                 vm = run([args.vmeste, "solve", "--vroom", path, "--time-limit", str(args.budget)])
             except RuntimeError as e:
-                failures.append(f"problem {k}: {e}")
-                print(f"{k:>3} {kinds[kind]:9} {n:>4} vmeste failed: {e}")
-                continue
+                failures.append(f"problem {k} {label}: {e}")
+                print(f"{k:>3} {label:15} {n:>4} vmeste failed: {e}")
+                return None
             for f in cross_check(args, matrix_form, vr, vm, tmp):
-                failures.append(f"problem {k}: {f}")
-                print(f"{k:>3} {kinds[kind]:9} {n:>4} cross-check: {f}")
+                failures.append(f"problem {k} {label}: {f}")
+                print(f"{k:>3} {label:15} {n:>4} cross-check: {f}")
             plan_started = time.monotonic()
             try:
                 a, b = plan_mode(args, matrix_form, steps_of(vm), tmp, "plan")
@@ -277,31 +272,43 @@ def main():
                 plans["feasible"][0] += 1
                 plans["feasible"][1] += not exact
                 for f in exact:
-                    failures.append(f"problem {k}: plan mode on vmeste's routes: {f}")
+                    failures.append(f"problem {k} {label}: plan mode on vmeste's routes: {f}")
                 a, b = plan_mode(args, matrix_form, scrambled(vm), tmp, "scrambled")
                 exact, close = plan_differences(a, b)
                 plans["scrambled"][0] += 1
                 plans["scrambled"][1] += not exact
                 plans["scrambled"][2] += not close
                 for f in close:
-                    failures.append(f"problem {k}: plan mode on scrambled routes: {f}")
+                    failures.append(f"problem {k} {label}: plan mode on scrambled routes: {f}")
             except (RuntimeError, ValueError) as e:
-                failures.append(f"problem {k}: plan mode: {e}")
+                failures.append(f"problem {k} {label}: plan mode: {e}")
             plan_seconds += time.monotonic() - plan_started
             a = (vr["summary"]["unassigned"], vr["summary"]["cost"])
             b = (vm["summary"]["unassigned"], vm["summary"]["cost"])
             ok = b <= a
-            wins += ok
-            if costs:
-                cost_wins[0] += 1
-                cost_wins[1] += ok
-            label = kinds[kind] + ("+costs" if costs else "")
             print(f"{k:>3} {label:15} {n:>4} {str(a):>14} {str(b):>14}  "
                   f"{'ok' if ok else 'worse'} ({(b[1] - a[1]) / max(a[1], 1) * 100:+.2f} %)")
+            return ok
+
+        for k in range(args.count):
+            problem, kind, n = generate(k, rng, pts)
+            matrix_form = emit(args, problem, tmp)
+            wins += bool(compare(k, kinds[kind], n, matrix_form))
+            if k % 3 == 2:
+                # The same problem with a custom cost matrix (a tenth of the distance) and a
+                # fixed cost per vehicle: durations still drive the schedule, costs are the
+                # objective. Checked like the others, counted apart from the share.
+                for m in matrix_form["matrices"].values():
+                    m["costs"] = [[d // 10 for d in row] for row in m["distances"]]
+                for v in matrix_form["vehicles"]:
+                    v["costs"] = {"fixed": 300}
+                cost_wins[0] += 1
+                cost_wins[1] += bool(compare(k, kinds[kind] + "+costs", n, matrix_form))
     share = wins / args.count
     print(f"vmeste no worse than VROOM on {wins}/{args.count} ({share:.0%}); "
           f"required {args.min_share:.0%}")
-    print(f"of which with custom cost matrices: no worse on {cost_wins[1]}/{cost_wins[0]}")
+    print(f"and, apart from that share, with custom cost matrices: no worse on "
+          f"{cost_wins[1]}/{cost_wins[0]}")
     f, s = plans["feasible"], plans["scrambled"]
     print(f"plan mode: identical to VROOM on {f[1]}/{f[0]} feasible plans; on scrambled plans "
           f"{s[1]}/{s[0]} identical, {s[2]}/{s[0]} with the same violations and durations "
