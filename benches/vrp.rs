@@ -68,6 +68,7 @@ fn r1_like(n: usize, seed: u64) -> Problem {
             size,
             durations: d.clone(),
             distances: d,
+            costs: None,
         }],
         skill_names: vec![],
         objective: Objective::VehiclesThenDistance,

@@ -15,6 +15,20 @@ VROOM's plan mode (`check`) must find no violation in vmeste's routes (VROOM's o
 semantics of time windows, breaks, loads and shifts), and vmeste must accept VROOM's routes
 as its starting routes and, with no search time, answer them at VROOM's cost or better.
 
+Every third problem is also solved with a custom cost matrix (`matrices.car.costs`, a
+tenth of the distance) and a fixed cost per vehicle: the objective is then those costs while
+durations drive the schedule. These variants get every check below, and their share of
+answers no worse than VROOM's is reported on its own line, outside the required share (which
+is over the problems of the kinds above, as before).
+
+Plan mode (`options.c`): vmeste's routes, and the same routes scrambled (task order reversed,
+one task moved to another vehicle, breaks dropped), are scheduled by both VROOM (`check`)
+and vmeste; every step's arrival, waiting time, travel duration, load and violations must be
+the same, and so must each route's violations. The run fails on any difference in a plan
+VROOM finds feasible; in scrambled plans, timing violations may split differently between
+lead time and delay where the two cost the same, so those are compared by their total and
+the share of identical answers is reported.
+
 usage: compare-vroom.py --vmeste BIN --graph G [--count 30] [--budget 1] [--seed 1] [--keep DIR]
 """
 
@@ -25,6 +39,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import vroom
@@ -139,6 +154,75 @@ def cross_check(args, matrix_form, vr, vm, tmp):
     return found
 
 
+def step_key(s):
+    return (s["type"], s.get("id"), s["arrival"], s["waiting_time"], s["duration"],
+            tuple(s["load"]),
+            tuple(sorted((v["cause"], v.get("duration", -1)) for v in s["violations"])))
+
+
+def timing_total(vs):
+    return sum(v.get("duration", 0) for v in vs)
+
+
+def other_causes(vs):
+    return sorted(v["cause"] for v in vs if v["cause"] not in ("lead_time", "delay"))
+
+
+def plan_differences(vr, vm):
+    """(exact, close) differences between VROOM's and vmeste's plan-mode answers: exact lists
+    every difference, close only those beyond a tie between lead time and delay."""
+    exact, close = [], []
+    if vr["summary"]["unassigned"] != vm["summary"]["unassigned"]:
+        exact.append("unassigned")
+        close.append("unassigned")
+    mine = {r["vehicle"]: r for r in vm["routes"]}
+    for r in vr["routes"]:
+        m = mine.get(r["vehicle"])
+        if m is None:
+            exact.append(f"vehicle {r['vehicle']} missing")
+            close.append(f"vehicle {r['vehicle']} missing")
+            continue
+        a = [step_key(s) for s in r["steps"]]
+        b = [step_key(s) for s in m["steps"]]
+        if a != b:
+            exact.append(f"vehicle {r['vehicle']}: {a} != {b}")
+        if r["cost"] != m["cost"]:
+            exact.append(f"vehicle {r['vehicle']}: cost {r['cost']} != {m['cost']}")
+        if (timing_total(r["violations"]) != timing_total(m["violations"])
+                or other_causes(r["violations"]) != other_causes(m["violations"])
+                or r["duration"] != m["duration"] or r["cost"] != m["cost"]):
+            close.append(f"vehicle {r['vehicle']}: {r['violations']} != {m['violations']}")
+    return exact, close
+
+
+def scrambled(solution):
+    """Each route's tasks reversed, one task moved to the next route, breaks dropped."""
+    routes = {r["vehicle"]: [{"type": s["type"], "id": s["id"]} for s in r["steps"]
+                             if s["type"] in ("job", "pickup", "delivery")]
+              for r in solution["routes"]}
+    vehicles = sorted(routes)
+    for v in vehicles:
+        routes[v].reverse()
+    if len(vehicles) >= 2 and routes[vehicles[0]]:
+        routes[vehicles[1]].insert(0, routes[vehicles[0]].pop())
+    return {v: s for v, s in routes.items() if s}
+
+
+def plan_mode(args, matrix_form, steps, tmp, name):
+    """Both solvers' plan-mode answers on `steps` (vehicle id -> steps)."""
+    p = json.loads(json.dumps(matrix_form))
+    for v in p["vehicles"]:
+        if v["id"] in steps:
+            v["steps"] = steps[v["id"]]
+    path = Path(tmp) / f"{name}.json"
+    path.write_text(json.dumps(p))
+    vr = vroom.Input.from_json(str(path)).check(nb_threads=1).to_dict()
+    p["options"] = {"c": True}
+    path.write_text(json.dumps(p))
+    vm = run([args.vmeste, "solve", "--vroom", path])
+    return vr, vm
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vmeste", required=True)
@@ -152,15 +236,19 @@ def main():
     rng = random.Random(args.seed)
     kinds = ["plain", "windows", "skills", "shipments", "breaks"]
     wins = 0
+    cost_wins = [0, 0]
     failures = []
+    plans = {"feasible": [0, 0], "scrambled": [0, 0, 0]}
+    plan_seconds = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         pts = pool(args, rng, tmp)
         print(f"{len(pts)} points joined by road")
-        print(f"{'#':>3} {'kind':9} {'jobs':>4} {'vroom':>14} {'vmeste':>14}  verdict")
-        for k in range(args.count):
-            problem, kind, n = generate(k, rng, pts)
-            matrix_form = emit(args, problem, tmp)
-            path = Path(tmp) / f"p{k}.json"
+        print(f"{'#':>3} {'kind':15} {'jobs':>4} {'vroom':>14} {'vmeste':>14}  verdict")
+        def compare(k, label, n, matrix_form):
+            """Solves one problem with both, cross-checks and plan mode; True when vmeste's
+            answer is no worse (None when vmeste failed)."""
+            nonlocal plan_seconds
+            path = Path(tmp) / f"p{k}-{label}.json"
             path.write_text(json.dumps(matrix_form))
             if args.keep:
                 Path(args.keep).mkdir(parents=True, exist_ok=True)
@@ -171,21 +259,60 @@ def main():
             try:
                 vm = run([args.vmeste, "solve", "--vroom", path, "--time-limit", str(args.budget)])
             except RuntimeError as e:
-                failures.append(f"problem {k}: {e}")
-                print(f"{k:>3} {kinds[kind]:9} {n:>4} vmeste failed: {e}")
-                continue
+                failures.append(f"problem {k} {label}: {e}")
+                print(f"{k:>3} {label:15} {n:>4} vmeste failed: {e}")
+                return None
             for f in cross_check(args, matrix_form, vr, vm, tmp):
-                failures.append(f"problem {k}: {f}")
-                print(f"{k:>3} {kinds[kind]:9} {n:>4} cross-check: {f}")
+                failures.append(f"problem {k} {label}: {f}")
+                print(f"{k:>3} {label:15} {n:>4} cross-check: {f}")
+            plan_started = time.monotonic()
+            try:
+                a, b = plan_mode(args, matrix_form, steps_of(vm), tmp, "plan")
+                exact, _ = plan_differences(a, b)
+                plans["feasible"][0] += 1
+                plans["feasible"][1] += not exact
+                for f in exact:
+                    failures.append(f"problem {k} {label}: plan mode on vmeste's routes: {f}")
+                a, b = plan_mode(args, matrix_form, scrambled(vm), tmp, "scrambled")
+                exact, close = plan_differences(a, b)
+                plans["scrambled"][0] += 1
+                plans["scrambled"][1] += not exact
+                plans["scrambled"][2] += not close
+                for f in close:
+                    failures.append(f"problem {k} {label}: plan mode on scrambled routes: {f}")
+            except (RuntimeError, ValueError) as e:
+                failures.append(f"problem {k} {label}: plan mode: {e}")
+            plan_seconds += time.monotonic() - plan_started
             a = (vr["summary"]["unassigned"], vr["summary"]["cost"])
             b = (vm["summary"]["unassigned"], vm["summary"]["cost"])
             ok = b <= a
-            wins += ok
-            print(f"{k:>3} {kinds[kind]:9} {n:>4} {str(a):>14} {str(b):>14}  "
+            print(f"{k:>3} {label:15} {n:>4} {str(a):>14} {str(b):>14}  "
                   f"{'ok' if ok else 'worse'} ({(b[1] - a[1]) / max(a[1], 1) * 100:+.2f} %)")
+            return ok
+
+        for k in range(args.count):
+            problem, kind, n = generate(k, rng, pts)
+            matrix_form = emit(args, problem, tmp)
+            wins += bool(compare(k, kinds[kind], n, matrix_form))
+            if k % 3 == 2:
+                # The same problem with a custom cost matrix (a tenth of the distance) and a
+                # fixed cost per vehicle: durations still drive the schedule, costs are the
+                # objective. Checked like the others, counted apart from the share.
+                for m in matrix_form["matrices"].values():
+                    m["costs"] = [[d // 10 for d in row] for row in m["distances"]]
+                for v in matrix_form["vehicles"]:
+                    v["costs"] = {"fixed": 300}
+                cost_wins[0] += 1
+                cost_wins[1] += bool(compare(k, kinds[kind] + "+costs", n, matrix_form))
     share = wins / args.count
     print(f"vmeste no worse than VROOM on {wins}/{args.count} ({share:.0%}); "
           f"required {args.min_share:.0%}")
+    print(f"and, apart from that share, with custom cost matrices: no worse on "
+          f"{cost_wins[1]}/{cost_wins[0]}")
+    f, s = plans["feasible"], plans["scrambled"]
+    print(f"plan mode: identical to VROOM on {f[1]}/{f[0]} feasible plans; on scrambled plans "
+          f"{s[1]}/{s[0]} identical, {s[2]}/{s[0]} with the same violations and durations "
+          f"({plan_seconds:.1f} s in plan mode)")
     for f in failures:
         print("FAILED:", f, file=sys.stderr)
     sys.exit(0 if share >= args.min_share and not failures else 1)

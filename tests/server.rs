@@ -67,6 +67,8 @@ mod http_slow_clients;
 mod http_straight;
 #[path = "server/http_vroom.rs"]
 mod http_vroom;
+#[path = "server/http_vroom_plan.rs"]
+mod http_vroom_plan;
 #[path = "server/osrm_main_network.rs"]
 mod osrm_main_network;
 #[path = "server/store_conformance.rs"]

@@ -36,6 +36,7 @@ fn line_matrix() -> Matrix {
         size: 4,
         durations: cells.clone(),
         distances: cells,
+        costs: None,
     }
 }
 

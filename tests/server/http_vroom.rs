@@ -99,6 +99,25 @@ fn custom_matrix_fixture_matches_vroom_answer() {
 }
 
 #[test]
+fn custom_costs_fixture_matches_vroom_answer() {
+    let Some(addr) = monaco() else { return };
+    let a = post_json(addr, "/optimize?timeout=0.3", &fixture("custom-costs.json"));
+    let v = a.json();
+    assert_consistent(&v, 6);
+    // pyvroom 1.15.2 answers this problem with cost 1000: vehicle 7 pays its fixed 500 and
+    // three legs of 100 (its per_km does not apply on custom costs), vehicle 8 its fixed 100
+    // and two legs of 50.
+    assert_eq!(v["summary"]["cost"], 1000, "{v}");
+    let costs: Vec<(u64, i64)> = v["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["vehicle"].as_u64().unwrap(), r["cost"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(costs, [(7, 800), (8, 200)], "{v}");
+}
+
+#[test]
 fn unassigned_tasks_carry_reasons() {
     let Some(addr) = monaco() else { return };
     let depot = [7.4189, 43.7288];
@@ -228,7 +247,7 @@ fn hostile_problems_get_vroom_errors() {
         (
             json!({"vehicles": [{"id": 1, "start": depot, "steps": [{"type": "job", "id": 1,
             "service_at": 100}]}], "jobs": [job]}),
-            "steps[0].service_at",
+            "plan mode only",
         ),
         (
             json!({"vehicles": [{"id": 1, "start": depot, "steps": [{"type": "jump"}]}],
@@ -252,8 +271,40 @@ fn hostile_problems_get_vroom_errors() {
         ),
         (
             json!({"vehicles": [{"id": 1, "start_index": 0}], "jobs": [{"id": 1, "location_index": 1}],
-            "matrices": {"car": {"durations": [[0, 1], [1, 0]], "costs": [[0, 1], [1, 0]]}}}),
+            "matrices": {"car": {"durations": [[0, 1], [1, 0]], "costs": [[0, 1], [1]]}}}),
+            "costs[1]: Unexpected matrix line length.",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start_index": 0}], "jobs": [{"id": 1, "location_index": 1}],
+            "matrices": {"car": {"durations": [[0, 1], [1, 0]], "costs": [[0, -1], [1, 0]]}}}),
+            "costs[0][1]: Invalid matrix entry.",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start_index": 0}], "jobs": [{"id": 1, "location_index": 1}],
+            "matrices": {"car": {"durations": [[0, 1], [1, 0]], "costs": [[0, 1.5], [1, 0]]}}}),
+            "Invalid matrix entry.",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start_index": 0}], "jobs": [{"id": 1, "location_index": 1}],
+            "matrices": {"car": {"durations": [[0, 1], [1, 0]], "costs": [[0]]}}}),
+            "location_index exceeding costs matrix size for car profile.",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start_index": 0}], "jobs": [{"id": 1, "location_index": 1}],
+            "matrices": {"car": {"durations": [[0, 1], [1, 0]], "costs": "cheap"}}}),
             "costs",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start_index": 0, "costs": {"per_hour": 100}}],
+            "jobs": [{"id": 1, "location_index": 1}],
+            "matrices": {"car": {"durations": [[0, 1], [1, 0]], "costs": [[0, 1], [1, 0]]}}}),
+            "Custom costs are incompatible with using a per_hour value.",
+        ),
+        (
+            json!({"vehicles": [{"id": 1, "start_index": 0, "max_distance": 10}],
+            "jobs": [{"id": 1, "location_index": 1}],
+            "matrices": {"car": {"durations": [[0, 1], [1, 0]], "costs": [[0, 1], [1, 0]]}}}),
+            "max_distance",
         ),
         (
             json!({"vehicles": [{"id": 1, "start_index": 0}], "jobs": [{"id": 1, "location_index": 5}],

@@ -129,6 +129,7 @@ impl Engine {
                 size: n,
                 durations,
                 distances,
+                costs: None,
             },
             unplaced,
         })

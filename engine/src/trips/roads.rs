@@ -143,6 +143,7 @@ pub fn plan_on_roads(
             size,
             durations: vec![0; size * size],
             distances: vec![0; size * size],
+            costs: None,
         },
         depots: vec![0; trip.vehicles],
         settlements: trip

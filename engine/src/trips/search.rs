@@ -424,6 +424,7 @@ fn itinerary(p: &TripProblem, plan: &Plan, left: &[usize]) -> Option<Itinerary> 
 ///         size: 3,
 ///         durations: vec![0, hour, hour, hour, 0, hour, hour, hour, 0],
 ///         distances: vec![0, 60_000, 60_000, 60_000, 0, 60_000, 60_000, 60_000, 0],
+///         costs: None,
 ///     },
 ///     depots: vec![0],
 ///     settlements: (1..3)

@@ -28,6 +28,7 @@ fn plane(points: &[(f64, f64)]) -> Matrix {
         size: n,
         durations,
         distances,
+        costs: None,
     }
 }
 
@@ -209,6 +210,7 @@ fn left_out_settlements_say_why() {
         size: n + 1,
         durations: vec![UNREACHABLE; (n + 1) * (n + 1)],
         distances: vec![UNREACHABLE; (n + 1) * (n + 1)],
+        costs: None,
     };
     for a in 0..n {
         for b in 0..n {

@@ -5,7 +5,8 @@
 //! after every stop, the totals (distance, travel time, cost) and the objective, and
 //! compares them with what the solution reports. Leg times and route costs come from the
 //! problem's own [`Vehicle::leg`](super::Vehicle::leg) and
-//! [`Vehicle::route_cost`](super::Vehicle::route_cost), which state those formulas of
+//! [`Vehicle::route_cost_on`](super::Vehicle::route_cost_on) (custom costs or the per-hour
+//! and per-km formula), which state those formulas of
 //! `solution.rs` (the server renders VROOM answers with them too). Every broken rule becomes
 //! one typed [`Violation`] naming the route, stop and task; nothing stops at the first one.
 //!
@@ -362,7 +363,8 @@ impl CheckReport {
 ///     shift: TimeWindow::ALWAYS, capacity: Load::single(5), skills: SkillSet(0), profile: 0,
 ///     speed_factor: 1.0, max_travel_time: None, max_distance: None, max_tasks: None,
 ///     costs: Costs::default(), breaks: vec![] };
-/// let matrix = Matrix { size: 2, durations: vec![0, 10, 10, 0], distances: vec![0, 50, 50, 0] };
+/// let matrix = Matrix { size: 2, durations: vec![0, 10, 10, 0], distances: vec![0, 50, 50, 0],
+///     costs: None };
 /// let problem = Problem { jobs: vec![job], shipments: vec![], vehicles: vec![vehicle],
 ///     matrices: vec![matrix], skill_names: vec![], objective: Objective::PriorityThenCost };
 /// let solution = check::build_solution(&problem, &[(0, vec![engine::vrp::StopKind::Job(0)])]);
@@ -638,6 +640,8 @@ fn evaluate(
     let (mut time, mut distance, mut travel_time, mut tasks) =
         (u64::from(departure), 0u64, 0u64, 0u64);
     let mut at = vehicle.start;
+    // Where the vehicle goes, in order, for custom costs.
+    let mut visited: Vec<Location> = vehicle.start.into_iter().collect();
     let mut breaks_taken = vec![0usize; vehicle.breaks.len()];
     let mut schedule = Vec::with_capacity(stops.len());
     // An unknown stop is kept (scheduled on the spot) so that built routes keep it too.
@@ -683,6 +687,7 @@ fn evaluate(
             };
             let (tt, d) = travel(at, place.location, out);
             at = Some(place.location);
+            visited.push(place.location);
             distance += d;
             travel_time += tt;
             tasks += 1;
@@ -734,6 +739,7 @@ fn evaluate(
         time = leave;
     }
     if let Some(end) = vehicle.end {
+        visited.push(end);
         let (tt, d) = travel(at, end, out);
         distance += d;
         travel_time += tt;
@@ -789,7 +795,10 @@ fn evaluate(
         stops: schedule,
         distance,
         travel_time,
-        cost: vehicle.route_cost(travel_time, distance),
+        cost: matrix.map_or_else(
+            || vehicle.route_cost(travel_time, distance),
+            |m| vehicle.route_cost_on(m, &visited, travel_time, distance),
+        ),
     })
 }
 

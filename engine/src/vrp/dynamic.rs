@@ -358,6 +358,7 @@ impl Day {
                 size: n,
                 distances: durations.clone(),
                 durations,
+                costs: None,
             }],
             skill_names: Vec::new(),
             objective: Objective::DistanceOnly,

@@ -8,6 +8,7 @@
 
 mod config;
 mod error;
+mod eta;
 mod evaluator;
 mod initial;
 mod model;
@@ -20,6 +21,9 @@ mod validate;
 
 pub use config::SolverConfig;
 pub use error::SolveError;
+pub use eta::{
+    EtaError, EtaKind, EtaRoute, EtaStep, FixedRoute, ServiceBounds, Violation, schedule,
+};
 pub use evaluator::InsertionEvaluator;
 pub use initial::{InitialError, InitialRoute};
 pub use problem::{

@@ -6,7 +6,9 @@
 //! `J + 2s` and its delivery `J + 2s + 1`. Tasks are jobs `0..J`, then shipments `J..J+S`.
 //! A vehicle without a start or an end uses a virtual location (index `n_locations`) at zero
 //! time and distance from everywhere. Unreachable cells become [`INF`], larger than any
-//! time the problem can express, so every time check rejects them.
+//! time the problem can express, so every time check rejects them. On a matrix with custom
+//! costs a type's "distance" is the cost (its vehicles then have no distance limit), priced
+//! at one cost unit per unit.
 
 use super::{Load, Objective, Problem, Stop, StopKind, TimeWindow, UNREACHABLE};
 
@@ -139,7 +141,13 @@ impl Model {
                 let mut l = vec![0_i64; stride * stride];
                 for a in 0..m.size {
                     for b in 0..m.size {
-                        let (md, ml) = (m.durations[a * m.size + b], m.distances[a * m.size + b]);
+                        // With custom costs the search's distance is the cost (no vehicle on
+                        // them has a distance limit: validated).
+                        let ml = match &m.costs {
+                            Some(c) => c[a * m.size + b],
+                            None => m.distances[a * m.size + b],
+                        };
+                        let md = m.durations[a * m.size + b];
                         let (x, y) = if md == UNREACHABLE || ml == UNREACHABLE {
                             (INF, INF)
                         } else {
@@ -185,7 +193,11 @@ impl Model {
                     classes.push(vi);
                     vi
                 });
+            let custom = problem.matrices[v.profile].costs.is_some();
             let (w_time, w_dist, fixed, open_penalty) = match problem.objective {
+                Objective::PriorityThenCost if custom => {
+                    (0, COST_SCALE, v.costs.fixed.saturating_mul(COST_SCALE), 0)
+                }
                 Objective::PriorityThenCost => (
                     v.costs.per_hour.saturating_mul(1000),
                     v.costs.per_km.saturating_mul(3600),

@@ -274,6 +274,12 @@ pub struct Matrix {
     pub durations: Vec<u32>,
     /// `size × size` distances; [`UNREACHABLE`] for no route.
     pub distances: Vec<u32>,
+    /// `size × size` travel costs (VROOM's custom cost matrices), or `None`. A vehicle on a
+    /// matrix with costs pays its `fixed` cost plus the costs of its legs: its `per_hour` and
+    /// `per_km` do not apply, and its `speed_factor` changes times, not costs. Durations
+    /// still drive the schedule and mark unreachable pairs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub costs: Option<Vec<u32>>,
 }
 
 impl Matrix {
@@ -289,6 +295,17 @@ impl Matrix {
     #[inline]
     pub fn distance(&self, a: Location, b: Location) -> u32 {
         self.distances[a.0 as usize * self.size + b.0 as usize]
+    }
+
+    /// Custom travel cost from `a` to `b`, when the matrix has costs and both are inside it.
+    #[must_use]
+    #[inline]
+    pub fn cost(&self, a: Location, b: Location) -> Option<u32> {
+        let (a, b) = (a.0 as usize, b.0 as usize);
+        if a >= self.size || b >= self.size {
+            return None;
+        }
+        self.costs.as_ref()?.get(a * self.size + b).copied()
     }
 }
 
@@ -358,5 +375,27 @@ impl Vehicle {
             + i128::from(c.per_km) * i128::from(distance) * 3600;
         let total = i128::from(c.fixed) + (num + 1_800_000) / 3_600_000;
         i64::try_from(total).unwrap_or(if total > 0 { i64::MAX } else { i64::MIN })
+    }
+
+    /// Cost of a route of this vehicle on `matrix` through `locations` in order (start and
+    /// end included) with these totals: with custom costs ([`Matrix::costs`]), `fixed` plus
+    /// the costs of the legs between consecutive locations; otherwise
+    /// [`Vehicle::route_cost`].
+    #[must_use]
+    pub fn route_cost_on(
+        &self,
+        matrix: &Matrix,
+        locations: &[Location],
+        travel_time: u64,
+        distance: u64,
+    ) -> i64 {
+        if matrix.costs.is_none() {
+            return self.route_cost(travel_time, distance);
+        }
+        let legs: i64 = locations
+            .windows(2)
+            .map(|w| i64::from(matrix.cost(w[0], w[1]).unwrap_or(0)))
+            .fold(0, i64::saturating_add);
+        self.costs.fixed.saturating_add(legs)
     }
 }

@@ -55,6 +55,7 @@ fn plain_problem(seed: u64, jobs: usize) -> Problem {
             size: n,
             durations: d.clone(),
             distances: d,
+            costs: None,
         }],
         skill_names: vec![],
         objective: Objective::DistanceOnly,

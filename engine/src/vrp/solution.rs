@@ -21,7 +21,9 @@
 //! - Route cost = `fixed + round(per_hour × travel_time / 3600 + per_km × distance / 1000)`,
 //!   where travel time and distance are the route's totals (waiting and service are free);
 //!   the rounding is to the nearest integer, halves up, computed exactly in integers as
-//!   `(per_hour × time × 1000 + per_km × distance × 3600 + 1_800_000) / 3_600_000`.
+//!   `(per_hour × time × 1000 + per_km × distance × 3600 + 1_800_000) / 3_600_000`. On a
+//!   matrix with custom costs (`Matrix::costs`), route cost = `fixed + Σ cost(leg)` over the
+//!   legs between consecutive locations (start and end included).
 //! - Objective, compared lexicographically, first the unassigned penalty
 //!   `Σ (1 + priority)` over unassigned tasks, then: [`PriorityThenCost`] total cost;
 //!   [`VehiclesThenDistance`] vehicles used, then total distance; [`DistanceOnly`] total

@@ -6,7 +6,8 @@ use rayon::prelude::*;
 use super::model::{INF, Model, NONE};
 use super::search::{self, Construction, Plan};
 use super::{
-    InitialRoute, Problem, Reason, Route, Solution, SolveError, SolverConfig, Task, Unassigned,
+    InitialRoute, Location, Problem, Reason, Route, Solution, SolveError, SolverConfig, Task,
+    Unassigned,
 };
 
 /// Solves a routing problem.
@@ -41,7 +42,7 @@ use super::{
 ///         shift: TimeWindow::ALWAYS, capacity: Load::single(2), skills: SkillSet(0), profile: 0,
 ///         speed_factor: 1.0, max_travel_time: None, max_distance: None, max_tasks: None,
 ///         costs: Costs::default(), breaks: vec![] }],
-///     matrices: vec![Matrix { size: 3, durations: d.clone(), distances: d }],
+///     matrices: vec![Matrix { size: 3, durations: d.clone(), distances: d, costs: None }],
 ///     skill_names: vec![],
 ///     objective: Objective::DistanceOnly,
 /// };
@@ -76,7 +77,7 @@ pub fn solve(problem: &Problem, config: &SolverConfig) -> Result<Solution, Solve
 ///     jobs: vec![job(1, 1), job(2, 2), job(3, 3)],
 ///     shipments: vec![],
 ///     vehicles: vec![Vehicle::round_trip(0, Location(0), Load::single(3))],
-///     matrices: vec![Matrix { size: 4, durations: d.clone(), distances: d }],
+///     matrices: vec![Matrix { size: 4, durations: d.clone(), distances: d, costs: None }],
 ///     skill_names: vec![],
 ///     objective: Objective::DistanceOnly,
 /// };
@@ -169,7 +170,7 @@ fn solve_with(
 ///         shift: TimeWindow::ALWAYS, capacity: Load::single(2), skills: SkillSet(0), profile: 0,
 ///         speed_factor: 1.0, max_travel_time: None, max_distance: None, max_tasks: None,
 ///         costs: Costs::default(), breaks: vec![] }],
-///     matrices: vec![Matrix { size: 3, durations: d.clone(), distances: d }],
+///     matrices: vec![Matrix { size: 3, durations: d.clone(), distances: d, costs: None }],
 ///     skill_names: vec![],
 ///     objective: Objective::DistanceOnly,
 /// };
@@ -199,21 +200,6 @@ fn thread_seed(seed: u64, i: usize) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Route cost per the solution module: `fixed + round(per_hour × time / 3600 + per_km ×
-/// distance / 1000)`, exactly in integers (halves round up).
-pub(crate) fn route_cost(
-    problem: &Problem,
-    vehicle: usize,
-    travel_time: i64,
-    distance: i64,
-) -> i64 {
-    let c = problem.vehicles[vehicle].costs;
-    let num = i128::from(c.per_hour) * i128::from(travel_time) * 1000
-        + i128::from(c.per_km) * i128::from(distance) * 3600;
-    let rounded = (num + 1_800_000) / 3_600_000;
-    i64::try_from(i128::from(c.fixed) + rounded).unwrap_or(i64::MAX)
-}
-
 pub(crate) fn to_solution(problem: &Problem, model: &Model, plan: &Plan) -> Solution {
     let mut routes = Vec::with_capacity(plan.routes.len());
     let (mut cost, mut distance, mut travel_time) = (0_i64, 0_u64, 0_u64);
@@ -222,8 +208,26 @@ pub(crate) fn to_solution(problem: &Problem, model: &Model, plan: &Plan) -> Solu
         let stats = model
             .simulate(*v, nodes, Some(&mut stops))
             .expect("the search keeps every route feasible");
-        cost = cost.saturating_add(route_cost(problem, *v, stats.travel_time, stats.distance));
-        distance += u64::try_from(stats.distance).unwrap_or(0);
+        let vehicle = &problem.vehicles[*v];
+        let matrix = &problem.matrices[vehicle.profile];
+        let locations: Vec<Location> = vehicle
+            .start
+            .into_iter()
+            .chain(nodes.iter().map(|&n| Location(model.node_loc[n as usize])))
+            .chain(vehicle.end)
+            .collect();
+        // On custom costs the model's distance is the cost: the real one is summed here.
+        let real = if matrix.costs.is_some() {
+            locations
+                .windows(2)
+                .map(|w| u64::from(matrix.distance(w[0], w[1])))
+                .sum()
+        } else {
+            u64::try_from(stats.distance).unwrap_or(0)
+        };
+        let travel = u64::try_from(stats.travel_time).unwrap_or(0);
+        cost = cost.saturating_add(vehicle.route_cost_on(matrix, &locations, travel, real));
+        distance += real;
         travel_time += u64::try_from(stats.travel_time).unwrap_or(0);
         routes.push(Route {
             vehicle: *v,

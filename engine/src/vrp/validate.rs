@@ -41,7 +41,8 @@ impl Problem {
     /// Checks that the problem is well formed: every vehicle's profile has a `size × size`
     /// matrix, every location is inside every matrix, windows are ordered (`start <= end`,
     /// sorted, disjoint), amounts, capacities and costs are non-negative, priorities are at
-    /// most 100, speed factors are positive and finite, at most 64 skill names.
+    /// most 100, speed factors are positive and finite, at most 64 skill names; custom costs
+    /// are `size × size`, and no vehicle on them has a `max_distance`.
     ///
     /// # Errors
     /// The first [`SolveError`] found.
@@ -61,6 +62,15 @@ impl Problem {
                     size: m.size,
                     durations: m.durations.len(),
                     distances: m.distances.len(),
+                });
+            }
+            if let Some(c) = &m.costs
+                && cells != Some(c.len())
+            {
+                return Err(SolveError::CostShape {
+                    profile,
+                    size: m.size,
+                    costs: c.len(),
                 });
             }
             if u32::try_from(m.size).is_err() {
@@ -118,6 +128,9 @@ impl Problem {
             }
             if v.costs.fixed < 0 || v.costs.per_hour < 0 || v.costs.per_km < 0 {
                 return Err(SolveError::NegativeCost { vehicle: i });
+            }
+            if v.max_distance.is_some() && self.matrices[v.profile].costs.is_some() {
+                return Err(SolveError::DistanceLimitWithCosts { vehicle: i });
             }
             for (b, br) in v.breaks.iter().enumerate() {
                 check_windows(&br.time_windows, || format!("vehicle {i} break {b}"))?;

@@ -3,7 +3,9 @@
 //! road graphs from the coordinates ([`Engine::solver_matrix`]).
 //!
 //! Everything VROOM accepts is either mapped exactly or refused with an input error (code 2)
-//! naming the field: custom cost matrices (`matrices.*.costs`), break `max_load`, and `setup` times where a task shares its
+//! naming the field: a vehicle `max_distance` or a non-default `per_hour` with custom cost
+//! matrices (`matrices.*.costs`, VROOM's "Custom costs are incompatible with using a per_hour
+//! value."), break `max_load`, and `setup` times where a task shares its
 //! location with another task or a vehicle start (elsewhere the setup is always paid, so it
 //! is served as part of the service).
 
@@ -247,10 +249,27 @@ fn refuse_unsupported(input: &Input) -> Result<(), VroomError> {
             )));
         }
     }
-    if let Some((p, _)) = input.matrices.iter().find(|(_, m)| m.costs.is_some()) {
-        return Err(VroomError::input(format!(
-            "matrices.{p}.costs: custom cost matrices are not supported"
-        )));
+    for (i, v) in input.vehicles.iter().enumerate() {
+        let profile = v.profile.as_deref().unwrap_or(DEFAULT_PROFILE);
+        if input
+            .matrices
+            .get(profile)
+            .is_none_or(|m| m.costs.is_none())
+        {
+            continue;
+        }
+        if v.costs.as_ref().is_some_and(|c| c.per_hour != 3600) {
+            return Err(VroomError::input(format!(
+                "vehicles[{i}].costs.per_hour: Custom costs are incompatible with using a \
+                 per_hour value."
+            )));
+        }
+        if v.max_distance.is_some() {
+            return Err(VroomError::input(format!(
+                "vehicles[{i}].max_distance is not supported with custom costs \
+                 (matrices.{profile}.costs)"
+            )));
+        }
     }
     Ok(())
 }
@@ -354,11 +373,64 @@ fn custom_matrix(m: &MatrixIn, profile: &str) -> Result<Matrix, VroomError> {
         }
         None => vec![0; durations.len()],
     };
+    let costs = m
+        .costs
+        .as_ref()
+        .map(|c| custom_costs(c, profile, size))
+        .transpose()?;
     Ok(Matrix {
         size,
         durations,
         distances,
+        costs,
     })
+}
+
+/// Reads `matrices.{profile}.costs` (rows of whole numbers; VROOM's messages for bad
+/// entries), fitted to the durations' `size`: a larger matrix is cut, a smaller one padded
+/// with zeros (its size is checked against the locations in use by [`check_costs_size`]).
+fn custom_costs(
+    value: &serde_json::Value,
+    profile: &str,
+    size: usize,
+) -> Result<Vec<u32>, VroomError> {
+    let field = format!("matrices.{profile}.costs");
+    let rows = value
+        .as_array()
+        .ok_or_else(|| VroomError::input(format!("{field}: Invalid costs matrix.")))?;
+    let n = rows.len();
+    let mut out = vec![0_u32; size.saturating_mul(size)];
+    for (i, row) in rows.iter().enumerate() {
+        let row = row.as_array().filter(|r| r.len() == n).ok_or_else(|| {
+            VroomError::input(format!("{field}[{i}]: Unexpected matrix line length."))
+        })?;
+        for (j, x) in row.iter().enumerate() {
+            let x = x
+                .as_u64()
+                .and_then(|x| u32::try_from(x).ok())
+                .ok_or_else(|| {
+                    VroomError::input(format!("{field}[{i}][{j}]: Invalid matrix entry."))
+                })?;
+            if i < size && j < size {
+                out[i * size + j] = x;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Refuses a custom cost matrix smaller than the locations in use, in VROOM's words.
+fn check_costs_size(input: &Input, used: usize) -> Result<(), VroomError> {
+    for (p, m) in &input.matrices {
+        if let Some(rows) = m.costs.as_ref().and_then(serde_json::Value::as_array)
+            && rows.len() < used
+        {
+            return Err(VroomError::input(format!(
+                "location_index exceeding costs matrix size for {p} profile."
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Builds the solver's problem from VROOM's input. `engine` computes the matrices of
@@ -484,6 +556,9 @@ pub(crate) fn build(input: Input, engine: Option<&Engine>) -> Result<Built, Vroo
 
     let started = Instant::now();
     let mut unplaced = vec![HashMap::new(); profiles.len()];
+    if index_mode {
+        check_costs_size(&input, locs.coords.len())?;
+    }
     let matrices = if index_mode {
         profiles
             .iter()

@@ -36,6 +36,10 @@ pub(crate) struct OptionsIn {
     /// vmeste's addition: the search budget in seconds.
     #[serde(default)]
     pub(crate) timeout: Option<f64>,
+    /// Plan mode (VROOM's `-c`, "choose ETA"): the vehicles' `steps` are fixed routes to
+    /// schedule and check, not a starting point.
+    #[serde(default)]
+    pub(crate) c: bool,
 }
 
 /// A job: a place like a shipment's step, with amounts, skills and a priority.
@@ -164,15 +168,16 @@ pub(crate) struct VehicleStepIn {
     /// The task's or break's id (not for `start` and `end`).
     #[serde(default)]
     pub(crate) id: Option<u64>,
-    /// Service exactly at this time (plan mode only: refused by name).
+    /// Service exactly at this time (read as a raw value: anything but a whole number of
+    /// seconds is VROOM's "Invalid service_at value.").
     #[serde(default)]
-    pub(crate) service_at: Option<u32>,
-    /// Service no earlier than this time (plan mode only: refused by name).
+    pub(crate) service_at: Option<serde_json::Value>,
+    /// Service no earlier than this time.
     #[serde(default)]
-    pub(crate) service_after: Option<u32>,
-    /// Service no later than this time (plan mode only: refused by name).
+    pub(crate) service_after: Option<serde_json::Value>,
+    /// Service no later than this time.
     #[serde(default)]
-    pub(crate) service_before: Option<u32>,
+    pub(crate) service_before: Option<serde_json::Value>,
 }
 
 /// A custom matrix of one profile.
@@ -182,7 +187,8 @@ pub(crate) struct MatrixIn {
     pub(crate) durations: Option<Vec<Vec<u32>>>,
     #[serde(default)]
     pub(crate) distances: Option<Vec<Vec<u32>>>,
-    /// Custom costs (not supported: refused by name).
+    /// Custom travel costs (rows of whole numbers), read as a raw value so that bad entries
+    /// get VROOM's messages.
     #[serde(default)]
     pub(crate) costs: Option<serde_json::Value>,
 }

@@ -14,9 +14,12 @@
 //! (`no_road_nearby`); a vehicle whose start or end is off its profile's roads is an input
 //! error, since it could serve nothing.
 //!
-//! `vehicles[].steps` give each vehicle's starting route (`steps`; VROOM's solving mode).
-//! Refused with an input error naming the field (not supported yet): plan mode (VROOM's `-c`,
-//! and the steps' `service_at`/`service_after`/`service_before`), custom cost matrices (`matrices.*.costs`), break `max_load`, more than
+//! `vehicles[].steps` give each vehicle's starting route (`steps`; VROOM's solving mode), or
+//! with `options.c` the fixed routes of plan mode (`plan_mode`: scheduled, checked, never
+//! optimised). Custom cost matrices (`matrices.*.costs`) are the objective, as in VROOM.
+//! Refused with an input error naming the field (not supported yet): the steps'
+//! `service_at`/`service_after`/`service_before` outside plan mode, a vehicle's
+//! `max_distance` or non-default `per_hour` on custom costs, break `max_load`, more than
 //! four amount dimensions or 64 distinct skills, and `setup` times on tasks that share a
 //! location with another task or a vehicle start.
 
@@ -24,6 +27,7 @@ mod build;
 mod error;
 mod input;
 mod plan;
+mod plan_mode;
 mod reasons;
 mod render;
 mod steps;
@@ -111,26 +115,26 @@ pub fn optimize(engine: Option<&Engine>, body: &[u8], budget: Budget) -> Result<
         threads: 1,
     };
     let solving_started = Instant::now();
-    let initial = steps::initial_routes(&built)?;
-    let solution = match &initial {
-        Some(routes) => engine::vrp::solve_from(&built.problem, routes, &config),
-        None => engine::vrp::solve(&built.problem, &config),
-    }
-    .map_err(|e| match &e {
-        engine::vrp::SolveError::Initial(i) => steps::initial_error(&built, i),
-        _ => VroomError::input(e.to_string()),
-    })?;
+    let answer = if built.input.options.c {
+        Answer::Plan(plan_mode::plan(&built)?)
+    } else {
+        Answer::Solved(solve_checked(&built, &config)?)
+    };
     let solving = solving_started.elapsed();
-    if let Err(v) = check::check(&built.problem, &solution) {
-        let first = v.first().map(ToString::to_string).unwrap_or_default();
-        tracing::error!(violations = v.len(), first, "the checker rejects a plan");
-        return Err(VroomError::internal(
-            "the plan failed the independent check",
-        ));
-    }
     let routing_started = Instant::now();
     let geometries = if geometry {
-        Some(geometries(engine, &built, &solution)?)
+        let lines: Vec<(usize, Vec<engine::vrp::Location>)> = match &answer {
+            Answer::Plan((routes, _)) => routes
+                .iter()
+                .map(|r| (r.vehicle, plan_mode::route_locations(&built, r)))
+                .collect(),
+            Answer::Solved(solution) => solution
+                .routes
+                .iter()
+                .map(|r| (r.vehicle, render::route_locations(&built, r)))
+                .collect(),
+        };
+        Some(geometries(engine, &built, &lines)?)
     } else {
         None
     };
@@ -139,12 +143,45 @@ pub fn optimize(engine: Option<&Engine>, body: &[u8], budget: Budget) -> Result<
         solving: millis(solving),
         routing: millis(routing_started.elapsed()),
     };
-    Ok(render::render(
-        &built,
-        &solution,
-        geometries.as_deref(),
-        times,
-    ))
+    Ok(match answer {
+        Answer::Plan((routes, unassigned)) => {
+            plan_mode::render(&built, &routes, &unassigned, geometries.as_deref(), times)
+        }
+        Answer::Solved(solution) => render::render(&built, &solution, geometries.as_deref(), times),
+    })
+}
+
+/// What a problem's answer is made from.
+enum Answer {
+    /// Plan mode: the scheduled routes and the `unassigned` entries.
+    Plan((Vec<engine::vrp::EtaRoute>, Vec<Value>)),
+    /// Solving mode: the solver's solution.
+    Solved(engine::vrp::Solution),
+}
+
+/// Solves (from the given starting routes, if any) and re-verifies the plan with the
+/// independent checker.
+fn solve_checked(
+    built: &build::Built,
+    config: &SolverConfig,
+) -> Result<engine::vrp::Solution, VroomError> {
+    let initial = steps::initial_routes(built)?;
+    let solution = match &initial {
+        Some(routes) => engine::vrp::solve_from(&built.problem, routes, config),
+        None => engine::vrp::solve(&built.problem, config),
+    }
+    .map_err(|e| match &e {
+        engine::vrp::SolveError::Initial(i) => steps::initial_error(built, i),
+        _ => VroomError::input(e.to_string()),
+    })?;
+    if let Err(v) = check::check(&built.problem, &solution) {
+        let first = v.first().map(ToString::to_string).unwrap_or_default();
+        tracing::error!(violations = v.len(), first, "the checker rejects a plan");
+        return Err(VroomError::internal(
+            "the plan failed the independent check",
+        ));
+    }
+    Ok(solution)
 }
 
 /// The solver's problem of a VROOM problem (JSON text), with its matrices computed on
@@ -157,21 +194,21 @@ pub fn problem(engine: Option<&Engine>, body: &[u8]) -> Result<engine::vrp::Prob
     Ok(build::build(input, engine)?.problem)
 }
 
-/// The encoded polyline (precision 5) of each route along the real roads.
+/// The encoded polyline (precision 5) of each route (its vehicle and its locations in order)
+/// along the real roads.
 fn geometries(
     engine: Option<&Engine>,
     b: &build::Built,
-    solution: &engine::vrp::Solution,
+    routes: &[(usize, Vec<engine::vrp::Location>)],
 ) -> Result<Vec<String>, VroomError> {
     let engine = engine
         .ok_or_else(|| VroomError::input("options.g: geometries need a road graph (--graph)"))?;
-    solution
-        .routes
+    routes
         .iter()
-        .map(|route| {
-            let profile = &b.profiles[b.problem.vehicles[route.vehicle].profile];
+        .map(|(vehicle, locations)| {
+            let profile = &b.profiles[b.problem.vehicles[*vehicle].profile];
             let mut points: Vec<Point> = Vec::new();
-            for l in render::route_locations(b, route) {
+            for l in locations {
                 let [lon, lat] =
                     b.coords
                         .get(l.0 as usize)

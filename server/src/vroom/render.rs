@@ -11,20 +11,20 @@ use super::reasons::{amounts, location_fields, reason};
 
 /// Totals of routes, summed into the summary.
 #[derive(Default)]
-struct Totals {
-    cost: i64,
-    setup: u64,
-    service: u64,
-    duration: u64,
-    waiting_time: u64,
-    priority: u64,
-    distance: u64,
-    delivery: Load,
-    pickup: Load,
+pub(super) struct Totals {
+    pub(super) cost: i64,
+    pub(super) setup: u64,
+    pub(super) service: u64,
+    pub(super) duration: u64,
+    pub(super) waiting_time: u64,
+    pub(super) priority: u64,
+    pub(super) distance: u64,
+    pub(super) delivery: Load,
+    pub(super) pickup: Load,
 }
 
 impl Totals {
-    fn add(&mut self, o: &Totals) {
+    pub(super) fn add(&mut self, o: &Totals) {
         self.cost = self.cost.saturating_add(o.cost);
         self.setup += o.setup;
         self.service += o.service;
@@ -36,7 +36,7 @@ impl Totals {
         self.pickup = self.pickup + o.pickup;
     }
 
-    fn fields(&self, dims: usize, out: &mut Map<String, Value>) {
+    pub(super) fn fields(&self, dims: usize, out: &mut Map<String, Value>) {
         out.insert("cost".into(), json!(self.cost));
         out.insert("setup".into(), json!(self.setup));
         out.insert("service".into(), json!(self.service));
@@ -51,19 +51,19 @@ impl Totals {
 }
 
 /// What a task stop is on the wire.
-struct TaskStop {
-    kind: &'static str,
-    id: u64,
-    description: Option<String>,
-    location: Location,
-    setup: u32,
-    service: u32,
-    priority: u8,
+pub(super) struct TaskStop {
+    pub(super) kind: &'static str,
+    pub(super) id: u64,
+    pub(super) description: Option<String>,
+    pub(super) location: Location,
+    pub(super) setup: u32,
+    pub(super) service: u32,
+    pub(super) priority: u8,
     /// Load change at the stop, and the amounts counted as delivered and picked up.
-    change: (Load, Load),
+    pub(super) change: (Load, Load),
 }
 
-fn task_stop(b: &Built, kind: StopKind) -> Option<TaskStop> {
+pub(super) fn task_stop(b: &Built, kind: StopKind) -> Option<TaskStop> {
     let p = &b.problem;
     match kind {
         StopKind::Job(i) => {
@@ -111,7 +111,7 @@ fn task_stop(b: &Built, kind: StopKind) -> Option<TaskStop> {
     clippy::too_many_arguments,
     reason = "the step's fields, named at the call"
 )]
-fn step(
+pub(super) fn step(
     b: &Built,
     kind: &str,
     location: Option<Location>,
@@ -259,7 +259,12 @@ fn route_json(b: &Built, route: &Route) -> (Map<String, Value>, Totals) {
             load,
         )));
     }
-    totals.cost = veh.route_cost(totals.duration, totals.distance);
+    totals.cost = veh.route_cost_on(
+        matrix,
+        &route_locations(b, route),
+        totals.duration,
+        totals.distance,
+    );
     let mut r = Map::new();
     r.insert("vehicle".into(), json!(veh.id));
     if let Some(d) = &b.input.vehicles[route.vehicle].description {
@@ -271,10 +276,23 @@ fn route_json(b: &Built, route: &Route) -> (Map<String, Value>, Totals) {
 }
 
 fn unassigned_json(b: &Built, solution: &Solution) -> Vec<Value> {
+    unassigned_entries(
+        b,
+        solution
+            .unassigned
+            .iter()
+            .map(|u| (u.task, reason(b, u.task, u.reason))),
+    )
+}
+
+/// VROOM's `unassigned` entries (one per job, two per shipment) with vmeste's `reason`.
+pub(super) fn unassigned_entries(
+    b: &Built,
+    tasks: impl Iterator<Item = (Task, Value)>,
+) -> Vec<Value> {
     let mut out = Vec::new();
-    for u in &solution.unassigned {
-        let why = reason(b, u.task, u.reason);
-        let kinds: Vec<StopKind> = match u.task {
+    for (task, why) in tasks {
+        let kinds: Vec<StopKind> = match task {
             Task::Job(i) => vec![StopKind::Job(i)],
             Task::Shipment(i) => vec![StopKind::Pickup(i), StopKind::Delivery(i)],
         };
@@ -325,6 +343,17 @@ pub(crate) fn render(
     let unassigned = unassigned_json(b, solution);
     let mut summary = Map::new();
     total.fields(b.dims, &mut summary);
+    answer(b, summary, &routes, &unassigned, times)
+}
+
+/// VROOM's whole answer from its parts: `summary` gets the counts and `computing_times`.
+pub(crate) fn answer(
+    b: &Built,
+    mut summary: Map<String, Value>,
+    routes: &[Value],
+    unassigned: &[Value],
+    times: Times,
+) -> Value {
     summary.insert("routes".into(), json!(routes.len()));
     summary.insert("unassigned".into(), json!(unassigned.len()));
     summary.insert(

@@ -373,6 +373,7 @@ fn euclid_matrix(sites: &[Site], convention: Convention) -> Result<Matrix, IoErr
                         size: 0,
                         durations: vec![],
                         distances: vec![],
+                        costs: None,
                     });
                 }
             };
@@ -384,6 +385,7 @@ fn euclid_matrix(sites: &[Site], convention: Convention) -> Result<Matrix, IoErr
         size: n,
         durations,
         distances,
+        costs: None,
     })
 }
 

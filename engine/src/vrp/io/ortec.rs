@@ -315,6 +315,7 @@ pub(super) fn parse(default_name: &str, input: &str) -> Result<Instance, IoError
         size: n,
         durations: p.weights.clone(),
         distances: p.weights,
+        costs: None,
     };
     Ok(Instance {
         name: p.name,

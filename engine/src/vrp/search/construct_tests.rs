@@ -40,6 +40,7 @@ fn on_line(xs: &[i64]) -> Matrix {
         size: n,
         durations: d.clone(),
         distances: d,
+        costs: None,
     }
 }
 
@@ -231,6 +232,7 @@ fn random_problem(seed: u64, objective: Objective) -> Problem {
             size,
             durations: d.clone(),
             distances: d,
+            costs: None,
         }],
         skill_names: vec![],
         objective,

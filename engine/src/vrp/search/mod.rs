@@ -183,6 +183,16 @@ impl<'a> Search<'a> {
         }
     }
 
+    /// The cost of the routes without the vehicles' fixed costs.
+    fn travel_cost(&self) -> i64 {
+        self.routes
+            .iter()
+            .filter(|r| !r.is_empty())
+            .fold(0_i64, |a, r| {
+                a.saturating_add(r.cost.saturating_sub(self.m.vehicles[r.vehicle].fixed))
+            })
+    }
+
     pub(crate) fn plan(&self) -> Plan {
         let mut unassigned = self.unassigned.clone();
         unassigned.sort_unstable();
@@ -354,8 +364,10 @@ fn anneal(s: &mut Search<'_>, budget: &Budget, iterations: &mut u64, mut best: P
     let mut current = s.score();
     let start_progress = budget.progress(*iterations);
     let n = i64::try_from(s.m.n_nodes() + 1).unwrap_or(i64::MAX);
+    // The scale is the travel part of the cost: vehicles' fixed costs are no arc, and counted
+    // in they made the annealing hotter the more vehicles the start used.
     #[expect(clippy::cast_precision_loss, reason = "a temperature scale")]
-    let arc = (current.cost as f64 / n as f64).max(1e-9);
+    let arc = (s.travel_cost() as f64 / n as f64).max(1e-9);
     let (t0, tf) = if s.routes.first().is_some_and(|r| r.plain) {
         (PLAIN_T0 * arc, PLAIN_TF * arc)
     } else {
