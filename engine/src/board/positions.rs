@@ -87,9 +87,9 @@ impl<S: Store> Board<S> {
             .unwrap_or_else(|| Err(wrong_kind()))
     }
 
-    /// Records many position reports at once (see the [module](self) docs): the answers
-    /// come in the order of `reports`, each what [`Board::report_position`] would have
-    /// answered for it alone.
+    /// Records many position reports at once (see the docs of module `board::positions`):
+    /// the answers come in the order of `reports`, each what [`Board::report_position`]
+    /// would have answered for it alone.
     pub async fn report_positions(
         &self,
         now: Time,

@@ -23,7 +23,7 @@
 //! instead of polling the file lock), PostgreSQL by a transaction-level advisory lock.
 //!
 //! Many writes that each update one record ([`engine::board::Store::apply_all`], position
-//! reports) are written with a few statements for the whole batch ([`bulk`]).
+//! reports) are written with a few statements for the whole batch (module `bulk`).
 //!
 //! SQLite runs in WAL mode with `synchronous=FULL`, so an acknowledged commit survives a
 //! kill of the process and a power loss; PostgreSQL keeps its defaults (`fsync` on).
