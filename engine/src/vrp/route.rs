@@ -9,8 +9,9 @@
 //!
 //! Positions are `0` (start), `1..=n` (stops), `n + 1` (end). The latest arrival is exact with
 //! several windows per stop: a later arrival never starts service earlier, so the feasible
-//! arrivals form an interval `(-∞, latest]`. Vehicles with breaks fall back to a full
-//! simulation per candidate ([`Model::simulate`]), O(n) per check.
+//! arrivals form an interval `(-∞, latest]`. On vehicles with breaks the same checks are a
+//! relaxation (the cached schedule leaves the breaks out): a candidate that passes them is
+//! confirmed by a full simulation ([`Model::simulate`], O(n)), cheapest candidate first.
 //!
 //! On a plain model ([`RouteState::plain`]: capacities and distance only, no time that can
 //! bind) the schedule is not tracked at all, and an insertion scan reads one row of the
@@ -65,6 +66,14 @@ pub(crate) struct Insertion {
     pub(crate) delta: i64,
     pub(crate) i: usize,
     pub(crate) j: usize,
+}
+
+/// The totals of a composed route (see [`RouteState::compose_relaxed`]) and whether its
+/// feasibility is decided (`false`: only the relaxation without breaks holds so far).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Composed {
+    pub(crate) stats: RouteStats,
+    pub(crate) exact: bool,
 }
 
 impl RouteState {
@@ -200,20 +209,61 @@ impl RouteState {
         self.pos[k].dep
     }
 
-    /// Whether the route uses the O(1) checks (no breaks).
+    /// Whether the route uses the O(1) checks (no breaks). With breaks the same checks are a
+    /// relaxation: the cached schedule leaves the breaks out, and breaks only delay, so what
+    /// fails without them fails with them, while distance and travel time (hence cost) do not
+    /// depend on them. A candidate that passes is then confirmed by a simulation, and
+    /// candidates are confirmed cheapest first, so that most are never simulated.
     fn fast(&self, m: &Model) -> bool {
         m.vehicles[self.vehicle].breaks.is_empty()
     }
 
     /// Cost increase of inserting stop `u` in the gap after position `k` (`0..=n`), or
-    /// `None` when infeasible. O(1) without breaks.
+    /// `None` when infeasible. O(1) without breaks, O(n) with them.
     pub(crate) fn insert_delta(&self, m: &Model, u: u32, k: usize) -> Option<i64> {
+        let delta = self.relaxed_insert_delta(m, u, k)?;
+        if self.fast(m) {
+            return Some(delta);
+        }
+        self.confirmed(m, delta, &[(k, u)])
+    }
+
+    /// `delta` when the route with the stops `ins` inserted (gap, stop; in gap order) is
+    /// feasible by a full simulation (breaks included), `None` otherwise. `delta` must be the
+    /// relaxed cost increase of that insertion, which the simulation's is equal to.
+    fn confirmed(&self, m: &Model, delta: i64, ins: &[(usize, u32)]) -> Option<i64> {
+        let simulated = self.delta_by_simulation(m, ins)?;
+        debug_assert_eq!(simulated, delta, "breaks change no cost");
+        Some(simulated)
+    }
+
+    /// The cheapest of `candidates` that a full simulation confirms (see
+    /// [`RouteState::fast`]), ties to the earliest gaps as a scan in gap order would pick. A
+    /// candidate inserts `first` in its gap `i`, and `second` (a shipment's delivery) in its
+    /// gap `j`.
+    fn cheapest_confirmed(
+        &self,
+        m: &Model,
+        mut candidates: Vec<Insertion>,
+        first: u32,
+        second: Option<u32>,
+    ) -> Option<Insertion> {
+        candidates.sort_unstable_by_key(|c| (c.delta, c.i, c.j));
+        candidates.into_iter().find(|c| {
+            let confirmed = match second {
+                None => self.confirmed(m, c.delta, &[(c.i, first)]),
+                Some(s) => self.confirmed(m, c.delta, &[(c.i, first), (c.j, s)]),
+            };
+            confirmed.is_some()
+        })
+    }
+
+    /// [`RouteState::insert_delta`] on the route without its breaks: exact without breaks,
+    /// a relaxation with them (see [`RouteState::fast`]). O(1).
+    fn relaxed_insert_delta(&self, m: &Model, u: u32, k: usize) -> Option<i64> {
         let veh = &m.vehicles[self.vehicle];
         if self.nodes.len() >= veh.max_tasks {
             return None;
-        }
-        if !self.fast(m) {
-            return self.delta_by_simulation(m, &[(k, u)]);
         }
         let ui = u as usize;
         let ty = veh.ty;
@@ -272,6 +322,8 @@ impl RouteState {
         let mut best: Option<Insertion> = None;
         if !self.plain {
             let closes = m.node_win[ui].1;
+            let fast = self.fast(m);
+            let mut candidates = Vec::new();
             for k in 0..=n {
                 if self.departure(k) > closes {
                     break;
@@ -279,11 +331,17 @@ impl RouteState {
                 if skip() {
                     continue;
                 }
-                if let Some(delta) = self.insert_delta(m, u, k)
-                    && best.is_none_or(|b| delta < b.delta)
-                {
+                let Some(delta) = self.relaxed_insert_delta(m, u, k) else {
+                    continue;
+                };
+                if !fast {
+                    candidates.push(Insertion { delta, i: k, j: k });
+                } else if best.is_none_or(|b| delta < b.delta) {
                     best = Some(Insertion { delta, i: k, j: k });
                 }
+            }
+            if !fast {
+                return self.cheapest_confirmed(m, candidates, u, None);
             }
             return best;
         }
@@ -359,13 +417,22 @@ impl RouteState {
     }
 
     /// Cost increase of replacing the stop at position `k` (`1..=n`, a job) by stop `u`, or
-    /// `None` when infeasible or when the route has breaks. O(1): the prefix before `k` and the
-    /// suffix after it keep their cached schedule bounds; loads shift by the difference of the
-    /// two stops' amounts.
+    /// `None` when infeasible. O(1) without breaks: the prefix before `k` and the suffix after
+    /// it keep their cached schedule bounds; loads shift by the difference of the two stops'
+    /// amounts. With breaks, what passes those checks is confirmed by a simulation, O(n).
     pub(crate) fn replace_delta(&self, m: &Model, u: u32, k: usize) -> Option<i64> {
-        if !self.fast(m) {
-            return None;
+        let delta = self.relaxed_replace_delta(m, u, k)?;
+        if self.fast(m) {
+            return Some(delta);
         }
+        let mut nodes = self.nodes.clone();
+        nodes[k - 1] = u;
+        m.simulate(self.vehicle, &nodes, None).map(|_| delta)
+    }
+
+    /// [`RouteState::replace_delta`] on the route without its breaks (see
+    /// [`RouteState::fast`]). O(1).
+    fn relaxed_replace_delta(&self, m: &Model, u: u32, k: usize) -> Option<i64> {
         let veh = &m.vehicles[self.vehicle];
         let e = self.nodes[k - 1] as usize;
         let ui = u as usize;
@@ -418,6 +485,46 @@ impl RouteState {
         j: usize,
         scratch: &mut Vec<u32>,
     ) -> Option<RouteStats> {
+        let composed = Self::compose_relaxed(m, x, i, middle, y, j, scratch)?;
+        if composed.exact {
+            return Some(composed.stats);
+        }
+        Self::simulate_composed(m, x, i, middle, y, j, scratch)
+    }
+
+    /// The route of [`RouteState::compose`] simulated in full (breaks included). O(n).
+    pub(crate) fn simulate_composed(
+        m: &Model,
+        x: &RouteState,
+        i: usize,
+        middle: &[u32],
+        y: &RouteState,
+        j: usize,
+        scratch: &mut Vec<u32>,
+    ) -> Option<RouteStats> {
+        if i + middle.len() + (y.nodes.len() + 1 - j) > m.vehicles[x.vehicle].max_tasks {
+            return None;
+        }
+        scratch.clear();
+        scratch.extend_from_slice(&x.nodes[..i]);
+        scratch.extend_from_slice(middle);
+        scratch.extend_from_slice(&y.nodes[j - 1..]);
+        m.simulate(x.vehicle, scratch, None)
+    }
+
+    /// [`RouteState::compose`] with `x`'s breaks left out when the cached bounds apply: the
+    /// totals are exact, but feasibility is only a relaxation when `x`'s vehicle has breaks
+    /// (see [`RouteState::fast`]); then `exact` is false and [`RouteState::simulate_composed`]
+    /// decides. When the cached bounds do not apply, the route is simulated (exact).
+    pub(crate) fn compose_relaxed(
+        m: &Model,
+        x: &RouteState,
+        i: usize,
+        middle: &[u32],
+        y: &RouteState,
+        j: usize,
+        scratch: &mut Vec<u32>,
+    ) -> Option<Composed> {
         let veh = &m.vehicles[x.vehicle];
         let ny = y.nodes.len();
         debug_assert!(i <= x.nodes.len() && (1..=ny + 1).contains(&j));
@@ -426,12 +533,9 @@ impl RouteState {
             return None;
         }
         let wy = &m.vehicles[y.vehicle];
-        if !x.fast(m) || wy.ty != veh.ty || wy.end != veh.end || wy.shift_end != veh.shift_end {
-            scratch.clear();
-            scratch.extend_from_slice(&x.nodes[..i]);
-            scratch.extend_from_slice(middle);
-            scratch.extend_from_slice(&y.nodes[j - 1..]);
-            return m.simulate(x.vehicle, scratch, None);
+        if wy.ty != veh.ty || wy.end != veh.end || wy.shift_end != veh.shift_end {
+            return Self::simulate_composed(m, x, i, middle, y, j, scratch)
+                .map(|stats| Composed { stats, exact: true });
         }
         let ty = veh.ty;
         let px = &x.pos[i];
@@ -479,15 +583,19 @@ impl RouteState {
         if j <= ny && !(py.smax + (load - y.pos[j - 1].load)).fits(veh.capacity) {
             return None;
         }
-        Some(RouteStats {
-            distance: dist,
-            travel_time: tt,
+        Some(Composed {
+            stats: RouteStats {
+                distance: dist,
+                travel_time: tt,
+            },
+            exact: x.fast(m),
         })
     }
 
     /// Best insertion of the shipment with pickup `p` (delivery `p + 1`): pickup in gap `i`,
-    /// delivery in gap `j >= i`. `skip` is asked once per candidate (blinks). O(n²) without
-    /// breaks: for each `i` the schedule is pushed forward stop by stop.
+    /// delivery in gap `j >= i`. `skip` is asked once per candidate (blinks). O(n²): for each
+    /// `i` the schedule is pushed forward stop by stop; with breaks, the candidates are then
+    /// confirmed by simulation, cheapest first (see [`RouteState::fast`]).
     pub(crate) fn best_pair(
         &self,
         m: &Model,
@@ -501,24 +609,17 @@ impl RouteState {
         }
         let d = p + 1;
         let mut best: Option<Insertion> = None;
-        let consider = |best: &mut Option<Insertion>, delta: i64, i: usize, j: usize| {
-            if best.is_none_or(|b| delta < b.delta) {
+        // With breaks, every candidate that passes the relaxed checks is kept, then confirmed
+        // cheapest first (see `fast`).
+        let fast = self.fast(m);
+        let mut candidates = Vec::new();
+        let mut consider = |best: &mut Option<Insertion>, delta: i64, i: usize, j: usize| {
+            if !fast {
+                candidates.push(Insertion { delta, i, j });
+            } else if best.is_none_or(|b| delta < b.delta) {
                 *best = Some(Insertion { delta, i, j });
             }
         };
-        if !self.fast(m) {
-            for i in 0..=n {
-                for j in i..=n {
-                    if skip() {
-                        continue;
-                    }
-                    if let Some(delta) = self.delta_by_simulation(m, &[(i, p), (j, d)]) {
-                        consider(&mut best, delta, i, j);
-                    }
-                }
-            }
-            return best;
-        }
         let ty = veh.ty;
         let (lp, ld) = (m.node_loc[p as usize], m.node_loc[d as usize]);
         let amount = m.node_change[p as usize];
@@ -596,6 +697,9 @@ impl RouteState {
                 time = s + m.node_service[u as usize];
                 loc = next.loc;
             }
+        }
+        if !fast {
+            return self.cheapest_confirmed(m, candidates, p, Some(d));
         }
         best
     }

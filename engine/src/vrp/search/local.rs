@@ -332,15 +332,25 @@ impl Search<'_> {
     }
 
     /// New cost of a part (minus the opening penalty when it empties the route), or `None`
-    /// when infeasible.
-    fn part_cost(&self, p: Part, mid: &[u32], seq: &mut Vec<u32>) -> Option<i64> {
+    /// when infeasible, and whether feasibility is decided: with breaks only the relaxation
+    /// without them is checked (see [`RouteState::compose_relaxed`]), and
+    /// [`Search::part_feasible`] decides once the move is known to pay.
+    fn part_cost(&self, p: Part, mid: &[u32], seq: &mut Vec<u32>) -> Option<(i64, bool)> {
         let m = self.m;
         let (x, y) = (&self.routes[p.x], &self.routes[p.y]);
-        let stats = RouteState::compose(m, x, p.i, mid, y, p.j, seq)?;
-        if p.i + mid.len() + y.len() + 1 == p.j {
-            return Some(-m.vehicles[x.vehicle].open_penalty);
-        }
-        Some(RouteState::cost_of(m, x.vehicle, stats, false))
+        let composed = RouteState::compose_relaxed(m, x, p.i, mid, y, p.j, seq)?;
+        let cost = if p.i + mid.len() + y.len() + 1 == p.j {
+            -m.vehicles[x.vehicle].open_penalty
+        } else {
+            RouteState::cost_of(m, x.vehicle, composed.stats, false)
+        };
+        Some((cost, composed.exact))
+    }
+
+    /// Whether a part is feasible by a full simulation (breaks included).
+    fn part_feasible(&self, p: Part, mid: &[u32], seq: &mut Vec<u32>) -> bool {
+        let (x, y) = (&self.routes[p.x], &self.routes[p.y]);
+        RouteState::simulate_composed(self.m, x, p.i, mid, y, p.j, seq).is_some()
     }
 
     /// Evaluates the move replacing route `a.x` (middle `ls.mid_a` if `a_mid`, else none) and
@@ -357,18 +367,26 @@ impl Search<'_> {
         let mid_a: &[u32] = if a_mid { &ls.mid_a } else { &[] };
         let mid_b: &[u32] = if b_mid { &ls.mid_b } else { &[] };
         let old_a = self.routes[a.x].cost;
-        let new_a = self.part_cost(a, mid_a, &mut ls.seq)?;
-        let (old_b, new_b) = match b {
+        let (new_a, exact_a) = self.part_cost(a, mid_a, &mut ls.seq)?;
+        let (old_b, new_b, exact_b) = match b {
             Some(b) => {
                 debug_assert_ne!(a.x, b.x);
-                (
-                    self.routes[b.x].cost,
-                    self.part_cost(b, mid_b, &mut ls.seq)?,
-                )
+                let (new_b, exact_b) = self.part_cost(b, mid_b, &mut ls.seq)?;
+                (self.routes[b.x].cost, new_b, exact_b)
             }
-            None => (0, 0),
+            None => (0, 0, true),
         };
         if new_a.saturating_add(new_b) >= old_a.saturating_add(old_b) {
+            return None;
+        }
+        // A move that pays is confirmed where breaks were left out.
+        if !exact_a && !self.part_feasible(a, mid_a, &mut ls.seq) {
+            return None;
+        }
+        if let Some(b) = b
+            && !exact_b
+            && !self.part_feasible(b, mid_b, &mut ls.seq)
+        {
             return None;
         }
         // Build both new routes from the old ones before changing either.
