@@ -136,6 +136,7 @@ pub fn run(args: &BenchOptimizeArgs) -> anyhow::Result<()> {
                     default: Duration::try_from_secs_f64(args.budget)?,
                     max: Duration::try_from_secs_f64(args.budget)?,
                     seed: args.seed,
+                    iterations: None,
                 };
                 let t = Instant::now();
                 let out = crate::vroom::optimize(Some(&engine), body.as_bytes(), budget)?;

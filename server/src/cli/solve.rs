@@ -33,7 +33,8 @@ pub struct SolveArgs {
     /// Time limit in seconds (default 10 when no iteration limit is given).
     #[arg(long)]
     pub time_limit: Option<f64>,
-    /// Iteration limit.
+    /// Iteration limit (with `--vroom`, within the longest search allowed, 60 s, or the time
+    /// limit when one is given).
     #[arg(long)]
     pub iterations: Option<u64>,
     /// Random seed.
@@ -268,12 +269,16 @@ fn run_vroom(args: &SolveArgs) -> anyhow::Result<()> {
     } else {
         let mut budget = crate::vroom::Budget {
             seed: args.seed,
+            iterations: args.iterations,
             ..crate::vroom::Budget::default()
         };
         if let Some(s) = args.time_limit {
             budget.default = Duration::try_from_secs_f64(s)
                 .map_err(|_| anyhow::anyhow!("invalid --time-limit {s}"))?;
             budget.max = budget.max.max(budget.default);
+        } else if args.iterations.is_some() {
+            // The iterations decide, within the longest search allowed.
+            budget.default = budget.max;
         }
         crate::vroom::optimize(engine.as_ref(), &body, budget)
     };

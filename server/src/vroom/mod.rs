@@ -55,6 +55,8 @@ pub struct Budget {
     pub max: Duration,
     /// Seed of the search.
     pub seed: u64,
+    /// Search iterations at most (the search also stops at the time limit).
+    pub iterations: Option<u64>,
 }
 
 impl Default for Budget {
@@ -63,6 +65,7 @@ impl Default for Budget {
             default: DEFAULT_BUDGET,
             max: Duration::from_secs(60),
             seed: 1,
+            iterations: None,
         }
     }
 }
@@ -110,7 +113,7 @@ pub fn optimize(engine: Option<&Engine>, body: &[u8], budget: Budget) -> Result<
     let spent = loading.saturating_sub(Duration::from_millis(built.matrix_ms));
     let config = SolverConfig {
         time_limit: Some(time_limit.saturating_sub(spent)),
-        max_iterations: None,
+        max_iterations: budget.iterations,
         seed: budget.seed,
         threads: 1,
     };

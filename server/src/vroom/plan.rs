@@ -267,6 +267,7 @@ pub fn solve_plan(
             default: budget,
             max: budget,
             seed,
+            iterations: None,
         };
         let out = optimize(Some(engine), &body, b).map_err(|e| by_volunteer(p, e))?;
         read(p, &out)

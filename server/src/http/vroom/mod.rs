@@ -91,7 +91,7 @@ pub async fn handle(
     let budget = Budget {
         default,
         max: state.limits.request_timeout,
-        seed: 1,
+        ..Budget::default()
     };
     let engine = state.engine();
     let res = tokio::task::spawn_blocking(move || {
