@@ -285,19 +285,6 @@ fn cch_matches_dijkstra_with_closures_on_andorra_foot() {
 }
 
 /// The extracts of the turn-restriction reference (`tests/engine/turns.rs`).
-const EVERY_EXTRACT: [&str; 10] = [
-    "monaco-2023-12-26.osm.pbf",
-    "liechtenstein-2015-07-27.osm.pbf",
-    "andorra-2020-05-01.osm.pbf",
-    "moscow-myasnitskaya-2020-07-20.osm.pbf",
-    "moscow-ostankino-2013.osm.pbf",
-    "north-bayreuth-2014.osm.pbf",
-    "kotka-karhula-2019-04.osm.pbf",
-    "helsinki-centre-2019-04.osm.pbf",
-    "isle-of-man-2020-03-13.osm.pbf",
-    "porto-2015-06-06-highways.osm.pbf",
-];
-
 #[test]
 fn cch_matches_dijkstra_with_closures_and_classes_on_monaco_bicycle() {
     let Some(g) = load("monaco-2023-12-26.osm.pbf", &BICYCLE) else {
@@ -314,7 +301,7 @@ fn cch_matches_dijkstra_with_closures_and_classes_on_monaco_bicycle() {
 #[ignore = "slow: run in release by scripts/test.sh"]
 fn cch_matches_dijkstra_with_closures_and_classes_on_every_extract() {
     let mut ran = 0;
-    for extract in EVERY_EXTRACT {
+    for extract in support::EVERY_EXTRACT {
         for profile in [&CAR, &BICYCLE] {
             let Some(g) = load(extract, profile) else {
                 continue;
@@ -335,7 +322,7 @@ fn cch_matches_dijkstra_with_closures_and_classes_on_every_extract() {
         }
     }
     assert!(
-        ran == 0 || ran == 2 * EVERY_EXTRACT.len(),
+        ran == 0 || ran == 2 * support::EVERY_EXTRACT.len(),
         "{ran} extract profiles checked"
     );
 }

@@ -503,17 +503,20 @@ fn cli_reach_and_isochrone_take_exclude() {
         "lon,lat,name\n-4.4815,54.1505,Douglas\n-4.6,54.3,Kirk Michael\n",
     )
     .unwrap();
-    let out = vmeste(&[
-        "reach",
-        "--graph",
-        graph,
-        "--from",
-        douglas,
-        "--points",
-        csv.to_str().unwrap(),
-        "--exclude",
-        "ferry,unpaved",
-    ]);
+    let reach = |exclude: &str| {
+        vmeste(&[
+            "reach",
+            "--graph",
+            graph,
+            "--from",
+            douglas,
+            "--points",
+            csv.to_str().unwrap(),
+            "--exclude",
+            exclude,
+        ])
+    };
+    let out = reach("ferry,unpaved");
     assert!(
         out.status.success(),
         "{}",
@@ -527,17 +530,7 @@ fn cli_reach_and_isochrone_take_exclude() {
             .unwrap()
             .ends_with("excluded_class,excluded_way,excluded_name")
     );
-    let bad = vmeste(&[
-        "reach",
-        "--graph",
-        graph,
-        "--from",
-        douglas,
-        "--points",
-        csv.to_str().unwrap(),
-        "--exclude",
-        "tram",
-    ]);
+    let bad = reach("tram");
     assert!(!bad.status.success());
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(

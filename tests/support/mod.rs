@@ -31,6 +31,20 @@ fn missing(what: &str) -> Option<PathBuf> {
     None
 }
 
+/// Every real OSM extract of `shared/data/osm/`, smallest first.
+pub const EVERY_EXTRACT: [&str; 10] = [
+    "monaco-2023-12-26.osm.pbf",
+    "liechtenstein-2015-07-27.osm.pbf",
+    "andorra-2020-05-01.osm.pbf",
+    "moscow-myasnitskaya-2020-07-20.osm.pbf",
+    "moscow-ostankino-2013.osm.pbf",
+    "north-bayreuth-2014.osm.pbf",
+    "kotka-karhula-2019-04.osm.pbf",
+    "helsinki-centre-2019-04.osm.pbf",
+    "isle-of-man-2020-03-13.osm.pbf",
+    "porto-2015-06-06-highways.osm.pbf",
+];
+
 /// Path of an OSM extract by file name (as in `shared/data/osm/`), or `None` (skip) if absent.
 pub fn osm(name: &str) -> Option<PathBuf> {
     let candidates = [

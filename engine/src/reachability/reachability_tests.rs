@@ -5,10 +5,40 @@ use crate::dispatch::Location;
 use crate::graph::{FLAG_FERRY, GraphBuilder, RoadGraph, Segment};
 use crate::types::{Deciseconds, Meters, OsmNodeId};
 
+/// A graph of `profile` with nodes at `pts` and two-way roads (tail, head, flags, name), 30 s
+/// and 400 m each, ways numbered from `first_way`.
+fn road_graph(
+    profile: &str,
+    pts: &[(f64, f64)],
+    roads: &[(usize, usize, u8, &str)],
+    first_way: i64,
+) -> RoadGraph {
+    let mut b = GraphBuilder::new(profile);
+    let n: Vec<_> = pts
+        .iter()
+        .zip(1..)
+        .map(|(&(x, y), id)| b.add_node(OsmNodeId(id), LonLat::new(x, y)))
+        .collect();
+    for (i, &(t, h, flags, name)) in roads.iter().enumerate() {
+        b.add_segment(&Segment {
+            tail: n[t],
+            head: n[h],
+            forward: Some(Deciseconds(300)),
+            backward: Some(Deciseconds(300)),
+            distance: Meters(400),
+            way: OsmWayId(first_way + i64::try_from(i).unwrap()),
+            name,
+            flags,
+            geometry: &[],
+        })
+        .unwrap();
+    }
+    b.build().unwrap()
+}
+
 /// A road A–B–C, a ferry C–F, a road F–G, an island road D–E 1.6 km east of C; on foot
 /// also a path C–D.
 fn graph(profile: &str) -> RoadGraph {
-    let mut b = GraphBuilder::new(profile);
     let pts = [
         (7.400, 43.730),
         (7.405, 43.730),
@@ -18,36 +48,17 @@ fn graph(profile: &str) -> RoadGraph {
         (7.430, 43.730),
         (7.432, 43.730),
     ];
-    let n: Vec<_> = pts
-        .iter()
-        .zip(1..)
-        .map(|(&(x, y), id)| b.add_node(OsmNodeId(id), LonLat::new(x, y)))
-        .collect();
     let mut roads = vec![
-        (0, 1, 0),
-        (1, 2, 0),
-        (2, 3, FLAG_FERRY),
-        (3, 4, 0),
-        (5, 6, 0),
+        (0, 1, 0, ""),
+        (1, 2, 0, ""),
+        (2, 3, FLAG_FERRY, "Ferry"),
+        (3, 4, 0, ""),
+        (5, 6, 0, ""),
     ];
     if profile == "foot" {
-        roads.push((2, 5, 0));
+        roads.push((2, 5, 0, ""));
     }
-    for (i, &(t, h, flags)) in roads.iter().enumerate() {
-        b.add_segment(&Segment {
-            tail: n[t],
-            head: n[h],
-            forward: Some(Deciseconds(300)),
-            backward: Some(Deciseconds(300)),
-            distance: Meters(400),
-            way: OsmWayId(100 + i64::try_from(i).unwrap()),
-            name: if flags == FLAG_FERRY { "Ferry" } else { "" },
-            flags,
-            geometry: &[],
-        })
-        .unwrap();
-    }
-    b.build().unwrap()
+    road_graph(profile, &pts, &roads, 100)
 }
 
 fn engine(foot: bool) -> Engine {
@@ -195,42 +206,22 @@ fn bad_input_is_an_error() {
 /// A–B–C with B–C unpaved, and a ferry C–F to an island road F–G.
 fn unpaved_engine() -> Engine {
     use crate::graph::FLAG_UNPAVED;
-    let mut b = GraphBuilder::new("car");
-    let n: Vec<_> = [
+    let pts = [
         (7.400, 43.730),
         (7.405, 43.730),
         (7.410, 43.730),
         (7.410, 43.740),
         (7.415, 43.740),
-    ]
-    .iter()
-    .zip(1..)
-    .map(|(&(x, y), id)| b.add_node(OsmNodeId(id), LonLat::new(x, y)))
-    .collect();
-    for (i, &(t, h, flags)) in [
-        (0, 1, 0),
-        (1, 2, FLAG_UNPAVED),
-        (2, 3, FLAG_FERRY),
-        (3, 4, 0),
-    ]
-    .iter()
-    .enumerate()
-    {
-        b.add_segment(&Segment {
-            tail: n[t],
-            head: n[h],
-            forward: Some(Deciseconds(300)),
-            backward: Some(Deciseconds(300)),
-            distance: Meters(400),
-            way: OsmWayId(200 + i64::try_from(i).unwrap()),
-            name: ["Main", "Track", "Ferry", "Isle"][i],
-            flags,
-            geometry: &[],
-        })
-        .unwrap();
-    }
+    ];
+    let roads = [
+        (0, 1, 0, "Main"),
+        (1, 2, FLAG_UNPAVED, "Track"),
+        (2, 3, FLAG_FERRY, "Ferry"),
+        (3, 4, 0, "Isle"),
+    ];
     let mut e = Engine::new();
-    e.add_profile(b.build().unwrap(), None).unwrap();
+    e.add_profile(road_graph("car", &pts, &roads, 200), None)
+        .unwrap();
     e
 }
 
