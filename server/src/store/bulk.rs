@@ -14,12 +14,12 @@
 //! record) go through [`engine::board::Store::apply`] each, queued together for the group
 //! commit.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use engine::board::{Applied, EntityKind, Event, Record, Store, StoreError, Write};
 use sqlx::{AnyConnection, Row};
 
-use super::SqlStore;
+use super::{Backend, SqlStore};
 use super::rows::{self, Bind};
 use super::sql::{Sql, db};
 
@@ -96,13 +96,13 @@ impl SqlStore {
         let xid = {
             let mut tx = self.begin_write(&mut c).await?;
             let xid = self.transaction_id(&mut tx).await?;
-            let ready = check_versions(&mut tx, writes, answers).await?;
+            let ready = check_versions(self.backend, &mut tx, writes, answers).await?;
             for chunk in ready.chunks(ROWS_PER_STATEMENT) {
-                update_rows(&mut tx, chunk).await?;
+                update_rows(self.backend, &mut tx, chunk).await?;
             }
             let mut ready = ready;
             for chunk in ready.chunks_mut(ROWS_PER_STATEMENT) {
-                insert_events(&mut tx, chunk).await?;
+                insert_events(self.backend, &mut tx, chunk).await?;
             }
             tx.commit().await.map_err(db)?;
             for r in ready {
@@ -114,7 +114,7 @@ impl SqlStore {
             xid
         };
         match xid {
-            Some(xid) => Self::committed(&mut c, xid).await,
+            Some(xid) => self.committed(&mut c, xid).await,
             None => Ok(()),
         }
     }
@@ -123,6 +123,7 @@ impl SqlStore {
 /// Reads the stored versions; a write whose record is missing or at another version gets
 /// its error in `answers`; the others come back ready to write, in the order given.
 async fn check_versions(
+    backend: Backend,
     tx: &mut AnyConnection,
     writes: Vec<Write>,
     answers: &mut [Option<Result<Applied, StoreError>>],
@@ -140,7 +141,7 @@ async fn check_versions(
         .collect();
     let mut stored = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = Sql::new(&format!(
+        let mut sql = Sql::new(backend, &format!(
             "SELECT id, version FROM {} WHERE 1 = 1",
             rows::table(kind)
         ));
@@ -211,18 +212,51 @@ fn values_row(sql: &mut Sql, values: Vec<Bind>, first: bool) {
     sql.push(")");
 }
 
+/// The columns an update of `chunk` writes: the bookkeeping ones (`version`, `updated_at`)
+/// and those of the fields that some write of the chunk changes (for a position report the
+/// position, its time, and the status when it changes), so that the database leaves the
+/// other columns and their index entries alone. The record read was checked to be the one
+/// stored (same version), and a field left out of the changes serialises the same before
+/// and after, so its columns hold their value already. Every column when a changed field
+/// has no column of its own (none of the board's records has such a field).
+fn written_columns(chunk: &[Ready]) -> Vec<&'static str> {
+    let Some(first) = chunk.first() else {
+        return Vec::new();
+    };
+    let kind = first.record.kind();
+    let all: Vec<&'static str> = rows::columns(&first.record)
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
+    let mut changed = HashSet::new();
+    for r in chunk {
+        let Some(fields) = r.event.changes.as_object() else {
+            return all;
+        };
+        changed.extend(fields.keys().map(String::as_str));
+    }
+    let stored: HashSet<&str> = all.iter().map(|c| rows::field_of(kind, c)).collect();
+    if !changed.is_subset(&stored) {
+        return all;
+    }
+    all.into_iter()
+        .filter(|c| matches!(*c, "version" | "updated_at") || changed.contains(rows::field_of(kind, c)))
+        .collect()
+}
+
 /// One `UPDATE` for the whole chunk: `WITH v (id, expected, col…) AS (VALUES …) UPDATE t SET
 /// col = v.col … FROM v WHERE t.id = v.id AND t.version = v.expected`.
-async fn update_rows(tx: &mut AnyConnection, chunk: &[Ready]) -> Result<(), StoreError> {
+async fn update_rows(
+    backend: Backend,
+    tx: &mut AnyConnection,
+    chunk: &[Ready],
+) -> Result<(), StoreError> {
     let Some(first) = chunk.first() else {
         return Ok(());
     };
     let table = rows::table(first.record.kind());
-    let names: Vec<&str> = rows::columns(&first.record)
-        .iter()
-        .map(|(n, _)| *n)
-        .collect();
-    let mut sql = Sql::new(&format!(
+    let names = written_columns(chunk);
+    let mut sql = Sql::new(backend, &format!(
         "WITH v (id, expected, {}) AS (VALUES ",
         names.join(", ")
     ));
@@ -231,7 +265,12 @@ async fn update_rows(tx: &mut AnyConnection, chunk: &[Ready]) -> Result<(), Stor
             sql.push(", ");
         }
         let mut values = vec![Bind::from(r.record.id()), Bind::from(r.expected)];
-        values.extend(rows::columns(&r.record).into_iter().map(|(_, b)| b));
+        values.extend(
+            rows::columns(&r.record)
+                .into_iter()
+                .filter(|(n, _)| names.contains(n))
+                .map(|(_, b)| b),
+        );
         values_row(&mut sql, values, i == 0);
     }
     sql.push(") UPDATE ").push(table).push(" SET ");
@@ -258,11 +297,15 @@ async fn update_rows(tx: &mut AnyConnection, chunk: &[Ready]) -> Result<(), Stor
 }
 
 /// One multi-row `INSERT` of the chunk's events; sets each event's sequence number.
-async fn insert_events(tx: &mut AnyConnection, chunk: &mut [Ready]) -> Result<(), StoreError> {
+async fn insert_events(
+    backend: Backend,
+    tx: &mut AnyConnection,
+    chunk: &mut [Ready],
+) -> Result<(), StoreError> {
     if chunk.is_empty() {
         return Ok(());
     }
-    let mut sql = Sql::new(
+    let mut sql = Sql::new(backend, 
         "INSERT INTO events (at, actor, hq, entity, entity_id, action, changes, previous) VALUES ",
     );
     for (i, r) in chunk.iter().enumerate() {
