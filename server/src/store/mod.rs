@@ -28,8 +28,10 @@
 //! SQLite runs in WAL mode with `synchronous=FULL`, so an acknowledged commit survives a
 //! kill of the process and a power loss; PostgreSQL keeps its defaults (`fsync` on).
 //! SQLite keeps its temporary files in memory (`temp_store=MEMORY`: the statement journal
-//! of a many-row `UPDATE` inside a transaction, a few pages, is not written to a file) and
-//! caches up to 4 MiB of pages per connection (twice its default).
+//! of a many-row `UPDATE` inside a transaction, a few pages, is not written to a file). Its
+//! page cache keeps the default size (2,000 KiB per connection): in WAL mode a connection
+//! drops its cache whenever another one has committed, so with a pool of connections taking
+//! turns at writing a larger cache would mostly hold memory, not hits.
 //!
 //! # Schema
 //! Versioned migrations (`server/migrations/{sqlite,postgres}/`) are embedded and applied
@@ -110,11 +112,6 @@ pub enum OpenError {
 const MAX_CONNECTIONS: u32 = 8;
 /// How long a writer waits for SQLite's file lock held by another process.
 const BUSY_TIMEOUT_MS: u32 = 10_000;
-/// SQLite's page cache per connection, KiB (its default is 2,000): a batch of position
-/// reports reads and rewrites pages of the volunteers, the events and their indexes spread
-/// over the file. At most [`MAX_CONNECTIONS`] times this (32 MiB), filled only as pages are
-/// read: modest, so the server's memory stays flat under load.
-const SQLITE_CACHE_KIB: u32 = 4_096;
 /// How long a caller waits for a free connection before [`StoreError::Unavailable`].
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -146,14 +143,10 @@ impl SqlStore {
                     ] {
                         sqlx::query(pragma).execute(&mut *conn).await?;
                     }
-                    for pragma in [
-                        format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"),
-                        format!("PRAGMA cache_size = -{SQLITE_CACHE_KIB}"),
-                    ] {
-                        sqlx::query(sqlx::AssertSqlSafe(pragma))
-                            .execute(&mut *conn)
-                            .await?;
-                    }
+                    let busy = format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}");
+                    sqlx::query(sqlx::AssertSqlSafe(busy))
+                        .execute(&mut *conn)
+                        .await?;
                     Ok(())
                 })
             }),

@@ -146,6 +146,12 @@ impl Live {
         self.catch_up(store, engine).await
     }
 
+    /// The view as it is now, not caught up (`None` before the first question builds it):
+    /// for inspection; questions use [`Live::current`].
+    pub async fn as_is(&self) -> OwnedRwLockReadGuard<Option<LiveBoard>> {
+        Arc::clone(&self.view).read_owned().await
+    }
+
     /// `true` when the view was built on `engine`.
     fn built_on(&self, engine: &Arc<Engine>) -> bool {
         self.built_on
