@@ -57,7 +57,11 @@ fn assert_same(live: &LiveBoard, want: &LiveBoard, what: &str) {
     let vols = |l: &LiveBoard| l.roster().volunteers().cloned().collect::<Vec<_>>();
     assert_eq!(vols(live), vols(want), "{what}: roster");
     let placed = |l: &LiveBoard| {
-        let mut p: Vec<_> = l.positions().iter().map(|(id, p)| (id, p.clone())).collect();
+        let mut p: Vec<_> = l
+            .positions()
+            .iter()
+            .map(|(id, p)| (id, p.clone()))
+            .collect();
         p.sort_by_key(|x| x.0);
         p
     };
@@ -76,7 +80,11 @@ fn assert_same(live: &LiveBoard, want: &LiveBoard, what: &str) {
             f.sort_by_key(|x| x.id);
             f
         };
-        assert_eq!(facts(live), facts(want), "{what}: facts of headquarters {hq}");
+        assert_eq!(
+            facts(live),
+            facts(want),
+            "{what}: facts of headquarters {hq}"
+        );
     }
 }
 

@@ -301,6 +301,10 @@ fn the_live_view_applies_its_own_batches_and_reads_another_writers_events() {
     // Several of a's own batches in a row stay current.
     for (i, p) in ON_ROAD.iter().cycle().take(12).enumerate() {
         report(&a, vols[i % 3], *p);
-        assert_eq!(seen(&a, vols[i % 3]), (Some(*p), last_seq(&a)), "report {i}");
+        assert_eq!(
+            seen(&a, vols[i % 3]),
+            (Some(*p), last_seq(&a)),
+            "report {i}"
+        );
     }
 }

@@ -249,7 +249,11 @@ fn position_diff(old: &Volunteer, new: &Volunteer) -> (Value, Value) {
         }
     };
     put("position", json(&new.position), json(&old.position));
-    put("position_at", json(&new.position_at), json(&old.position_at));
+    put(
+        "position_at",
+        json(&new.position_at),
+        json(&old.position_at),
+    );
     put("status", json(&new.status), json(&old.status));
     (Value::Object(changes), Value::Object(previous))
 }

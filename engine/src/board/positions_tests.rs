@@ -237,7 +237,10 @@ fn a_position_event_names_what_the_diff_of_the_whole_volunteers_does() {
         let pick = |r: &mut Rng, v: Option<Point>| match r.below(3) {
             0 => None,
             1 => v,
-            _ => Some([37.6 + f64::from(u32::try_from(r.below(5)).unwrap()) * 1e-3, 55.76]),
+            _ => Some([
+                37.6 + f64::from(u32::try_from(r.below(5)).unwrap()) * 1e-3,
+                55.76,
+            ]),
         };
         let time = |r: &mut Rng| match r.below(3) {
             0 => None,

@@ -167,7 +167,9 @@ impl Moved {
     /// `None` when `changes` holds another field, or a value that is not its field's.
     fn read(changes: &Value) -> Option<Moved> {
         fn field<'a, T: Deserialize<'a>>(c: &'a Map<String, Value>, k: &str) -> Option<Option<T>> {
-            c.get(k).map(|v| T::deserialize(v).ok()).map_or(Some(None), |t| t.map(Some))
+            c.get(k)
+                .map(|v| T::deserialize(v).ok())
+                .map_or(Some(None), |t| t.map(Some))
         }
         let c = changes.as_object()?;
         if !c
@@ -235,9 +237,25 @@ mod tests {
             created_at: Time(1_780_000_000),
             updated_at: Time(1_790_000_000),
         };
-        let positions = [json!([37.61, 55.71]), json!(null), json!("here"), json!([1.0])];
-        let times = [json!("2026-12-05T12:30:38Z"), json!(null), json!(5), json!("soon")];
-        let statuses = [json!("busy"), json!("off"), json!("available"), json!(null), json!(7)];
+        let positions = [
+            json!([37.61, 55.71]),
+            json!(null),
+            json!("here"),
+            json!([1.0]),
+        ];
+        let times = [
+            json!("2026-12-05T12:30:38Z"),
+            json!(null),
+            json!(5),
+            json!("soon"),
+        ];
+        let statuses = [
+            json!("busy"),
+            json!("off"),
+            json!("available"),
+            json!(null),
+            json!(7),
+        ];
         let mut cases = 0;
         for (i, p) in positions.iter().enumerate() {
             for (j, t) in times.iter().enumerate() {
@@ -269,7 +287,10 @@ mod tests {
         }
         assert_eq!(cases, 4 * 4 * 5 * 8);
         let other = json!({"name": "W", "position": [1.0, 2.0]});
-        assert!(Moved::read(&other).is_none(), "another field goes the long way");
+        assert!(
+            Moved::read(&other).is_none(),
+            "another field goes the long way"
+        );
     }
 
     /// A roster caught up from events equals one built from a snapshot of the final state.

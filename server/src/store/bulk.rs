@@ -19,9 +19,9 @@ use std::collections::{HashMap, HashSet};
 use engine::board::{Applied, EntityKind, Event, Record, Store, StoreError, Write};
 use sqlx::{AnyConnection, Row};
 
-use super::{Backend, SqlStore};
 use super::rows::{self, Bind};
 use super::sql::{Sql, db};
+use super::{Backend, SqlStore};
 
 /// Most rows one statement carries (a volunteer row binds 20 values: 5,120 a statement,
 /// below SQLite's 32,766 and PostgreSQL's 65,535).
@@ -141,10 +141,10 @@ async fn check_versions(
         .collect();
     let mut stored = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = Sql::new(backend, &format!(
-            "SELECT id, version FROM {} WHERE 1 = 1",
-            rows::table(kind)
-        ));
+        let mut sql = Sql::new(
+            backend,
+            &format!("SELECT id, version FROM {} WHERE 1 = 1", rows::table(kind)),
+        );
         sql.in_list("id", chunk);
         for row in sql.fetch_all(tx).await? {
             let id: i64 = row.try_get(0).map_err(db)?;
@@ -240,7 +240,9 @@ fn written_columns(chunk: &[Ready]) -> Vec<&'static str> {
         return all;
     }
     all.into_iter()
-        .filter(|c| matches!(*c, "version" | "updated_at") || changed.contains(rows::field_of(kind, c)))
+        .filter(|c| {
+            matches!(*c, "version" | "updated_at") || changed.contains(rows::field_of(kind, c))
+        })
         .collect()
 }
 
@@ -256,10 +258,10 @@ async fn update_rows(
     };
     let table = rows::table(first.record.kind());
     let names = written_columns(chunk);
-    let mut sql = Sql::new(backend, &format!(
-        "WITH v (id, expected, {}) AS (VALUES ",
-        names.join(", ")
-    ));
+    let mut sql = Sql::new(
+        backend,
+        &format!("WITH v (id, expected, {}) AS (VALUES ", names.join(", ")),
+    );
     for (i, r) in chunk.iter().enumerate() {
         if i > 0 {
             sql.push(", ");
@@ -305,7 +307,8 @@ async fn insert_events(
     if chunk.is_empty() {
         return Ok(());
     }
-    let mut sql = Sql::new(backend, 
+    let mut sql = Sql::new(
+        backend,
         "INSERT INTO events (at, actor, hq, entity, entity_id, action, changes, previous) VALUES ",
     );
     for (i, r) in chunk.iter().enumerate() {

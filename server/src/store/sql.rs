@@ -86,10 +86,7 @@ impl Sql {
     }
 
     pub(super) async fn fetch_all(&self, c: &mut AnyConnection) -> Result<Vec<AnyRow>, StoreError> {
-        self.query()
-            .fetch_all(c)
-            .await
-            .map_err(|e| store_error(&e))
+        self.query().fetch_all(c).await.map_err(|e| store_error(&e))
     }
 
     pub(super) async fn fetch_optional(
@@ -147,7 +144,10 @@ impl SqlStore {
         id: i64,
         decode: fn(&AnyRow) -> Result<T, StoreError>,
     ) -> Result<Option<T>, StoreError> {
-        let mut sql = Sql::new(self.backend, &format!("SELECT {columns} FROM {table} WHERE id = "));
+        let mut sql = Sql::new(
+            self.backend,
+            &format!("SELECT {columns} FROM {table} WHERE id = "),
+        );
         sql.param(id);
         Ok(self.read(&sql, decode).await?.into_iter().next())
     }
@@ -165,7 +165,10 @@ impl SqlStore {
                 .map_err(db),
             Backend::Postgres => {
                 let mut tx = c.begin().await.map_err(db)?;
-                let mut lock = Sql::new(self.backend, "SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock(");
+                let mut lock = Sql::new(
+                    self.backend,
+                    "SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock(",
+                );
                 lock.param(WRITE_LOCK_KEY).push(")) AS l");
                 lock.fetch_all(&mut tx).await?;
                 Ok(tx)
@@ -183,7 +186,9 @@ impl SqlStore {
         match self.backend {
             Backend::Sqlite => Ok(None),
             Backend::Postgres => {
-                let row = Sql::new(self.backend, "SELECT txid_current()").fetch_all(tx).await?;
+                let row = Sql::new(self.backend, "SELECT txid_current()")
+                    .fetch_all(tx)
+                    .await?;
                 let id = row
                     .first()
                     .map(|r| r.try_get::<i64, _>(0))
@@ -196,7 +201,11 @@ impl SqlStore {
     }
 
     /// Whether PostgreSQL committed transaction `xid`, asked on the connection that ran it.
-    pub(super) async fn committed(&self, c: &mut AnyConnection, xid: i64) -> Result<(), StoreError> {
+    pub(super) async fn committed(
+        &self,
+        c: &mut AnyConnection,
+        xid: i64,
+    ) -> Result<(), StoreError> {
         let mut sql = Sql::new(self.backend, "SELECT txid_status(");
         sql.param(xid).push(")");
         let rows = sql.fetch_all(c).await?;
@@ -279,7 +288,10 @@ async fn stored_reply(
     scope: &str,
     key: &str,
 ) -> Result<Option<IdempotentReply>, StoreError> {
-    let mut sql = Sql::new(backend, "SELECT fingerprint, body FROM idempotency_keys WHERE scope = ");
+    let mut sql = Sql::new(
+        backend,
+        "SELECT fingerprint, body FROM idempotency_keys WHERE scope = ",
+    );
     sql.param(scope).push(" AND key = ").param(key);
     sql.fetch_optional(c)
         .await?
@@ -311,7 +323,8 @@ async fn claim_key(
     k: &IdempotencyKey,
     at: Time,
 ) -> Result<bool, StoreError> {
-    let mut sql = Sql::new(backend, 
+    let mut sql = Sql::new(
+        backend,
         "INSERT INTO idempotency_keys (scope, key, fingerprint, body, created_at) VALUES (",
     );
     sql.param(k.scope.as_str())
@@ -328,9 +341,14 @@ async fn claim_key(
 /// Inserts a record; returns the identifier the database gave it.
 async fn insert(
     backend: Backend,
-    c: &mut AnyConnection, record: &Record) -> Result<i64, StoreError> {
+    c: &mut AnyConnection,
+    record: &Record,
+) -> Result<i64, StoreError> {
     let cols = rows::columns(record);
-    let mut sql = Sql::new(backend, &format!("INSERT INTO {} (", rows::table(record.kind())));
+    let mut sql = Sql::new(
+        backend,
+        &format!("INSERT INTO {} (", rows::table(record.kind())),
+    );
     sql.push(&cols.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "))
         .push(") VALUES (");
     for (i, (_, b)) in cols.into_iter().enumerate() {
@@ -355,10 +373,10 @@ async fn check_version(
     expected: i64,
 ) -> Result<(), StoreError> {
     let (entity, id) = (record.kind(), record.id());
-    let mut sql = Sql::new(backend, &format!(
-        "SELECT version FROM {} WHERE id = ",
-        rows::table(entity)
-    ));
+    let mut sql = Sql::new(
+        backend,
+        &format!("SELECT version FROM {} WHERE id = ", rows::table(entity)),
+    );
     sql.param(id);
     match sql.fetch_optional(c).await? {
         None => Err(StoreError::Missing { entity, id }),
@@ -382,7 +400,10 @@ async fn update(
     record: &Record,
     expected: Option<i64>,
 ) -> Result<(), StoreError> {
-    let mut sql = Sql::new(backend, &format!("UPDATE {} SET ", rows::table(record.kind())));
+    let mut sql = Sql::new(
+        backend,
+        &format!("UPDATE {} SET ", rows::table(record.kind())),
+    );
     for (i, (n, b)) in rows::columns(record).into_iter().enumerate() {
         if i > 0 {
             sql.push(", ");
@@ -405,8 +426,11 @@ async fn update(
 /// Stores an event; returns its sequence number.
 async fn insert_event(
     backend: Backend,
-    c: &mut AnyConnection, e: &Event) -> Result<i64, StoreError> {
-    let mut sql = Sql::new(backend, 
+    c: &mut AnyConnection,
+    e: &Event,
+) -> Result<i64, StoreError> {
+    let mut sql = Sql::new(
+        backend,
         "INSERT INTO events (at, actor, hq, entity, entity_id, action, changes, previous) VALUES (",
     );
     sql.param(e.at)
@@ -561,7 +585,10 @@ impl Store for SqlStore {
     }
 
     async fn hqs(&self) -> Result<Vec<Hq>, StoreError> {
-        let sql = Sql::new(self.backend, &format!("SELECT {} FROM hqs ORDER BY id", rows::HQ_COLUMNS));
+        let sql = Sql::new(
+            self.backend,
+            &format!("SELECT {} FROM hqs ORDER BY id", rows::HQ_COLUMNS),
+        );
         self.read(&sql, rows::hq).await
     }
 
@@ -573,10 +600,13 @@ impl Store for SqlStore {
     async fn volunteers_by_id(&self, ids: &[i64]) -> Result<Vec<Volunteer>, StoreError> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(1_000) {
-            let mut sql = Sql::new(self.backend, &format!(
-                "SELECT {} FROM volunteers WHERE 1 = 1",
-                rows::VOLUNTEER_COLUMNS
-            ));
+            let mut sql = Sql::new(
+                self.backend,
+                &format!(
+                    "SELECT {} FROM volunteers WHERE 1 = 1",
+                    rows::VOLUNTEER_COLUMNS
+                ),
+            );
             sql.in_list("id", chunk);
             out.extend(self.read(&sql, rows::volunteer).await?);
         }
@@ -584,10 +614,13 @@ impl Store for SqlStore {
     }
 
     async fn volunteers(&self, q: &VolunteerQuery) -> Result<Vec<Volunteer>, StoreError> {
-        let mut sql = Sql::new(self.backend, &format!(
-            "SELECT {} FROM volunteers WHERE id > ",
-            rows::VOLUNTEER_COLUMNS
-        ));
+        let mut sql = Sql::new(
+            self.backend,
+            &format!(
+                "SELECT {} FROM volunteers WHERE id > ",
+                rows::VOLUNTEER_COLUMNS
+            ),
+        );
         sql.param(q.after_id.unwrap_or(i64::MIN));
         if let Some(hqs) = &q.hqs {
             sql.in_list("hq", hqs);
@@ -609,10 +642,10 @@ impl Store for SqlStore {
     }
 
     async fn requests(&self, q: &RequestQuery) -> Result<Vec<Request>, StoreError> {
-        let mut sql = Sql::new(self.backend, &format!(
-            "SELECT {} FROM requests WHERE id > ",
-            rows::REQUEST_COLUMNS
-        ));
+        let mut sql = Sql::new(
+            self.backend,
+            &format!("SELECT {} FROM requests WHERE id > ", rows::REQUEST_COLUMNS),
+        );
         sql.param(q.after_id.unwrap_or(i64::MIN));
         if let Some(hqs) = &q.hqs {
             sql.in_list("hq", hqs);
@@ -660,18 +693,18 @@ impl Store for SqlStore {
     }
 
     async fn closures(&self) -> Result<Vec<Closure>, StoreError> {
-        let sql = Sql::new(self.backend, &format!(
-            "SELECT {} FROM closures ORDER BY id",
-            rows::CLOSURE_COLUMNS
-        ));
+        let sql = Sql::new(
+            self.backend,
+            &format!("SELECT {} FROM closures ORDER BY id", rows::CLOSURE_COLUMNS),
+        );
         self.read(&sql, rows::closure).await
     }
 
     async fn events(&self, q: &EventQuery) -> Result<Vec<Event>, StoreError> {
-        let mut sql = Sql::new(self.backend, &format!(
-            "SELECT {} FROM events WHERE seq > ",
-            rows::EVENT_COLUMNS
-        ));
+        let mut sql = Sql::new(
+            self.backend,
+            &format!("SELECT {} FROM events WHERE seq > ", rows::EVENT_COLUMNS),
+        );
         sql.param(q.after_seq);
         if let Some(hqs) = &q.hqs {
             sql.in_list("hq", hqs);
@@ -695,7 +728,8 @@ impl Store for SqlStore {
     }
 
     async fn insert_token(&self, t: TokenRecord) -> Result<i64, StoreError> {
-        let mut sql = Sql::new(self.backend, 
+        let mut sql = Sql::new(
+            self.backend,
             "INSERT INTO tokens (hash, role, hqs, volunteer, label, created_at, revoked_at) VALUES (",
         );
         sql.param(t.hash)
@@ -721,24 +755,27 @@ impl Store for SqlStore {
     }
 
     async fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
-        let mut sql = Sql::new(self.backend, &format!(
-            "SELECT {} FROM tokens WHERE hash = ",
-            rows::TOKEN_COLUMNS
-        ));
+        let mut sql = Sql::new(
+            self.backend,
+            &format!("SELECT {} FROM tokens WHERE hash = ", rows::TOKEN_COLUMNS),
+        );
         sql.param(hash).push(" ORDER BY id LIMIT 1");
         Ok(self.read(&sql, rows::token).await?.into_iter().next())
     }
 
     async fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
-        let sql = Sql::new(self.backend, &format!(
-            "SELECT {} FROM tokens ORDER BY id",
-            rows::TOKEN_COLUMNS
-        ));
+        let sql = Sql::new(
+            self.backend,
+            &format!("SELECT {} FROM tokens ORDER BY id", rows::TOKEN_COLUMNS),
+        );
         self.read(&sql, rows::token).await
     }
 
     async fn revoke_token(&self, id: i64, at: Time) -> Result<bool, StoreError> {
-        let mut sql = Sql::new(self.backend, "UPDATE tokens SET revoked_at = COALESCE(revoked_at, ");
+        let mut sql = Sql::new(
+            self.backend,
+            "UPDATE tokens SET revoked_at = COALESCE(revoked_at, ",
+        );
         sql.param(at).push(") WHERE id = ").param(id);
         let mut c = self.conn().await?;
         Ok(sql.execute(&mut c).await? > 0)

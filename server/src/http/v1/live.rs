@@ -129,7 +129,9 @@ impl Live {
         if !self.built_on(engine) {
             return Ok(());
         }
-        let unbroken = events.windows(2).all(|w| w[0].seq.checked_add(1) == Some(w[1].seq));
+        let unbroken = events
+            .windows(2)
+            .all(|w| w[0].seq.checked_add(1) == Some(w[1].seq));
         {
             let mut w = self.view.write().await;
             let Some(live) = w.as_mut() else {
