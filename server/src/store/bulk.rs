@@ -1,7 +1,9 @@
 //! [`engine::board::Store::apply_all`] for [`SqlStore`]: many writes that each update one
 //! record of one table (position reports) are committed in one transaction with four
-//! statements whatever their number, instead of five each: one read of the stored versions,
-//! one `UPDATE … FROM` a `VALUES` list, one multi-row `INSERT` of the events, the commit.
+//! statements whatever their number, instead of five each: one read of the stored rows, one
+//! `UPDATE … FROM` a `VALUES` list, one multi-row `INSERT` of the events, the commit. The
+//! `UPDATE` sets only the columns whose stored value some write of the batch changes, so the
+//! indexes of the others are not touched.
 //!
 //! Each write still stands or fails alone: a missing record or a stale version answers that
 //! write's error and leaves it out of the statements; the others are written. The versions
@@ -14,9 +16,10 @@
 //! record) go through [`engine::board::Store::apply`] each, queued together for the group
 //! commit.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use engine::board::{Applied, EntityKind, Event, Record, Store, StoreError, Write};
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::rows::{self, Bind};
@@ -49,11 +52,13 @@ fn updates_of_one_table(writes: &[Write]) -> bool {
 }
 
 /// One update ready to write: the answer's slot, the version it was made from, the record
-/// as it will be stored, its event (sequence number set once inserted).
+/// as it will be stored, which of its columns ([`rows::columns`]) differ from the stored
+/// row, its event (sequence number set once inserted).
 struct Ready {
     slot: usize,
     expected: i64,
     record: Record,
+    changed: Vec<bool>,
     event: Event,
 }
 
@@ -120,21 +125,21 @@ impl SqlStore {
     }
 }
 
-/// Reads the stored versions; a write whose record is missing or at another version gets
-/// its error in `answers`; the others come back ready to write, in the order given.
+/// Reads the stored rows; a write whose record is missing or at another version gets its
+/// error in `answers`; the others come back ready to write, in the order given, each with
+/// the columns whose stored value differs from the new one.
 async fn check_versions(
     backend: Backend,
     tx: &mut AnyConnection,
     writes: Vec<Write>,
     answers: &mut [Option<Result<Applied, StoreError>>],
 ) -> Result<Vec<Ready>, StoreError> {
-    let Some(kind) = writes
-        .first()
-        .and_then(|w| w.changes.first())
-        .map(|c| c.record.kind())
-    else {
+    let Some(template) = writes.first().and_then(|w| w.changes.first()) else {
         return Ok(Vec::new());
     };
+    let kind = template.record.kind();
+    let columns = rows::columns(&template.record);
+    let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
     let ids: Vec<i64> = writes
         .iter()
         .filter_map(|w| w.changes.first().map(|c| c.record.id()))
@@ -143,13 +148,22 @@ async fn check_versions(
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let mut sql = Sql::new(
             backend,
-            &format!("SELECT id, version FROM {} WHERE 1 = 1", rows::table(kind)),
+            &format!(
+                "SELECT id, version, {} FROM {} WHERE 1 = 1",
+                names.join(", "),
+                rows::table(kind)
+            ),
         );
         sql.in_list("id", chunk);
         for row in sql.fetch_all(tx).await? {
             let id: i64 = row.try_get(0).map_err(db)?;
             let version: i64 = row.try_get(1).map_err(db)?;
-            stored.insert(id, version);
+            let values: Vec<Option<Bind>> = columns
+                .iter()
+                .enumerate()
+                .map(|(i, (_, like))| decoded(&row, i + 2, like))
+                .collect();
+            stored.insert(id, (version, values));
         }
     }
     let mut ready = Vec::with_capacity(writes.len());
@@ -161,7 +175,7 @@ async fn check_versions(
         let expected = change.expected_version.unwrap_or(0);
         match stored.get(&id) {
             None => answers[slot] = Some(Err(StoreError::Missing { entity: kind, id })),
-            Some(&found) if found != expected => {
+            Some(&(found, _)) if found != expected => {
                 answers[slot] = Some(Err(StoreError::VersionConflict {
                     entity: kind,
                     id,
@@ -169,20 +183,36 @@ async fn check_versions(
                     found,
                 }));
             }
-            Some(_) => {
+            Some((_, values)) => {
                 let mut record = change.record;
                 record.stamp(id, expected.saturating_add(1));
+                let changed = rows::columns(&record)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (_, new))| values.get(i).and_then(Option::as_ref) != Some(&new))
+                    .collect();
                 let event = w.event(0, &record, change.action, (change.changes, change.previous));
                 ready.push(Ready {
                     slot,
                     expected,
                     record,
+                    changed,
                     event,
                 });
             }
         }
     }
     Ok(ready)
+}
+
+/// Column `i` of `row` read as a value of the type of `like`; `None` when it does not read
+/// so (the column is then written, as if it differed).
+fn decoded(row: &AnyRow, i: usize, like: &Bind) -> Option<Bind> {
+    match like {
+        Bind::Int(_) => row.try_get::<Option<i64>, _>(i).ok().map(Bind::Int),
+        Bind::Real(_) => row.try_get::<Option<f64>, _>(i).ok().map(Bind::Real),
+        Bind::Text(_) => row.try_get::<Option<String>, _>(i).ok().map(Bind::Text),
+    }
 }
 
 /// The SQL type a bound value is cast to in the first row of a `VALUES` list, so that both
@@ -212,37 +242,24 @@ fn values_row(sql: &mut Sql, values: Vec<Bind>, first: bool) {
     sql.push(")");
 }
 
-/// The columns an update of `chunk` writes: the bookkeeping ones (`version`, `updated_at`)
-/// and those of the fields that some write of the chunk changes (for a position report the
-/// position, its time, and the status when it changes), so that the database leaves the
-/// other columns and their index entries alone. The record read was checked to be the one
-/// stored (same version), and a field left out of the changes serialises the same before
-/// and after, so its columns hold their value already. Every column when a changed field
-/// has no column of its own (none of the board's records has such a field).
+/// The columns an update of `chunk` writes: those whose stored value differs from the new
+/// one in some row of the chunk (`version` always does), so that the database leaves the
+/// other columns and their index entries alone (a position report changes the position,
+/// its time, `updated_at`, and the status only when it says so). Writing a column with the
+/// value it holds changes nothing, so leaving it out is exact.
 fn written_columns(chunk: &[Ready]) -> Vec<&'static str> {
     let Some(first) = chunk.first() else {
         return Vec::new();
     };
-    let kind = first.record.kind();
-    let all: Vec<&'static str> = rows::columns(&first.record)
-        .iter()
-        .map(|(n, _)| *n)
-        .collect();
-    let mut changed = HashSet::new();
-    for r in chunk {
-        let Some(fields) = r.event.changes.as_object() else {
-            return all;
-        };
-        changed.extend(fields.keys().map(String::as_str));
-    }
-    let stored: HashSet<&str> = all.iter().map(|c| rows::field_of(kind, c)).collect();
-    if !changed.is_subset(&stored) {
-        return all;
-    }
-    all.into_iter()
-        .filter(|c| {
-            matches!(*c, "version" | "updated_at") || changed.contains(rows::field_of(kind, c))
+    rows::columns(&first.record)
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            chunk
+                .iter()
+                .any(|r| r.changed.get(*i).copied().unwrap_or(true))
         })
+        .map(|(_, (n, _))| n)
         .collect()
 }
 

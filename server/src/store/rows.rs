@@ -253,21 +253,6 @@ pub(super) fn columns(r: &Record) -> Vec<(&'static str, Bind)> {
     }
 }
 
-/// The record field (its name in JSON and in events' `changes`) that column `column` of
-/// [`columns`] stores: points are two columns (`position_lon`, `position_lat` → `position`),
-/// a request's recipient three (`recipient_name` … → `recipient`), the rest one each.
-pub(super) fn field_of(kind: EntityKind, column: &'static str) -> &'static str {
-    match (kind, column) {
-        (EntityKind::Volunteer, "home_lon" | "home_lat") => "home",
-        (EntityKind::Volunteer, "position_lon" | "position_lat") => "position",
-        (EntityKind::Hq | EntityKind::Request, "lon" | "lat") => "location",
-        (EntityKind::Request, "recipient_name" | "recipient_phone" | "recipient_address") => {
-            "recipient"
-        }
-        _ => column,
-    }
-}
-
 /// A road closure from a row of [`CLOSURE_COLUMNS`].
 pub(super) fn closure(row: &AnyRow) -> Result<Closure, StoreError> {
     Ok(Closure {
