@@ -2,6 +2,7 @@
 //! rebuilt from the store afterwards: same roster, same placed positions, same R-trees, same
 //! ranking facts (Monaco, random reports from several senders, some off the roads, some
 //! stale, some changing the status).
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use engine::board::{
     Board, EventQuery, LiveBoard, MemoryStore, Mode, NewHq, NewVolunteer, PositionReport,
@@ -34,7 +35,9 @@ fn point(rng: &mut Pcg64, e: &Engine, mode: Mode) -> [f64; 2] {
     if rng.random_bool(0.05) {
         return [7.42, 43.5];
     }
-    let n = g.node_lonlat(NodeId(rng.random_range(0..g.num_nodes() as u32)));
+    let n = g.node_lonlat(NodeId(
+        rng.random_range(0..u32::try_from(g.num_nodes()).unwrap()),
+    ));
     [
         n.lon + rng.random_range(-1e-4..1e-4),
         n.lat + rng.random_range(-1e-4..1e-4),
