@@ -19,6 +19,8 @@ mod trip;
 #[path = "engine/trips.rs"]
 mod trips;
 
+#[path = "engine/board_live.rs"]
+mod board_live;
 #[path = "engine/candidates.rs"]
 mod candidates;
 #[path = "engine/cch.rs"]

@@ -39,7 +39,7 @@ fn engine(extract: &str) -> Option<Engine> {
     Some(e)
 }
 
-fn monaco() -> Option<&'static Engine> {
+pub(crate) fn monaco() -> Option<&'static Engine> {
     static ENGINE: OnceLock<Option<Engine>> = OnceLock::new();
     ENGINE
         .get_or_init(|| engine("monaco-2023-12-26.osm.pbf"))

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use engine::board::Role;
+use engine::board::{Role, Store};
 use serde_json::{Value, json};
 use server::http::v1::BoardSettings;
 use server::http::v1::token_cache::TOKEN_CACHE_TTL;
@@ -245,4 +245,66 @@ fn a_revoked_token_stops_working_within_the_token_cache_ttl() {
             .is_none(),
         "a revoked token is not remembered"
     );
+}
+
+/// Where server `b`'s live view, as it is (not caught up), has volunteer `id`, and the
+/// sequence number it is current with.
+fn seen(b: &TestBoard, id: i64) -> (Option<[f64; 2]>, i64) {
+    let view = b.block_on(b.state.live.as_is());
+    let live = view.as_ref().expect("the live view is built");
+    (live.roster().volunteer(id).unwrap().position, live.seq())
+}
+
+fn last_seq(b: &TestBoard) -> i64 {
+    b.block_on(b.state.board.store().last_seq()).unwrap()
+}
+
+#[test]
+fn the_live_view_applies_its_own_batches_and_reads_another_writers_events() {
+    let Some(engine) = crate::http_support::monaco_engine() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("board.db").to_string_lossy().into_owned();
+    let a = TestBoard::start_with_store(Arc::clone(&engine), &path);
+    let admin = a.token(Role::Admin, &[], None);
+    let hq = a.hq(&admin, "North");
+    let vols: Vec<i64> = (0..3)
+        .map(|i| a.volunteer(&admin, hq, &format!("V{i}"), ON_ROAD[0]))
+        .collect();
+    let request = a.request(&admin, hq, "R", ON_ROAD[2]);
+    let b = TestBoard::start_with_store(engine, &path);
+    let report = |server: &TestBoard, id: i64, p: [f64; 2]| {
+        let answer = server.json(
+            "POST",
+            &format!("/v1/volunteers/{id}/position"),
+            &admin,
+            &json!({"position": p}),
+        );
+        assert_eq!(answer.status, 200, "{:?}", answer.json());
+    };
+    // The first question builds server a's view; its own batch is applied from the batch.
+    assert_eq!(
+        a.get(&format!("/v1/requests/{request}/candidates?k=3"), &admin)
+            .status,
+        200
+    );
+    report(&a, vols[0], ON_ROAD[1]);
+    assert_eq!(seen(&a, vols[0]), (Some(ON_ROAD[1]), last_seq(&a)));
+    // Another server's report comes between: a's next batch does not follow its view's last
+    // event, so a reads the store's events, the other's included, before applying it.
+    report(&b, vols[1], ON_ROAD[1]);
+    assert_eq!(seen(&a, vols[1]).0, Some(ON_ROAD[0]), "not seen yet");
+    report(&a, vols[2], ON_ROAD[2]);
+    assert_eq!(seen(&a, vols[1]), (Some(ON_ROAD[1]), last_seq(&a)));
+    assert_eq!(seen(&a, vols[2]), (Some(ON_ROAD[2]), last_seq(&a)));
+    // Several of a's own batches in a row stay current.
+    for (i, p) in ON_ROAD.iter().cycle().take(12).enumerate() {
+        report(&a, vols[i % 3], *p);
+        assert_eq!(
+            seen(&a, vols[i % 3]),
+            (Some(*p), last_seq(&a)),
+            "report {i}"
+        );
+    }
 }

@@ -14,8 +14,11 @@
 use std::collections::{HashMap, HashSet};
 
 use super::access::Principal;
-use super::commands::{Board, on_road, update, wrong_kind};
+use serde_json::{Map, Value};
+
+use super::commands::{Board, on_road, wrong_kind};
 use super::error::{BoardError, invalid};
+use super::event::Event;
 use super::model::{Point, Volunteer, VolunteerStatus};
 use super::roads::Roads;
 use super::store::{Applied, Change, Record, Store, StoreError, Write};
@@ -46,6 +49,16 @@ pub struct ReportedPosition {
     pub volunteer: i64,
     /// The report.
     pub report: PositionReport,
+}
+
+/// What [`Board::report_positions`] did.
+#[derive(Debug)]
+pub struct ReportedBatch {
+    /// Each report's answer, in the order of the reports.
+    pub answers: Vec<Result<Volunteer, BoardError>>,
+    /// The events stored, by sequence number: what a reader of the store's events after
+    /// the batch finds of it (a live view catches up from these without reading them back).
+    pub events: Vec<Event>,
 }
 
 /// How many times a report is judged again after a concurrent change to its volunteer.
@@ -83,19 +96,21 @@ impl<S: Store> Board<S> {
         };
         self.report_positions(now, vec![one], roads)
             .await
+            .answers
             .pop()
             .unwrap_or_else(|| Err(wrong_kind()))
     }
 
     /// Records many position reports at once (see the docs of module `board::positions`):
     /// the answers come in the order of `reports`, each what [`Board::report_position`]
-    /// would have answered for it alone.
+    /// would have answered for it alone, with the events stored.
     pub async fn report_positions(
         &self,
         now: Time,
         reports: Vec<ReportedPosition>,
         roads: &dyn Roads,
-    ) -> Vec<Result<Volunteer, BoardError>> {
+    ) -> ReportedBatch {
+        let mut events = Vec::new();
         let mut answers: Vec<Option<Result<Volunteer, BoardError>>> =
             reports.iter().map(|_| None).collect();
         let mut open = Vec::with_capacity(reports.len());
@@ -150,7 +165,11 @@ impl<S: Store> Board<S> {
             let mut raced = false;
             for (i, result) in written.into_iter().zip(results) {
                 match result {
-                    Ok(Applied::Stored { mut records, .. }) => {
+                    Ok(Applied::Stored {
+                        mut records,
+                        events: stored,
+                    }) => {
+                        events.extend(stored);
                         answers[i] = Some(match records.pop() {
                             Some(Record::Volunteer(v)) => Ok(v),
                             _ => Err(wrong_kind()),
@@ -170,10 +189,14 @@ impl<S: Store> Board<S> {
             next.sort_unstable();
             open = next;
         }
-        answers
-            .into_iter()
-            .map(|a| a.unwrap_or_else(|| Err(wrong_kind())))
-            .collect()
+        events.sort_by_key(|e| e.seq);
+        ReportedBatch {
+            answers: answers
+                .into_iter()
+                .map(|a| a.unwrap_or_else(|| Err(wrong_kind())))
+                .collect(),
+            events,
+        }
     }
 }
 
@@ -203,12 +226,41 @@ fn decide(
         x.status = s;
     }
     x.updated_at = now;
-    Ok(Decision::Write(Box::new(update(
-        &Record::Volunteer(old.clone()),
-        Record::Volunteer(x),
-        old.version,
-        "position",
-    ))))
+    let (changes, previous) = position_diff(old, &x);
+    Ok(Decision::Write(Box::new(Change {
+        record: Record::Volunteer(x),
+        expected_version: Some(old.version),
+        action: "position".into(),
+        changes,
+        previous,
+    })))
+}
+
+/// The event's `(changes, previous)` for a position report that took volunteer `old` to
+/// `new`: what [`super::event::diff`] of the two whole volunteers gives, computed from the
+/// only fields a report changes (position, its time, status) without serialising the rest.
+fn position_diff(old: &Volunteer, new: &Volunteer) -> (Value, Value) {
+    let mut changes = Map::new();
+    let mut previous = Map::new();
+    let mut put = |field: &str, after: Value, before: Value| {
+        if after != before {
+            changes.insert(field.to_owned(), after);
+            previous.insert(field.to_owned(), before);
+        }
+    };
+    put("position", json(&new.position), json(&old.position));
+    put(
+        "position_at",
+        json(&new.position_at),
+        json(&old.position_at),
+    );
+    put("status", json(&new.status), json(&old.status));
+    (Value::Object(changes), Value::Object(previous))
+}
+
+/// `v` as JSON, as it is inside the whole record's JSON ([`Record::to_json`]).
+fn json<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
 #[cfg(test)]

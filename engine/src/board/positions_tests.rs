@@ -148,7 +148,7 @@ fn a_batch_answers_and_stores_what_reports_one_by_one_do() {
             let now = T0.plus(1_000 + 1_000 * round);
             let n = 1 + usize::try_from(r.below(40)).unwrap();
             let reports: Vec<ReportedPosition> = (0..n).map(|_| random_report(&mut r)).collect();
-            let got = block_on(batched.report_positions(now, reports.clone(), &AnyRoads));
+            let got = block_on(batched.report_positions(now, reports.clone(), &AnyRoads)).answers;
             assert_eq!(got.len(), n);
             for (i, (rep, answer)) in reports.into_iter().zip(&got).enumerate() {
                 let want = block_on(single.report_position(
@@ -206,7 +206,8 @@ fn a_batch_keeps_each_reports_error_to_itself() {
             report(admin(), 1, [37.65, 55.78]),
         ],
         &AnyRoads,
-    ));
+    ))
+    .answers;
     assert_eq!(got[0].as_ref().unwrap().version, 2);
     assert!(matches!(got[1], Err(BoardError::NotFound { id: 99, .. })));
     assert!(
@@ -225,4 +226,70 @@ fn a_batch_keeps_each_reports_error_to_itself() {
         })
     };
     assert_eq!((positions(1), positions(2), positions(3)), (2, 1, 0));
+}
+
+#[test]
+fn a_position_event_names_what_the_diff_of_the_whole_volunteers_does() {
+    let b = board();
+    let base = block_on(b.store().volunteer(1)).unwrap().unwrap();
+    let mut r = Rng(7);
+    for case in 0..500 {
+        let pick = |r: &mut Rng, v: Option<Point>| match r.below(3) {
+            0 => None,
+            1 => v,
+            _ => Some([
+                37.6 + f64::from(u32::try_from(r.below(5)).unwrap()) * 1e-3,
+                55.76,
+            ]),
+        };
+        let time = |r: &mut Rng| match r.below(3) {
+            0 => None,
+            _ => Some(T0.plus(i64::try_from(r.below(3)).unwrap())),
+        };
+        let status = |r: &mut Rng| match r.below(3) {
+            0 => VolunteerStatus::Busy,
+            1 => VolunteerStatus::Available,
+            _ => VolunteerStatus::Off,
+        };
+        let mut old = base.clone();
+        old.position = pick(&mut r, base.position);
+        old.position_at = time(&mut r);
+        old.status = status(&mut r);
+        let mut new = old.clone();
+        new.position = pick(&mut r, old.position);
+        new.position_at = time(&mut r);
+        new.status = status(&mut r);
+        new.updated_at = T0.plus(9);
+        new.version += 1;
+        let want = crate::board::event::diff(
+            &Record::Volunteer(old.clone()).to_json(),
+            &Record::Volunteer(new.clone()).to_json(),
+        );
+        assert_eq!(position_diff(&old, &new), want, "case {case}");
+    }
+}
+
+#[test]
+fn a_batch_returns_the_events_it_stored() {
+    for seed in 0..30 {
+        let mut r = Rng(100 + seed);
+        let b = board();
+        let before = block_on(b.store().last_seq()).unwrap();
+        let mut returned = Vec::new();
+        for round in 0..3 {
+            let now = T0.plus(1_000 + 1_000 * round);
+            let n = 1 + usize::try_from(r.below(40)).unwrap();
+            let reports: Vec<ReportedPosition> = (0..n).map(|_| random_report(&mut r)).collect();
+            let batch = block_on(b.report_positions(now, reports, &AnyRoads));
+            assert!(batch.events.windows(2).all(|w| w[0].seq < w[1].seq));
+            returned.extend(batch.events);
+        }
+        let stored = block_on(b.store().events(&EventQuery {
+            after_seq: before,
+            limit: 100_000,
+            ..EventQuery::default()
+        }))
+        .unwrap();
+        assert_eq!(returned, stored, "seed {seed}");
+    }
 }

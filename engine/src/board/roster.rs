@@ -10,10 +10,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use super::event::{EntityKind, Event};
-use super::model::{Request, RequestStatus, Volunteer};
+use super::model::{Point, Request, RequestStatus, Volunteer, VolunteerStatus};
+use super::time::Time;
 
 /// What the roster keeps of a request: enough to count who holds what.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,13 +70,16 @@ impl Roster {
         self.seq = e.seq;
         match e.entity {
             EntityKind::Volunteer => {
-                let merged = match self.volunteers.get(&e.entity_id) {
-                    Some(old) => merge(serde_json::to_value(old).ok()?, &e.changes),
-                    None => e.changes.clone(),
-                };
-                let v: Volunteer = serde_json::from_value(merged).ok()?;
+                let id = e.entity_id;
+                if let Some(moved) = Moved::read(&e.changes)
+                    && let Some(v) = self.volunteers.get_mut(&id)
+                {
+                    moved.set(v);
+                    return self.volunteers.get(&id);
+                }
+                let v = merged(self.volunteers.get(&id), &e.changes)?;
                 self.volunteers.insert(v.id, v);
-                self.volunteers.get(&e.entity_id)
+                self.volunteers.get(&id)
             }
             EntityKind::Request => {
                 let old = self.requests.get(&e.entity_id).copied();
@@ -139,6 +144,60 @@ impl Roster {
 }
 
 /// `base` with the fields of `changes` set.
+/// The volunteer after an event's `changes`: the changed fields merged into `old`'s JSON (or
+/// the changes alone for a new one); `None` when that does not read as a volunteer.
+fn merged(old: Option<&Volunteer>, changes: &Value) -> Option<Volunteer> {
+    let merged = match old {
+        Some(old) => merge(serde_json::to_value(old).ok()?, changes),
+        None => changes.clone(),
+    };
+    serde_json::from_value(merged).ok()
+}
+
+/// The changes of a position event (position, its time, status; nothing else), read field
+/// by field: setting them on a volunteer gives what [`merged`] gives, without the round
+/// trip of the whole volunteer through JSON (a position report is the most frequent event).
+struct Moved {
+    position: Option<Option<Point>>,
+    position_at: Option<Option<Time>>,
+    status: Option<VolunteerStatus>,
+}
+
+impl Moved {
+    /// `None` when `changes` holds another field, or a value that is not its field's.
+    fn read(changes: &Value) -> Option<Moved> {
+        fn field<'a, T: Deserialize<'a>>(c: &'a Map<String, Value>, k: &str) -> Option<Option<T>> {
+            c.get(k)
+                .map(|v| T::deserialize(v).ok())
+                .map_or(Some(None), |t| t.map(Some))
+        }
+        let c = changes.as_object()?;
+        if !c
+            .keys()
+            .all(|k| matches!(k.as_str(), "position" | "position_at" | "status"))
+        {
+            return None;
+        }
+        Some(Moved {
+            position: field(c, "position")?,
+            position_at: field(c, "position_at")?,
+            status: field(c, "status")?,
+        })
+    }
+
+    fn set(self, v: &mut Volunteer) {
+        if let Some(p) = self.position {
+            v.position = p;
+        }
+        if let Some(t) = self.position_at {
+            v.position_at = t;
+        }
+        if let Some(s) = self.status {
+            v.status = s;
+        }
+    }
+}
+
 fn merge(mut base: Value, changes: &Value) -> Value {
     if let (Some(b), Some(c)) = (base.as_object_mut(), changes.as_object()) {
         for (k, v) in c {
@@ -151,7 +210,88 @@ fn merge(mut base: Value, changes: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::super::*;
+    use super::{Moved, Value, merged};
     use pollster::block_on;
+    use serde_json::json;
+
+    /// Setting a position event's fields equals merging them into the whole volunteer's
+    /// JSON, for valid and invalid values alike.
+    #[test]
+    fn position_changes_set_field_by_field_equal_the_merge() {
+        let mut old = Volunteer {
+            id: 3,
+            hq: 1,
+            name: "V".into(),
+            phone: "+7".into(),
+            mode: Mode::Car,
+            skills: vec!["first_aid".into()],
+            capacity_kg: 200.0,
+            capacity_bags: 20,
+            shifts: vec![],
+            max_tasks: 2,
+            home: Some([1.0, 2.0]),
+            position: Some([37.6, 55.7]),
+            position_at: Some(Time(1_790_000_000)),
+            status: VolunteerStatus::Available,
+            version: 4,
+            created_at: Time(1_780_000_000),
+            updated_at: Time(1_790_000_000),
+        };
+        let positions = [
+            json!([37.61, 55.71]),
+            json!(null),
+            json!("here"),
+            json!([1.0]),
+        ];
+        let times = [
+            json!("2026-12-05T12:30:38Z"),
+            json!(null),
+            json!(5),
+            json!("soon"),
+        ];
+        let statuses = [
+            json!("busy"),
+            json!("off"),
+            json!("available"),
+            json!(null),
+            json!(7),
+        ];
+        let mut cases = 0;
+        for (i, p) in positions.iter().enumerate() {
+            for (j, t) in times.iter().enumerate() {
+                for (k, s) in statuses.iter().enumerate() {
+                    for mask in 0..8_u8 {
+                        let mut c = serde_json::Map::new();
+                        if mask & 1 != 0 {
+                            c.insert("position".into(), p.clone());
+                        }
+                        if mask & 2 != 0 {
+                            c.insert("position_at".into(), t.clone());
+                        }
+                        if mask & 4 != 0 {
+                            c.insert("status".into(), s.clone());
+                        }
+                        let changes = Value::Object(c);
+                        let want = merged(Some(&old), &changes);
+                        let got = Moved::read(&changes).map(|m| {
+                            let mut v = old.clone();
+                            m.set(&mut v);
+                            v
+                        });
+                        assert_eq!(got, want, "case {i} {j} {k} {mask}: {changes}");
+                        cases += 1;
+                    }
+                }
+            }
+            old.position = None;
+        }
+        assert_eq!(cases, 4 * 4 * 5 * 8);
+        let other = json!({"name": "W", "position": [1.0, 2.0]});
+        assert!(
+            Moved::read(&other).is_none(),
+            "another field goes the long way"
+        );
+    }
 
     /// A roster caught up from events equals one built from a snapshot of the final state.
     #[test]

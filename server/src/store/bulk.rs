@@ -1,7 +1,9 @@
 //! [`engine::board::Store::apply_all`] for [`SqlStore`]: many writes that each update one
 //! record of one table (position reports) are committed in one transaction with four
-//! statements whatever their number, instead of five each: one read of the stored versions,
-//! one `UPDATE … FROM` a `VALUES` list, one multi-row `INSERT` of the events, the commit.
+//! statements whatever their number, instead of five each: one read of the stored rows, one
+//! `UPDATE … FROM` a `VALUES` list, one multi-row `INSERT` of the events, the commit. The
+//! `UPDATE` sets only the columns whose stored value some write of the batch changes, so the
+//! indexes of the others are not touched.
 //!
 //! Each write still stands or fails alone: a missing record or a stale version answers that
 //! write's error and leaves it out of the statements; the others are written. The versions
@@ -17,11 +19,12 @@
 use std::collections::HashMap;
 
 use engine::board::{Applied, EntityKind, Event, Record, Store, StoreError, Write};
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::SqlStore;
 use super::rows::{self, Bind};
 use super::sql::{Sql, db};
+use super::{Backend, SqlStore};
 
 /// Most rows one statement carries (a volunteer row binds 20 values: 5,120 a statement,
 /// below SQLite's 32,766 and PostgreSQL's 65,535).
@@ -49,11 +52,13 @@ fn updates_of_one_table(writes: &[Write]) -> bool {
 }
 
 /// One update ready to write: the answer's slot, the version it was made from, the record
-/// as it will be stored, its event (sequence number set once inserted).
+/// as it will be stored, which of its columns ([`rows::columns`]) differ from the stored
+/// row, its event (sequence number set once inserted).
 struct Ready {
     slot: usize,
     expected: i64,
     record: Record,
+    changed: Vec<bool>,
     event: Event,
 }
 
@@ -96,13 +101,13 @@ impl SqlStore {
         let xid = {
             let mut tx = self.begin_write(&mut c).await?;
             let xid = self.transaction_id(&mut tx).await?;
-            let ready = check_versions(&mut tx, writes, answers).await?;
+            let ready = check_versions(self.backend, &mut tx, writes, answers).await?;
             for chunk in ready.chunks(ROWS_PER_STATEMENT) {
-                update_rows(&mut tx, chunk).await?;
+                update_rows(self.backend, &mut tx, chunk).await?;
             }
             let mut ready = ready;
             for chunk in ready.chunks_mut(ROWS_PER_STATEMENT) {
-                insert_events(&mut tx, chunk).await?;
+                insert_events(self.backend, &mut tx, chunk).await?;
             }
             tx.commit().await.map_err(db)?;
             for r in ready {
@@ -114,41 +119,51 @@ impl SqlStore {
             xid
         };
         match xid {
-            Some(xid) => Self::committed(&mut c, xid).await,
+            Some(xid) => self.committed(&mut c, xid).await,
             None => Ok(()),
         }
     }
 }
 
-/// Reads the stored versions; a write whose record is missing or at another version gets
-/// its error in `answers`; the others come back ready to write, in the order given.
+/// Reads the stored rows; a write whose record is missing or at another version gets its
+/// error in `answers`; the others come back ready to write, in the order given, each with
+/// the columns whose stored value differs from the new one.
 async fn check_versions(
+    backend: Backend,
     tx: &mut AnyConnection,
     writes: Vec<Write>,
     answers: &mut [Option<Result<Applied, StoreError>>],
 ) -> Result<Vec<Ready>, StoreError> {
-    let Some(kind) = writes
-        .first()
-        .and_then(|w| w.changes.first())
-        .map(|c| c.record.kind())
-    else {
+    let Some(template) = writes.first().and_then(|w| w.changes.first()) else {
         return Ok(Vec::new());
     };
+    let kind = template.record.kind();
+    let columns = rows::columns(&template.record);
+    let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
     let ids: Vec<i64> = writes
         .iter()
         .filter_map(|w| w.changes.first().map(|c| c.record.id()))
         .collect();
     let mut stored = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = Sql::new(&format!(
-            "SELECT id, version FROM {} WHERE 1 = 1",
-            rows::table(kind)
-        ));
+        let mut sql = Sql::new(
+            backend,
+            &format!(
+                "SELECT id, version, {} FROM {} WHERE 1 = 1",
+                names.join(", "),
+                rows::table(kind)
+            ),
+        );
         sql.in_list("id", chunk);
         for row in sql.fetch_all(tx).await? {
             let id: i64 = row.try_get(0).map_err(db)?;
             let version: i64 = row.try_get(1).map_err(db)?;
-            stored.insert(id, version);
+            let values: Vec<Option<Bind>> = columns
+                .iter()
+                .enumerate()
+                .map(|(i, (_, like))| decoded(&row, i + 2, like))
+                .collect();
+            stored.insert(id, (version, values));
         }
     }
     let mut ready = Vec::with_capacity(writes.len());
@@ -160,7 +175,7 @@ async fn check_versions(
         let expected = change.expected_version.unwrap_or(0);
         match stored.get(&id) {
             None => answers[slot] = Some(Err(StoreError::Missing { entity: kind, id })),
-            Some(&found) if found != expected => {
+            Some(&(found, _)) if found != expected => {
                 answers[slot] = Some(Err(StoreError::VersionConflict {
                     entity: kind,
                     id,
@@ -168,20 +183,36 @@ async fn check_versions(
                     found,
                 }));
             }
-            Some(_) => {
+            Some((_, values)) => {
                 let mut record = change.record;
                 record.stamp(id, expected.saturating_add(1));
+                let changed = rows::columns(&record)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (_, new))| values.get(i).and_then(Option::as_ref) != Some(&new))
+                    .collect();
                 let event = w.event(0, &record, change.action, (change.changes, change.previous));
                 ready.push(Ready {
                     slot,
                     expected,
                     record,
+                    changed,
                     event,
                 });
             }
         }
     }
     Ok(ready)
+}
+
+/// Column `i` of `row` read as a value of the type of `like`; `None` when it does not read
+/// so (the column is then written, as if it differed).
+fn decoded(row: &AnyRow, i: usize, like: &Bind) -> Option<Bind> {
+    match like {
+        Bind::Int(_) => row.try_get::<Option<i64>, _>(i).ok().map(Bind::Int),
+        Bind::Real(_) => row.try_get::<Option<f64>, _>(i).ok().map(Bind::Real),
+        Bind::Text(_) => row.try_get::<Option<String>, _>(i).ok().map(Bind::Text),
+    }
 }
 
 /// The SQL type a bound value is cast to in the first row of a `VALUES` list, so that both
@@ -211,27 +242,54 @@ fn values_row(sql: &mut Sql, values: Vec<Bind>, first: bool) {
     sql.push(")");
 }
 
+/// The columns an update of `chunk` writes: those whose stored value differs from the new
+/// one in some row of the chunk (`version` always does), so that the database leaves the
+/// other columns and their index entries alone (a position report changes the position,
+/// its time, `updated_at`, and the status only when it says so). Writing a column with the
+/// value it holds changes nothing, so leaving it out is exact.
+fn written_columns(chunk: &[Ready]) -> Vec<&'static str> {
+    let Some(first) = chunk.first() else {
+        return Vec::new();
+    };
+    rows::columns(&first.record)
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            chunk
+                .iter()
+                .any(|r| r.changed.get(*i).copied().unwrap_or(true))
+        })
+        .map(|(_, (n, _))| n)
+        .collect()
+}
+
 /// One `UPDATE` for the whole chunk: `WITH v (id, expected, col…) AS (VALUES …) UPDATE t SET
 /// col = v.col … FROM v WHERE t.id = v.id AND t.version = v.expected`.
-async fn update_rows(tx: &mut AnyConnection, chunk: &[Ready]) -> Result<(), StoreError> {
+async fn update_rows(
+    backend: Backend,
+    tx: &mut AnyConnection,
+    chunk: &[Ready],
+) -> Result<(), StoreError> {
     let Some(first) = chunk.first() else {
         return Ok(());
     };
     let table = rows::table(first.record.kind());
-    let names: Vec<&str> = rows::columns(&first.record)
-        .iter()
-        .map(|(n, _)| *n)
-        .collect();
-    let mut sql = Sql::new(&format!(
-        "WITH v (id, expected, {}) AS (VALUES ",
-        names.join(", ")
-    ));
+    let names = written_columns(chunk);
+    let mut sql = Sql::new(
+        backend,
+        &format!("WITH v (id, expected, {}) AS (VALUES ", names.join(", ")),
+    );
     for (i, r) in chunk.iter().enumerate() {
         if i > 0 {
             sql.push(", ");
         }
         let mut values = vec![Bind::from(r.record.id()), Bind::from(r.expected)];
-        values.extend(rows::columns(&r.record).into_iter().map(|(_, b)| b));
+        values.extend(
+            rows::columns(&r.record)
+                .into_iter()
+                .filter(|(n, _)| names.contains(n))
+                .map(|(_, b)| b),
+        );
         values_row(&mut sql, values, i == 0);
     }
     sql.push(") UPDATE ").push(table).push(" SET ");
@@ -258,11 +316,16 @@ async fn update_rows(tx: &mut AnyConnection, chunk: &[Ready]) -> Result<(), Stor
 }
 
 /// One multi-row `INSERT` of the chunk's events; sets each event's sequence number.
-async fn insert_events(tx: &mut AnyConnection, chunk: &mut [Ready]) -> Result<(), StoreError> {
+async fn insert_events(
+    backend: Backend,
+    tx: &mut AnyConnection,
+    chunk: &mut [Ready],
+) -> Result<(), StoreError> {
     if chunk.is_empty() {
         return Ok(());
     }
     let mut sql = Sql::new(
+        backend,
         "INSERT INTO events (at, actor, hq, entity, entity_id, action, changes, previous) VALUES ",
     );
     for (i, r) in chunk.iter().enumerate() {

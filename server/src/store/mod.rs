@@ -3,10 +3,10 @@
 //! conformance suite runs against all three).
 //!
 //! # One code path for both databases
-//! `sqlx`'s `Any` driver runs the same SQL on both: every statement uses `$N` placeholders
-//! (SQLite reads them as numbered parameters), only `BIGINT`/`DOUBLE PRECISION`/`TEXT`
+//! `sqlx`'s `Any` driver runs the same SQL on both: only `BIGINT`/`DOUBLE PRECISION`/`TEXT`
 //! values cross the boundary (unix seconds, degrees, JSON text), and upserts use
 //! `ON CONFLICT`, which both speak. What differs is small and named by [`Backend`]: the
+//! placeholders a statement is built with (`?` for SQLite, `$N` for PostgreSQL), the
 //! migrations (identity columns vs `AUTOINCREMENT`), how a write transaction starts, and the
 //! connection settings. An enum over two pools would have doubled every query for no gain.
 //!
@@ -27,6 +27,11 @@
 //!
 //! SQLite runs in WAL mode with `synchronous=FULL`, so an acknowledged commit survives a
 //! kill of the process and a power loss; PostgreSQL keeps its defaults (`fsync` on).
+//! SQLite keeps its temporary files in memory (`temp_store=MEMORY`: the statement journal
+//! of a many-row `UPDATE` inside a transaction, a few pages, is not written to a file). Its
+//! page cache keeps the default size (2,000 KiB per connection): in WAL mode a connection
+//! drops its cache whenever another one has committed, so with a pool of connections taking
+//! turns at writing a larger cache would mostly hold memory, not hits.
 //!
 //! # Schema
 //! Versioned migrations (`server/migrations/{sqlite,postgres}/`) are embedded and applied
@@ -134,6 +139,7 @@ impl SqlStore {
                         "PRAGMA journal_mode = WAL",
                         "PRAGMA synchronous = FULL",
                         "PRAGMA foreign_keys = ON",
+                        "PRAGMA temp_store = MEMORY",
                     ] {
                         sqlx::query(pragma).execute(&mut *conn).await?;
                     }

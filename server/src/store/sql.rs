@@ -10,21 +10,29 @@ use serde_json::{Map, Value};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
+use std::fmt::Write as _;
+
 use super::rows::{self, Bind};
 use super::{Backend, SqlStore, store_error};
 
 /// Any advisory-lock key, the same in every process: PostgreSQL writers queue on it.
 const WRITE_LOCK_KEY: i64 = 0x766d_6573_7465;
 
-/// A statement built with numbered placeholders.
+/// A statement built with the placeholders of its backend: `?` for SQLite, `$1`, `$2`, … for
+/// PostgreSQL. SQLite finds the name of a numbered parameter by walking the list of all of
+/// them, and `sqlx` asks for the name of each one it binds, so `n` numbered parameters cost
+/// `n²` steps to bind (a quarter of the time of a batch of 50 position reports); anonymous
+/// `?` parameters have no name to look up.
 pub(super) struct Sql {
+    backend: Backend,
     text: String,
     binds: Vec<Bind>,
 }
 
 impl Sql {
-    pub(super) fn new(text: &str) -> Self {
+    pub(super) fn new(backend: Backend, text: &str) -> Self {
         Sql {
+            backend,
             text: text.to_owned(),
             binds: Vec::new(),
         }
@@ -39,7 +47,12 @@ impl Sql {
     /// Appends a placeholder for `b`.
     pub(super) fn param(&mut self, b: impl Into<Bind>) -> &mut Self {
         self.binds.push(b.into());
-        self.text.push_str(&format!("${}", self.binds.len()));
+        match self.backend {
+            Backend::Sqlite => self.text.push('?'),
+            Backend::Postgres => {
+                let _ = write!(self.text, "${}", self.binds.len());
+            }
+        }
         self
     }
 
@@ -66,71 +79,33 @@ impl Sql {
             .param(i64::try_from(limit).unwrap_or(i64::MAX))
     }
 
-    /// The statement for a connection to `backend` (`AnyConnection::backend_name`).
-    fn query(&self, backend: &str) -> sqlx::query::Query<'static, Any, AnyArguments> {
-        let text = (backend == "SQLite")
-            .then(|| anonymous_placeholders(&self.text, self.binds.len()))
-            .flatten()
-            .unwrap_or_else(|| self.text.clone());
-        let q = sqlx::query(sqlx::AssertSqlSafe(text));
+    /// The statement with its values bound.
+    fn query(&self) -> sqlx::query::Query<'static, Any, AnyArguments> {
+        let q = sqlx::query(sqlx::AssertSqlSafe(self.text.clone()));
         self.binds.iter().cloned().fold(q, rows::bind)
     }
 
     pub(super) async fn fetch_all(&self, c: &mut AnyConnection) -> Result<Vec<AnyRow>, StoreError> {
-        self.query(c.backend_name())
-            .fetch_all(c)
-            .await
-            .map_err(|e| store_error(&e))
+        self.query().fetch_all(c).await.map_err(|e| store_error(&e))
     }
 
     pub(super) async fn fetch_optional(
         &self,
         c: &mut AnyConnection,
     ) -> Result<Option<AnyRow>, StoreError> {
-        self.query(c.backend_name())
+        self.query()
             .fetch_optional(c)
             .await
             .map_err(|e| store_error(&e))
     }
 
     pub(super) async fn execute(&self, c: &mut AnyConnection) -> Result<u64, StoreError> {
-        self.query(c.backend_name())
+        self.query()
             .execute(c)
             .await
             .map(|r| r.rows_affected())
             .map_err(|e| store_error(&e))
     }
-}
-
-/// `text` with its placeholders `$1`, `$2`, … `$n` written `?` when they appear exactly in
-/// that order, each once (as [`Sql::param`] writes them); `None` otherwise.
-///
-/// SQLite finds the name of a numbered parameter by walking a list of all of them, and
-/// `sqlx` asks for the name of each one it binds: a statement of `n` numbered parameters
-/// costs `n²` steps to bind (a quarter of the time of a batch of 50 position reports).
-/// Anonymous `?` parameters have no name to look up.
-fn anonymous_placeholders(text: &str, n: usize) -> Option<String> {
-    let mut out = String::with_capacity(text.len());
-    let mut seen = 0;
-    let mut rest = text;
-    while let Some(at) = rest.find('$') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            out.push('$');
-            rest = after;
-            continue;
-        }
-        seen += 1;
-        if after[..digits].parse::<usize>().ok()? != seen {
-            return None;
-        }
-        out.push('?');
-        rest = &after[digits..];
-    }
-    out.push_str(rest);
-    (seen == n).then_some(out)
 }
 
 /// How a write ends.
@@ -169,7 +144,10 @@ impl SqlStore {
         id: i64,
         decode: fn(&AnyRow) -> Result<T, StoreError>,
     ) -> Result<Option<T>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {columns} FROM {table} WHERE id = "));
+        let mut sql = Sql::new(
+            self.backend,
+            &format!("SELECT {columns} FROM {table} WHERE id = "),
+        );
         sql.param(id);
         Ok(self.read(&sql, decode).await?.into_iter().next())
     }
@@ -187,7 +165,10 @@ impl SqlStore {
                 .map_err(db),
             Backend::Postgres => {
                 let mut tx = c.begin().await.map_err(db)?;
-                let mut lock = Sql::new("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock(");
+                let mut lock = Sql::new(
+                    self.backend,
+                    "SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock(",
+                );
                 lock.param(WRITE_LOCK_KEY).push(")) AS l");
                 lock.fetch_all(&mut tx).await?;
                 Ok(tx)
@@ -205,7 +186,9 @@ impl SqlStore {
         match self.backend {
             Backend::Sqlite => Ok(None),
             Backend::Postgres => {
-                let row = Sql::new("SELECT txid_current()").fetch_all(tx).await?;
+                let row = Sql::new(self.backend, "SELECT txid_current()")
+                    .fetch_all(tx)
+                    .await?;
                 let id = row
                     .first()
                     .map(|r| r.try_get::<i64, _>(0))
@@ -218,8 +201,12 @@ impl SqlStore {
     }
 
     /// Whether PostgreSQL committed transaction `xid`, asked on the connection that ran it.
-    pub(super) async fn committed(c: &mut AnyConnection, xid: i64) -> Result<(), StoreError> {
-        let mut sql = Sql::new("SELECT txid_status(");
+    pub(super) async fn committed(
+        &self,
+        c: &mut AnyConnection,
+        xid: i64,
+    ) -> Result<(), StoreError> {
+        let mut sql = Sql::new(self.backend, "SELECT txid_status(");
         sql.param(xid).push(")");
         let rows = sql.fetch_all(c).await?;
         let status: Option<String> = rows
@@ -238,12 +225,12 @@ impl SqlStore {
 
     async fn apply_in(&self, tx: &mut AnyConnection, mut w: Write) -> Result<Outcome, StoreError> {
         if let Some(k) = &w.idempotency {
-            if let Some(reply) = stored_reply(tx, &k.scope, &k.key).await? {
+            if let Some(reply) = stored_reply(self.backend, tx, &k.scope, &k.key).await? {
                 return replay(&reply, k).map(Outcome::Rollback);
             }
-            if !w.changes.is_empty() && !claim_key(tx, k, w.at).await? {
+            if !w.changes.is_empty() && !claim_key(self.backend, tx, k, w.at).await? {
                 // Another writer stored the key since we looked: answer as it did.
-                let reply = stored_reply(tx, &k.scope, &k.key)
+                let reply = stored_reply(self.backend, tx, &k.scope, &k.key)
                     .await?
                     .ok_or_else(|| StoreError::Internal("idempotency key vanished".into()))?;
                 return replay(&reply, k).map(Outcome::Rollback);
@@ -254,7 +241,7 @@ impl SqlStore {
         // order; the writer lock keeps them so until the commit.
         for c in &w.changes {
             if let Some(expected) = c.expected_version {
-                check_version(tx, &c.record, expected).await?;
+                check_version(self.backend, tx, &c.record, expected).await?;
             }
         }
         let mut updated = std::collections::HashSet::new();
@@ -265,7 +252,7 @@ impl SqlStore {
             let (changes, previous) = match c.expected_version {
                 None => {
                     record.stamp(0, 1);
-                    let id = insert(tx, &record).await?;
+                    let id = insert(self.backend, tx, &record).await?;
                     record.stamp(id, 1);
                     (record.to_json(), Value::Object(Map::new()))
                 }
@@ -273,17 +260,17 @@ impl SqlStore {
                     record.stamp(record.id(), expected.saturating_add(1));
                     // A second update of one record in a write follows the first.
                     let again = !updated.insert((record.kind(), record.id()));
-                    update(tx, &record, (!again).then_some(expected)).await?;
+                    update(self.backend, tx, &record, (!again).then_some(expected)).await?;
                     (c.changes, c.previous)
                 }
             };
             let mut event = w.event(0, &record, c.action, (changes, previous));
-            event.seq = insert_event(tx, &event).await?;
+            event.seq = insert_event(self.backend, tx, &event).await?;
             events.push(event);
             records.push(record);
         }
         if let (Some(k), Some(first)) = (&w.idempotency, records.first()) {
-            let mut sql = Sql::new("UPDATE idempotency_keys SET body = ");
+            let mut sql = Sql::new(self.backend, "UPDATE idempotency_keys SET body = ");
             sql.param(rows::json(&first.to_json()))
                 .push(" WHERE scope = ")
                 .param(k.scope.as_str())
@@ -296,11 +283,15 @@ impl SqlStore {
 }
 
 async fn stored_reply(
+    backend: Backend,
     c: &mut AnyConnection,
     scope: &str,
     key: &str,
 ) -> Result<Option<IdempotentReply>, StoreError> {
-    let mut sql = Sql::new("SELECT fingerprint, body FROM idempotency_keys WHERE scope = ");
+    let mut sql = Sql::new(
+        backend,
+        "SELECT fingerprint, body FROM idempotency_keys WHERE scope = ",
+    );
     sql.param(scope).push(" AND key = ").param(key);
     sql.fetch_optional(c)
         .await?
@@ -327,11 +318,13 @@ fn replay(reply: &IdempotentReply, k: &IdempotencyKey) -> Result<Applied, StoreE
 /// Claims the key (its answer is filled in at the end of the transaction); `false` when a
 /// concurrent writer holds it.
 async fn claim_key(
+    backend: Backend,
     c: &mut AnyConnection,
     k: &IdempotencyKey,
     at: Time,
 ) -> Result<bool, StoreError> {
     let mut sql = Sql::new(
+        backend,
         "INSERT INTO idempotency_keys (scope, key, fingerprint, body, created_at) VALUES (",
     );
     sql.param(k.scope.as_str())
@@ -346,9 +339,16 @@ async fn claim_key(
 }
 
 /// Inserts a record; returns the identifier the database gave it.
-async fn insert(c: &mut AnyConnection, record: &Record) -> Result<i64, StoreError> {
+async fn insert(
+    backend: Backend,
+    c: &mut AnyConnection,
+    record: &Record,
+) -> Result<i64, StoreError> {
     let cols = rows::columns(record);
-    let mut sql = Sql::new(&format!("INSERT INTO {} (", rows::table(record.kind())));
+    let mut sql = Sql::new(
+        backend,
+        &format!("INSERT INTO {} (", rows::table(record.kind())),
+    );
     sql.push(&cols.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "))
         .push(") VALUES (");
     for (i, (_, b)) in cols.into_iter().enumerate() {
@@ -367,15 +367,16 @@ async fn insert(c: &mut AnyConnection, record: &Record) -> Result<i64, StoreErro
 
 /// The stored version of `record` is `expected`; else what was found.
 async fn check_version(
+    backend: Backend,
     c: &mut AnyConnection,
     record: &Record,
     expected: i64,
 ) -> Result<(), StoreError> {
     let (entity, id) = (record.kind(), record.id());
-    let mut sql = Sql::new(&format!(
-        "SELECT version FROM {} WHERE id = ",
-        rows::table(entity)
-    ));
+    let mut sql = Sql::new(
+        backend,
+        &format!("SELECT version FROM {} WHERE id = ", rows::table(entity)),
+    );
     sql.param(id);
     match sql.fetch_optional(c).await? {
         None => Err(StoreError::Missing { entity, id }),
@@ -394,11 +395,15 @@ async fn check_version(
 /// Writes a record over the stored one, if that is still at `expected` (when given): the
 /// check and the write are one statement.
 async fn update(
+    backend: Backend,
     c: &mut AnyConnection,
     record: &Record,
     expected: Option<i64>,
 ) -> Result<(), StoreError> {
-    let mut sql = Sql::new(&format!("UPDATE {} SET ", rows::table(record.kind())));
+    let mut sql = Sql::new(
+        backend,
+        &format!("UPDATE {} SET ", rows::table(record.kind())),
+    );
     for (i, (n, b)) in rows::columns(record).into_iter().enumerate() {
         if i > 0 {
             sql.push(", ");
@@ -414,13 +419,18 @@ async fn update(
     }
     // Another writer got in between (only possible without the writer lock): say what is
     // stored now.
-    check_version(c, record, expected.unwrap_or(0)).await?;
+    check_version(backend, c, record, expected.unwrap_or(0)).await?;
     Err(StoreError::Internal("an update changed no row".into()))
 }
 
 /// Stores an event; returns its sequence number.
-async fn insert_event(c: &mut AnyConnection, e: &Event) -> Result<i64, StoreError> {
+async fn insert_event(
+    backend: Backend,
+    c: &mut AnyConnection,
+    e: &Event,
+) -> Result<i64, StoreError> {
     let mut sql = Sql::new(
+        backend,
         "INSERT INTO events (at, actor, hq, entity, entity_id, action, changes, previous) VALUES (",
     );
     sql.param(e.at)
@@ -505,7 +515,7 @@ impl SqlStore {
                 xid
             };
             match xid {
-                Some(xid) => Self::committed(&mut c, xid).await,
+                Some(xid) => self.committed(&mut c, xid).await,
                 None => Ok(()),
             }
         }
@@ -567,7 +577,7 @@ impl Store for SqlStore {
         key: &str,
     ) -> Result<Option<IdempotentReply>, StoreError> {
         let mut c = self.conn().await?;
-        stored_reply(&mut c, scope, key).await
+        stored_reply(self.backend, &mut c, scope, key).await
     }
 
     async fn hq(&self, id: i64) -> Result<Option<Hq>, StoreError> {
@@ -575,7 +585,10 @@ impl Store for SqlStore {
     }
 
     async fn hqs(&self) -> Result<Vec<Hq>, StoreError> {
-        let sql = Sql::new(&format!("SELECT {} FROM hqs ORDER BY id", rows::HQ_COLUMNS));
+        let sql = Sql::new(
+            self.backend,
+            &format!("SELECT {} FROM hqs ORDER BY id", rows::HQ_COLUMNS),
+        );
         self.read(&sql, rows::hq).await
     }
 
@@ -587,10 +600,13 @@ impl Store for SqlStore {
     async fn volunteers_by_id(&self, ids: &[i64]) -> Result<Vec<Volunteer>, StoreError> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(1_000) {
-            let mut sql = Sql::new(&format!(
-                "SELECT {} FROM volunteers WHERE 1 = 1",
-                rows::VOLUNTEER_COLUMNS
-            ));
+            let mut sql = Sql::new(
+                self.backend,
+                &format!(
+                    "SELECT {} FROM volunteers WHERE 1 = 1",
+                    rows::VOLUNTEER_COLUMNS
+                ),
+            );
             sql.in_list("id", chunk);
             out.extend(self.read(&sql, rows::volunteer).await?);
         }
@@ -598,10 +614,13 @@ impl Store for SqlStore {
     }
 
     async fn volunteers(&self, q: &VolunteerQuery) -> Result<Vec<Volunteer>, StoreError> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {} FROM volunteers WHERE id > ",
-            rows::VOLUNTEER_COLUMNS
-        ));
+        let mut sql = Sql::new(
+            self.backend,
+            &format!(
+                "SELECT {} FROM volunteers WHERE id > ",
+                rows::VOLUNTEER_COLUMNS
+            ),
+        );
         sql.param(q.after_id.unwrap_or(i64::MIN));
         if let Some(hqs) = &q.hqs {
             sql.in_list("hq", hqs);
@@ -623,10 +642,10 @@ impl Store for SqlStore {
     }
 
     async fn requests(&self, q: &RequestQuery) -> Result<Vec<Request>, StoreError> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {} FROM requests WHERE id > ",
-            rows::REQUEST_COLUMNS
-        ));
+        let mut sql = Sql::new(
+            self.backend,
+            &format!("SELECT {} FROM requests WHERE id > ", rows::REQUEST_COLUMNS),
+        );
         sql.param(q.after_id.unwrap_or(i64::MIN));
         if let Some(hqs) = &q.hqs {
             sql.in_list("hq", hqs);
@@ -674,18 +693,18 @@ impl Store for SqlStore {
     }
 
     async fn closures(&self) -> Result<Vec<Closure>, StoreError> {
-        let sql = Sql::new(&format!(
-            "SELECT {} FROM closures ORDER BY id",
-            rows::CLOSURE_COLUMNS
-        ));
+        let sql = Sql::new(
+            self.backend,
+            &format!("SELECT {} FROM closures ORDER BY id", rows::CLOSURE_COLUMNS),
+        );
         self.read(&sql, rows::closure).await
     }
 
     async fn events(&self, q: &EventQuery) -> Result<Vec<Event>, StoreError> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {} FROM events WHERE seq > ",
-            rows::EVENT_COLUMNS
-        ));
+        let mut sql = Sql::new(
+            self.backend,
+            &format!("SELECT {} FROM events WHERE seq > ", rows::EVENT_COLUMNS),
+        );
         sql.param(q.after_seq);
         if let Some(hqs) = &q.hqs {
             sql.in_list("hq", hqs);
@@ -702,7 +721,7 @@ impl Store for SqlStore {
 
     async fn last_seq(&self) -> Result<i64, StoreError> {
         let mut c = self.conn().await?;
-        let row = Sql::new("SELECT COALESCE(MAX(seq), 0) FROM events")
+        let row = Sql::new(self.backend, "SELECT COALESCE(MAX(seq), 0) FROM events")
             .fetch_optional(&mut c)
             .await?;
         row.map_or(Ok(0), |r| r.try_get(0).map_err(db))
@@ -710,6 +729,7 @@ impl Store for SqlStore {
 
     async fn insert_token(&self, t: TokenRecord) -> Result<i64, StoreError> {
         let mut sql = Sql::new(
+            self.backend,
             "INSERT INTO tokens (hash, role, hqs, volunteer, label, created_at, revoked_at) VALUES (",
         );
         sql.param(t.hash)
@@ -735,24 +755,27 @@ impl Store for SqlStore {
     }
 
     async fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>, StoreError> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {} FROM tokens WHERE hash = ",
-            rows::TOKEN_COLUMNS
-        ));
+        let mut sql = Sql::new(
+            self.backend,
+            &format!("SELECT {} FROM tokens WHERE hash = ", rows::TOKEN_COLUMNS),
+        );
         sql.param(hash).push(" ORDER BY id LIMIT 1");
         Ok(self.read(&sql, rows::token).await?.into_iter().next())
     }
 
     async fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
-        let sql = Sql::new(&format!(
-            "SELECT {} FROM tokens ORDER BY id",
-            rows::TOKEN_COLUMNS
-        ));
+        let sql = Sql::new(
+            self.backend,
+            &format!("SELECT {} FROM tokens ORDER BY id", rows::TOKEN_COLUMNS),
+        );
         self.read(&sql, rows::token).await
     }
 
     async fn revoke_token(&self, id: i64, at: Time) -> Result<bool, StoreError> {
-        let mut sql = Sql::new("UPDATE tokens SET revoked_at = COALESCE(revoked_at, ");
+        let mut sql = Sql::new(
+            self.backend,
+            "UPDATE tokens SET revoked_at = COALESCE(revoked_at, ",
+        );
         sql.param(at).push(") WHERE id = ").param(id);
         let mut c = self.conn().await?;
         Ok(sql.execute(&mut c).await? > 0)
@@ -761,32 +784,51 @@ impl Store for SqlStore {
 
 #[cfg(test)]
 mod tests {
-    use super::anonymous_placeholders;
+    use super::{Backend, Sql};
 
-    #[test]
-    fn numbered_placeholders_in_order_become_anonymous() {
-        assert_eq!(
-            anonymous_placeholders("SELECT a FROM t WHERE b = $1 AND c IN ($2, $3)", 3).as_deref(),
-            Some("SELECT a FROM t WHERE b = ? AND c IN (?, ?)")
-        );
-        assert_eq!(
-            anonymous_placeholders("SELECT json_extract(x, '$.a') FROM t", 0).as_deref(),
-            Some("SELECT json_extract(x, '$.a') FROM t")
-        );
-        let many: Vec<String> = (1..=120).map(|i| format!("${i}")).collect();
-        let text = format!("VALUES ({})", many.join(", "));
-        assert_eq!(
-            anonymous_placeholders(&text, 120),
-            Some(format!("VALUES ({})", vec!["?"; 120].join(", ")))
-        );
+    fn built(backend: Backend) -> Sql {
+        let mut sql = Sql::new(backend, "SELECT a FROM t WHERE json_extract(x, '$.a') = ");
+        sql.param(1_i64).in_list("c", &[2, 3, 4]);
+        sql.order_limit("a", 10);
+        sql
     }
 
     #[test]
-    fn other_placeholders_are_left_alone() {
-        // Out of order, used twice, or not as many as the binds: kept numbered.
-        assert_eq!(anonymous_placeholders("a = $2 AND b = $1", 2), None);
-        assert_eq!(anonymous_placeholders("a = $1 OR b = $1", 1), None);
-        assert_eq!(anonymous_placeholders("a = $1", 2), None);
-        assert_eq!(anonymous_placeholders("a = $1 AND b = $2", 1), None);
+    fn sqlite_statements_have_anonymous_placeholders() {
+        let sql = built(Backend::Sqlite);
+        assert_eq!(
+            sql.text,
+            "SELECT a FROM t WHERE json_extract(x, '$.a') = ? AND c IN (?, ?, ?) ORDER BY a LIMIT ?"
+        );
+        assert_eq!(sql.binds.len(), 5);
+    }
+
+    #[test]
+    fn postgres_statements_have_numbered_placeholders() {
+        let sql = built(Backend::Postgres);
+        assert_eq!(
+            sql.text,
+            "SELECT a FROM t WHERE json_extract(x, '$.a') = $1 AND c IN ($2, $3, $4) ORDER BY a LIMIT $5"
+        );
+        assert_eq!(sql.binds.len(), 5);
+        let mut many = Sql::new(Backend::Postgres, "VALUES (");
+        for i in 0..120_i64 {
+            if i > 0 {
+                many.push(", ");
+            }
+            many.param(i);
+        }
+        let want: Vec<String> = (1..=120).map(|i| format!("${i}")).collect();
+        assert_eq!(many.text, format!("VALUES ({}", want.join(", ")));
+    }
+
+    #[test]
+    fn an_empty_list_matches_nothing_on_both() {
+        for backend in [Backend::Sqlite, Backend::Postgres] {
+            let mut sql = Sql::new(backend, "SELECT a FROM t WHERE 1 = 1");
+            sql.in_list("c", &[]);
+            assert_eq!(sql.text, "SELECT a FROM t WHERE 1 = 1 AND 1 = 0");
+            assert!(sql.binds.is_empty());
+        }
     }
 }

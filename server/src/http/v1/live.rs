@@ -3,12 +3,13 @@
 //! has written since the last catch-up, and at least every [`FOREIGN_WRITES_LAG`] otherwise:
 //! every write acknowledged by this server is seen by the next question, and writes of other
 //! processes on the same database (`vmeste import-csv`, a second server) within that lag.
+//! A batch of position reports is applied from its own events ([`Live::follow_own`]).
 
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use engine::board::{
-    EventQuery, LiveBoard, RequestQuery, RequestStatus, Roster, Store, VolunteerQuery,
+    Event, EventQuery, LiveBoard, RequestQuery, RequestStatus, Roster, Store, VolunteerQuery,
 };
 use engine::dispatch::Engine;
 use tokio::sync::{OwnedRwLockReadGuard, RwLock};
@@ -106,17 +107,51 @@ impl Live {
         Ok(Arc::clone(&self.view).read_owned().await)
     }
 
-    /// Catches the view up with the store's events now, when it is built on `engine` (the
-    /// first question builds it): writers call this after a commit to keep the live R-tree
-    /// current.
+    /// Brings the view up to date after this server committed `events` (by increasing
+    /// sequence number), when it is built on `engine`. When they follow the view's last
+    /// event with no number between (nobody else's event can be among them), they are
+    /// applied as they are, without reading them back: the same events the store would
+    /// give, so the same view. Otherwise (another writer's events came first, or the
+    /// sequence skipped numbers, as PostgreSQL's does after a rollback) the view catches up
+    /// from the store.
     ///
     /// # Errors
     /// Store errors.
-    pub async fn follow(&self, store: &BoardStore, engine: &Arc<Engine>) -> Result<(), V1Error> {
-        if self.view.read().await.is_some() && self.built_on(engine) {
-            self.catch_up(store, engine).await?;
+    pub async fn follow_own(
+        &self,
+        store: &BoardStore,
+        engine: &Arc<Engine>,
+        events: &[Event],
+    ) -> Result<(), V1Error> {
+        let (Some(first), Some(last)) = (events.first(), events.last()) else {
+            return Ok(());
+        };
+        if !self.built_on(engine) {
+            return Ok(());
         }
-        Ok(())
+        let unbroken = events
+            .windows(2)
+            .all(|w| w[0].seq.checked_add(1) == Some(w[1].seq));
+        {
+            let mut w = self.view.write().await;
+            let Some(live) = w.as_mut() else {
+                return Ok(());
+            };
+            if live.seq() >= last.seq {
+                return Ok(());
+            }
+            if unbroken && live.seq().checked_add(1) == Some(first.seq) {
+                live.apply(engine, events);
+                return Ok(());
+            }
+        }
+        self.catch_up(store, engine).await
+    }
+
+    /// The view as it is now, not caught up (`None` before the first question builds it):
+    /// for inspection; questions use [`Live::current`].
+    pub async fn as_is(&self) -> OwnedRwLockReadGuard<Option<LiveBoard>> {
+        Arc::clone(&self.view).read_owned().await
     }
 
     /// `true` when the view was built on `engine`.

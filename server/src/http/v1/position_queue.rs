@@ -2,9 +2,9 @@
 //! /v1/volunteers/{id}/position` queues its report; the handler whose turn it is takes every
 //! report queued (up to [`MAX_BATCH`]) and records them with
 //! [`engine::board::Board::report_positions`]: one read of the volunteers, one transaction
-//! (a few statements and one sync to disk for the whole batch), then the live view is
-//! each waiting handler gets its own answer (a 2xx only after the commit), and the live
-//! view is caught up before the next batch.
+//! (a few statements and one sync to disk for the whole batch); each waiting handler gets
+//! its own answer (a 2xx only after the commit), and the live view applies the batch's
+//! events before the next batch ([`super::live::Live::follow_own`]).
 //!
 //! The batch runs in a task of its own, so a client that hangs up while its handler holds
 //! the turn does not cancel the others' writes. Batch sizes are counted for `/metrics`
@@ -127,24 +127,25 @@ async fn record(
 ) {
     let (reports, replies): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
     let n = reports.len() as u64;
-    let answers = board
+    let batch = board
         .board
         .report_positions(BoardState::now(), reports, &**engine)
         .await;
+    let answers = batch.answers;
     let queue = &board.positions;
     queue.batches.fetch_add(1, Ordering::Relaxed);
     queue.reports.fetch_add(n, Ordering::Relaxed);
     queue.largest.fetch_max(n, Ordering::Relaxed);
-    let wrote = answers.iter().any(Result::is_ok);
     for (answer, reply) in answers.into_iter().zip(replies) {
         let _ = reply.send(answer);
     }
-    if wrote {
-        // Keep the live R-tree current with what was just committed (when the view is
-        // built: the first question builds it), before the next batch; a failure here only
-        // delays it to the next question, which catches up again.
-        let _ = board.live.follow(board.board.store(), engine).await;
-    }
+    // Keep the live R-tree current with what was just committed (when the view is built:
+    // the first question builds it), before the next batch, from the batch's own events; a
+    // failure here only delays it to the next question, which catches up again.
+    let _ = board
+        .live
+        .follow_own(board.board.store(), engine, &batch.events)
+        .await;
 }
 
 fn dropped() -> BoardError {
