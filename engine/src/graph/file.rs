@@ -197,6 +197,7 @@ pub fn read(path: &Path) -> Result<GraphFile, FileError> {
         path: path.to_owned(),
         source,
     })?;
+    tracing::debug!(bytes = bytes.len(), "graph file bytes read");
     decode(&bytes)
 }
 
@@ -414,6 +415,7 @@ pub fn decode(bytes: &[u8]) -> Result<GraphFile, FileError> {
     if stored != computed {
         return Err(FileError::ChecksumMismatch { stored, computed });
     }
+    tracing::debug!("graph file checksum verified");
     let mut c = Cursor {
         b: &bytes[16..16 + header_len],
     };
@@ -587,7 +589,9 @@ fn decode_graph(h: &Header, table: &[(String, &[u8])]) -> Result<RoadGraph, File
         edge_copy_first: Vec::new(),
         edge_copy: Vec::new(),
     };
+    tracing::debug!("graph arrays decoded");
     check_graph(&g)?;
+    tracing::debug!("graph structure verified");
     g.index_copies();
     Ok(g)
 }
