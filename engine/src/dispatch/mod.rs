@@ -224,15 +224,26 @@ impl Engine {
         graph: RoadGraph,
         ch: Option<ContractionHierarchy>,
     ) -> Result<(), DispatchError> {
-        let name = graph.profile().to_owned();
-        if self.profiles.contains_key(&name) {
-            return Err(DispatchError::DuplicateProfile { profile: name });
-        }
         let ch = match ch {
             Some(ch) => ch,
             None => ContractionHierarchy::build(&graph)
                 .map_err(|e| DispatchError::Internal(e.to_string()))?,
         };
+        let checksum = graph_checksum(&graph);
+        self.insert_profile(graph, ch, checksum)
+    }
+
+    /// Adds a profile whose hierarchy and [`graph_checksum`] are known.
+    fn insert_profile(
+        &mut self,
+        graph: RoadGraph,
+        ch: ContractionHierarchy,
+        checksum: u64,
+    ) -> Result<(), DispatchError> {
+        let name = graph.profile().to_owned();
+        if self.profiles.contains_key(&name) {
+            return Err(DispatchError::DuplicateProfile { profile: name });
+        }
         let start = std::time::Instant::now();
         let graph = Arc::new(graph);
         let index = if self.defer_spatial_index {
@@ -240,10 +251,12 @@ impl Engine {
         } else {
             SpatialIndex::new(&graph)
         };
-        tracing::debug!(seconds = start.elapsed().as_secs_f64(), deferred = self.defer_spatial_index, "spatial index made");
-        let start = std::time::Instant::now();
-        let checksum = graph_checksum(&graph);
-        tracing::debug!(seconds = start.elapsed().as_secs_f64(), "graph checksum");
+        tracing::debug!(
+            profile = name,
+            seconds = start.elapsed().as_secs_f64(),
+            deferred = self.defer_spatial_index,
+            "spatial index made"
+        );
         self.profiles.insert(
             name,
             Profile {
@@ -273,27 +286,46 @@ impl Engine {
     pub fn add_graph_file(&mut self, path: &std::path::Path) -> Result<String, DispatchError> {
         let start = std::time::Instant::now();
         let file = crate::graph::file::read(path)?;
-        tracing::debug!(seconds = start.elapsed().as_secs_f64(), "graph file read and verified");
+        tracing::debug!(
+            file = %path.display(),
+            seconds = start.elapsed().as_secs_f64(),
+            "graph file read and verified"
+        );
         let start = std::time::Instant::now();
-        let ch = match file.section(CH_SECTION) {
-            Some(bytes) => Some(
-                ContractionHierarchy::from_bytes(bytes, &file.graph)
-                    .map_err(|e| DispatchError::Internal(format!("{}: {e}", path.display())))?,
-            ),
-            None => None,
+        let corrupt = |e: &dyn std::fmt::Display| {
+            DispatchError::Internal(format!("{}: {e}", path.display()))
         };
-        tracing::debug!(seconds = start.elapsed().as_secs_f64(), "hierarchy read and verified");
-        let start = std::time::Instant::now();
-        let gazetteer = match file.section(crate::geocode::SECTION) {
-            Some(bytes) if self.gazetteer.is_none() => Some(
-                crate::geocode::Gazetteer::from_bytes(bytes)
-                    .map_err(|e| DispatchError::Internal(format!("{}: {e}", path.display())))?,
-            ),
-            _ => None,
-        };
-        tracing::debug!(seconds = start.elapsed().as_secs_f64(), "gazetteer read");
+        // The hierarchy is verified on one core while the rest is read on the other.
+        let (ch, (gazetteer, checksum)) = rayon::join(
+            || {
+                file.section(CH_SECTION)
+                    .map(|bytes| ContractionHierarchy::from_bytes(bytes, &file.graph))
+                    .transpose()
+            },
+            || {
+                let gazetteer = match file.section(crate::geocode::SECTION) {
+                    Some(bytes) if self.gazetteer.is_none() => {
+                        Some(crate::geocode::Gazetteer::from_bytes(bytes))
+                    }
+                    _ => None,
+                };
+                (gazetteer.transpose(), graph_checksum(&file.graph))
+            },
+        );
+        let ch = ch.map_err(|e| corrupt(&e))?;
+        let gazetteer = gazetteer.map_err(|e| corrupt(&e))?;
+        tracing::debug!(
+            file = %path.display(),
+            seconds = start.elapsed().as_secs_f64(),
+            "hierarchy and gazetteer read and verified"
+        );
         let name = file.graph.profile().to_owned();
-        self.add_profile(file.graph, ch)?;
+        let ch = match ch {
+            Some(ch) => ch,
+            None => ContractionHierarchy::build(&file.graph)
+                .map_err(|e| DispatchError::Internal(e.to_string()))?,
+        };
+        self.insert_profile(file.graph, ch, checksum)?;
         if gazetteer.is_some() {
             self.gazetteer = gazetteer;
         }
