@@ -41,7 +41,11 @@ fn same_answers(a: &SpatialIndex, b: &SpatialIndex, q: LonLat, rng: &mut Pcg64) 
         "{q:?}"
     );
     let k = rng.random_range(1..12usize);
-    assert_eq!(a.nearest(lon, lat, k, radius), b.nearest(lon, lat, k, radius), "{q:?}");
+    assert_eq!(
+        a.nearest(lon, lat, k, radius),
+        b.nearest(lon, lat, k, radius),
+        "{q:?}"
+    );
     assert_eq!(
         a.nearest_with_bearing(lon, lat, k, radius, bearing),
         b.nearest_with_bearing(lon, lat, k, radius, bearing),
@@ -129,7 +133,10 @@ fn deferred_index_of_an_empty_graph_is_empty() {
         deferred.snap(7.4, 43.7, None),
         Err(engine::spatial::SnapError::EmptyGraph)
     ));
-    assert_eq!(deferred.nearest(7.4, 43.7, 3, None).map(|v| v.len()).ok(), None);
+    assert_eq!(
+        deferred.nearest(7.4, 43.7, 3, None).map(|v| v.len()).ok(),
+        None
+    );
     assert!(deferred.edges_in_box([-1e9, -1e9], [1e9, 1e9]).is_empty());
     assert!(matches!(
         deferred.snap(f64::NAN, 43.7, None),

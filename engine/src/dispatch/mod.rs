@@ -292,9 +292,8 @@ impl Engine {
             "graph file read and verified"
         );
         let start = std::time::Instant::now();
-        let corrupt = |e: &dyn std::fmt::Display| {
-            DispatchError::Internal(format!("{}: {e}", path.display()))
-        };
+        let corrupt =
+            |e: &dyn std::fmt::Display| DispatchError::Internal(format!("{}: {e}", path.display()));
         // The hierarchy is verified on one core while the rest is read on the other.
         let (ch, (gazetteer, checksum)) = rayon::join(
             || {

@@ -84,6 +84,8 @@ pub struct SpatialIndex {
     tree: OnceLock<Tree>,
     /// The indexed graph, kept by a [`SpatialIndex::deferred`] index to scan and to build from.
     graph: Option<Arc<RoadGraph>>,
+    /// How far each edge reaches from its tail, for scans (empty with a tree from the start).
+    reach_m: Vec<f32>,
     meta: Meta,
 }
 
@@ -104,18 +106,21 @@ impl SpatialIndex {
         Self {
             tree: OnceLock::from(tree),
             graph: None,
+            reach_m: Vec::new(),
             meta,
         }
     }
 
-    /// An index of `graph` without its tree yet: ready in `O(n + m)`, it answers every query
-    /// by scanning all pieces of road (`O(s)` per query) until [`SpatialIndex::build_tree`]
-    /// has run. The answers are the same before and after.
+    /// An index of `graph` without its tree yet: ready after one pass over the geometry
+    /// (`O(n + s)`), it answers every query by scanning all edges (`O(m)` per query, the
+    /// geometry of nearby edges only) until [`SpatialIndex::build_tree`] has run. The answers
+    /// are the same before and after.
     #[must_use]
     pub fn deferred(graph: Arc<RoadGraph>) -> Self {
         let meta = Meta::new(&graph);
         Self {
             tree: OnceLock::new(),
+            reach_m: scan::edge_reach_m(&graph, &meta.proj),
             graph: Some(graph),
             meta,
         }
@@ -149,6 +154,7 @@ impl SpatialIndex {
         Self {
             tree: OnceLock::from(Tree { rtree, edge_len_m }),
             graph: None,
+            reach_m: Vec::new(),
             meta,
         }
     }
@@ -219,7 +225,7 @@ impl SpatialIndex {
     pub(crate) fn nearest_entries(&self, p: [f64; 2]) -> ordered::Nearest<'_> {
         match (self.tree.get(), &self.graph) {
             (Some(tree), _) => ordered::Nearest::tree(&tree.rtree, p),
-            (None, Some(graph)) => ordered::Nearest::scan(graph, self.meta.proj, p),
+            (None, Some(graph)) => ordered::Nearest::scan(graph, &self.reach_m, self.meta.proj, p),
             (None, None) => unreachable!("an index without a tree keeps its graph"),
         }
     }

@@ -10,10 +10,13 @@
 //! and gives out the least only once the search has moved more than [`tolerance_sq`] past
 //! it, so nothing still in the tree can come before it.
 //!
-//! From a scan: each pass over all pieces collects those in a distance band, nearest band
-//! first (200 m, then 4 times farther each pass, and at least as far as the nearest piece
-//! beyond); a band is sorted and given out before the next pass. A query that stops early
-//! (the usual case: the nearest road is close) costs one pass.
+//! From a scan: each pass over all edges collects the pieces in a distance band, nearest
+//! band first (200 m, then 4 times farther each pass, and at least as far as the nearest
+//! piece beyond); a band is sorted and given out before the next pass. A pass reads each
+//! edge's tail and skips the edge when the tail is farther from the band than the edge
+//! reaches ([`scan::edge_reach_m`]), so only edges near the point have their geometry
+//! projected. A query that stops early (the usual case: the nearest road is close) costs one
+//! pass.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -84,6 +87,8 @@ enum Source<'a> {
     },
     Scan {
         graph: &'a Arc<RoadGraph>,
+        /// See [`scan::edge_reach_m`].
+        reach_m: &'a [f32],
         proj: Projection,
         p: [f64; 2],
         /// Pieces up to this squared distance are collected (or given out) already.
@@ -106,10 +111,16 @@ impl<'a> Nearest<'a> {
         }
     }
 
-    pub(super) fn scan(graph: &'a Arc<RoadGraph>, proj: Projection, p: [f64; 2]) -> Self {
+    pub(super) fn scan(
+        graph: &'a Arc<RoadGraph>,
+        reach_m: &'a [f32],
+        proj: Projection,
+        p: [f64; 2],
+    ) -> Self {
         Self {
             source: Source::Scan {
                 graph,
+                reach_m,
                 proj,
                 p,
                 done_sq: f64::NEG_INFINITY,
@@ -147,6 +158,7 @@ impl Iterator for Nearest<'_> {
             },
             Source::Scan {
                 graph,
+                reach_m,
                 proj,
                 p,
                 done_sq,
@@ -166,14 +178,24 @@ impl Iterator for Nearest<'_> {
                 };
                 let (from_sq, p) = (*done_sq, *p);
                 let mut beyond_sq = f64::INFINITY;
-                scan::for_each_entry(graph, proj, |entry| {
-                    let d_sq = rstar::PointDistance::distance_2(&entry, &p);
-                    if d_sq > limit_sq {
-                        beyond_sq = beyond_sq.min(d_sq);
-                    } else if d_sq > from_sq {
-                        band.push(Ranked(entry, d_sq));
-                    }
-                });
+                let mut skipped_sq = f64::INFINITY;
+                scan::for_each_entry_near(
+                    graph,
+                    proj,
+                    reach_m,
+                    (p, limit_sq),
+                    &mut skipped_sq,
+                    |entry| {
+                        let d_sq = rstar::PointDistance::distance_2(&entry, &p);
+                        if d_sq > limit_sq {
+                            beyond_sq = beyond_sq.min(d_sq);
+                        } else if d_sq > from_sq {
+                            band.push(Ranked(entry, d_sq));
+                        }
+                    },
+                );
+                // A lower bound of the nearest piece left is enough to choose the next band.
+                let beyond_sq = beyond_sq.min(skipped_sq);
                 if beyond_sq.is_finite() {
                     // The next pass reaches at least the nearest piece left.
                     *done_sq = limit_sq.max(beyond_sq / 16.0);
