@@ -5,7 +5,8 @@ usage: scripts/first-route.py PORT COORDS -- COMMAND...
 
 Starts COMMAND (a `vmeste serve ... --listen 127.0.0.1:PORT`), then asks
 `GET /route/v1/driving/COORDS?overview=false` every 50 ms until an answer with HTTP 200 and
-`"code": "Ok"` arrives. Prints the seconds from the start of the process to that answer, the
+`"code": "Ok"` arrives. Prints the seconds from the start of the process to that answer (and
+the route's distance and duration, to compare builds), the
 server's peak RSS at that moment (VmHWM), then waits up to `FIRST_ROUTE_SETTLE` seconds
 (default 0) and prints the peak RSS again (background work done after the first answer),
 then stops the server with SIGTERM. COORDS is `lon,lat;lon,lat` as in OSRM's URLs. Exits 1
@@ -38,9 +39,12 @@ def ask(port, path):
         conn.request('GET', path)
         r = conn.getresponse()
         body = r.read()
-        return r.status == 200 and json.loads(body).get('code') == 'Ok'
-    except (OSError, ValueError, http.client.HTTPException):
-        return False
+        answer = json.loads(body)
+        if r.status == 200 and answer.get('code') == 'Ok':
+            return answer['routes'][0]
+        return None
+    except (OSError, ValueError, KeyError, IndexError, http.client.HTTPException):
+        return None
     finally:
         conn.close()
 
@@ -59,7 +63,8 @@ def main():
             if server.poll() is not None:
                 print(f'server exited with {server.returncode} before answering', file=sys.stderr)
                 sys.exit(1)
-            if ask(port, path):
+            route = ask(port, path)
+            if route is not None:
                 elapsed = time.monotonic() - start
                 break
             if time.monotonic() - start > timeout:
@@ -67,7 +72,8 @@ def main():
                 sys.exit(1)
             time.sleep(0.05)
         rss = peak_rss_mib(server.pid)
-        print(f'first route after {elapsed:.2f} s; peak RSS then {rss:.0f} MiB', flush=True)
+        print(f'first route after {elapsed:.2f} s ({route["distance"]} m, {route["duration"]} s); '
+              f'peak RSS then {rss:.0f} MiB', flush=True)
         if settle > 0:
             time.sleep(settle)
             print(f'peak RSS {settle:.0f} s later {peak_rss_mib(server.pid):.0f} MiB')
