@@ -142,10 +142,10 @@ impl Iterator for Nearest<'_> {
                 reached_sq,
                 exhausted,
             } => loop {
-                if let Some(Reverse(least)) = seen.peek() {
-                    if *exhausted || *reached_sq > least.1 + tolerance_sq(least.1) {
-                        return seen.pop().map(|Reverse(r)| (r.0, r.1));
-                    }
+                if let Some(Reverse(least)) = seen.peek()
+                    && (*exhausted || *reached_sq > least.1 + tolerance_sq(least.1))
+                {
+                    return seen.pop().map(|Reverse(r)| (r.0, r.1));
                 }
                 match search.next() {
                     Some((entry, d_sq)) => {
