@@ -12,6 +12,8 @@ fn data_lookup_finds_monaco_or_skips() {
 
 #[path = "engine/spatial.rs"]
 mod spatial;
+#[path = "engine/spatial_deferred.rs"]
+mod spatial_deferred;
 
 #[path = "engine/trip.rs"]
 mod trip;

@@ -117,7 +117,7 @@ fn close(a: f64, b: f64) -> bool {
 }
 
 /// Checks one query against the oracle; returns whether it snapped.
-fn check_point(
+pub(crate) fn check_point(
     graph: &RoadGraph,
     index: &SpatialIndex,
     scan: &Scan,
@@ -207,7 +207,7 @@ fn check_snap(graph: &RoadGraph, index: &SpatialIndex, scan: &Scan, s: &Snap, p:
 
 /// A random road network around `centre`: a main grid-like web plus small islands (some
 /// one-way), with bends in the geometry.
-fn random_graph(
+pub(crate) fn random_graph(
     seed: u64,
     nodes: usize,
     centre: LonLat,

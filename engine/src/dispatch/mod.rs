@@ -161,6 +161,8 @@ pub struct Engine {
     settle_limit: usize,
     /// The gazetteer of the first loaded graph file that has one.
     gazetteer: Option<crate::geocode::Gazetteer>,
+    /// Profiles added from now on get a [`SpatialIndex::deferred`] index.
+    defer_spatial_index: bool,
 }
 
 impl Default for Engine {
@@ -177,11 +179,42 @@ impl Engine {
             profiles: BTreeMap::new(),
             settle_limit: DEFAULT_SETTLE_LIMIT,
             gazetteer: None,
+            defer_spatial_index: false,
         }
     }
 
-    /// Adds a profile's graph (named by [`RoadGraph::profile`]), building its spatial index,
-    /// and its contraction hierarchy when `ch` is `None`.
+    /// Profiles added from now on start without the R-tree of their spatial index
+    /// ([`SpatialIndex::deferred`]): they are ready to answer sooner (on a large graph the
+    /// bulk load is the largest cost of loading) and snap by scanning every road, with the
+    /// same answers, until [`Engine::build_spatial_indexes`] has built the trees.
+    #[must_use]
+    pub fn with_deferred_spatial_indexes(mut self) -> Self {
+        self.defer_spatial_index = true;
+        self
+    }
+
+    /// Builds the R-tree of every profile's spatial index that has none yet (see
+    /// [`Engine::with_deferred_spatial_indexes`]); the engine keeps answering meanwhile.
+    /// Returns each profile's number of indexed pieces of road.
+    pub fn build_spatial_indexes(&self) -> Vec<(String, usize)> {
+        self.profiles
+            .iter()
+            .map(|(name, p)| {
+                p.index.build_tree();
+                (name.clone(), p.index.num_segments())
+            })
+            .collect()
+    }
+
+    /// `true` when every profile's spatial index has its R-tree.
+    #[must_use]
+    pub fn has_spatial_trees(&self) -> bool {
+        self.profiles.values().all(|p| p.index.has_tree())
+    }
+
+    /// Adds a profile's graph (named by [`RoadGraph::profile`]), building its spatial index
+    /// (or deferring its R-tree, see [`Engine::with_deferred_spatial_indexes`]), and its
+    /// contraction hierarchy when `ch` is `None`.
     ///
     /// # Errors
     /// [`DispatchError::Internal`] when building the hierarchy fails or `ch` does not belong
@@ -191,21 +224,43 @@ impl Engine {
         graph: RoadGraph,
         ch: Option<ContractionHierarchy>,
     ) -> Result<(), DispatchError> {
-        let name = graph.profile().to_owned();
-        if self.profiles.contains_key(&name) {
-            return Err(DispatchError::DuplicateProfile { profile: name });
-        }
         let ch = match ch {
             Some(ch) => ch,
             None => ContractionHierarchy::build(&graph)
                 .map_err(|e| DispatchError::Internal(e.to_string()))?,
         };
-        let index = SpatialIndex::new(&graph);
         let checksum = graph_checksum(&graph);
+        self.insert_profile(graph, ch, checksum)
+    }
+
+    /// Adds a profile whose hierarchy and [`graph_checksum`] are known.
+    fn insert_profile(
+        &mut self,
+        graph: RoadGraph,
+        ch: ContractionHierarchy,
+        checksum: u64,
+    ) -> Result<(), DispatchError> {
+        let name = graph.profile().to_owned();
+        if self.profiles.contains_key(&name) {
+            return Err(DispatchError::DuplicateProfile { profile: name });
+        }
+        let start = std::time::Instant::now();
+        let graph = Arc::new(graph);
+        let index = if self.defer_spatial_index {
+            SpatialIndex::deferred(Arc::clone(&graph))
+        } else {
+            SpatialIndex::new(&graph)
+        };
+        tracing::debug!(
+            profile = name,
+            seconds = start.elapsed().as_secs_f64(),
+            deferred = self.defer_spatial_index,
+            "spatial index made"
+        );
         self.profiles.insert(
             name,
             Profile {
-                graph: Arc::new(graph),
+                graph,
                 index,
                 ch,
                 labels: OnceLock::new(),
@@ -229,23 +284,47 @@ impl Engine {
     /// [`DispatchError::File`] for an unreadable or corrupt file, [`DispatchError::Internal`]
     /// for a corrupt hierarchy or gazetteer section, [`DispatchError::DuplicateProfile`].
     pub fn add_graph_file(&mut self, path: &std::path::Path) -> Result<String, DispatchError> {
+        let start = std::time::Instant::now();
         let file = crate::graph::file::read(path)?;
-        let ch = match file.section(CH_SECTION) {
-            Some(bytes) => Some(
-                ContractionHierarchy::from_bytes(bytes, &file.graph)
-                    .map_err(|e| DispatchError::Internal(format!("{}: {e}", path.display())))?,
-            ),
-            None => None,
-        };
-        let gazetteer = match file.section(crate::geocode::SECTION) {
-            Some(bytes) if self.gazetteer.is_none() => Some(
-                crate::geocode::Gazetteer::from_bytes(bytes)
-                    .map_err(|e| DispatchError::Internal(format!("{}: {e}", path.display())))?,
-            ),
-            _ => None,
-        };
+        tracing::debug!(
+            file = %path.display(),
+            seconds = start.elapsed().as_secs_f64(),
+            "graph file read and verified"
+        );
+        let start = std::time::Instant::now();
+        let corrupt =
+            |e: &dyn std::fmt::Display| DispatchError::Internal(format!("{}: {e}", path.display()));
+        // The hierarchy is verified on one core while the rest is read on the other.
+        let (ch, (gazetteer, checksum)) = rayon::join(
+            || {
+                file.section(CH_SECTION)
+                    .map(|bytes| ContractionHierarchy::from_bytes(bytes, &file.graph))
+                    .transpose()
+            },
+            || {
+                let gazetteer = match file.section(crate::geocode::SECTION) {
+                    Some(bytes) if self.gazetteer.is_none() => {
+                        Some(crate::geocode::Gazetteer::from_bytes(bytes))
+                    }
+                    _ => None,
+                };
+                (gazetteer.transpose(), graph_checksum(&file.graph))
+            },
+        );
+        let ch = ch.map_err(|e| corrupt(&e))?;
+        let gazetteer = gazetteer.map_err(|e| corrupt(&e))?;
+        tracing::debug!(
+            file = %path.display(),
+            seconds = start.elapsed().as_secs_f64(),
+            "hierarchy and gazetteer read and verified"
+        );
         let name = file.graph.profile().to_owned();
-        self.add_profile(file.graph, ch)?;
+        let ch = match ch {
+            Some(ch) => ch,
+            None => ContractionHierarchy::build(&file.graph)
+                .map_err(|e| DispatchError::Internal(e.to_string()))?,
+        };
+        self.insert_profile(file.graph, ch, checksum)?;
         if gazetteer.is_some() {
             self.gazetteer = gazetteer;
         }

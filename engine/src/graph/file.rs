@@ -410,10 +410,55 @@ pub fn decode(bytes: &[u8]) -> Result<GraphFile, FileError> {
     }
     let body = &bytes[..len - 4];
     let stored = u32::from_le_bytes(bytes[len - 4..].try_into().expect("4 bytes"));
-    let computed = crc32fast::hash(body);
+    let (header, table) = match read_header(bytes, version, header_len, body) {
+        Ok(parsed) => parsed,
+        // A damaged file is named as such, whatever part of it the damage hit.
+        Err(e) => {
+            let computed = crc32fast::hash(body);
+            if stored != computed {
+                return Err(FileError::ChecksumMismatch { stored, computed });
+            }
+            return Err(e);
+        }
+    };
+    // The checksum (and the copy of the extra sections) on one core while the graph is
+    // decoded and checked on the other; nothing is returned unless both pass. Decoding is
+    // safe on any bytes (every index is checked), so it may start before the checksum ends.
+    let ((computed, sections), graph) = rayon::join(
+        || {
+            let computed = crc32fast::hash(body);
+            let sections: Vec<(String, Vec<u8>)> = if computed == stored {
+                table
+                    .iter()
+                    .filter(|(n, _)| !n.starts_with(GRAPH_PREFIX))
+                    .map(|(n, b)| (n.clone(), b.to_vec()))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            (computed, sections)
+        },
+        || decode_graph(&header, &table),
+    );
     if stored != computed {
         return Err(FileError::ChecksumMismatch { stored, computed });
     }
+    let graph = graph?;
+    Ok(GraphFile {
+        header,
+        graph,
+        sections,
+    })
+}
+
+/// The header and the section table (names and bytes), bounds-checked.
+#[expect(clippy::type_complexity, reason = "a private helper's pair of results")]
+fn read_header<'a>(
+    bytes: &'a [u8],
+    version: u32,
+    header_len: usize,
+    body: &'a [u8],
+) -> Result<(Header, Vec<(String, &'a [u8])>), FileError> {
     let mut c = Cursor {
         b: &bytes[16..16 + header_len],
     };
@@ -452,17 +497,7 @@ pub fn decode(bytes: &[u8]) -> Result<GraphFile, FileError> {
             .map(|(n, b)| (n.clone(), b.len() as u64))
             .collect(),
     };
-    let graph = decode_graph(&header, &table)?;
-    let sections = table
-        .into_iter()
-        .filter(|(n, _)| !n.starts_with(GRAPH_PREFIX))
-        .map(|(n, b)| (n, b.to_vec()))
-        .collect();
-    Ok(GraphFile {
-        header,
-        graph,
-        sections,
-    })
+    Ok((header, table))
 }
 
 /// Typed access to the graph sections, checking each length.

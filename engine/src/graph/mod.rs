@@ -289,7 +289,7 @@ impl RoadGraph {
     }
 
     /// Indices of the edge's intermediate points in the geometry arrays.
-    fn edge_inner_points(&self, e: EdgeId) -> Range<usize> {
+    pub(crate) fn edge_inner_points(&self, e: EdgeId) -> Range<usize> {
         self.geom_first[e.index()] as usize..self.geom_first[e.index() + 1] as usize
     }
 

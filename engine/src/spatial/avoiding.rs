@@ -25,12 +25,11 @@ impl SpatialIndex {
     ) -> Result<Snap, SnapError> {
         let (p, radius_m) = self.check(lon, lat, radius_m)?;
         let radius_sq = radius_m * radius_m;
-        self.tree
-            .nearest_neighbor_iter_with_distance_2(&p)
+        self.nearest_entries(p)
             .take_while(|&(_, d_sq)| d_sq <= radius_sq)
             .filter(|(e, _)| bearing.is_none_or(|b| self.entry_runs(e, b)))
             .find(|(e, _)| !avoid(EdgeId(e.data.edge)))
-            .map(|(e, _)| self.snap_on(e, p))
+            .map(|(e, _)| self.snap_on(&e, p))
             .ok_or(SnapError::TooFar {
                 distance_m: radius_m,
                 radius_m,

@@ -32,10 +32,7 @@ impl SpatialIndex {
         let (p, radius_m) = self.check(lon, lat, if unbounded { None } else { radius_m })?;
         let radius_m = if unbounded { f64::INFINITY } else { radius_m };
         let radius_sq = radius_m * radius_m;
-        let mut entries = self
-            .tree
-            .nearest_neighbor_iter_with_distance_2(&p)
-            .peekable();
+        let mut entries = self.nearest_entries(p).peekable();
         if entries.peek().is_none() {
             return Err(SnapError::EmptyGraph);
         }
@@ -43,7 +40,7 @@ impl SpatialIndex {
             .take_while(|&(_, d_sq)| d_sq <= radius_sq)
             .filter(|(e, _)| bearing.is_none_or(|b| self.entry_runs(e, b)))
             .find(|(e, _)| self.comp_of(e) == 0);
-        Ok(found.map(|(e, _)| self.snap_on(e, p)))
+        Ok(found.map(|(e, _)| self.snap_on(&e, p)))
     }
 }
 

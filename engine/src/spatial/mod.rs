@@ -18,15 +18,19 @@ mod avoiding;
 mod error;
 pub mod h3;
 mod main_network;
+mod ordered;
 mod projection;
+mod scan;
 mod snap;
 
 pub use error::{CellError, SnapError};
 pub use projection::Projection;
 pub use snap::{CLEAR_FACTOR, CLEAR_MIN_M, Snap, default_radius_m};
 
-use rstar::RTree;
+use std::sync::{Arc, OnceLock};
+
 use rstar::primitives::{GeomWithData, Line};
+use rstar::{Envelope, RTree, RTreeObject};
 
 use crate::graph::RoadGraph;
 use crate::types::{EdgeId, LonLat};
@@ -47,6 +51,12 @@ pub(crate) type Entry = GeomWithData<Line<[f64; 2]>, SegRef>;
 
 /// R-tree of the road segments of one graph; answers [`snap`](SpatialIndex::snap) and
 /// [`nearest`](SpatialIndex::nearest). Immutable once built; share it behind an `Arc`.
+///
+/// An index made by [`SpatialIndex::deferred`] has no tree until
+/// [`SpatialIndex::build_tree`] makes one (on a background thread, while a server already
+/// answers): until then every query scans all pieces of road ([`scan`](self)), slower but with
+/// the same answer. Both walk the pieces in one order, nearest first and ties by edge and piece
+/// index, so the answer never depends on the shape of the tree.
 ///
 /// # Examples
 /// ```
@@ -71,96 +81,82 @@ pub(crate) type Entry = GeomWithData<Line<[f64; 2]>, SegRef>;
 /// ```
 #[derive(Debug)]
 pub struct SpatialIndex {
-    tree: RTree<Entry>,
+    tree: OnceLock<Tree>,
+    /// The indexed graph, kept by a [`SpatialIndex::deferred`] index to scan and to build from.
+    graph: Option<Arc<RoadGraph>>,
+    /// How far each edge reaches from its tail, for scans (empty with a tree from the start).
+    reach_m: Vec<f32>,
     meta: Meta,
+}
+
+/// The R-tree and what is measured while filling it.
+#[derive(Debug)]
+struct Tree {
+    rtree: RTree<Entry>,
+    /// Planar length of each indexed edge's geometry, in metres (0 for edges not indexed).
+    edge_len_m: Vec<f64>,
 }
 
 impl SpatialIndex {
     /// Indexes every road segment of `graph`, bulk-loading the R-tree.
     #[must_use]
     pub fn new(graph: &RoadGraph) -> Self {
-        let (meta, entries) = Self::parts(graph);
+        let meta = Meta::new(graph);
+        let tree = Tree::bulk_load(graph, &meta.proj);
         Self {
-            tree: RTree::bulk_load(entries),
+            tree: OnceLock::from(tree),
+            graph: None,
+            reach_m: Vec::new(),
             meta,
         }
+    }
+
+    /// An index of `graph` without its tree yet: ready after one pass over the geometry
+    /// (`O(n + s)`), it answers every query by scanning all edges (`O(m)` per query, the
+    /// geometry of nearby edges only) until [`SpatialIndex::build_tree`] has run. The answers
+    /// are the same before and after.
+    #[must_use]
+    pub fn deferred(graph: Arc<RoadGraph>) -> Self {
+        let meta = Meta::new(&graph);
+        Self {
+            tree: OnceLock::new(),
+            reach_m: scan::edge_reach_m(&graph, &meta.proj),
+            graph: Some(graph),
+            meta,
+        }
+    }
+
+    /// Builds the tree of a [`SpatialIndex::deferred`] index (nothing when it has one).
+    /// Queries made meanwhile scan; they use the tree once it is in place.
+    pub fn build_tree(&self) {
+        if let Some(graph) = &self.graph {
+            self.tree
+                .get_or_init(|| Tree::bulk_load(graph, &self.meta.proj));
+        }
+    }
+
+    /// `true` once the tree is built (always for [`SpatialIndex::new`]).
+    #[must_use]
+    pub fn has_tree(&self) -> bool {
+        self.tree.get().is_some()
     }
 
     /// The same index built by inserting segments one by one: slower, and a less balanced
     /// tree. It exists as the baseline that the bulk load is measured against.
     #[must_use]
     pub fn new_by_insertion(graph: &RoadGraph) -> Self {
-        let (meta, entries) = Self::parts(graph);
-        let mut tree = RTree::new();
+        let meta = Meta::new(graph);
+        let (entries, edge_len_m) = Tree::entries(graph, &meta.proj);
+        let mut rtree = RTree::new();
         for e in entries {
-            tree.insert(e);
+            rtree.insert(e);
         }
-        Self { tree, meta }
-    }
-
-    fn parts(graph: &RoadGraph) -> (Meta, Vec<Entry>) {
-        // The projection's centre: the original nodes (copies made for turn restrictions
-        // repeat positions and would move it).
-        let n = graph.num_original_nodes();
-        let mean_lat = if n == 0 {
-            0.0
-        } else {
-            (0..n).map(|i| graph.node_lonlat(node(i)).lat).sum::<f64>() / n as f64
-        };
-        let mean_lon = if n == 0 {
-            0.0
-        } else {
-            (0..n).map(|i| graph.node_lonlat(node(i)).lon).sum::<f64>() / n as f64
-        };
-        let proj = Projection::new(LonLat::new(mean_lon, mean_lat));
-        let m = graph.num_edges();
-        let mut edge_len_m = vec![0.0; m];
-        let mut edge_comp = Vec::with_capacity(m);
-        let mut edge_twin = Vec::with_capacity(m);
-        let mut entries = Vec::with_capacity(m);
-        for (i, len) in edge_len_m.iter_mut().enumerate() {
-            let e = EdgeId(u32::try_from(i).expect("edge ids are u32"));
-            let comp_tail = graph.component(graph.edge_tail(e));
-            let comp_head = graph.component(graph.edge_head(e));
-            edge_comp.push(comp_tail.max(comp_head));
-            let twin = graph.edge_twin(e);
-            edge_twin.push(twin.map_or(crate::graph::NO_EDGE, |t| t.0));
-            // One entry per road: a two-way road once, copies made for turn restrictions never.
-            if twin.is_some_and(|t| t < e) || graph.is_edge_copy(e) {
-                continue;
-            }
-            let pts: Vec<[f64; 2]> = graph
-                .edge_geometry(e)
-                .into_iter()
-                .map(|p| proj.project(p))
-                .collect();
-            let mut before_m = 0.0;
-            for (seg, w) in pts.windows(2).enumerate() {
-                let seg = u32::try_from(seg).expect("edge geometry has fewer than 2^32 points");
-                entries.push(Entry::new(
-                    Line::new(w[0], w[1]),
-                    SegRef {
-                        edge: e.0,
-                        seg,
-                        before_m,
-                    },
-                ));
-                before_m += projection::dist_sq(w[0], w[1]).sqrt();
-            }
-            *len = before_m;
+        Self {
+            tree: OnceLock::from(Tree { rtree, edge_len_m }),
+            graph: None,
+            reach_m: Vec::new(),
+            meta,
         }
-        let comp_size = (0..graph.num_components())
-            .map(|c| graph.component_size(comp_id(c)))
-            .collect();
-        let meta = Meta {
-            proj,
-            profile: graph.profile().to_owned(),
-            edge_len_m,
-            edge_comp,
-            edge_twin,
-            comp_size,
-        };
-        (meta, entries)
     }
 
     /// The planar projection the index works in.
@@ -175,11 +171,23 @@ impl SpatialIndex {
     #[must_use]
     pub fn edges_in_box(&self, min: [f64; 2], max: [f64; 2]) -> Vec<EdgeId> {
         let envelope = rstar::AABB::from_corners(min, max);
-        let mut out: Vec<EdgeId> = self
-            .tree
-            .locate_in_envelope_intersecting(&envelope)
-            .map(|entry| EdgeId(entry.data.edge))
-            .collect();
+        let mut out: Vec<EdgeId> = match (self.tree.get(), &self.graph) {
+            (Some(tree), _) => tree
+                .rtree
+                .locate_in_envelope_intersecting(&envelope)
+                .map(|entry| EdgeId(entry.data.edge))
+                .collect(),
+            (None, Some(graph)) => {
+                let mut out = Vec::new();
+                scan::for_each_entry(graph, &self.meta.proj, |entry| {
+                    if entry.envelope().intersects(&envelope) {
+                        out.push(EdgeId(entry.data.edge));
+                    }
+                });
+                out
+            }
+            (None, None) => unreachable!("an index without a tree keeps its graph"),
+        };
         out.sort_unstable();
         out.dedup();
         out
@@ -188,7 +196,15 @@ impl SpatialIndex {
     /// Number of indexed straight pieces of road.
     #[must_use]
     pub fn num_segments(&self) -> usize {
-        self.tree.size()
+        match (self.tree.get(), &self.graph) {
+            (Some(tree), _) => tree.rtree.size(),
+            (None, Some(graph)) => {
+                let mut count = 0;
+                scan::for_each_entry(graph, &self.meta.proj, |_| count += 1);
+                count
+            }
+            (None, None) => unreachable!("an index without a tree keeps its graph"),
+        }
     }
 
     /// The profile of the indexed graph.
@@ -203,6 +219,48 @@ impl SpatialIndex {
     pub fn default_radius_m(&self) -> f64 {
         default_radius_m(&self.meta.profile)
     }
+
+    /// The indexed pieces of road from the nearest to planar point `p`, ties by edge then
+    /// piece index (see [`ordered`](self)).
+    pub(crate) fn nearest_entries(&self, p: [f64; 2]) -> ordered::Nearest<'_> {
+        match (self.tree.get(), &self.graph) {
+            (Some(tree), _) => ordered::Nearest::tree(&tree.rtree, p),
+            (None, Some(graph)) => ordered::Nearest::scan(graph, &self.reach_m, self.meta.proj, p),
+            (None, None) => unreachable!("an index without a tree keeps its graph"),
+        }
+    }
+
+    /// Planar length of indexed edge `e`'s geometry, in metres.
+    pub(crate) fn edge_len_m(&self, e: u32) -> f64 {
+        match (self.tree.get(), &self.graph) {
+            (Some(tree), _) => tree.edge_len_m[e as usize],
+            (None, Some(graph)) => scan::edge_pieces(graph, &self.meta.proj, EdgeId(e), |_| ()),
+            (None, None) => unreachable!("an index without a tree keeps its graph"),
+        }
+    }
+}
+
+impl Tree {
+    fn bulk_load(graph: &RoadGraph, proj: &Projection) -> Self {
+        let (entries, edge_len_m) = Self::entries(graph, proj);
+        Self {
+            rtree: RTree::bulk_load(entries),
+            edge_len_m,
+        }
+    }
+
+    /// Every indexed piece of road, and the planar length of each edge.
+    fn entries(graph: &RoadGraph, proj: &Projection) -> (Vec<Entry>, Vec<f64>) {
+        let mut edge_len_m = vec![0.0; graph.num_edges()];
+        let mut entries = Vec::with_capacity(graph.num_edges());
+        for (i, len) in edge_len_m.iter_mut().enumerate() {
+            let e = EdgeId(u32::try_from(i).expect("edge ids are u32"));
+            if scan::is_indexed(graph, e) {
+                *len = scan::edge_pieces(graph, proj, e, |entry| entries.push(entry));
+            }
+        }
+        (entries, edge_len_m)
+    }
 }
 
 /// Everything of a [`SpatialIndex`] but its tree.
@@ -210,13 +268,48 @@ impl SpatialIndex {
 struct Meta {
     proj: Projection,
     profile: String,
-    /// Planar length of each indexed edge's geometry, in metres (0 for edges not indexed).
-    edge_len_m: Vec<f64>,
     /// Component of each edge (see [`Snap::component`]).
     edge_comp: Vec<u32>,
     /// Twin of each edge, or [`crate::graph::NO_EDGE`].
     edge_twin: Vec<u32>,
     comp_size: Vec<u32>,
+}
+
+impl Meta {
+    fn new(graph: &RoadGraph) -> Self {
+        // The projection's centre: the original nodes (copies made for turn restrictions
+        // repeat positions and would move it).
+        let n = graph.num_original_nodes();
+        let mean_lat = if n == 0 {
+            0.0
+        } else {
+            (0..n).map(|i| graph.node_lonlat(node(i)).lat).sum::<f64>() / n as f64
+        };
+        let mean_lon = if n == 0 {
+            0.0
+        } else {
+            (0..n).map(|i| graph.node_lonlat(node(i)).lon).sum::<f64>() / n as f64
+        };
+        let m = graph.num_edges();
+        let mut edge_comp = Vec::with_capacity(m);
+        let mut edge_twin = Vec::with_capacity(m);
+        for i in 0..m {
+            let e = EdgeId(u32::try_from(i).expect("edge ids are u32"));
+            let comp_tail = graph.component(graph.edge_tail(e));
+            let comp_head = graph.component(graph.edge_head(e));
+            edge_comp.push(comp_tail.max(comp_head));
+            edge_twin.push(graph.edge_twin(e).map_or(crate::graph::NO_EDGE, |t| t.0));
+        }
+        Self {
+            proj: Projection::new(LonLat::new(mean_lon, mean_lat)),
+            profile: graph.profile().to_owned(),
+            edge_comp,
+            edge_twin,
+            comp_size: (0..graph.num_components())
+                .map(|c| graph.component_size(comp_id(c)))
+                .collect(),
+        }
+    }
 }
 
 fn node(i: usize) -> crate::types::NodeId {

@@ -109,7 +109,7 @@ impl SpatialIndex {
     /// the radius; [`SnapError::EmptyGraph`] when there is no road at all.
     pub fn snap(&self, lon: f64, lat: f64, radius_m: Option<f64>) -> Result<Snap, SnapError> {
         let (p, radius_m) = self.check(lon, lat, radius_m)?;
-        let mut it = self.tree.nearest_neighbor_iter_with_distance_2(&p);
+        let mut it = self.nearest_entries(p);
         let (first, d0_sq) = it.next().ok_or(SnapError::EmptyGraph)?;
         let d0 = d0_sq.sqrt();
         if d0 > radius_m {
@@ -119,20 +119,20 @@ impl SpatialIndex {
             });
         }
         let mut chosen = first;
-        if self.comp_of(first) != 0 {
+        if self.comp_of(&first) != 0 {
             let bound = radius_m.min(CLEAR_MIN_M.max(CLEAR_FACTOR * d0));
             let bound_sq = bound * bound;
             for (entry, d_sq) in it {
                 if d_sq > bound_sq {
                     break;
                 }
-                if self.comp_of(entry) == 0 {
+                if self.comp_of(&entry) == 0 {
                     chosen = entry;
                     break;
                 }
             }
         }
-        Ok(self.snap_on(chosen, p))
+        Ok(self.snap_on(&chosen, p))
     }
 
     /// The snap of `(lon, lat)` onto the nearest piece of road within `radius_m` (`None`: the
@@ -156,8 +156,7 @@ impl SpatialIndex {
         let radius_sq = radius_m * radius_m;
         let runs_that_way = |e: &Entry| self.entry_runs(e, (bearing_deg, range_deg));
         let mut matching = self
-            .tree
-            .nearest_neighbor_iter_with_distance_2(&p)
+            .nearest_entries(p)
             .take_while(|&(_, d_sq)| d_sq <= radius_sq)
             .filter(|(e, _)| runs_that_way(e));
         let (first, d0_sq) = matching.next().ok_or(SnapError::NoRoadWithBearing {
@@ -167,7 +166,7 @@ impl SpatialIndex {
         })?;
         // The component rule of `snap`, among the roads running that way.
         let mut entry = first;
-        if self.comp_of(first) != 0 {
+        if self.comp_of(&first) != 0 {
             let bound = radius_m.min(CLEAR_MIN_M.max(CLEAR_FACTOR * d0_sq.sqrt()));
             let bound_sq = bound * bound;
             if let Some((e, _)) = matching
@@ -177,7 +176,7 @@ impl SpatialIndex {
                 entry = e;
             }
         }
-        Ok(self.snap_on(entry, p))
+        Ok(self.snap_on(&entry, p))
     }
 
     /// The snap of `(lon, lat)` at a known place, `at` on piece `segment` of `edge` (from an
@@ -204,15 +203,14 @@ impl SpatialIndex {
             return Ok(None);
         }
         let q = self.meta.proj.project(at);
-        let Some(entry) = self
-            .tree
-            .nearest_neighbor_iter(&q)
+        let Some((entry, _)) = self
+            .nearest_entries(q)
             .take(CANDIDATES)
-            .find(|e| e.data.edge == edge.0 && e.data.seg == segment)
+            .find(|(e, _)| e.data.edge == edge.0 && e.data.seg == segment)
         else {
             return Ok(None);
         };
-        let mut snap = self.snap_on(entry, q);
+        let mut snap = self.snap_on(&entry, q);
         if snap.distance_m > ON_ROAD_M {
             return Ok(None);
         }
@@ -265,7 +263,7 @@ impl SpatialIndex {
         bearing: Option<(f64, f64)>,
     ) -> Result<Vec<Snap>, SnapError> {
         let (p, radius_m) = self.check(lon, lat, radius_m)?;
-        let mut it = self.tree.nearest_neighbor_iter_with_distance_2(&p);
+        let mut it = self.nearest_entries(p);
         let (first, d0_sq) = it.next().ok_or(SnapError::EmptyGraph)?;
         if d0_sq.sqrt() > radius_m {
             return Err(SnapError::TooFar {
@@ -280,11 +278,11 @@ impl SpatialIndex {
             if out.len() >= k || d_sq > radius_sq {
                 break;
             }
-            if bearing.is_some_and(|b| !self.entry_runs(entry, b)) {
+            if bearing.is_some_and(|b| !self.entry_runs(&entry, b)) {
                 continue;
             }
             if seen.insert(entry.data.edge) {
-                out.push(self.snap_on(entry, p));
+                out.push(self.snap_on(&entry, p));
             }
         }
         match bearing {
@@ -342,7 +340,7 @@ impl SpatialIndex {
         let q = lerp(a, b, t);
         let r = entry.data;
         let e = r.edge as usize;
-        let total = self.meta.edge_len_m[e];
+        let total = self.edge_len_m(r.edge);
         let offset_m = (r.before_m + t * dist_sq(a, b).sqrt()).min(total);
         let fraction = if total > 0.0 {
             (offset_m / total).clamp(0.0, 1.0)

@@ -248,7 +248,8 @@ fn reload_on_sighup(slot: Arc<EngineSlot>) -> anyhow::Result<()> {
 pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     init_logging(args.log_json);
     let limits = args.limits()?;
-    let engine = Arc::new(load_engine(&args.graphs)?);
+    // The spatial indexes' R-trees are built by `prepare`, while the server answers.
+    let engine = Arc::new(reload::load_graphs_deferred(&args.graphs)?);
     {
         let (engine, max) = (Arc::clone(&engine), args.hub_label_entries);
         std::thread::Builder::new()

@@ -148,7 +148,20 @@ impl EngineSlot {
 /// [`ReloadError::Load`] for the first file that is unreadable or corrupt, or whose profile
 /// repeats another's.
 pub fn load_graphs(graphs: &[PathBuf]) -> Result<Engine, ReloadError> {
-    let mut engine = Engine::new();
+    load_into(Engine::new(), graphs)
+}
+
+/// As [`load_graphs`], verifying each file as fully, but without the R-trees of the
+/// spatial indexes ([`Engine::with_deferred_spatial_indexes`]): the engine answers sooner,
+/// snapping by scanning every road (same answers, slower) until [`prepare`] has built them.
+///
+/// # Errors
+/// As [`load_graphs`].
+pub fn load_graphs_deferred(graphs: &[PathBuf]) -> Result<Engine, ReloadError> {
+    load_into(Engine::new().with_deferred_spatial_indexes(), graphs)
+}
+
+fn load_into(mut engine: Engine, graphs: &[PathBuf]) -> Result<Engine, ReloadError> {
     for path in graphs {
         let start = Instant::now();
         let profile = engine
@@ -162,11 +175,23 @@ pub fn load_graphs(graphs: &[PathBuf]) -> Result<Engine, ReloadError> {
     Ok(engine)
 }
 
-/// Builds every profile's landmark bounds (for "who can go now?") and hub labels (up to
-/// `max_entries` entries per profile; 0 builds none), and logs the outcome; starts building
-/// the customizable hierarchies in the background ([`Engine::build_cch_in_background`]).
+/// Builds the R-trees of the spatial indexes that have none yet (see
+/// [`load_graphs_deferred`]), then every profile's landmark bounds (for "who can go now?")
+/// and hub labels (up to `max_entries` entries per profile; 0 builds none), and logs the
+/// outcome; starts building the customizable hierarchies in the background
+/// ([`Engine::build_cch_in_background`]) once the trees are built.
 pub fn prepare(engine: &Engine, max_entries: usize) {
     let start = Instant::now();
+    if !engine.has_spatial_trees() {
+        for (profile, segments) in engine.build_spatial_indexes() {
+            tracing::info!(
+                profile,
+                segments,
+                seconds = start.elapsed().as_secs_f64(),
+                "spatial index ready"
+            );
+        }
+    }
     // The customizable hierarchy (closures, `exclude=`) on threads of its own.
     engine.build_cch_in_background();
     for (profile, bytes) in engine.build_landmarks(engine::routing::landmarks::DEFAULT_COUNT) {

@@ -9,6 +9,8 @@
 //! goes up, original edges match the graph, shortcut children meet at a lower node and add
 //! up exactly), so no byte string can make a later query panic or loop.
 
+use rayon::prelude::*;
+
 use super::{ContractionHierarchy, Csr, ORIGINAL, graph_fingerprint};
 use crate::graph::RoadGraph;
 use crate::routing::RouteError;
@@ -179,38 +181,57 @@ impl ContractionHierarchy {
             }
         }
         for (csr, upward) in [(&self.up, true), (&self.down, false)] {
-            for i in 0..csr.node.len() {
-                let (lo, hi) = (csr.owner[i], csr.node[i]);
-                if hi as usize >= n || hi <= lo {
-                    return Err(corrupt("edge does not go up the hierarchy", i));
-                }
-                // The edge drives tail → head.
-                let (tail, head) = if upward { (lo, hi) } else { (hi, lo) };
-                let (a, b) = (csr.a[i], csr.b[i]);
-                let w = if b == ORIGINAL {
-                    let ok = (a as usize) < g.num_edges()
-                        && self.rank[g.tails()[a as usize] as usize] == tail
-                        && self.rank[g.heads()[a as usize] as usize] == head;
-                    if !ok {
-                        return Err(corrupt("original edge does not match the graph", i));
-                    }
-                    Some(edge_weight(g, a))
-                } else {
-                    let (a, b) = (a as usize, b as usize);
-                    let ok = a < self.down.node.len()
-                        && b < self.up.node.len()
-                        && self.down.owner[a] == self.up.owner[b]
-                        && self.down.node[a] == tail
-                        && self.up.node[b] == head;
-                    if !ok {
-                        return Err(corrupt("shortcut children do not meet", i));
-                    }
-                    self.down.weight[a].checked_add(self.up.weight[b])
-                };
-                if w != Some(csr.weight[i]) {
-                    return Err(corrupt("edge weight does not match its parts", i));
-                }
+            // Every edge on both cores; the first bad one (by index) is the error, as in a
+            // sequential check.
+            let bad = (0..csr.node.len())
+                .into_par_iter()
+                .find_first(|&i| self.check_edge(g, csr, upward, i).is_err());
+            if let Some(i) = bad {
+                return self.check_edge(g, csr, upward, i);
             }
+        }
+        Ok(())
+    }
+
+    /// Checks edge `i` of `csr` (the upward CSR when `upward`): it goes up the hierarchy, an
+    /// original edge matches the graph, a shortcut's children meet, and the weight adds up.
+    fn check_edge(
+        &self,
+        g: &RoadGraph,
+        csr: &Csr,
+        upward: bool,
+        i: usize,
+    ) -> Result<(), RouteError> {
+        let n = self.rank.len();
+        let (lo, hi) = (csr.owner[i], csr.node[i]);
+        if hi as usize >= n || hi <= lo {
+            return Err(corrupt("edge does not go up the hierarchy", i));
+        }
+        // The edge drives tail → head.
+        let (tail, head) = if upward { (lo, hi) } else { (hi, lo) };
+        let (a, b) = (csr.a[i], csr.b[i]);
+        let w = if b == ORIGINAL {
+            let ok = (a as usize) < g.num_edges()
+                && self.rank[g.tails()[a as usize] as usize] == tail
+                && self.rank[g.heads()[a as usize] as usize] == head;
+            if !ok {
+                return Err(corrupt("original edge does not match the graph", i));
+            }
+            Some(edge_weight(g, a))
+        } else {
+            let (a, b) = (a as usize, b as usize);
+            let ok = a < self.down.node.len()
+                && b < self.up.node.len()
+                && self.down.owner[a] == self.up.owner[b]
+                && self.down.node[a] == tail
+                && self.up.node[b] == head;
+            if !ok {
+                return Err(corrupt("shortcut children do not meet", i));
+            }
+            self.down.weight[a].checked_add(self.up.weight[b])
+        };
+        if w != Some(csr.weight[i]) {
+            return Err(corrupt("edge weight does not match its parts", i));
         }
         Ok(())
     }
