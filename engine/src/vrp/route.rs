@@ -472,10 +472,11 @@ impl RouteState {
     /// `x`'s vehicle; `None` when it breaks a constraint. Every local-search move is one or two
     /// such concatenations (Vidal et al. 2013, "concatenation of subsequences"). O(|middle|):
     /// the prefix keeps its cached departure and load profile, the suffix its latest feasible
-    /// arrivals and suffix load maxima shifted by the load entering it. When `x`'s vehicle has
-    /// breaks, or `y`'s suffix bounds were computed for another travel matrix, end or shift
-    /// end, the route is simulated in full instead (O(n), exact for every feature). Skills are
-    /// the caller's business. `scratch` is reused.
+    /// arrivals and suffix load maxima shifted by the load entering it. When `y`'s suffix
+    /// bounds were computed for another travel matrix, end or shift end, the route is simulated
+    /// in full instead (O(n), exact for every feature); when `x`'s vehicle has breaks, a route
+    /// that passes the checks without them is simulated too (see
+    /// [`RouteState::compose_relaxed`]). Skills are the caller's business. `scratch` is reused.
     pub(crate) fn compose(
         m: &Model,
         x: &RouteState,

@@ -17,15 +17,7 @@ use super::{Model, RouteState};
 fn plain_problem(seed: u64, jobs: usize) -> Problem {
     let mut rng = Pcg64Mcg::seed_from_u64(seed);
     let n = jobs + 1;
-    let pts: Vec<(u32, u32)> = (0..n)
-        .map(|_| (rng.random_range(0..100), rng.random_range(0..100)))
-        .collect();
-    let mut d = vec![0_u32; n * n];
-    for a in 0..n {
-        for b in 0..n {
-            d[a * n + b] = pts[a].0.abs_diff(pts[b].0) + pts[a].1.abs_diff(pts[b].1);
-        }
-    }
+    let d = grid_distances(&mut rng, n);
     let jobs = (0..jobs)
         .map(|i| Job {
             id: i as u64,
@@ -50,9 +42,34 @@ fn plain_problem(seed: u64, jobs: usize) -> Problem {
             }
         })
         .collect();
+    problem(jobs, vec![], vehicles, n, d)
+}
+
+/// Manhattan distances between `n` random points of a 100 × 100 grid, row-major.
+fn grid_distances(rng: &mut Pcg64Mcg, n: usize) -> Vec<u32> {
+    let pts: Vec<(u32, u32)> = (0..n)
+        .map(|_| (rng.random_range(0..100), rng.random_range(0..100)))
+        .collect();
+    let mut d = vec![0_u32; n * n];
+    for a in 0..n {
+        for b in 0..n {
+            d[a * n + b] = pts[a].0.abs_diff(pts[b].0) + pts[a].1.abs_diff(pts[b].1);
+        }
+    }
+    d
+}
+
+/// A distance-only problem on one matrix `d` of `n` locations, durations equal to distances.
+fn problem(
+    jobs: Vec<Job>,
+    shipments: Vec<Shipment>,
+    vehicles: Vec<Vehicle>,
+    n: usize,
+    d: Vec<u32>,
+) -> Problem {
     Problem {
         jobs,
-        shipments: vec![],
+        shipments,
         vehicles,
         matrices: vec![Matrix {
             size: n,
@@ -134,15 +151,7 @@ fn a_time_window_or_a_paid_hour_is_not_plain() {
 fn break_problem(seed: u64, jobs: usize, shipments: usize) -> Problem {
     let mut rng = Pcg64Mcg::seed_from_u64(seed);
     let n = 1 + jobs + 2 * shipments;
-    let pts: Vec<(u32, u32)> = (0..n)
-        .map(|_| (rng.random_range(0..100), rng.random_range(0..100)))
-        .collect();
-    let mut d = vec![0_u32; n * n];
-    for a in 0..n {
-        for b in 0..n {
-            d[a * n + b] = pts[a].0.abs_diff(pts[b].0) + pts[a].1.abs_diff(pts[b].1);
-        }
-    }
+    let d = grid_distances(&mut rng, n);
     let mut place = |l: usize| {
         let time_windows = if rng.random_range(0..2) == 0 {
             let start = rng.random_range(0..1500);
@@ -219,19 +228,7 @@ fn break_problem(seed: u64, jobs: usize, shipments: usize) -> Problem {
             }
         })
         .collect();
-    Problem {
-        jobs,
-        shipments,
-        vehicles,
-        matrices: vec![Matrix {
-            size: n,
-            durations: d.clone(),
-            distances: d,
-            costs: None,
-        }],
-        skill_names: vec![],
-        objective: Objective::DistanceOnly,
-    }
+    problem(jobs, shipments, vehicles, n, d)
 }
 
 #[test]
