@@ -284,7 +284,6 @@ fn cch_matches_dijkstra_with_closures_on_andorra_foot() {
     check_extract("andorra-2020-05-01.osm.pbf", &FOOT, 150);
 }
 
-/// The extracts of the turn-restriction reference (`tests/engine/turns.rs`).
 #[test]
 fn cch_matches_dijkstra_with_closures_and_classes_on_monaco_bicycle() {
     let Some(g) = load("monaco-2023-12-26.osm.pbf", &BICYCLE) else {

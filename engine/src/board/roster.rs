@@ -143,7 +143,6 @@ impl Roster {
     }
 }
 
-/// `base` with the fields of `changes` set.
 /// The volunteer after an event's `changes`: the changed fields merged into `old`'s JSON (or
 /// the changes alone for a new one); `None` when that does not read as a volunteer.
 fn merged(old: Option<&Volunteer>, changes: &Value) -> Option<Volunteer> {
@@ -198,6 +197,7 @@ impl Moved {
     }
 }
 
+/// `base` with the fields of `changes` set.
 fn merge(mut base: Value, changes: &Value) -> Value {
     if let (Some(b), Some(c)) = (base.as_object_mut(), changes.as_object()) {
         for (k, v) in c {

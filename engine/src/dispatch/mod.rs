@@ -224,6 +224,7 @@ impl Engine {
         graph: RoadGraph,
         ch: Option<ContractionHierarchy>,
     ) -> Result<(), DispatchError> {
+        self.refuse_duplicate(graph.profile())?;
         let ch = match ch {
             Some(ch) => ch,
             None => ContractionHierarchy::build(&graph)
@@ -233,6 +234,17 @@ impl Engine {
         self.insert_profile(graph, ch, checksum)
     }
 
+    /// [`DispatchError::DuplicateProfile`] when `profile` is already loaded: asked before
+    /// anything is built for it.
+    fn refuse_duplicate(&self, profile: &str) -> Result<(), DispatchError> {
+        if self.profiles.contains_key(profile) {
+            return Err(DispatchError::DuplicateProfile {
+                profile: profile.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
     /// Adds a profile whose hierarchy and [`graph_checksum`] are known.
     fn insert_profile(
         &mut self,
@@ -240,10 +252,8 @@ impl Engine {
         ch: ContractionHierarchy,
         checksum: u64,
     ) -> Result<(), DispatchError> {
+        self.refuse_duplicate(graph.profile())?;
         let name = graph.profile().to_owned();
-        if self.profiles.contains_key(&name) {
-            return Err(DispatchError::DuplicateProfile { profile: name });
-        }
         let start = std::time::Instant::now();
         let graph = Arc::new(graph);
         let index = if self.defer_spatial_index {
@@ -291,6 +301,7 @@ impl Engine {
             seconds = start.elapsed().as_secs_f64(),
             "graph file read and verified"
         );
+        self.refuse_duplicate(file.graph.profile())?;
         let start = std::time::Instant::now();
         let corrupt =
             |e: &dyn std::fmt::Display| DispatchError::Internal(format!("{}: {e}", path.display()));

@@ -11,8 +11,12 @@
 //! [`SpatialIndex::snap`].
 //!
 //! Costs: building is `O(s log s)` for `s` segments; a snap is a best-first nearest-neighbour
-//! search, `O(log s)` expected, never looking past the search radius. [`h3`](self) buckets points
-//! (volunteers, requests) in H3 cells and answers exact radius queries.
+//! search, `O(log s)` expected, never looking past the search radius. A deferred index
+//! ([`SpatialIndex::deferred`]) answers by scanning the edges, `O(e)` per query, until its
+//! R-tree is built (`vmeste serve` builds it in the background); both walk the pieces in the
+//! same order (distance, then edge, then piece), so their answers are the same.
+//! [`h3`](self) buckets points (volunteers, requests) in H3 cells and answers exact radius
+//! queries.
 
 mod avoiding;
 mod error;

@@ -317,7 +317,8 @@ fn routes_with_breaks_choose_as_full_simulation_would() {
             let mut nodes = routes[x].nodes[..i].to_vec();
             nodes.extend_from_slice(mid);
             nodes.extend_from_slice(&routes[y].nodes[j - 1..]);
-            // Only sequences that keep each shipment's pickup before its delivery are moves.
+            // The simulation does not ask for a shipment's pickup before its delivery (the
+            // search keeps that order), so every cut is compared as it is.
             let simulated = m.simulate(routes[x].vehicle, &nodes, None);
             let composed = RouteState::compose(&m, &routes[x], i, mid, &routes[y], j, &mut scratch);
             assert_eq!(

@@ -129,21 +129,10 @@ impl Top {
 /// `route`, without blinks.
 fn best_insertion(m: &Model, route: &RouteState, node: u32, pair: bool) -> Option<Insertion> {
     if pair {
-        return route.best_pair(m, node, || false);
+        route.best_pair(m, node, || false)
+    } else {
+        route.best_insert(m, node, || false)
     }
-    let closes = m.node_win[node as usize].1;
-    let mut best: Option<Insertion> = None;
-    for k in 0..=route.len() {
-        if route.departure(k) > closes {
-            break;
-        }
-        if let Some(delta) = route.insert_delta(m, node, k)
-            && best.is_none_or(|b| delta < b.delta)
-        {
-            best = Some(Insertion { delta, i: k, j: k });
-        }
-    }
-    best
 }
 
 /// Regret state over the pending tasks.
