@@ -126,14 +126,15 @@ impl Live {
         let (Some(first), Some(last)) = (events.first(), events.last()) else {
             return Ok(());
         };
-        if !self.built_on(engine) {
-            return Ok(());
-        }
         let unbroken = events
             .windows(2)
             .all(|w| w[0].seq.checked_add(1) == Some(w[1].seq));
         {
             let mut w = self.view.write().await;
+            // Asked under the lock: a reload rebuilds the view (and its engine) under it.
+            if !self.built_on(engine) {
+                return Ok(());
+            }
             let Some(live) = w.as_mut() else {
                 return Ok(());
             };
@@ -176,6 +177,10 @@ impl Live {
                 break;
             }
             let mut w = self.view.write().await;
+            // A view rebuilt on another engine meanwhile is caught up by its own builder.
+            if !self.built_on(engine) {
+                return Ok(());
+            }
             if let Some(live) = w.as_mut() {
                 live.apply(engine, &events);
             }
