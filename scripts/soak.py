@@ -2,8 +2,9 @@
 """Bounded soak of a running `vmeste serve` on loopback (called by scripts/soak.sh).
 
 Phase 1 (--seconds): mixed traffic at a fixed rate well under saturation: OSRM routes and
-tables, "who can go now?" candidates, dispatch plans, request writes, position reports, plus
-live event-stream (SSE) subscribers, /health polled every second, and a bounded slowloris
+tables, "who can go now?" candidates, dispatch plans, request writes, requests followed to
+their end (assigned, en route, done; or cancelled) once more than --open are open, position
+reports, plus live event-stream (SSE) subscribers, /health polled every second, and a bounded slowloris
 (connections that send their head one byte at a time). Errors must be 0.
 Phase 2 (--burst): unpaced traffic from many workers, above saturation: every answer must be
 a success or a clean 503/429 (no 5xx other than 503, no dropped connections).
@@ -12,6 +13,7 @@ Prints a report (and writes it as JSON with --json). Exit status 1 when a check 
 """
 
 import argparse
+import collections
 import http.client
 import json
 import os
@@ -119,9 +121,38 @@ def pick_coords(rng, n):
     return ";".join(f"{x:.6f},{y:.6f}" for x, y in pts)
 
 
-def make_ops(hq, vols, reqs):
-    """Weighted operations: name, weight, function(client, rng) -> status."""
+class OpenRequests:
+    """The requests the soak created and has not closed yet, oldest first, and the volunteers
+    free to take one (a volunteer closes one request at a time, so assignments never meet
+    their max_tasks)."""
+
+    def __init__(self, keep, vols):
+        self.keep = keep
+        self.lock = threading.Lock()
+        self.ids = collections.deque()
+        self.free = list(vols)
+
+    def add(self, rid):
+        with self.lock:
+            self.ids.append(rid)
+
+    def take(self):
+        """(request, volunteer) to close once more than `keep` are open, else None."""
+        with self.lock:
+            if len(self.ids) <= self.keep or not self.free:
+                return None
+            return self.ids.popleft(), self.free.pop()
+
+    def give_back(self, volunteer):
+        with self.lock:
+            self.free.append(volunteer)
+
+
+def make_ops(hq, vols, reqs, keep_open):
+    """Weighted operations: name, weight, function(client, rng) -> status, or
+    (endpoint, status) when the operation names what it did."""
     counter = {"n": 1000}
+    opened = OpenRequests(keep_open, vols)
 
     def route(c, rng):
         return c.call("GET", f"/route/v1/car/{pick_coords(rng, 2)}?overview=full&steps=true")[0]
@@ -141,7 +172,31 @@ def make_ops(hq, vols, reqs):
             "hq": hq, "kind": "medicines", "urgency": "normal",
             "recipient": {"name": f"Soak {counter['n']}", "phone": "+377 600 200 000"},
             "location": rng.choice(ON_ROAD)})
+        if s == 201 and keep_open is not None:
+            opened.add(v["id"])
         return s
+
+    def close(c, rng):
+        """Follows the oldest open request to its end, as a headquarters does: assigned,
+        en route and done, or (one in four) cancelled; when no more than `keep_open` are
+        open, lists the open requests instead."""
+        picked = opened.take() if keep_open is not None else None
+        if picked is None:
+            return "request_list", c.call("GET", f"/v1/requests?hq={hq}&status=new&limit=50")[0]
+        rid, vol = picked
+        if rng.random() < 0.25:
+            s = c.call("POST", f"/v1/requests/{rid}/cancel", {"reason": "soak: no longer needed"})[0]
+            opened.give_back(vol)
+            return "request_close", s
+        for path, body in [("assign", {"volunteer": vol}), ("status", {"status": "en_route"}),
+                           ("status", {"status": "done"})]:
+            s = c.call("POST", f"/v1/requests/{rid}/{path}", body)[0]
+            if not 200 <= s < 300:
+                # Cut short (a 503 in the burst): the volunteer may still hold the request,
+                # so they take no other.
+                return "request_close", s
+        opened.give_back(vol)
+        return "request_close", s
 
     def position(c, rng):
         p = rng.choice(ON_ROAD)
@@ -149,7 +204,8 @@ def make_ops(hq, vols, reqs):
                       {"position": [p[0] + rng.uniform(-0.0005, 0.0005), p[1]]})[0]
 
     return [("route", 30, route), ("table", 20, table), ("candidates", 15, candidates),
-            ("plan", 3, plan), ("request_write", 17, write), ("position", 15, position)]
+            ("plan", 3, plan), ("request_write", 17, write), ("position", 15, position)] + (
+                [("request_close", 17, close)] if keep_open is not None else [])
 
 
 def paced_worker(host, port, token, ops, rate, stop, rec, seed):
@@ -163,6 +219,8 @@ def paced_worker(host, port, token, ops, rate, stop, rec, seed):
         name = rng.choices(names, weights)[0]
         t = time.monotonic()
         s = fns[name](c, rng)
+        if isinstance(s, tuple):
+            name, s = s
         rec.add(name, s, time.monotonic() - t)
         nxt += rng.expovariate(rate)
         delay = nxt - time.monotonic()
@@ -260,6 +318,10 @@ def main():
     ap.add_argument("--sse", type=int, default=5)
     ap.add_argument("--slow", type=int, default=100)
     ap.add_argument("--interval", type=float, default=60)
+    ap.add_argument("--open", type=int, default=40,
+                    help="requests the soak keeps open: past this, it closes the oldest as fast as "
+                         "it creates new ones (a day's steady state); -1: never closes any, so the "
+                         "open requests and every plan over them grow through the run")
     ap.add_argument("--json")
     ap.add_argument("--rss-bar", choices=["enforce", "report"], default="enforce",
                     help="report: print the steady-phase RSS growth without failing on it")
@@ -268,7 +330,7 @@ def main():
     port = int(port)
     c = Client(host, port, a.token)
     hq, vols, reqs = setup(c)
-    ops = make_ops(hq, vols, reqs)
+    ops = make_ops(hq, vols, reqs, a.open if a.open >= 0 else None)
     rec = Recorder(a.interval)
     stop_all = threading.Event()
     stop_steady = threading.Event()

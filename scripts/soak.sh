@@ -6,7 +6,9 @@
 # Imports Monaco's car, bicycle and foot graphs, serves them with an SQLite board in a
 # temporary directory, and runs scripts/soak.py against it: SECONDS of mixed traffic at a
 # fixed rate (VMESTE_SOAK_RATE requests/s, default 20: routes, tables, "who can go now?",
-# plans, request writes, position reports), with live event-stream subscribers, /health
+# plans, request writes, requests followed to done or cancelled so that about
+# VMESTE_SOAK_OPEN stay open (default 40; -1 closes none), position reports), with live
+# event-stream subscribers, /health
 # every second and a bounded slowloris (100 connections sending their head one byte every
 # 2 s); then BURST_SECONDS of unpaced traffic from 48 workers. Reports errors, p50/p99 per
 # endpoint per minute, RSS and open file descriptors; fails when a request below saturation
@@ -57,7 +59,7 @@ status=0
 python3 scripts/soak.py --addr "127.0.0.1:$port" --token "$(cat "$work/admin.token")" --pid "$server_pid" \
   --seconds "$seconds" --burst "$burst" --rate "${VMESTE_SOAK_RATE:-20}" \
   --interval "$(( seconds >= 300 ? 60 : 10 ))" ${VMESTE_SOAK_JSON:+--json "$VMESTE_SOAK_JSON"} \
-  --rss-bar "${VMESTE_SOAK_RSS_BAR:-enforce}" || status=$?
+  --rss-bar "${VMESTE_SOAK_RSS_BAR:-enforce}" --open "${VMESTE_SOAK_OPEN:-40}" || status=$?
 if ! kill -0 "$server_pid" 2>/dev/null; then
   echo "SOAK FAILED: the server died" >&2
   tail -20 "$work/server.log" >&2
