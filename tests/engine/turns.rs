@@ -16,8 +16,8 @@ use rand_pcg::Pcg64;
 
 use crate::support;
 
-#[path = "turns_pbf.rs"]
-mod turns_pbf;
+#[path = "handmade_pbf.rs"]
+mod handmade_pbf;
 
 /// The network, its plain graph, its forbidden walks and the split graph.
 fn load(
@@ -193,7 +193,7 @@ fn routes_go_around_named_restricted_junctions_in_monaco() {
 /// counted; the one good relation still applies.
 #[test]
 fn hostile_restriction_relations_are_counted_not_fatal() {
-    use turns_pbf::Element::{Node, Relation, Way};
+    use handmade_pbf::Element::{Node, Relation, Way};
     let road: &[(&str, &str)] = &[("highway", "residential")];
     let t = |r: &'static str| -> Vec<(&'static str, &'static str)> {
         vec![("type", "restriction"), ("restriction", r)]
@@ -270,7 +270,7 @@ fn hostile_restriction_relations_are_counted_not_fatal() {
         // A relation without members at all.
         Relation(109, &[], &no_left),
     ];
-    let bytes = turns_pbf::pbf(&elements);
+    let bytes = handmade_pbf::pbf(&elements);
     let path = std::env::temp_dir().join(format!("vmeste-turns-{}.osm.pbf", std::process::id()));
     std::fs::write(&path, &bytes).unwrap();
     let car = read_network(&path, &CAR);

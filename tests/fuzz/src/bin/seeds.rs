@@ -9,6 +9,9 @@ use engine::graph::Segment;
 use engine::routing::ContractionHierarchy;
 use engine::types::{Deciseconds, LonLat, Meters, OsmNodeId, OsmWayId};
 
+#[path = "../../../engine/handmade_pbf.rs"]
+mod handmade_pbf;
+
 /// Inputs past this size slow AFL++ down more than they add.
 const MAX_SEED: usize = 256 * 1024;
 
@@ -24,7 +27,7 @@ fn main() {
         std::process::exit(1);
     }
     let seeds = match target.as_str() {
-        "osm_pbf" => pbf_seeds(&shared.join("osm")),
+        "osm_pbf" => [handmade_pbf_seeds(), pbf_seeds(&shared.join("osm"))].concat(),
         "graph_file" => graph_seeds(),
         "vrp_solomon" => files(&shared.join("vrp/solomon/instances"), ".txt", 3),
         "vrp_vrplib" => files(&shared.join("vrp/x/instances"), ".vrp", 3),
@@ -128,6 +131,59 @@ fn pbf_seeds(dir: &Path) -> Vec<(String, Vec<u8>)> {
         out.push((format!("{name}.header"), bytes[..first].to_vec()));
     }
     out
+}
+
+/// Hand-made extracts of a few dozen elements: what the real blocks exercise (tagged dense
+/// nodes, named roads of several classes and directions, addresses on nodes and buildings,
+/// places, a turn restriction), at a fraction of their size, so that most executions go to
+/// small inputs (a real block takes milliseconds to decode, these microseconds).
+fn handmade_pbf_seeds() -> Vec<(String, Vec<u8>)> {
+    use handmade_pbf::Element::{Node, Relation, TaggedNode, Way};
+    let street = |name| [("highway", "residential"), ("name", name)];
+    let (main, side) = (street("Rue Principale"), street("Улица Садовая"));
+    let oneway = [
+        ("highway", "tertiary"),
+        ("oneway", "yes"),
+        ("maxspeed", "30"),
+    ];
+    let path = [("highway", "footway"), ("surface", "gravel")];
+    let building = [
+        ("building", "house"),
+        ("addr:street", "Rue Principale"),
+        ("addr:housenumber", "12a"),
+    ];
+    let restriction = [("type", "restriction"), ("restriction", "no_left_turn")];
+    let village = [("place", "hamlet"), ("name", "Les Prés")];
+    let address = [("addr:street", "Улица Садовая"), ("addr:housenumber", "7")];
+    let signals = [("highway", "traffic_signals")];
+    let grid = |i: i64| {
+        Node(
+            i,
+            7.42 + 0.001 * (i % 4) as f64,
+            43.73 + 0.001 * (i / 4) as f64,
+        )
+    };
+    let mut elements: Vec<_> = (0..12).map(grid).collect();
+    elements.extend([
+        TaggedNode(20, 7.4215, 43.7305, &village[..]),
+        TaggedNode(21, 7.4225, 43.7312, &address[..]),
+        TaggedNode(22, 7.4210, 43.7310, &signals[..]),
+        TaggedNode(23, 7.4205, 43.7301, &[]),
+    ]);
+    let ways = [
+        (100, &[0, 1, 2, 3][..], &main[..]),
+        (101, &[1, 5, 22, 9][..], &side[..]),
+        (102, &[4, 5, 6, 7][..], &oneway[..]),
+        (103, &[8, 9, 10, 11, 8][..], &path[..]),
+        (104, &[2, 23, 6, 2][..], &building[..]),
+    ];
+    elements.extend(ways.iter().map(|&(id, refs, tags)| Way(id, refs, tags)));
+    let members = [('w', 100, "from"), ('n', 1, "via"), ('w', 101, "to")];
+    elements.push(Relation(200, &members, &restriction));
+    vec![(
+        "handmade-village.osm.pbf".to_owned(),
+        handmade_pbf::pbf(&elements),
+    )]
 }
 
 /// A small graph file with its contraction hierarchy: a ring and a spur of one-way and

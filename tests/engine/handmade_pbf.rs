@@ -1,10 +1,14 @@
-//! A tiny `.osm.pbf` writer for hand-made extracts (uncompressed blobs, plain nodes), enough
-//! to feed the reader hostile turn restriction relations.
+//! A tiny `.osm.pbf` writer for hand-made extracts (uncompressed blobs; plain nodes, and dense
+//! nodes for tagged ones): enough to feed the reader hostile turn restriction relations
+//! (`tests/engine/turns.rs`) and to give the fuzzer small seeds (`tests/fuzz`).
 
 /// One element of a hand-made extract.
+#[allow(dead_code, reason = "each including crate uses the variants it needs")]
 pub(crate) enum Element<'a> {
     /// id, lon, lat (degrees).
     Node(i64, f64, f64),
+    /// id, lon, lat (degrees), tags: written among the block's dense nodes.
+    TaggedNode(i64, f64, f64, &'a [(&'a str, &'a str)]),
     /// id, node ids, tags.
     Way(i64, &'a [i64], &'a [(&'a str, &'a str)]),
     /// id, members (type 'n'/'w'/'r', id, role), tags.
@@ -76,6 +80,10 @@ pub(crate) fn pbf(elements: &[Element<'_>]) -> Vec<u8> {
     let mut strings = Strings(vec![String::new()]);
     let mut nodes = Vec::new();
     let mut others = Vec::new();
+    // Dense nodes: delta-coded ids and coordinates, tags as (key, value)… 0 per node.
+    let (mut dense_ids, mut dense_lat, mut dense_lon, mut keys_vals) =
+        (vec![], vec![], vec![], vec![]);
+    let mut last = (0, 0, 0);
     let tags = |m: &mut Vec<u8>, strings: &mut Strings, t: &[(&str, &str)]| {
         packed(
             m,
@@ -96,6 +104,18 @@ pub(crate) fn pbf(elements: &[Element<'_>]) -> Vec<u8> {
                 int_field(&mut m, 8, zigzag((lat * 1e7).round() as i64));
                 int_field(&mut m, 9, zigzag((lon * 1e7).round() as i64));
                 bytes_field(&mut nodes, 1, &m);
+            }
+            Element::TaggedNode(id, lon, lat, t) => {
+                let (lat, lon) = ((lat * 1e7).round() as i64, (lon * 1e7).round() as i64);
+                dense_ids.push(zigzag(id - last.0));
+                dense_lat.push(zigzag(lat - last.1));
+                dense_lon.push(zigzag(lon - last.2));
+                last = (id, lat, lon);
+                for (k, v) in t {
+                    keys_vals.push(strings.id(k));
+                    keys_vals.push(strings.id(v));
+                }
+                keys_vals.push(0);
             }
             Element::Way(id, refs, t) => {
                 int_field(&mut m, 1, id as u64);
@@ -146,6 +166,16 @@ pub(crate) fn pbf(elements: &[Element<'_>]) -> Vec<u8> {
     let mut block = Vec::new();
     bytes_field(&mut block, 1, &table);
     bytes_field(&mut block, 2, &nodes);
+    if !dense_ids.is_empty() {
+        let mut dense = Vec::new();
+        packed(&mut dense, 1, dense_ids);
+        packed(&mut dense, 8, dense_lat);
+        packed(&mut dense, 9, dense_lon);
+        packed(&mut dense, 10, keys_vals);
+        let mut group = Vec::new();
+        bytes_field(&mut group, 2, &dense);
+        bytes_field(&mut block, 2, &group);
+    }
     bytes_field(&mut block, 2, &others);
     let mut header = Vec::new();
     bytes_field(&mut header, 4, b"OsmSchema-V0.6");
