@@ -29,6 +29,8 @@
 //! ids, twins, names, geometry, components), so a damaged file gives a [`FileError`] and
 //! never a graph that panics later. Reading is O(file size).
 
+mod stream;
+
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
@@ -193,6 +195,14 @@ pub fn write(
 /// Any [`FileError`]: unreadable, not a graph file, other version, truncated, checksum
 /// mismatch, inconsistent content.
 pub fn read(path: &Path) -> Result<GraphFile, FileError> {
+    // The common case, a sound file as `write` lays it out, is read section by section
+    // straight into the arrays the graph keeps (no copy of the whole file in memory, no second
+    // copy of each array). Anything else (a damaged file, sections out of order) is read again
+    // by `decode`, which names the problem: both accept the same files and build the same
+    // graph (`tests/engine/graph_file.rs`).
+    if let Some(file) = stream::read(path) {
+        return Ok(file);
+    }
     let bytes = std::fs::read(path).map_err(|source| FileError::Io {
         path: path.to_owned(),
         source,
@@ -410,7 +420,16 @@ pub fn decode(bytes: &[u8]) -> Result<GraphFile, FileError> {
     }
     let body = &bytes[..len - 4];
     let stored = u32::from_le_bytes(bytes[len - 4..].try_into().expect("4 bytes"));
-    let (header, table) = match read_header(bytes, version, header_len, body) {
+    let parsed = read_header(&bytes[16..16 + header_len], version, header_len, body.len()).map(
+        |(header, places)| {
+            let table: Vec<(String, &[u8])> = places
+                .into_iter()
+                .map(|(name, start, end)| (name, &body[start..end]))
+                .collect();
+            (header, table)
+        },
+    );
+    let (header, table) = match parsed {
         Ok(parsed) => parsed,
         // A damaged file is named as such, whatever part of it the damage hit.
         Err(e) => {
@@ -438,7 +457,14 @@ pub fn decode(bytes: &[u8]) -> Result<GraphFile, FileError> {
             };
             (computed, sections)
         },
-        || decode_graph(&header, &table),
+        || {
+            let graph_only = table
+                .iter()
+                .filter(|(n, _)| n.starts_with(GRAPH_PREFIX))
+                .map(|(n, b)| (n.clone(), Column::Bytes(b)))
+                .collect();
+            decode_graph(&header, graph_only)
+        },
     );
     if stored != computed {
         return Err(FileError::ChecksumMismatch { stored, computed });
@@ -451,23 +477,23 @@ pub fn decode(bytes: &[u8]) -> Result<GraphFile, FileError> {
     })
 }
 
-/// The header and the section table (names and bytes), bounds-checked.
+/// The header (`bytes`: the `header_len` bytes after the first 16) and the section table:
+/// each section's name and its place `[start, end)` in the file, bounds-checked against the
+/// body (the file without its checksum).
 #[expect(clippy::type_complexity, reason = "a private helper's pair of results")]
-fn read_header<'a>(
-    bytes: &'a [u8],
+fn read_header(
+    bytes: &[u8],
     version: u32,
     header_len: usize,
-    body: &'a [u8],
-) -> Result<(Header, Vec<(String, &'a [u8])>), FileError> {
-    let mut c = Cursor {
-        b: &bytes[16..16 + header_len],
-    };
+    body_len: usize,
+) -> Result<(Header, Vec<(String, usize, usize)>), FileError> {
+    let mut c = Cursor { b: bytes };
     let profile = c.name()?;
     let source_sha256: [u8; 32] = c.take(32)?.try_into().expect("32 bytes");
     let bbox = [c.i32()?, c.i32()?, c.i32()?, c.i32()?];
     let (num_nodes, num_edges, num_components) = (c.u64()?, c.u64()?, c.u64()?);
     let count = c.u32()? as usize;
-    let mut table: Vec<(String, &[u8])> = Vec::with_capacity(count.min(1024));
+    let mut table: Vec<(String, usize, usize)> = Vec::with_capacity(count.min(1024));
     for _ in 0..count {
         let name = c.name()?;
         let (off, n) = (c.u64()?, c.u64()?);
@@ -475,14 +501,14 @@ fn read_header<'a>(
         let size = usize::try_from(n).map_err(|_| malformed("section length"))?;
         let end = start
             .checked_add(size)
-            .filter(|&e| e <= body.len() && start >= 16 + header_len);
+            .filter(|&e| e <= body_len && start >= 16 + header_len);
         let Some(end) = end else {
             return Err(malformed(format!("section {name} lies outside the file")));
         };
-        if table.iter().any(|(n, _)| *n == name) {
+        if table.iter().any(|(n, _, _)| *n == name) {
             return Err(malformed(format!("section {name} repeated")));
         }
-        table.push((name, &body[start..end]));
+        table.push((name, start, end));
     }
     let header = Header {
         version,
@@ -494,54 +520,105 @@ fn read_header<'a>(
         num_components,
         sections: table
             .iter()
-            .map(|(n, b)| (n.clone(), b.len() as u64))
+            .map(|(n, start, end)| (n.clone(), (end - start) as u64))
             .collect(),
     };
     Ok((header, table))
 }
 
-/// Typed access to the graph sections, checking each length.
-struct Sections<'a, 'b> {
-    table: &'b [(String, &'a [u8])],
+/// One section's content: bytes of the file in memory, or read straight into the array it
+/// decodes to ([`stream`]).
+enum Column<'a> {
+    /// Little-endian bytes, decoded on access.
+    Bytes(&'a [u8]),
+    /// Bytes of a byte-wide section.
+    U8(Vec<u8>),
+    /// A `u32` array.
+    U32(Vec<u32>),
+    /// An `i32` array.
+    I32(Vec<i32>),
+    /// An `i64` array.
+    I64(Vec<i64>),
 }
 
-impl<'a> Sections<'a, '_> {
-    fn raw(&self, name: &str, width: usize, count: Option<usize>) -> Result<&'a [u8], FileError> {
-        let b = self
+/// Typed access to the graph sections, checking each length; an array read straight from
+/// the file is handed over, bytes are decoded.
+struct Sections<'a> {
+    table: Vec<(String, Column<'a>)>,
+}
+
+/// Decodes little-endian `bytes` of `width`-byte items.
+fn items<T, const W: usize>(bytes: &[u8], from: fn([u8; W]) -> T) -> Vec<T> {
+    bytes
+        .chunks_exact(W)
+        .map(|x| from(x.try_into().expect("W bytes")))
+        .collect()
+}
+
+impl<'a> Sections<'a> {
+    /// Takes section `name` out of the table, checking that it holds `count` items of `width`
+    /// bytes (any number when `count` is `None`).
+    fn take(
+        &mut self,
+        name: &str,
+        width: usize,
+        count: Option<usize>,
+    ) -> Result<Column<'a>, FileError> {
+        let i = self
             .table
             .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, b)| *b)
+            .position(|(n, _)| n == name)
             .ok_or_else(|| malformed(format!("section {name} missing")))?;
-        if b.len() % width != 0 || count.is_some_and(|c| Some(b.len()) != c.checked_mul(width)) {
+        let column = self.table.swap_remove(i).1;
+        let bytes = match &column {
+            Column::Bytes(b) => b.len(),
+            Column::U8(v) => v.len(),
+            Column::U32(v) => v.len() * 4,
+            Column::I32(v) => v.len() * 4,
+            Column::I64(v) => v.len() * 8,
+        };
+        if bytes % width != 0 || count.is_some_and(|c| Some(bytes) != c.checked_mul(width)) {
             return Err(malformed(format!(
-                "section {name} has {} bytes, expected {count:?} × {width}",
-                b.len()
+                "section {name} has {bytes} bytes, expected {count:?} × {width}"
             )));
         }
-        Ok(b)
+        Ok(column)
     }
-    fn u32s(&self, name: &str, count: Option<usize>) -> Result<Vec<u32>, FileError> {
-        let b = self.raw(name, 4, count)?;
-        Ok(b.chunks_exact(4)
-            .map(|x| u32::from_le_bytes(x.try_into().expect("4 bytes")))
-            .collect())
+    fn bytes(
+        &mut self,
+        name: &str,
+        count: Option<usize>,
+    ) -> Result<std::borrow::Cow<'a, [u8]>, FileError> {
+        match self.take(name, 1, count)? {
+            Column::Bytes(b) => Ok(std::borrow::Cow::Borrowed(b)),
+            Column::U8(v) => Ok(std::borrow::Cow::Owned(v)),
+            _ => Err(malformed(format!("section {name} is not bytes"))),
+        }
     }
-    fn i32s(&self, name: &str, count: Option<usize>) -> Result<Vec<i32>, FileError> {
-        let b = self.raw(name, 4, count)?;
-        Ok(b.chunks_exact(4)
-            .map(|x| i32::from_le_bytes(x.try_into().expect("4 bytes")))
-            .collect())
+    fn u32s(&mut self, name: &str, count: Option<usize>) -> Result<Vec<u32>, FileError> {
+        match self.take(name, 4, count)? {
+            Column::Bytes(b) => Ok(items(b, u32::from_le_bytes)),
+            Column::U32(v) => Ok(v),
+            _ => Err(malformed(format!("section {name} is not u32"))),
+        }
     }
-    fn i64s(&self, name: &str, count: Option<usize>) -> Result<Vec<i64>, FileError> {
-        let b = self.raw(name, 8, count)?;
-        Ok(b.chunks_exact(8)
-            .map(|x| i64::from_le_bytes(x.try_into().expect("8 bytes")))
-            .collect())
+    fn i32s(&mut self, name: &str, count: Option<usize>) -> Result<Vec<i32>, FileError> {
+        match self.take(name, 4, count)? {
+            Column::Bytes(b) => Ok(items(b, i32::from_le_bytes)),
+            Column::I32(v) => Ok(v),
+            _ => Err(malformed(format!("section {name} is not i32"))),
+        }
+    }
+    fn i64s(&mut self, name: &str, count: Option<usize>) -> Result<Vec<i64>, FileError> {
+        match self.take(name, 8, count)? {
+            Column::Bytes(b) => Ok(items(b, i64::from_le_bytes)),
+            Column::I64(v) => Ok(v),
+            _ => Err(malformed(format!("section {name} is not i64"))),
+        }
     }
 }
 
-fn decode_graph(h: &Header, table: &[(String, &[u8])]) -> Result<RoadGraph, FileError> {
+fn decode_graph(h: &Header, table: Vec<(String, Column<'_>)>) -> Result<RoadGraph, FileError> {
     let too_big = |_| malformed("counts exceed this machine's address space");
     let n = usize::try_from(h.num_nodes).map_err(too_big)?;
     let m = usize::try_from(h.num_edges).map_err(too_big)?;
@@ -549,12 +626,12 @@ fn decode_graph(h: &Header, table: &[(String, &[u8])]) -> Result<RoadGraph, File
     if n >= u32::MAX as usize || m >= u32::MAX as usize {
         return Err(malformed("more nodes or edges than u32 ids allow"));
     }
-    let s = Sections { table };
+    let mut s = Sections { table };
     let first_out = s.u32s("graph.first_out", Some(n + 1))?;
     let first_in = s.u32s("graph.first_in", Some(n + 1))?;
     let geom_first = s.u32s("graph.geom_first", Some(m + 1))?;
     let name_offsets = s.u32s("graph.name_offsets", None)?;
-    let name_bytes = s.raw("graph.name_bytes", 1, None)?;
+    let name_bytes = s.bytes("graph.name_bytes", None)?;
     let mut names = Vec::with_capacity(name_offsets.len().saturating_sub(1));
     check_offsets("graph.name_offsets", &name_offsets, name_bytes.len())?;
     for w in name_offsets.windows(2) {
@@ -601,13 +678,13 @@ fn decode_graph(h: &Header, table: &[(String, &[u8])]) -> Result<RoadGraph, File
         way: s.i64s("graph.way", Some(m))?,
         name: s.u32s("graph.name", Some(m))?,
         names,
-        flags: s.raw("graph.flags", 1, Some(m))?.to_vec(),
+        flags: s.bytes("graph.flags", Some(m))?.into_owned(),
         twin: s.u32s("graph.twin", Some(m))?,
         geom_first,
         geom_lon: s.i32s("graph.geom_lon", Some(points))?,
         geom_lat: s.i32s("graph.geom_lat", Some(points))?,
         geom_osm: s.i64s("graph.geom_osm", Some(points))?,
-        class: s.raw("graph.class", 1, Some(m))?.to_vec(),
+        class: s.bytes("graph.class", Some(m))?.into_owned(),
         reference: s.u32s("graph.ref", Some(m))?,
         destination: s.u32s("graph.destination", Some(m))?,
         first_in,
