@@ -10,6 +10,10 @@
 //! after the other, and a report that meets a concurrent change (its version moved between
 //! the read and the write) is judged again on the new record: a report carries no version,
 //! the latest wins.
+//!
+//! A batch is recorded in two halves, [`Board::prepare_positions`] (the read and the
+//! judging, nothing written) and [`Board::commit_positions`] (the writes and any rounds
+//! after), so that a server can read the next batch while one commits.
 
 use std::collections::{HashMap, HashSet};
 

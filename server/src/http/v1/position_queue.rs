@@ -6,9 +6,10 @@
 //! 1. *prepare*: read the batch's volunteers, snap and judge each report
 //!    ([`engine::board::Board::prepare_positions`]);
 //! 2. *commit*: one transaction for the batch, one sync to disk
-//!    ([`engine::board::Board::commit_positions`]); each waiting handler then gets its own
-//!    answer (a 2xx only after the commit);
-//! 3. *follow*: the live view applies the batch's events ([`super::live::Live::follow_own`]).
+//!    ([`engine::board::Board::commit_positions`]);
+//! 3. *follow*: the live view applies the batch's events ([`super::live::Live::follow_own`]);
+//!    then each waiting handler gets its own answer: a 2xx only once its report is durable
+//!    and in the live view, so a reporter's next question ("who can go now?") sees it.
 //!
 //! A batch enters a stage only after the one before it has left it, so the transactions
 //! (and the events' sequence numbers) and the live view's updates keep the order the
@@ -207,19 +208,20 @@ async fn record(
     queue.batches.fetch_add(1, Ordering::Relaxed);
     queue.reports.fetch_add(n, Ordering::Relaxed);
     queue.largest.fetch_max(n, Ordering::Relaxed);
-    for (answer, reply) in batch.answers.into_iter().zip(replies) {
-        let _ = reply.send(answer);
-    }
     let following = Arc::clone(&queue.follow).lock_owned().await;
     drop(committing);
     // Keep the live R-tree current with what was just committed (when the view is built:
     // the first question builds it), in commit order, from the batch's own events; a
-    // failure here only delays it to the next question, which catches up again.
+    // failure here only delays it to the next question, which catches up again. The
+    // answers wait for it, so that a reporter's next question sees its report.
     let _ = board
         .live
         .follow_own(board.board.store(), engine, &batch.events)
         .await;
     drop(following);
+    for (answer, reply) in batch.answers.into_iter().zip(replies) {
+        let _ = reply.send(answer);
+    }
 }
 
 fn dropped() -> BoardError {
