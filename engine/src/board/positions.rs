@@ -235,7 +235,12 @@ impl<S: Store> Board<S> {
     /// Reads the volunteers of reports `open` (indexes into `p.reports`, in arrival order)
     /// and judges each: an answer now, a write for this round, or (a volunteer already
     /// written in this round) a place in the next round.
-    async fn judge_positions(&self, p: &mut PreparedPositions, open: Vec<usize>, roads: &dyn Roads) {
+    async fn judge_positions(
+        &self,
+        p: &mut PreparedPositions,
+        open: Vec<usize>,
+        roads: &dyn Roads,
+    ) {
         if open.is_empty() {
             return;
         }

@@ -139,6 +139,24 @@ fn events_by_volunteer(b: &Board<MemoryStore>) -> Vec<(i64, Vec<Event>)> {
     by.into_iter().collect()
 }
 
+/// Both boards hold the same volunteers and, per volunteer, the same events.
+fn assert_same_volunteers_and_events(a: &Board<MemoryStore>, b: &Board<MemoryStore>, seed: u64) {
+    let q = VolunteerQuery {
+        limit: 100,
+        ..VolunteerQuery::default()
+    };
+    assert_eq!(
+        block_on(a.store().volunteers(&q)).unwrap(),
+        block_on(b.store().volunteers(&q)).unwrap(),
+        "seed {seed}"
+    );
+    assert_eq!(
+        events_by_volunteer(a),
+        events_by_volunteer(b),
+        "seed {seed}"
+    );
+}
+
 #[test]
 fn a_batch_answers_and_stores_what_reports_one_by_one_do() {
     for seed in 0..60 {
@@ -165,20 +183,7 @@ fn a_batch_answers_and_stores_what_reports_one_by_one_do() {
                 );
             }
         }
-        let q = VolunteerQuery {
-            limit: 100,
-            ..VolunteerQuery::default()
-        };
-        assert_eq!(
-            block_on(batched.store().volunteers(&q)).unwrap(),
-            block_on(single.store().volunteers(&q)).unwrap(),
-            "seed {seed}"
-        );
-        assert_eq!(
-            events_by_volunteer(&batched),
-            events_by_volunteer(&single),
-            "seed {seed}"
-        );
+        assert_same_volunteers_and_events(&batched, &single, seed);
     }
 }
 
@@ -323,27 +328,20 @@ fn pipelined_and_serial(seed: u64, disjoint: bool) {
             (Ok(g), Ok(w)) if !disjoint && g.version < w.version => {
                 assert_eq!(g.id, w.id, "seed {seed} report {i}");
                 let at = b[i].report.at.unwrap_or(now_b);
-                assert!(g.position_at.is_some_and(|t| t > at), "seed {seed} report {i}");
+                assert!(
+                    g.position_at.is_some_and(|t| t > at),
+                    "seed {seed} report {i}"
+                );
             }
             _ => assert_eq!(shown(got), shown(want), "seed {seed} report {i}"),
         }
     }
-    let q = VolunteerQuery {
-        limit: 100,
-        ..VolunteerQuery::default()
-    };
-    assert_eq!(
-        block_on(piped.store().volunteers(&q)).unwrap(),
-        block_on(serial.store().volunteers(&q)).unwrap(),
-        "seed {seed}"
-    );
-    assert_eq!(
-        events_by_volunteer(&piped),
-        events_by_volunteer(&serial),
-        "seed {seed}"
-    );
+    assert_same_volunteers_and_events(&piped, &serial, seed);
     let returned: Vec<Event> = got_a.events.into_iter().chain(got_b.events).collect();
-    assert!(returned.windows(2).all(|w| w[0].seq < w[1].seq), "seed {seed}");
+    assert!(
+        returned.windows(2).all(|w| w[0].seq < w[1].seq),
+        "seed {seed}"
+    );
 }
 
 #[test]

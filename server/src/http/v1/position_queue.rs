@@ -148,8 +148,11 @@ impl PositionQueue {
             if !batch.is_empty() {
                 return Ok(Some((batch, number)));
             }
-            // The batch committing releases the turn once committed and settled.
-            drop(Arc::clone(&self.commit).lock_owned().await);
+            // With the prepare turn held here and the commit turn taken, every batch taken
+            // before has committed (or failed): none of its volunteers is unsettled.
+            let committed = Arc::clone(&self.commit).lock_owned().await;
+            self.lock()?.unsettled.clear();
+            drop(committed);
         }
     }
 
@@ -234,4 +237,66 @@ fn poisoned() -> BoardError {
     BoardError::Store(StoreError::Internal(
         "the position queue is poisoned".into(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use engine::board::{PositionReport, Principal, Role};
+
+    fn queued(volunteer: i64) -> Queued {
+        let report = ReportedPosition {
+            who: Principal {
+                token_id: 1,
+                role: Role::Admin,
+                hqs: vec![],
+                volunteer: None,
+            },
+            volunteer,
+            report: PositionReport {
+                position: [7.42, 43.73],
+                at: None,
+                status: None,
+            },
+        };
+        (report, oneshot::channel().0)
+    }
+
+    fn ids(list: &[Queued]) -> Vec<i64> {
+        list.iter().map(|q| q.0.volunteer).collect()
+    }
+
+    #[test]
+    fn a_batch_leaves_the_unsettled_volunteers_queued_in_arrival_order() {
+        let mut p = Pending {
+            queue: [1, 2, 1, 3].into_iter().map(queued).collect(),
+            ..Pending::default()
+        };
+        let (first, n) = p.take();
+        assert_eq!((ids(&first), n), (vec![1, 2, 1, 3], 1));
+        p.queue = [2, 4, 1, 2, 5].into_iter().map(queued).collect();
+        let (second, n) = p.take();
+        assert_eq!((ids(&second), n), (vec![4, 5], 2));
+        assert_eq!(ids(&p.queue), vec![2, 1, 2], "left for the batch after");
+        // Everything queued is unsettled: no batch, no number spent.
+        p.queue = [4, 5].into_iter().map(queued).collect();
+        let (none, n) = p.take();
+        assert_eq!((ids(&none), n), (vec![], 2));
+        assert_eq!(ids(&p.queue), vec![4, 5]);
+        p.unsettled.clear();
+        let (third, n) = p.take();
+        assert_eq!((ids(&third), n), (vec![4, 5], 3));
+    }
+
+    #[test]
+    fn a_batch_takes_at_most_max_batch_reports() {
+        let n = i64::try_from(MAX_BATCH).unwrap();
+        let mut p = Pending {
+            queue: (0..n + 10).map(queued).collect(),
+            ..Pending::default()
+        };
+        let (batch, _) = p.take();
+        assert_eq!(ids(&batch), (0..n).collect::<Vec<_>>());
+        assert_eq!(ids(&p.queue), (n..n + 10).collect::<Vec<_>>());
+    }
 }
