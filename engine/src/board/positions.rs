@@ -148,8 +148,10 @@ impl<S: Store> Board<S> {
     /// may prepare the next batch while the previous one commits; whatever changes a
     /// volunteer between this read and [`Board::commit_positions`] (that batch, another
     /// writer) is met there as a version conflict and the report judged again on the new
-    /// record, so the outcome is the same, only slower: a pipelining caller keeps the
-    /// volunteers of a batch still committing out of the batch it prepares.
+    /// record, so what is stored is the same, only slower (the one difference: a report
+    /// older than the stored position is answered with the volunteer as read here). A
+    /// pipelining caller keeps the volunteers of a batch still committing out of the batch
+    /// it prepares.
     pub async fn prepare_positions(
         &self,
         now: Time,
