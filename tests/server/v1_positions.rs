@@ -144,6 +144,111 @@ fn concurrent_position_reports_on_postgresql() {
     concurrent_reports_each_get_their_answer(&b);
 }
 
+/// Many clients report at once for the same three volunteers, so that a volunteer's reports
+/// are in consecutive batches, one committing while the next is read: every 200 got its own
+/// version, the volunteer's events chain (each one's previous position is the position the
+/// one before left, and the version it made is the one its answer carried), the stored
+/// volunteer is where the last acknowledged report put it, and the live view, once it has
+/// applied the last batch, equals the store.
+fn reports_for_the_same_volunteers_land_in_order(b: &TestBoard) {
+    let admin = b.token(Role::Admin, &[], None);
+    let hq = b.hq(&admin, "North");
+    let vols: Vec<i64> = (0..3)
+        .map(|i| b.volunteer(&admin, hq, &format!("V{i}"), ON_ROAD[0]))
+        .collect();
+    let request = b.request(&admin, hq, "R", ON_ROAD[2]);
+    assert_eq!(
+        b.get(&format!("/v1/requests/{request}/candidates?k=3"), &admin)
+            .status,
+        200
+    );
+    let (threads, per_thread) = (12, 25);
+    let answers: Vec<(i64, i64, Value)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let (vols, admin) = (&vols, &admin);
+                s.spawn(move || {
+                    (0..per_thread)
+                        .map(|i| {
+                            let id = vols[(t + i) % vols.len()];
+                            let a = b.json(
+                                "POST",
+                                &format!("/v1/volunteers/{id}/position"),
+                                admin,
+                                &json!({"position": ON_ROAD[(t * 7 + i) % 3]}),
+                            );
+                            assert_eq!(a.status, 200, "{:?}", a.json());
+                            let v = a.json();
+                            (id, v["version"].as_i64().unwrap(), v["position"].clone())
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let events = all_events(b, &admin);
+    for &id in &vols {
+        let mut mine: Vec<(i64, Value)> = answers
+            .iter()
+            .filter(|a| a.0 == id)
+            .map(|a| (a.1, a.2.clone()))
+            .collect();
+        mine.sort_by_key(|a| a.0);
+        let n = i64::try_from(mine.len()).unwrap();
+        assert_eq!(
+            mine.iter().map(|a| a.0).collect::<Vec<_>>(),
+            (2..=n + 1).collect::<Vec<_>>(),
+            "volunteer {id}: one version per acknowledged report"
+        );
+        let chain: Vec<&Value> = events
+            .iter()
+            .filter(|e| e["entity_id"] == id && e["action"] == "position")
+            .collect();
+        assert_eq!(chain.len(), mine.len(), "position events of volunteer {id}");
+        let mut at = json!(ON_ROAD[0]);
+        for (k, (e, (version, answered))) in chain.iter().zip(&mine).enumerate() {
+            if let Some(p) = e["changes"].get("position") {
+                assert_eq!(e["previous"]["position"], at, "volunteer {id} event {k}");
+                at = p.clone();
+            }
+            assert_eq!(&at, answered, "volunteer {id} version {version}");
+        }
+        let v = b.get(&format!("/v1/volunteers/{id}"), &admin).json();
+        assert_eq!((&v["position"], &v["version"]), (&at, &json!(n + 1)));
+    }
+    // The last batch's answers go out before its events reach the live view.
+    let last = last_seq(b);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while seen(b, vols[0]).1 < last && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    for &id in &vols {
+        let v = b.get(&format!("/v1/volunteers/{id}"), &admin).json();
+        let stored: [f64; 2] = serde_json::from_value(v["position"].clone()).unwrap();
+        assert_eq!(seen(b, id), (Some(stored), last), "volunteer {id}");
+    }
+}
+
+#[test]
+fn reports_for_the_same_volunteers_land_in_order_on_sqlite() {
+    let Some(b) = TestBoard::start(BoardSettings::default()) else {
+        return;
+    };
+    reports_for_the_same_volunteers_land_in_order(&b);
+}
+
+#[test]
+fn reports_for_the_same_volunteers_land_in_order_on_postgresql() {
+    let Some(b) = TestBoard::start_postgres(BoardSettings::default()) else {
+        return;
+    };
+    reports_for_the_same_volunteers_land_in_order(&b);
+}
+
 #[test]
 fn position_reports_refuse_bad_input_one_by_one() {
     let Some(b) = TestBoard::start(BoardSettings::default()) else {

@@ -53,7 +53,7 @@ pub use model::{
     Geocoded, Hq, Mode, NewHq, NewRequest, NewVolunteer, Point, Recipient, Request, RequestKind,
     RequestPatch, RequestStatus, Urgency, Volunteer, VolunteerPatch, VolunteerStatus, Window,
 };
-pub use positions::{PositionReport, ReportedBatch, ReportedPosition};
+pub use positions::{PositionReport, PreparedPositions, ReportedBatch, ReportedPosition};
 pub use roads::{AnyRoads, Roads};
 pub use roster::Roster;
 pub use store::{

@@ -10,6 +10,10 @@
 //! after the other, and a report that meets a concurrent change (its version moved between
 //! the read and the write) is judged again on the new record: a report carries no version,
 //! the latest wins.
+//!
+//! A batch is recorded in two halves, [`Board::prepare_positions`] (the read and the
+//! judging, nothing written) and [`Board::commit_positions`] (the writes and any rounds
+//! after), so that a server can read the next batch while one commits.
 
 use std::collections::{HashMap, HashSet};
 
@@ -61,6 +65,31 @@ pub struct ReportedBatch {
     pub events: Vec<Event>,
 }
 
+/// A batch of position reports read and judged, not yet written
+/// ([`Board::prepare_positions`], then [`Board::commit_positions`]).
+#[derive(Debug)]
+pub struct PreparedPositions {
+    now: Time,
+    reports: Vec<ReportedPosition>,
+    /// Each report's answer, once known.
+    answers: Vec<Option<Result<Volunteer, BoardError>>>,
+    /// The writes of the round to commit, each with its report's index.
+    writes: Vec<(usize, Write)>,
+    /// Reports for the round after (a second report of a volunteer written in this one).
+    later: Vec<usize>,
+}
+
+impl PreparedPositions {
+    /// The volunteers the batch reports on (some perhaps unknown), each once.
+    #[must_use]
+    pub fn volunteers(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self.reports.iter().map(|r| r.volunteer).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
 /// How many times a report is judged again after a concurrent change to its volunteer.
 const POSITION_RETRIES: u32 = 16;
 
@@ -110,7 +139,25 @@ impl<S: Store> Board<S> {
         reports: Vec<ReportedPosition>,
         roads: &dyn Roads,
     ) -> ReportedBatch {
-        let mut events = Vec::new();
+        let prepared = self.prepare_positions(now, reports, roads).await;
+        self.commit_positions(prepared, roads).await
+    }
+
+    /// The first half of [`Board::report_positions`]: reads the batch's volunteers and judges
+    /// each report (snapped, checked, its change and event built), writing nothing. A caller
+    /// may prepare the next batch while the previous one commits; whatever changes a
+    /// volunteer between this read and [`Board::commit_positions`] (that batch, another
+    /// writer) is met there as a version conflict and the report judged again on the new
+    /// record, so what is stored is the same, only slower (the one difference: a report
+    /// older than the stored position is answered with the volunteer as read here). A
+    /// pipelining caller keeps the volunteers of a batch still committing out of the batch
+    /// it prepares.
+    pub async fn prepare_positions(
+        &self,
+        now: Time,
+        reports: Vec<ReportedPosition>,
+        roads: &dyn Roads,
+    ) -> PreparedPositions {
         let mut answers: Vec<Option<Result<Volunteer, BoardError>>> =
             reports.iter().map(|_| None).collect();
         let mut open = Vec::with_capacity(reports.len());
@@ -121,81 +168,120 @@ impl<S: Store> Board<S> {
                 open.push(i);
             }
         }
+        let mut p = PreparedPositions {
+            now,
+            reports,
+            answers,
+            writes: Vec::new(),
+            later: Vec::new(),
+        };
+        self.judge_positions(&mut p, open, roads).await;
+        p
+    }
+
+    /// The second half of [`Board::report_positions`]: writes what `prepared` judged (one
+    /// [`Store::apply_all`]), then judges again and writes, round after round, the reports
+    /// left: second reports of a volunteer written in the round before, and reports that met
+    /// a concurrent change (up to 16 rounds of those).
+    pub async fn commit_positions(
+        &self,
+        mut prepared: PreparedPositions,
+        roads: &dyn Roads,
+    ) -> ReportedBatch {
+        let mut events = Vec::new();
         let mut conflicts = 0;
-        while !open.is_empty() {
-            let mut ids: Vec<i64> = open.iter().map(|&i| reports[i].volunteer).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            let stored: HashMap<i64, Volunteer> = match self.store().volunteers_by_id(&ids).await {
-                Ok(list) => list.into_iter().map(|v| (v.id, v)).collect(),
-                Err(e) => {
-                    for i in open {
-                        answers[i] = Some(Err(e.clone().into()));
-                    }
-                    break;
-                }
-            };
-            let mut writes = Vec::new();
-            let mut written = Vec::new();
-            let mut next = Vec::new();
-            let mut taken = HashSet::new();
-            for i in open {
-                let r = &reports[i];
-                if taken.contains(&r.volunteer) {
-                    // Written in this round already: judged on the new record next round.
-                    next.push(i);
-                    continue;
-                }
-                match decide(r, stored.get(&r.volunteer), now, roads) {
-                    Err(e) => answers[i] = Some(Err(e)),
-                    Ok(Decision::Unchanged(v)) => answers[i] = Some(Ok(*v)),
-                    Ok(Decision::Write(change)) => {
-                        taken.insert(r.volunteer);
-                        writes.push(Write {
-                            at: now,
-                            actor: r.who.actor(),
-                            changes: vec![*change],
-                            idempotency: None,
-                        });
-                        written.push(i);
-                    }
-                }
-            }
+        while !prepared.writes.is_empty() {
+            let (written, writes): (Vec<usize>, Vec<Write>) =
+                std::mem::take(&mut prepared.writes).into_iter().unzip();
+            let mut next = std::mem::take(&mut prepared.later);
             let results = self.store().apply_all(writes).await;
             let mut raced = false;
             for (i, result) in written.into_iter().zip(results) {
+                let answer = &mut prepared.answers[i];
                 match result {
                     Ok(Applied::Stored {
                         mut records,
                         events: stored,
                     }) => {
                         events.extend(stored);
-                        answers[i] = Some(match records.pop() {
+                        *answer = Some(match records.pop() {
                             Some(Record::Volunteer(v)) => Ok(v),
                             _ => Err(wrong_kind()),
                         });
                     }
-                    Ok(Applied::Replayed(_)) => answers[i] = Some(Err(wrong_kind())),
+                    Ok(Applied::Replayed(_)) => *answer = Some(Err(wrong_kind())),
                     Err(StoreError::VersionConflict { .. }) if conflicts < POSITION_RETRIES => {
                         raced = true;
                         next.push(i);
                     }
-                    Err(e) => answers[i] = Some(Err(e.into())),
+                    Err(e) => *answer = Some(Err(e.into())),
                 }
             }
             if raced {
                 conflicts += 1;
             }
             next.sort_unstable();
-            open = next;
+            self.judge_positions(&mut prepared, next, roads).await;
         }
         events.sort_by_key(|e| e.seq);
         ReportedBatch {
-            answers: answers
+            answers: prepared
+                .answers
                 .into_iter()
                 .map(|a| a.unwrap_or_else(|| Err(wrong_kind())))
                 .collect(),
             events,
+        }
+    }
+
+    /// Reads the volunteers of reports `open` (indexes into `p.reports`, in arrival order)
+    /// and judges each: an answer now, a write for this round, or (a volunteer already
+    /// written in this round) a place in the next round.
+    async fn judge_positions(
+        &self,
+        p: &mut PreparedPositions,
+        open: Vec<usize>,
+        roads: &dyn Roads,
+    ) {
+        if open.is_empty() {
+            return;
+        }
+        let mut ids: Vec<i64> = open.iter().map(|&i| p.reports[i].volunteer).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let stored: HashMap<i64, Volunteer> = match self.store().volunteers_by_id(&ids).await {
+            Ok(list) => list.into_iter().map(|v| (v.id, v)).collect(),
+            Err(e) => {
+                for i in open {
+                    p.answers[i] = Some(Err(e.clone().into()));
+                }
+                return;
+            }
+        };
+        let mut taken = HashSet::new();
+        for i in open {
+            let r = &p.reports[i];
+            if taken.contains(&r.volunteer) {
+                // Written in this round already: judged on the new record next round.
+                p.later.push(i);
+                continue;
+            }
+            match decide(r, stored.get(&r.volunteer), p.now, roads) {
+                Err(e) => p.answers[i] = Some(Err(e)),
+                Ok(Decision::Unchanged(v)) => p.answers[i] = Some(Ok(*v)),
+                Ok(Decision::Write(change)) => {
+                    taken.insert(r.volunteer);
+                    p.writes.push((
+                        i,
+                        Write {
+                            at: p.now,
+                            actor: r.who.actor(),
+                            changes: vec![*change],
+                            idempotency: None,
+                        },
+                    ));
+                }
+            }
         }
     }
 }

@@ -139,6 +139,24 @@ fn events_by_volunteer(b: &Board<MemoryStore>) -> Vec<(i64, Vec<Event>)> {
     by.into_iter().collect()
 }
 
+/// Both boards hold the same volunteers and, per volunteer, the same events.
+fn assert_same_volunteers_and_events(a: &Board<MemoryStore>, b: &Board<MemoryStore>, seed: u64) {
+    let q = VolunteerQuery {
+        limit: 100,
+        ..VolunteerQuery::default()
+    };
+    assert_eq!(
+        block_on(a.store().volunteers(&q)).unwrap(),
+        block_on(b.store().volunteers(&q)).unwrap(),
+        "seed {seed}"
+    );
+    assert_eq!(
+        events_by_volunteer(a),
+        events_by_volunteer(b),
+        "seed {seed}"
+    );
+}
+
 #[test]
 fn a_batch_answers_and_stores_what_reports_one_by_one_do() {
     for seed in 0..60 {
@@ -165,20 +183,7 @@ fn a_batch_answers_and_stores_what_reports_one_by_one_do() {
                 );
             }
         }
-        let q = VolunteerQuery {
-            limit: 100,
-            ..VolunteerQuery::default()
-        };
-        assert_eq!(
-            block_on(batched.store().volunteers(&q)).unwrap(),
-            block_on(single.store().volunteers(&q)).unwrap(),
-            "seed {seed}"
-        );
-        assert_eq!(
-            events_by_volunteer(&batched),
-            events_by_volunteer(&single),
-            "seed {seed}"
-        );
+        assert_same_volunteers_and_events(&batched, &single, seed);
     }
 }
 
@@ -291,5 +296,64 @@ fn a_batch_returns_the_events_it_stored() {
         }))
         .unwrap();
         assert_eq!(returned, stored, "seed {seed}");
+    }
+}
+
+/// Batch `b` prepared while batch `a` is still to commit, then both committed in order,
+/// against the same batches one after the other.
+fn pipelined_and_serial(seed: u64, disjoint: bool) {
+    let mut r = Rng(500 + seed);
+    let (piped, serial) = (board(), board());
+    let (now_a, now_b) = (T0.plus(1_000), T0.plus(1_001));
+    let n = 1 + usize::try_from(r.below(30)).unwrap();
+    let a: Vec<ReportedPosition> = (0..n).map(|_| random_report(&mut r)).collect();
+    let b: Vec<ReportedPosition> = (0..n)
+        .map(|_| random_report(&mut r))
+        .filter(|x| !disjoint || a.iter().all(|y| y.volunteer != x.volunteer))
+        .collect();
+    let want_a = block_on(serial.report_positions(now_a, a.clone(), &AnyRoads));
+    let want_b = block_on(serial.report_positions(now_b, b.clone(), &AnyRoads));
+    let (got_a, got_b) = block_on(async {
+        let pa = piped.prepare_positions(now_a, a, &AnyRoads).await;
+        let pb = piped.prepare_positions(now_b, b.clone(), &AnyRoads).await;
+        let got_a = piped.commit_positions(pa, &AnyRoads).await;
+        (got_a, piped.commit_positions(pb, &AnyRoads).await)
+    });
+    let shown_all = |x: &ReportedBatch| x.answers.iter().map(shown).collect::<Vec<_>>();
+    assert_eq!(shown_all(&got_a), shown_all(&want_a), "seed {seed}");
+    for (i, (got, want)) in got_b.answers.iter().zip(&want_b.answers).enumerate() {
+        match (got, want) {
+            // An older report than the stored one, judged on the record as prepared: the
+            // answer is that record, which batch a may have moved on since.
+            (Ok(g), Ok(w)) if !disjoint && g.version < w.version => {
+                assert_eq!(g.id, w.id, "seed {seed} report {i}");
+                let at = b[i].report.at.unwrap_or(now_b);
+                assert!(
+                    g.position_at.is_some_and(|t| t > at),
+                    "seed {seed} report {i}"
+                );
+            }
+            _ => assert_eq!(shown(got), shown(want), "seed {seed} report {i}"),
+        }
+    }
+    assert_same_volunteers_and_events(&piped, &serial, seed);
+    let returned: Vec<Event> = got_a.events.into_iter().chain(got_b.events).collect();
+    assert!(
+        returned.windows(2).all(|w| w[0].seq < w[1].seq),
+        "seed {seed}"
+    );
+}
+
+#[test]
+fn a_batch_prepared_while_another_commits_lands_as_after_it() {
+    for seed in 0..60 {
+        pipelined_and_serial(seed, true);
+    }
+}
+
+#[test]
+fn a_batch_prepared_on_rows_another_batch_changes_is_judged_again_at_its_commit() {
+    for seed in 0..60 {
+        pipelined_and_serial(seed, false);
     }
 }

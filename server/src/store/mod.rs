@@ -27,6 +27,8 @@
 //!
 //! SQLite runs in WAL mode with `synchronous=FULL`, so an acknowledged commit survives a
 //! kill of the process and a power loss; PostgreSQL keeps its defaults (`fsync` on).
+//! Its WAL is copied back into the database file by a background task rather than inside a
+//! commit (module `checkpoint`).
 //! SQLite keeps its temporary files in memory (`temp_store=MEMORY`: the statement journal
 //! of a many-row `UPDATE` inside a transaction, a few pages, is not written to a file). Its
 //! page cache keeps the default size (2,000 KiB per connection): in WAL mode a connection
@@ -43,6 +45,7 @@
 //! the database's error code.
 
 mod bulk;
+mod checkpoint;
 mod rows;
 mod schema;
 mod sql;
@@ -77,6 +80,8 @@ pub struct SqlStore {
     write_lock: tokio::sync::Mutex<()>,
     /// Writes waiting for a commit, with where their answers go.
     pending: std::sync::Mutex<Vec<(engine::board::Write, sql::Reply)>>,
+    /// SQLite's WAL checkpoints, in the background (module `checkpoint`).
+    _checkpoints: Option<checkpoint::Checkpointer>,
 }
 
 /// Why a store could not be opened.
@@ -143,10 +148,17 @@ impl SqlStore {
                     ] {
                         sqlx::query(pragma).execute(&mut *conn).await?;
                     }
-                    let busy = format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}");
-                    sqlx::query(sqlx::AssertSqlSafe(busy))
-                        .execute(&mut *conn)
-                        .await?;
+                    for pragma in [
+                        format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"),
+                        format!(
+                            "PRAGMA wal_autocheckpoint = {}",
+                            checkpoint::WAL_AUTOCHECKPOINT_PAGES
+                        ),
+                    ] {
+                        sqlx::query(sqlx::AssertSqlSafe(pragma))
+                            .execute(&mut *conn)
+                            .await?;
+                    }
                     Ok(())
                 })
             }),
@@ -173,6 +185,7 @@ impl SqlStore {
             backend,
             write_lock: tokio::sync::Mutex::new(()),
             pending: std::sync::Mutex::new(Vec::new()),
+            _checkpoints: None,
         };
         schema::migrate(&store.pool, backend)
             .await
@@ -181,6 +194,13 @@ impl SqlStore {
                 schema::SchemaError::Sql(e) => open_error(backend, url_or_path, &e),
                 schema::SchemaError::Migrate(m) => OpenError::Migrate(m),
             })?;
+        let store = SqlStore {
+            _checkpoints: match backend {
+                Backend::Sqlite => checkpoint::Checkpointer::start(&store.pool),
+                Backend::Postgres => None,
+            },
+            ..store
+        };
         Ok(store)
     }
 
