@@ -189,7 +189,12 @@ async fn check_versions(
                 let changed = rows::columns(&record)
                     .into_iter()
                     .enumerate()
-                    .map(|(i, (_, new))| values.get(i).and_then(Option::as_ref) != Some(&new))
+                    .map(|(i, (_, new))| {
+                        !values
+                            .get(i)
+                            .and_then(Option::as_ref)
+                            .is_some_and(|stored| stored.same(&new))
+                    })
                     .collect();
                 let event = w.event(0, &record, change.action, (change.changes, change.previous));
                 ready.push(Ready {

@@ -25,6 +25,17 @@ pub(super) enum Bind {
     Text(Option<String>),
 }
 
+impl Bind {
+    /// `true` when storing `other` in place of `self` would store the same value: reals are
+    /// compared bit for bit (`-0.0` is not `0.0`, a NaN is itself), unlike `==`.
+    pub(super) fn same(&self, other: &Bind) -> bool {
+        match (self, other) {
+            (Bind::Real(a), Bind::Real(b)) => a.map(f64::to_bits) == b.map(f64::to_bits),
+            _ => self == other,
+        }
+    }
+}
+
 impl From<i64> for Bind {
     fn from(v: i64) -> Self {
         Bind::Int(Some(v))
@@ -372,4 +383,24 @@ pub(super) fn token(row: &AnyRow) -> Result<TokenRecord, StoreError> {
         created_at: get_time(row, "created_at")?,
         revoked_at: get::<Option<i64>>(row, "revoked_at")?.map(Time),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Bind;
+
+    #[test]
+    fn a_value_is_the_same_only_when_it_would_store_the_same() {
+        let real = |v: f64| Bind::Real(Some(v));
+        assert!(real(1.5).same(&real(1.5)));
+        assert!(!real(0.0).same(&real(-0.0)), "0.0 == -0.0, yet they differ");
+        assert!(
+            real(f64::NAN).same(&real(f64::NAN)),
+            "NaN != NaN, yet it is the same"
+        );
+        assert!(!real(1.0).same(&Bind::Real(None)));
+        assert!(Bind::Real(None).same(&Bind::Real(None)));
+        assert!(Bind::Int(Some(3)).same(&Bind::Int(Some(3))));
+        assert!(!Bind::Int(Some(3)).same(&Bind::Text(Some("3".into()))));
+    }
 }
