@@ -306,7 +306,7 @@ def main():
                     v["costs"] = {"fixed": 300}
                 cost_wins[0] += 1
                 cost_wins[1] += bool(compare(k, kinds[kind] + "+costs", n, matrix_form))
-                # And with a road-distance limit that binds (two and a half times the farthest
+                # And with a road-distance limit that binds (one and a half times the farthest
                 # task from the first vehicle's start and back), per_km and per_hour 3600.
                 d = next(iter(matrix_form["matrices"].values()))["distances"]
                 v0 = matrix_form["vehicles"][0]
@@ -314,7 +314,7 @@ def main():
                 far = max(d[s0][i] + d[i][s0] for i in range(len(d)))
                 for v in matrix_form["vehicles"]:
                     v["costs"] = {"fixed": 300, "per_hour": 3600, "per_km": 5}
-                    v["max_distance"] = int(far * 2.5)
+                    v["max_distance"] = int(far * 1.5)
                 cost_wins[0] += 1
                 cost_wins[1] += bool(compare(k, kinds[kind] + "+limits", n, matrix_form))
     share = wins / args.count
