@@ -20,7 +20,7 @@
 //!   with blinks in one of SISR's orders ([`recreate`]); from 300 stops on, the routes near a
 //!   task are tried first.
 //! - Acceptance: lexicographic on (unassigned penalty, vehicles) and simulated annealing on cost,
-//!   the temperature falling geometrically from 5 to 0.1 average arc costs of the start (2 to
+//!   the temperature falling geometrically from 15 to 0.1 average arc costs of the start (2 to
 //!   0.01 on plain instances, where time neither costs nor binds: [`RouteState::plain`]).
 //! - Local search ([`local`]): a candidate better than the best so far is descended to a local
 //!   optimum (relocate, Or-opt, swap, cross-exchange, 2-opt*, intra-route 2-opt on granular
@@ -423,12 +423,8 @@ fn anneal(s: &mut Search<'_>, budget: &Budget, iterations: &mut u64, mut best: P
     best
 }
 
-/// Start and final temperatures, in average arc costs of the starting solution. A start of
-/// 5 rather than 15 measured better at a fixed 100,000 iterations on the 6 smallest ORTEC
-/// instances (mean gap 2.11 % and 2.10 % against 2.91 % and 2.66 %, seeds 1 and 2; a start
-/// of 3: 2.29 %) and at 20,000 iterations on Solomon R1 and RC2 (distance gap at the same
-/// vehicle counts 1.07 % against 1.29 %, and 4.44 % against 4.97 %).
-const T0: f64 = 5.0;
+/// Start and final temperatures, in average arc costs of the starting solution.
+const T0: f64 = 15.0;
 const TF: f64 = 0.1;
 /// The same on plain instances (capacities and distance only, [`RouteState::plain`]), where
 /// the hotter schedule wasted the short budgets: on one CVRPLIB X instance per size class at
