@@ -690,6 +690,23 @@ fn tiny_instances_match_brute_force() {
     }
 }
 
+/// Gives every matrix of `p` random asymmetric custom costs (1 to 59 off the diagonal).
+fn random_costs(p: &mut Problem, rng: &mut rand_pcg::Pcg64Mcg) {
+    for m in &mut p.matrices {
+        m.costs = Some(
+            (0..m.size * m.size)
+                .map(|k| {
+                    if k / m.size == k % m.size {
+                        0
+                    } else {
+                        rng.random_range(1..60)
+                    }
+                })
+                .collect(),
+        );
+    }
+}
+
 /// Custom cost matrices (`Matrix::costs`, random and asymmetric): the solver finds the
 /// brute-force optimum of fixed plus leg costs, while durations still drive the schedule.
 #[test]
@@ -698,19 +715,7 @@ fn tiny_instances_with_custom_costs_match_brute_force() {
         let mut p = tiny(seed, 3 + (seed % 3) as usize, seed % 2 == 0);
         p.objective = Objective::PriorityThenCost;
         let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed + 1000);
-        for m in &mut p.matrices {
-            m.costs = Some(
-                (0..m.size * m.size)
-                    .map(|k| {
-                        if k / m.size == k % m.size {
-                            0
-                        } else {
-                            rng.random_range(1..60)
-                        }
-                    })
-                    .collect(),
-            );
-        }
+        random_costs(&mut p, &mut rng);
         for v in &mut p.vehicles {
             v.max_distance = None;
             v.costs.fixed = rng.random_range(0..50);
@@ -733,19 +738,7 @@ fn tiny_instances_with_custom_costs_and_distance_limits_match_brute_force() {
         let mut p = tiny(seed, 3 + (seed % 3) as usize, seed % 2 == 0);
         p.objective = Objective::PriorityThenCost;
         let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed + 2000);
-        for m in &mut p.matrices {
-            m.costs = Some(
-                (0..m.size * m.size)
-                    .map(|k| {
-                        if k / m.size == k % m.size {
-                            0
-                        } else {
-                            rng.random_range(1..60)
-                        }
-                    })
-                    .collect(),
-            );
-        }
+        random_costs(&mut p, &mut rng);
         for v in &mut p.vehicles {
             v.max_distance = Some(rng.random_range(40..160));
             v.costs.fixed = rng.random_range(0..50);
