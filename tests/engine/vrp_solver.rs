@@ -690,6 +690,23 @@ fn tiny_instances_match_brute_force() {
     }
 }
 
+/// Gives every matrix of `p` random asymmetric custom costs (1 to 59 off the diagonal).
+fn random_costs(p: &mut Problem, rng: &mut rand_pcg::Pcg64Mcg) {
+    for m in &mut p.matrices {
+        m.costs = Some(
+            (0..m.size * m.size)
+                .map(|k| {
+                    if k / m.size == k % m.size {
+                        0
+                    } else {
+                        rng.random_range(1..60)
+                    }
+                })
+                .collect(),
+        );
+    }
+}
+
 /// Custom cost matrices (`Matrix::costs`, random and asymmetric): the solver finds the
 /// brute-force optimum of fixed plus leg costs, while durations still drive the schedule.
 #[test]
@@ -698,19 +715,7 @@ fn tiny_instances_with_custom_costs_match_brute_force() {
         let mut p = tiny(seed, 3 + (seed % 3) as usize, seed % 2 == 0);
         p.objective = Objective::PriorityThenCost;
         let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed + 1000);
-        for m in &mut p.matrices {
-            m.costs = Some(
-                (0..m.size * m.size)
-                    .map(|k| {
-                        if k / m.size == k % m.size {
-                            0
-                        } else {
-                            rng.random_range(1..60)
-                        }
-                    })
-                    .collect(),
-            );
-        }
+        random_costs(&mut p, &mut rng);
         for v in &mut p.vehicles {
             v.max_distance = None;
             v.costs.fixed = rng.random_range(0..50);
@@ -720,6 +725,40 @@ fn tiny_instances_with_custom_costs_match_brute_force() {
         assert_eq!(solution_objective(&p, &s), expected, "seed {seed}");
         assert_eq!(s.cost, expected.2, "seed {seed}: the solution's own cost");
     }
+}
+
+/// Custom costs with a `max_distance` on every vehicle (VROOM's semantics: the limit is on
+/// the matrix's road distances while the legs' costs are the objective): the solver finds the
+/// brute-force optimum, its routes keep within the limits on road distance, and a limit that
+/// binds leaves out what the brute force leaves out.
+#[test]
+fn tiny_instances_with_custom_costs_and_distance_limits_match_brute_force() {
+    let mut binding = 0;
+    for seed in 0..40 {
+        let mut p = tiny(seed, 3 + (seed % 3) as usize, seed % 2 == 0);
+        p.objective = Objective::PriorityThenCost;
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed + 2000);
+        random_costs(&mut p, &mut rng);
+        for v in &mut p.vehicles {
+            v.max_distance = Some(rng.random_range(40..160));
+            v.costs.fixed = rng.random_range(0..50);
+        }
+        let expected = brute_force(&p);
+        let s = solve(&p, &iterations(2000)).unwrap();
+        assert_eq!(solution_objective(&p, &s), expected, "seed {seed}");
+        assert_eq!(s.cost, expected.2, "seed {seed}: the solution's own cost");
+        // `verify` recomputes every route's road distance against its vehicle's limit.
+        verify(&p, &s);
+        let mut unlimited = p.clone();
+        for v in &mut unlimited.vehicles {
+            v.max_distance = None;
+        }
+        binding += usize::from(brute_force(&unlimited) != expected);
+    }
+    assert!(
+        binding >= 10,
+        "limits bind on {binding} of 40 problems only"
+    );
 }
 
 /// Custom costs that run against the durations (the longest leg in time is the cheapest),

@@ -87,13 +87,6 @@ pub enum SolveError {
         /// Number of costs given.
         costs: usize,
     },
-    /// A vehicle limits its distance on a matrix with custom costs, which the search does not
-    /// track together.
-    #[error("vehicle {vehicle} has a max_distance on a matrix with custom costs")]
-    DistanceLimitWithCosts {
-        /// Index of the vehicle.
-        vehicle: usize,
-    },
     /// More tasks or locations than the solver indexes (`u32`).
     #[error("{0} task stops, too many")]
     TooLarge(usize),

@@ -7,8 +7,9 @@
 //! A vehicle without a start or an end uses a virtual location (index `n_locations`) at zero
 //! time and distance from everywhere. Unreachable cells become [`INF`], larger than any
 //! time the problem can express, so every time check rejects them. On a matrix with custom
-//! costs a type's "distance" is the cost (its vehicles then have no distance limit), priced
-//! at one cost unit per unit.
+//! costs a type's "distance" is the cost, priced at one cost unit per unit; the type then
+//! keeps its road distances apart ([`Model::len`]) for the vehicles' `max_distance`
+//! ([`VehicleData::max_length`]), which only full simulations check.
 
 use super::{Load, Objective, Problem, Stop, StopKind, TimeWindow, UNREACHABLE};
 
@@ -42,7 +43,12 @@ pub(crate) struct VehicleData {
     /// Index of its travel matrices in [`Model::dur`] / [`Model::dist`].
     pub(crate) ty: usize,
     pub(crate) max_travel_time: i64,
+    /// Limit on the route's "distance" (the cost on custom costs: then [`INF`]).
     pub(crate) max_distance: i64,
+    /// Limit on the route's road distance ([`Model::l`]) on a matrix with custom costs, where
+    /// it is not the search's distance ([`INF`] elsewhere). Routes of such a vehicle are
+    /// confirmed by a full simulation ([`Model::simulate`]), the only check that reads it.
+    pub(crate) max_length: i64,
     pub(crate) max_tasks: usize,
     /// Cost per unit of travel time and of distance, and fixed cost, in search units.
     pub(crate) w_time: i64,
@@ -71,6 +77,9 @@ pub(crate) struct Model {
     pub(crate) stride: usize,
     pub(crate) dur: Vec<Vec<i64>>,
     pub(crate) dist: Vec<Vec<i64>>,
+    /// Per vehicle type on a matrix with custom costs: its road distances (`dist` holds the
+    /// costs); `None` where `dist` is the road distance.
+    pub(crate) len: Vec<Option<Vec<i64>>>,
     pub(crate) n_jobs: usize,
     pub(crate) n_tasks: usize,
     pub(crate) node_loc: Vec<u32>,
@@ -131,6 +140,7 @@ impl Model {
         let mut types: Vec<(usize, u64)> = Vec::new();
         let mut dur = Vec::new();
         let mut dist = Vec::new();
+        let mut len = Vec::new();
         let mut vehicles = Vec::with_capacity(problem.vehicles.len());
         let mut classes: Vec<usize> = Vec::new();
         for (vi, v) in problem.vehicles.iter().enumerate() {
@@ -141,8 +151,7 @@ impl Model {
                 let mut l = vec![0_i64; stride * stride];
                 for a in 0..m.size {
                     for b in 0..m.size {
-                        // With custom costs the search's distance is the cost (no vehicle on
-                        // them has a distance limit: validated).
+                        // With custom costs the search's distance is the cost.
                         let ml = match &m.costs {
                             Some(c) => c[a * m.size + b],
                             None => m.distances[a * m.size + b],
@@ -157,6 +166,18 @@ impl Model {
                         l[a * stride + b] = y;
                     }
                 }
+                // With custom costs, the road distances apart (unreachable as above).
+                let mut road = m.costs.as_ref().map(|_| {
+                    let mut r = vec![INF; stride * stride];
+                    for a in 0..m.size {
+                        for b in 0..m.size {
+                            if d[a * stride + b] < INF {
+                                r[a * stride + b] = i64::from(m.distances[a * m.size + b]);
+                            }
+                        }
+                    }
+                    r
+                });
                 // Locations past this matrix (other profiles are larger) are unreachable.
                 for a in 0..n_loc {
                     for b in 0..n_loc {
@@ -166,8 +187,16 @@ impl Model {
                         }
                     }
                 }
+                // The virtual location is at zero distance from everywhere.
+                if let Some(r) = &mut road {
+                    for a in 0..stride {
+                        r[a * stride + n_loc] = 0;
+                        r[n_loc * stride + a] = 0;
+                    }
+                }
                 dur.push(d);
                 dist.push(l);
+                len.push(road);
                 types.push(key);
                 types.len() - 1
             });
@@ -226,7 +255,14 @@ impl Model {
                 capacity: v.capacity,
                 ty,
                 max_travel_time: v.max_travel_time.map_or(INF, i64::from),
-                max_distance: v.max_distance.map_or(INF, i64::from),
+                max_distance: match v.max_distance {
+                    Some(limit) if !custom => i64::from(limit),
+                    _ => INF,
+                },
+                max_length: match v.max_distance {
+                    Some(limit) if custom => i64::from(limit),
+                    _ => INF,
+                },
                 max_tasks: v.max_tasks.map_or(usize::MAX, |m| m as usize),
                 w_time,
                 w_dist,
@@ -244,6 +280,7 @@ impl Model {
             stride,
             dur,
             dist,
+            len,
             n_jobs,
             n_tasks: n_jobs + problem.shipments.len(),
             node_loc: Vec::with_capacity(n_nodes),
@@ -380,6 +417,15 @@ impl Model {
         self.dist[ty][a as usize * self.stride + b as usize]
     }
 
+    /// Road distance between locations for a vehicle type: [`Model::d`] except on custom
+    /// costs, where that is the cost.
+    pub(crate) fn l(&self, ty: usize, a: u32, b: u32) -> i64 {
+        match &self.len[ty] {
+            Some(road) => road[a as usize * self.stride + b as usize],
+            None => self.d(ty, a, b),
+        }
+    }
+
     /// Service start at `node` when arriving at `arrival`: the earliest time `>= arrival`
     /// in one of its windows, or `None` when every window has closed.
     #[inline]
@@ -441,6 +487,9 @@ impl Model {
         let mut time = veh.shift_start;
         let mut loc = veh.start;
         let mut stats = RouteStats::default();
+        // Road distance, when it is not `stats.distance` and limited (custom costs).
+        let limit_length = veh.max_length < INF;
+        let mut length = 0_i64;
         let mut next_break = 0;
         for &n in nodes {
             let nl = self.node_loc[n as usize];
@@ -464,15 +513,22 @@ impl Model {
             time = start + self.node_service[n as usize];
             stats.distance += self.d(ty, loc, nl);
             stats.travel_time += travel;
+            if limit_length {
+                length += self.l(ty, loc, nl);
+            }
             loc = nl;
         }
         time = self.take_breaks(v, time, &mut next_break, None, out)?;
         let travel = self.t(ty, loc, veh.end);
         stats.distance += self.d(ty, loc, veh.end);
         stats.travel_time += travel;
+        if limit_length {
+            length += self.l(ty, loc, veh.end);
+        }
         let end = time + travel;
         (end <= veh.shift_end
             && stats.distance <= veh.max_distance
+            && length <= veh.max_length
             && stats.travel_time <= veh.max_travel_time)
             .then_some(stats)
     }

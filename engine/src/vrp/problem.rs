@@ -221,7 +221,7 @@ pub struct Vehicle {
     pub speed_factor: f64,
     /// Longest total travel time (driving only).
     pub max_travel_time: Option<u32>,
-    /// Longest total distance.
+    /// Longest total distance (the matrix's `distances`, on custom costs too).
     pub max_distance: Option<u32>,
     /// Most tasks (job stops, pickups and deliveries) on the route.
     pub max_tasks: Option<u32>,

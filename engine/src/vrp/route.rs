@@ -18,7 +18,7 @@
 //! distance matrix (the stop's) plus the cached arcs of the route.
 
 use super::Load;
-use super::model::{Model, RouteStats};
+use super::model::{INF, Model, RouteStats};
 
 /// Cached data at one position.
 #[derive(Clone, Copy, Debug, Default)]
@@ -209,13 +209,16 @@ impl RouteState {
         self.pos[k].dep
     }
 
-    /// Whether the route uses the O(1) checks (no breaks). With breaks the same checks are a
-    /// relaxation: the cached schedule leaves the breaks out, and breaks only delay, so what
-    /// fails without them fails with them, while distance and travel time (hence cost) do not
-    /// depend on them. A candidate that passes is then confirmed by a simulation, and
+    /// Whether the route uses the O(1) checks (no breaks, no road-distance limit on custom
+    /// costs). With breaks the same checks are a relaxation: the cached schedule leaves the
+    /// breaks out, and breaks only delay, so what fails without them fails with them, while
+    /// distance and travel time (hence cost) do not depend on them. A road-distance limit on
+    /// custom costs ([`VehicleData::max_length`](super::model::VehicleData)) is left out of the
+    /// same checks, which are then a relaxation too. A candidate that passes is then confirmed by a simulation, and
     /// candidates are confirmed cheapest first, so that most are never simulated.
     fn fast(&self, m: &Model) -> bool {
-        m.vehicles[self.vehicle].breaks.is_empty()
+        let veh = &m.vehicles[self.vehicle];
+        veh.breaks.is_empty() && veh.max_length == INF
     }
 
     /// Cost increase of inserting stop `u` in the gap after position `k` (`0..=n`), or
@@ -406,6 +409,7 @@ impl RouteState {
             && m.vehicles.iter().all(|v| {
                 v.w_time == 0
                     && v.breaks.is_empty()
+                    && v.max_length == INF
                     && v.max_travel_time >= horizon
                     && v.shift_end >= v.shift_start.saturating_add(horizon)
             })

@@ -299,7 +299,7 @@ fn reason(problem: &Problem, model: &Model, t: usize) -> Reason {
             let l = model.node_loc[u as usize];
             let travel = model.t(veh.ty, loc, l);
             reach &= travel < INF;
-            dist += model.d(veh.ty, loc, l);
+            dist += model.l(veh.ty, loc, l);
             tt += travel;
             match model.earliest_start(u, time + travel) {
                 Some(s) => time = s + model.node_service[u as usize],
@@ -316,7 +316,7 @@ fn reason(problem: &Problem, model: &Model, t: usize) -> Reason {
             reach,
             windows,
             time + back,
-            dist + model.d(veh.ty, loc, veh.end),
+            dist + model.l(veh.ty, loc, veh.end),
             tt + back,
         )
     };
@@ -336,7 +336,10 @@ fn reason(problem: &Problem, model: &Model, t: usize) -> Reason {
     if vs.is_empty() {
         return Reason::MaxTasks;
     }
-    vs.retain(|&v| walk(v).3 <= model.vehicles[v].max_distance);
+    vs.retain(|&v| {
+        let veh = &model.vehicles[v];
+        walk(v).3 <= veh.max_distance.min(veh.max_length)
+    });
     if vs.is_empty() {
         return Reason::MaxDistance;
     }

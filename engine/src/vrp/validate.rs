@@ -42,7 +42,7 @@ impl Problem {
     /// matrix, every location is inside every matrix, windows are ordered (`start <= end`,
     /// sorted, disjoint), amounts, capacities and costs are non-negative, priorities are at
     /// most 100, speed factors are positive and finite, at most 64 skill names; custom costs
-    /// are `size × size`, and no vehicle on them has a `max_distance`.
+    /// are `size × size`.
     ///
     /// # Errors
     /// The first [`SolveError`] found.
@@ -128,9 +128,6 @@ impl Problem {
             }
             if v.costs.fixed < 0 || v.costs.per_hour < 0 || v.costs.per_km < 0 {
                 return Err(SolveError::NegativeCost { vehicle: i });
-            }
-            if v.max_distance.is_some() && self.matrices[v.profile].costs.is_some() {
-                return Err(SolveError::DistanceLimitWithCosts { vehicle: i });
             }
             for (b, br) in v.breaks.iter().enumerate() {
                 check_windows(&br.time_windows, || format!("vehicle {i} break {b}"))?;

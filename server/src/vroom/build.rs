@@ -3,11 +3,16 @@
 //! road graphs from the coordinates ([`Engine::solver_matrix`]).
 //!
 //! Everything VROOM accepts is either mapped exactly or refused with an input error (code 2)
-//! naming the field: a vehicle `max_distance` or a non-default `per_hour` with custom cost
-//! matrices (`matrices.*.costs`, VROOM's "Custom costs are incompatible with using a per_hour
-//! value."), break `max_load`, and `setup` times where a task shares its
-//! location with another task or a vehicle start (elsewhere the setup is always paid, so it
-//! is served as part of the service).
+//! naming the field: break `max_load`, and `setup` times where a task shares its location
+//! with another task or a vehicle start (elsewhere the setup is always paid, so it is served
+//! as part of the service). What VROOM refuses is refused in its words: a non-default
+//! `per_hour` with custom cost matrices (`matrices.*.costs`: "Custom costs are incompatible
+//! with using a per_hour value."), custom `distances` without `durations`, and custom `costs`
+//! without `durations` when a location has no coordinates to route from ("Missing
+//! coordinates for routing engine."). Custom `costs` without `durations` on located tasks
+//! take their durations and distances from the road graph, as VROOM takes them from its
+//! routing engine; a vehicle's `max_distance` limits the road distance on custom costs too,
+//! and its `per_km` does not apply there.
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
@@ -254,20 +259,12 @@ fn refuse_unsupported(input: &Input) -> Result<(), VroomError> {
         if input
             .matrices
             .get(profile)
-            .is_none_or(|m| m.costs.is_none())
+            .is_some_and(|m| m.costs.is_some())
+            && v.costs.as_ref().is_some_and(|c| c.per_hour != 3600)
         {
-            continue;
-        }
-        if v.costs.as_ref().is_some_and(|c| c.per_hour != 3600) {
             return Err(VroomError::input(format!(
                 "vehicles[{i}].costs.per_hour: Custom costs are incompatible with using a \
                  per_hour value."
-            )));
-        }
-        if v.max_distance.is_some() {
-            return Err(VroomError::input(format!(
-                "vehicles[{i}].max_distance is not supported with custom costs \
-                 (matrices.{profile}.costs)"
             )));
         }
     }
@@ -356,10 +353,16 @@ fn square(rows: &[Vec<u32>], field: &str) -> Result<(usize, Vec<u32>), VroomErro
 }
 
 fn custom_matrix(m: &MatrixIn, profile: &str) -> Result<Matrix, VroomError> {
-    let durations = m
-        .durations
-        .as_ref()
-        .ok_or_else(|| VroomError::input(format!("matrices.{profile}.durations is needed")))?;
+    let durations = m.durations.as_ref().ok_or_else(|| {
+        VroomError::input(if m.distances.is_some() {
+            format!(
+                "Custom matrix provided for distances but not for durations for {profile} \
+                 profile."
+            )
+        } else {
+            format!("matrices.{profile}.durations is needed")
+        })
+    })?;
     let (size, durations) = square(durations, &format!("matrices.{profile}.durations"))?;
     let distances = match &m.distances {
         Some(d) => {
@@ -383,6 +386,73 @@ fn custom_matrix(m: &MatrixIn, profile: &str) -> Result<Matrix, VroomError> {
         durations,
         distances,
         costs,
+    })
+}
+
+/// The matrix of `profile` when `matrices.{profile}` gives `costs` alone: durations and
+/// distances come from the road graph between the coordinates of the locations in `used`
+/// (VROOM takes them from its routing engine), placed by `location_index` (other cells are
+/// 0); every location in use needs coordinates ("Missing coordinates for routing engine.",
+/// VROOM's words). Locations off the roads go to `unplaced`.
+fn routed_costs_matrix(
+    engine: Option<&Engine>,
+    profile: &str,
+    costs: &serde_json::Value,
+    coords: &[Option<Coordinates>],
+    used: &[u32],
+    unplaced: &mut HashMap<u32, String>,
+) -> Result<Matrix, VroomError> {
+    let points = used
+        .iter()
+        .map(|&l| match coords.get(l as usize).copied().flatten() {
+            Some([lon, lat]) => Ok(Point::new(lon, lat)),
+            None => Err(VroomError::input("Missing coordinates for routing engine.")),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let engine = engine.ok_or_else(|| {
+        VroomError::input(format!(
+            "matrices.{profile} gives costs without durations: the durations come from the \
+             road graph of profile {profile:?}, which is needed (--graph)"
+        ))
+    })?;
+    let routed = road_matrix(engine, profile, &points)?;
+    let size = coords.len();
+    let (mut durations, mut distances) = (vec![0; size * size], vec![0; size * size]);
+    let n = routed.matrix.size;
+    for (a, &la) in used.iter().enumerate() {
+        for (b, &lb) in used.iter().enumerate() {
+            durations[la as usize * size + lb as usize] = routed.matrix.durations[a * n + b];
+            distances[la as usize * size + lb as usize] = routed.matrix.distances[a * n + b];
+        }
+    }
+    for u in routed.unplaced {
+        unplaced.insert(used[u.index], u.reason);
+    }
+    Ok(Matrix {
+        size,
+        durations,
+        distances,
+        costs: Some(custom_costs(costs, profile, size)?),
+    })
+}
+
+/// The solver matrix of `profile` between `points` on the road graph.
+fn road_matrix(
+    engine: &Engine,
+    profile: &str,
+    points: &[Point],
+) -> Result<engine::dispatch::SolverMatrix, VroomError> {
+    if !engine.has_profile(profile) {
+        return Err(VroomError::input(format!(
+            "unknown profile {profile:?}: the server has {}",
+            engine.profiles().join(", ")
+        )));
+    }
+    engine.solver_matrix(profile, points).map_err(|e| match e {
+        DispatchError::InvalidCoordinate { .. } | DispatchError::InvalidRadius { .. } => {
+            VroomError::input(e.to_string())
+        }
+        other => VroomError::routing(other.to_string()),
     })
 }
 
@@ -431,6 +501,25 @@ fn check_costs_size(input: &Input, used: usize) -> Result<(), VroomError> {
         }
     }
     Ok(())
+}
+
+/// The matrix locations in use (vehicle ends and task places), sorted, once each.
+fn used_locations(vehicles: &[Vehicle], jobs: &[Job], shipments: &[Shipment]) -> Vec<u32> {
+    let mut used: Vec<u32> = vehicles
+        .iter()
+        .flat_map(|v| [v.start, v.end])
+        .flatten()
+        .chain(jobs.iter().map(|j| j.place.location))
+        .chain(
+            shipments
+                .iter()
+                .flat_map(|s| [s.pickup.location, s.delivery.location]),
+        )
+        .map(|l| l.0)
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    used
 }
 
 /// Builds the solver's problem from VROOM's input. `engine` computes the matrices of
@@ -560,10 +649,21 @@ pub(crate) fn build(input: Input, engine: Option<&Engine>) -> Result<Built, Vroo
         check_costs_size(&input, locs.coords.len())?;
     }
     let matrices = if index_mode {
-        profiles
-            .iter()
-            .map(|p| match (input.matrices.get(p), &input.matrix) {
-                (Some(m), _) => custom_matrix(m, p),
+        let used = used_locations(&vehicles, &jobs, &shipments);
+        let mut out = Vec::with_capacity(profiles.len());
+        for (k, p) in profiles.iter().enumerate() {
+            out.push(match (input.matrices.get(p), &input.matrix) {
+                (Some(m), _) => match (&m.durations, &m.distances, &m.costs) {
+                    (None, None, Some(costs)) => routed_costs_matrix(
+                        engine,
+                        p,
+                        costs,
+                        &locs.coords,
+                        &used,
+                        &mut unplaced[k],
+                    )?,
+                    _ => custom_matrix(m, p)?,
+                },
                 (None, Some(legacy)) => custom_matrix(
                     &MatrixIn {
                         durations: Some(legacy.clone()),
@@ -571,12 +671,15 @@ pub(crate) fn build(input: Input, engine: Option<&Engine>) -> Result<Built, Vroo
                         costs: None,
                     },
                     p,
-                ),
-                (None, None) => Err(VroomError::input(format!(
-                    "matrices.{p}: vehicles use profile {p:?} but no matrix is given for it"
-                ))),
-            })
-            .collect::<Result<Vec<_>, _>>()?
+                )?,
+                (None, None) => {
+                    return Err(VroomError::input(format!(
+                        "matrices.{p}: vehicles use profile {p:?} but no matrix is given for it"
+                    )));
+                }
+            });
+        }
+        out
     } else {
         let engine = engine.ok_or_else(|| {
             VroomError::input(
@@ -594,18 +697,7 @@ pub(crate) fn build(input: Input, engine: Option<&Engine>) -> Result<Built, Vroo
             .collect();
         let mut out = Vec::with_capacity(profiles.len());
         for (k, p) in profiles.iter().enumerate() {
-            if !engine.has_profile(p) {
-                return Err(VroomError::input(format!(
-                    "unknown profile {p:?}: the server has {}",
-                    engine.profiles().join(", ")
-                )));
-            }
-            let m = engine.solver_matrix(p, &points).map_err(|e| match e {
-                DispatchError::InvalidCoordinate { .. } | DispatchError::InvalidRadius { .. } => {
-                    VroomError::input(e.to_string())
-                }
-                other => VroomError::routing(other.to_string()),
-            })?;
+            let m = road_matrix(engine, p, &points)?;
             for u in m.unplaced {
                 let l = u32::try_from(u.index).expect("locations are numbered in u32");
                 unplaced[k].insert(l, u.reason);

@@ -16,11 +16,12 @@
 //!
 //! `vehicles[].steps` give each vehicle's starting route (`steps`; VROOM's solving mode), or
 //! with `options.c` the fixed routes of plan mode (`plan_mode`: scheduled, checked, never
-//! optimised). Custom cost matrices (`matrices.*.costs`) are the objective, as in VROOM.
+//! optimised). Custom cost matrices (`matrices.*.costs`) are the objective, as in VROOM
+//! (with `max_distance` on the road distances; without `durations`, those come from the road
+//! graph); what VROOM refuses with them is refused in its words (`build`).
 //! Refused with an input error naming the field (not supported yet): the steps'
-//! `service_at`/`service_after`/`service_before` outside plan mode, a vehicle's
-//! `max_distance` or non-default `per_hour` on custom costs, break `max_load`, more than
-//! four amount dimensions or 64 distinct skills, and `setup` times on tasks that share a
+//! `service_at`/`service_after`/`service_before` outside plan mode, break `max_load`, more
+//! than four amount dimensions or 64 distinct skills, and `setup` times on tasks that share a
 //! location with another task or a vehicle start.
 
 mod build;
