@@ -50,12 +50,7 @@ const MAX_COORDINATES: usize = 10_000;
 /// An `.osm.pbf` file: read as `vmeste import` does (car profile, with the gazetteer). The
 /// reader takes a path, so the bytes go to a scratch file first (in `/dev/shm` when there).
 pub fn osm_pbf(data: &[u8]) {
-    let dir = if std::path::Path::new("/dev/shm").is_dir() {
-        std::path::PathBuf::from("/dev/shm")
-    } else {
-        std::env::temp_dir()
-    };
-    let path = dir.join(format!("vmeste-fuzz-{}.osm.pbf", std::process::id()));
+    let path = scratch_dir().join(format!("vmeste-fuzz-{}.osm.pbf", std::process::id()));
     if std::fs::write(&path, data).is_err() {
         return;
     }
@@ -65,9 +60,20 @@ pub fn osm_pbf(data: &[u8]) {
     let _ = std::fs::remove_file(&path);
 }
 
+/// Where targets whose parser takes a path write their input: `/dev/shm` when there.
+fn scratch_dir() -> std::path::PathBuf {
+    if std::path::Path::new("/dev/shm").is_dir() {
+        std::path::PathBuf::from("/dev/shm")
+    } else {
+        std::env::temp_dir()
+    }
+}
+
 /// A graph file: decoded and verified, then its hierarchy and gazetteer sections read as
 /// `vmeste serve` does. The trailing CRC-32 is recomputed first, so that mutations reach the
 /// parser behind the checksum instead of stopping at it (a wrong checksum is its own test).
+/// The file is also read from disk as `vmeste serve` reads it (section by section, the byte
+/// decoder only for what that way does not take), which must give the same answer.
 pub fn graph_file(data: &[u8]) {
     let mut bytes = data.to_vec();
     if bytes.len() >= 20 {
@@ -75,7 +81,18 @@ pub fn graph_file(data: &[u8]) {
         let crc = crc32fast::hash(&bytes[..n]);
         bytes[n..].copy_from_slice(&crc.to_le_bytes());
     }
-    let Ok(file) = engine::graph::file::decode(&bytes) else {
+    let decoded = engine::graph::file::decode(&bytes);
+    let path = scratch_dir().join(format!("vmeste-fuzz-{}.vmg", std::process::id()));
+    if std::fs::write(&path, &bytes).is_ok() {
+        let read = engine::graph::file::read(&path);
+        let _ = std::fs::remove_file(&path);
+        match (&read, &decoded) {
+            (Ok(a), Ok(b)) => assert!(a == b, "reading the file and decoding its bytes differ"),
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+            _ => panic!("reading the file and decoding its bytes disagree on accepting it"),
+        }
+    }
+    let Ok(file) = decoded else {
         return;
     };
     if let Some(ch) = file.section(engine::dispatch::CH_SECTION) {
