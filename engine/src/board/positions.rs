@@ -79,17 +79,6 @@ pub struct PreparedPositions {
     later: Vec<usize>,
 }
 
-impl PreparedPositions {
-    /// The volunteers the batch reports on (some perhaps unknown), each once.
-    #[must_use]
-    pub fn volunteers(&self) -> Vec<i64> {
-        let mut ids: Vec<i64> = self.reports.iter().map(|r| r.volunteer).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    }
-}
-
 /// How many times a report is judged again after a concurrent change to its volunteer.
 const POSITION_RETRIES: u32 = 16;
 
