@@ -39,8 +39,9 @@ struct Pos {
     /// Distance and travel time from the start to the position.
     cdist: i64,
     ctime: i64,
-    /// Distance to the next position (end: zero).
+    /// Distance and travel time to the next position (end: zero).
     next_d: i64,
+    next_t: i64,
 }
 
 /// One vehicle's route and its caches.
@@ -143,6 +144,7 @@ impl RouteState {
             let (a, b) = (self.pos[k - 1].loc, self.pos[k].loc);
             let arc = m.d(ty, a, b);
             self.pos[k - 1].next_d = arc;
+            self.pos[k - 1].next_t = m.t(ty, a, b);
             dist += arc;
             if self.plain {
                 self.pos[k].dep = veh.shift_start;
@@ -264,34 +266,23 @@ impl RouteState {
     /// [`RouteState::insert_delta`] on the route without its breaks: exact without breaks,
     /// a relaxation with them (see [`RouteState::fast`]). O(1).
     fn relaxed_insert_delta(&self, m: &Model, u: u32, k: usize) -> Option<i64> {
-        let veh = &m.vehicles[self.vehicle];
-        if self.nodes.len() >= veh.max_tasks {
+        if self.nodes.len() >= m.vehicles[self.vehicle].max_tasks {
             return None;
         }
-        let ui = u as usize;
+        let (delta, dd, dt) = self.gap_cost(m, u, k);
+        self.gap_fits(m, u, k, dd, dt).then_some(delta)
+    }
+
+    /// Cost increase of stop `u` in the gap after position `k`, feasible or not, with the
+    /// distance and travel time it adds. Four matrix reads: the gap's own arc is cached.
+    #[inline]
+    fn gap_cost(&self, m: &Model, u: u32, k: usize) -> (i64, i64, i64) {
+        let veh = &m.vehicles[self.vehicle];
         let ty = veh.ty;
         let (pa, pb) = (&self.pos[k], &self.pos[k + 1]);
-        let lu = m.node_loc[ui];
-        // Time first: the most selective test on time-windowed instances.
-        let arrival = pa.dep + m.t(ty, pa.loc, lu);
-        let start = m.earliest_start(u, arrival)?;
-        if start + m.node_service[ui] + m.t(ty, lu, pb.loc) > pb.latest {
-            return None;
-        }
-        // Loads: positions up to k carry the stop's start load, the rest its change too.
-        let pre = m.node_pre[ui];
-        let post = pre + m.node_change[ui];
-        if !(pa.pmax + pre).fits(veh.capacity)
-            || !(pa.load + post).fits(veh.capacity)
-            || !(pb.smax + post).fits(veh.capacity)
-        {
-            return None;
-        }
-        let dd = m.d(ty, pa.loc, lu) + m.d(ty, lu, pb.loc) - m.d(ty, pa.loc, pb.loc);
-        let dt = m.t(ty, pa.loc, lu) + m.t(ty, lu, pb.loc) - m.t(ty, pa.loc, pb.loc);
-        if self.distance + dd > veh.max_distance || self.travel_time + dt > veh.max_travel_time {
-            return None;
-        }
+        let lu = m.node_loc[u as usize];
+        let dd = m.d(ty, pa.loc, lu) + m.d(ty, lu, pb.loc) - pa.next_d;
+        let dt = m.t(ty, pa.loc, lu) + m.t(ty, lu, pb.loc) - pa.next_t;
         let mut delta = veh
             .w_dist
             .saturating_mul(dd)
@@ -301,7 +292,33 @@ impl RouteState {
                 .saturating_add(veh.fixed)
                 .saturating_add(veh.open_penalty);
         }
-        Some(delta)
+        (delta, dd, dt)
+    }
+
+    /// Whether stop `u` fits the gap after position `k` (time, loads, distance and travel
+    /// time limits; breaks left out), `dd` and `dt` being what it adds ([`Self::gap_cost`]).
+    #[inline]
+    fn gap_fits(&self, m: &Model, u: u32, k: usize, dd: i64, dt: i64) -> bool {
+        let veh = &m.vehicles[self.vehicle];
+        let ui = u as usize;
+        let ty = veh.ty;
+        let (pa, pb) = (&self.pos[k], &self.pos[k + 1]);
+        let lu = m.node_loc[ui];
+        let arrival = pa.dep + m.t(ty, pa.loc, lu);
+        let Some(start) = m.earliest_start(u, arrival) else {
+            return false;
+        };
+        if start + m.node_service[ui] + m.t(ty, lu, pb.loc) > pb.latest {
+            return false;
+        }
+        // Loads: positions up to k carry the stop's start load, the rest its change too.
+        let pre = m.node_pre[ui];
+        let post = pre + m.node_change[ui];
+        (pa.pmax + pre).fits(veh.capacity)
+            && (pa.load + post).fits(veh.capacity)
+            && (pb.smax + post).fits(veh.capacity)
+            && self.distance + dd <= veh.max_distance
+            && self.travel_time + dt <= veh.max_travel_time
     }
 
     /// Cheapest feasible insertion of stop `u` (a job: shipments go through
@@ -317,6 +334,19 @@ impl RouteState {
         &self,
         m: &Model,
         u: u32,
+        skip: impl FnMut() -> bool,
+    ) -> Option<Insertion> {
+        self.best_insert_below(m, u, i64::MAX, skip)
+    }
+
+    /// [`RouteState::best_insert`] among the insertions cheaper than `bound` (the best
+    /// another route offers): a gap's cost is read first, and only a gap that would win is
+    /// checked for feasibility and asked about a blink.
+    pub(crate) fn best_insert_below(
+        &self,
+        m: &Model,
+        u: u32,
+        bound: i64,
         mut skip: impl FnMut() -> bool,
     ) -> Option<Insertion> {
         let veh = &m.vehicles[self.vehicle];
@@ -324,23 +354,26 @@ impl RouteState {
         let ui = u as usize;
         let mut best: Option<Insertion> = None;
         if !self.plain {
+            if n >= veh.max_tasks {
+                return None;
+            }
             let closes = m.node_win[ui].1;
             let fast = self.fast(m);
             let mut candidates = Vec::new();
+            let mut limit = bound;
             for k in 0..=n {
                 if self.departure(k) > closes {
                     break;
                 }
-                if skip() {
+                let (delta, dd, dt) = self.gap_cost(m, u, k);
+                if delta >= limit || skip() || !self.gap_fits(m, u, k, dd, dt) {
                     continue;
                 }
-                let Some(delta) = self.relaxed_insert_delta(m, u, k) else {
-                    continue;
-                };
-                if !fast {
-                    candidates.push(Insertion { delta, i: k, j: k });
-                } else if best.is_none_or(|b| delta < b.delta) {
+                if fast {
+                    limit = delta;
                     best = Some(Insertion { delta, i: k, j: k });
+                } else {
+                    candidates.push(Insertion { delta, i: k, j: k });
                 }
             }
             if !fast {
@@ -375,7 +408,7 @@ impl RouteState {
                 let dd = to_a + to_b - pa.next_d;
                 if self.distance + dd <= veh.max_distance {
                     let delta = veh.w_dist.saturating_mul(dd).saturating_add(open);
-                    if best.is_none_or(|b| delta < b.delta) {
+                    if delta < bound && best.is_none_or(|b| delta < b.delta) {
                         best = Some(Insertion { delta, i: k, j: k });
                     }
                 }
@@ -605,6 +638,19 @@ impl RouteState {
         &self,
         m: &Model,
         p: u32,
+        skip: impl FnMut() -> bool,
+    ) -> Option<Insertion> {
+        self.best_pair_below(m, p, i64::MAX, skip)
+    }
+
+    /// [`RouteState::best_pair`] among the insertions cheaper than `bound`: a candidate's
+    /// cost is read first, and only one that would win is checked at the delivery and asked
+    /// about a blink (the schedule is still pushed past every stop).
+    pub(crate) fn best_pair_below(
+        &self,
+        m: &Model,
+        p: u32,
+        bound: i64,
         mut skip: impl FnMut() -> bool,
     ) -> Option<Insertion> {
         let veh = &m.vehicles[self.vehicle];
@@ -618,13 +664,7 @@ impl RouteState {
         // cheapest first (see `fast`).
         let fast = self.fast(m);
         let mut candidates = Vec::new();
-        let mut consider = |best: &mut Option<Insertion>, delta: i64, i: usize, j: usize| {
-            if !fast {
-                candidates.push(Insertion { delta, i, j });
-            } else if best.is_none_or(|b| delta < b.delta) {
-                *best = Some(Insertion { delta, i, j });
-            }
-        };
+        let mut limit = bound;
         let ty = veh.ty;
         let (lp, ld) = (m.node_loc[p as usize], m.node_loc[d as usize]);
         let amount = m.node_change[p as usize];
@@ -657,31 +697,34 @@ impl RouteState {
             let mut time = start_p + sp;
             let mut loc = lp;
             let b = self.pos[i + 1].loc;
-            let dd_p = m.d(ty, pa.loc, lp) + m.d(ty, lp, b) - m.d(ty, pa.loc, b);
-            let dt_p = m.t(ty, pa.loc, lp) + m.t(ty, lp, b) - m.t(ty, pa.loc, b);
+            let dd_p = m.d(ty, pa.loc, lp) + m.d(ty, lp, b) - pa.next_d;
+            let dt_p = m.t(ty, pa.loc, lp) + m.t(ty, lp, b) - pa.next_t;
             for j in i..=n {
                 // Delivery in gap j: from `loc` at `time` to the delivery, then position j + 1.
                 let next = &self.pos[j + 1];
-                if let Some(start_d) = m.earliest_start(d, time + m.t(ty, loc, ld))
+                let (dd, dt) = if j == i {
+                    (
+                        m.d(ty, pa.loc, lp) + m.d(ty, lp, ld) + m.d(ty, ld, b) - pa.next_d,
+                        m.t(ty, pa.loc, lp) + m.t(ty, lp, ld) + m.t(ty, ld, b) - pa.next_t,
+                    )
+                } else {
+                    let a = &self.pos[j];
+                    (
+                        dd_p + m.d(ty, a.loc, ld) + m.d(ty, ld, next.loc) - a.next_d,
+                        dt_p + m.t(ty, a.loc, ld) + m.t(ty, ld, next.loc) - a.next_t,
+                    )
+                };
+                if let Some(delta) = cost(dd, dt)
+                    && delta < limit
+                    && let Some(start_d) = m.earliest_start(d, time + m.t(ty, loc, ld))
                     && start_d + sd + m.t(ty, ld, next.loc) <= next.latest
                     && !skip()
                 {
-                    let (dd, dt) = if j == i {
-                        (
-                            m.d(ty, pa.loc, lp) + m.d(ty, lp, ld) + m.d(ty, ld, b)
-                                - m.d(ty, pa.loc, b),
-                            m.t(ty, pa.loc, lp) + m.t(ty, lp, ld) + m.t(ty, ld, b)
-                                - m.t(ty, pa.loc, b),
-                        )
+                    if fast {
+                        limit = delta;
+                        best = Some(Insertion { delta, i, j });
                     } else {
-                        let a = self.pos[j].loc;
-                        (
-                            dd_p + m.d(ty, a, ld) + m.d(ty, ld, next.loc) - m.d(ty, a, next.loc),
-                            dt_p + m.t(ty, a, ld) + m.t(ty, ld, next.loc) - m.t(ty, a, next.loc),
-                        )
-                    };
-                    if let Some(delta) = cost(dd, dt) {
-                        consider(&mut best, delta, i, j);
+                        candidates.push(Insertion { delta, i, j });
                     }
                 }
                 if j == n {

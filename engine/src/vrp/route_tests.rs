@@ -116,6 +116,13 @@ fn plain_insertions_and_concatenations_match_the_general_checks() {
                 if let Some(i) = q.best_insert(&m, u, || false) {
                     assert_eq!(g.insert_delta(&m, u, i.i), Some(i.delta), "seed {seed}");
                 }
+                for bound in bounds_around(oracle, &mut rng) {
+                    for r in [g, q] {
+                        let below = r.best_insert_below(&m, u, bound, || false);
+                        let expected = oracle.filter(|&d| d < bound);
+                        assert_eq!(below.map(|i| i.delta), expected, "seed {seed}, {bound}");
+                    }
+                }
             }
         }
         let mut scratch = Vec::new();
@@ -279,6 +286,17 @@ fn routes_with_breaks_choose_as_full_simulation_would() {
                 let best = r.best_insert(&m, u, || false).map(|i| (i.delta, i.i));
                 assert_eq!(best, oracle, "seed {seed}, stop {u}");
                 checked[0] += usize::from(oracle.is_some());
+                // Bounded by what another route offers: the same answer when it is cheaper
+                // than the bound, none otherwise.
+                for bound in bounds_around(oracle.map(|(d, _)| d), &mut rng) {
+                    let below = r.best_insert_below(&m, u, bound, || false);
+                    let expected = oracle.filter(|&(d, _)| d < bound);
+                    assert_eq!(
+                        below.map(|i| (i.delta, i.i)),
+                        expected,
+                        "seed {seed}, {bound}"
+                    );
+                }
                 for k in 1..=n {
                     if (r.nodes[k - 1] as usize) < p.jobs.len() {
                         let mut nodes = r.nodes.clone();
@@ -305,6 +323,15 @@ fn routes_with_breaks_choose_as_full_simulation_would() {
                 let best = r.best_pair(&m, pu, || false).map(|i| (i.delta, i.i, i.j));
                 assert_eq!(best, oracle, "seed {seed}, shipment {pu}");
                 checked[2] += usize::from(oracle.is_some());
+                for bound in bounds_around(oracle.map(|(d, _, _)| d), &mut rng) {
+                    let below = r.best_pair_below(&m, pu, bound, || false);
+                    let expected = oracle.filter(|&(d, _, _)| d < bound);
+                    assert_eq!(
+                        below.map(|i| (i.delta, i.i, i.j)),
+                        expected,
+                        "seed {seed}, {bound}"
+                    );
+                }
             }
         }
         let mut scratch = Vec::new();
@@ -343,4 +370,14 @@ fn routes_with_breaks_choose_as_full_simulation_would() {
     }
     // The cases are not vacuous: each kind of check met feasible answers.
     assert!(checked.iter().all(|&c| c > 100), "{checked:?}");
+}
+
+/// Bounds for the bounded insertion scans around the best delta: at it, just above, far
+/// above and below it, none (`i64::MAX`), and a random one.
+fn bounds_around(best: Option<i64>, rng: &mut Pcg64Mcg) -> Vec<i64> {
+    let mut out = vec![i64::MAX, rng.random_range(-1_000..100_000)];
+    if let Some(d) = best {
+        out.extend([d, d + 1, d.saturating_add(1_000), d - 1]);
+    }
+    out
 }

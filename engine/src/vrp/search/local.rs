@@ -13,8 +13,9 @@
 //! segments, O(length of the changed stretch) inside a route, so a pass is near-linear in the
 //! number of stops.
 //!
-//! Routes holding a shipment stop are left alone (moving one half would break the pairing and
-//! its precedence), and a stop only moves to a vehicle it is compatible with. Emptying a route
+//! With shipments, a move that pays is applied only when every new route keeps each pickup
+//! before its delivery on the same route ([`Search::pairs_kept`]); a stop only moves to a
+//! vehicle it is compatible with. Emptying a route
 //! earns the vehicle's opening penalty, so with vehicles first a route removal always wins.
 
 use std::collections::VecDeque;
@@ -57,8 +58,9 @@ pub(crate) struct LocalScratch {
     seq: Vec<u32>,
     queue: VecDeque<u32>,
     queued: Vec<bool>,
-    /// Per route: no shipment stop on it.
-    eligible: Vec<bool>,
+    /// Per pickup: the stamp of the last route walk that met it ([`Search::pairs_kept`]).
+    pickup_seen: Vec<u64>,
+    stamp: u64,
 }
 
 impl Search<'_> {
@@ -68,13 +70,7 @@ impl Search<'_> {
         let mut ls = std::mem::take(&mut self.ls);
         let m = self.m;
         ls.queued.resize(m.n_nodes(), false);
-        ls.eligible.clear();
-        let has_pairs = m.n_tasks > m.n_jobs;
-        ls.eligible.extend(
-            self.routes
-                .iter()
-                .map(|r| !has_pairs || r.nodes.iter().all(|&u| m.node_sibling[u as usize] == NONE)),
-        );
+        ls.pickup_seen.resize(m.n_nodes(), 0);
         let mut start: Vec<u32> = seeds
             .iter()
             .copied()
@@ -119,12 +115,12 @@ impl Search<'_> {
     fn improve(&mut self, u: u32, ls: &mut LocalScratch) -> Option<[Option<usize>; 2]> {
         let m = self.m;
         let (r1, _) = self.pos[u as usize];
-        if r1 == NONE || !ls.eligible[r1 as usize] {
+        if r1 == NONE {
             return None;
         }
         for &v in m.neighbours[u as usize].iter().take(GRANULAR) {
             let (r2, _) = self.pos[v as usize];
-            if r2 == NONE || !ls.eligible[r2 as usize] {
+            if r2 == NONE {
                 continue;
             }
             let found = if r1 == r2 {
@@ -379,6 +375,15 @@ impl Search<'_> {
         if new_a.saturating_add(new_b) >= old_a.saturating_add(old_b) {
             return None;
         }
+        // With shipments, a move that pays must keep every pair on one route, pickup first.
+        if self.m.n_tasks > self.m.n_jobs
+            && (!self.pairs_kept(a, mid_a, &mut ls.pickup_seen, &mut ls.stamp)
+                || b.is_some_and(|b| {
+                    !self.pairs_kept(b, mid_b, &mut ls.pickup_seen, &mut ls.stamp)
+                }))
+        {
+            return None;
+        }
         // A move that pays is confirmed where breaks were left out.
         if !exact_a && !self.part_feasible(a, mid_a, &mut ls.seq) {
             return None;
@@ -408,6 +413,31 @@ impl Search<'_> {
             debug_assert_eq!(self.routes[b.x].cost, new_b.max(0), "{b:?}");
         }
         Some([Some(a.x), b.map(|b| b.x)])
+    }
+
+    /// Whether the route a part builds (route `p.x`'s first `p.i` stops, `mid`, then route
+    /// `p.y`'s stops from position `p.j` on) holds each shipment's delivery after its pickup,
+    /// and each pickup's delivery. `seen` holds, per pickup, the stamp of the walk that met it.
+    fn pairs_kept(&self, p: Part, mid: &[u32], seen: &mut [u64], stamp: &mut u64) -> bool {
+        let m = self.m;
+        *stamp += 1;
+        let (x, y) = (&self.routes[p.x].nodes, &self.routes[p.y].nodes);
+        let mut open = 0_usize;
+        for &u in x[..p.i].iter().chain(mid).chain(&y[p.j - 1..]) {
+            let sibling = m.node_sibling[u as usize];
+            if sibling == NONE {
+                continue;
+            }
+            if sibling > u {
+                seen[u as usize] = *stamp;
+                open += 1;
+            } else if seen[sibling as usize] == *stamp {
+                open -= 1;
+            } else {
+                return false;
+            }
+        }
+        open == 0
     }
 
     /// Sets route `r`'s stops (recorded in the undo log) and refreshes caches and positions.

@@ -185,14 +185,15 @@ impl Search<'_> {
             }
             let route = &self.routes[r];
             let rng = &mut self.rng;
+            // Only what beats the best route so far is looked at.
+            let bound = best.map_or(i64::MAX, |(b, _)| b.delta);
+            let blink = || rng.random::<f64>() < BLINK_RATE;
             let found = if pair {
-                route.best_pair(m, node, || rng.random::<f64>() < BLINK_RATE)
+                route.best_pair_below(m, node, bound, blink)
             } else {
-                route.best_insert(m, node, || rng.random::<f64>() < BLINK_RATE)
+                route.best_insert_below(m, node, bound, blink)
             };
-            if let Some(ins) = found
-                && best.is_none_or(|(b, _)| ins.delta < b.delta)
-            {
+            if let Some(ins) = found {
                 best = Some((ins, r));
             }
         }
