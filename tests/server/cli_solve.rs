@@ -151,6 +151,26 @@ fn solve_json_model_reports_its_ids() {
     assert_eq!(ids, [101, 102, 201, 202]);
 }
 
+#[test]
+fn solve_into_a_closed_pipe_ends_quietly() {
+    // The reader goes away before the answer is written (`vmeste solve … | head -c 0`): the
+    // process ends with status 141, as one killed by SIGPIPE, and panics about nothing.
+    use std::os::unix::process::ExitStatusExt as _;
+    let path = temp_file("pipe.json", support::vrp_json_example().as_str());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vmeste"))
+        .args(["solve", path.to_str().unwrap(), "--iterations", "200"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(141), "{:?} {stderr}", out.status.signal());
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
 /// Fails with a non-zero status and one `error:` line on stderr containing `needle`.
 fn assert_fails(args: &[&str], needle: &str) {
     let out = vmeste(args);

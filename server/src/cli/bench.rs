@@ -134,7 +134,7 @@ fn bench_import(args: &BenchImportArgs) -> anyhow::Result<()> {
             g.num_edges(),
             g.num_components()
         );
-        println!(
+        outln!(
             "run {run}/{runs}: import {:.3} s, contraction hierarchy {:.3} s, write {:.3} s, load {:.3} s",
             imported.elapsed.as_secs_f64(),
             ch_elapsed.as_secs_f64(),
@@ -149,7 +149,7 @@ fn bench_import(args: &BenchImportArgs) -> anyhow::Result<()> {
         median(&mut write_s),
         median(&mut load_s),
     );
-    println!(
+    outln!(
         "bench import {} --profile {}: {summary}; median of {runs}: import {imp:.3} s, contraction hierarchy {chb:.3} s, write {wr:.3} s, load {ld:.3} s (load/(import + hierarchy) {:.1}%), file {size} bytes, peak memory {}",
         args.input.display(),
         profile.name,

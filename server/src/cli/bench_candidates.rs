@@ -63,11 +63,11 @@ pub fn run(args: &BenchCandidatesArgs) -> anyhow::Result<()> {
     let t = Instant::now();
     for (profile, built) in engine.build_hub_labels(args.hub_label_entries) {
         if let Err(e) = built {
-            println!("{profile}: no hub labels ({e}); the hierarchy answers");
+            outln!("{profile}: no hub labels ({e}); the hierarchy answers");
         }
     }
     let modes: Vec<String> = engine.profiles().iter().map(|&m| m.to_owned()).collect();
-    println!(
+    outln!(
         "graphs: {}; hub labels built in {:.2} s",
         modes
             .iter()
@@ -114,13 +114,13 @@ pub fn run(args: &BenchCandidatesArgs) -> anyhow::Result<()> {
         .iter()
         .filter(|(_, p)| matches!(p.placement, Placement::Placed(_)))
         .count();
-    println!(
+    outln!(
         "volunteers: {} over {} modes, {placed} placed on a road; speed bounds {:.0} ms",
         volunteers.len(),
         modes.len(),
         bounds.as_secs_f64() * 1e3
     );
-    println!(
+    outln!(
         "position updates (snap + R-tree): first reports {:.0}/s, moves {:.0}/s ({} moves, {:.2} us each)",
         per_s(reports.len(), first.as_secs_f64()),
         per_s(moves.len(), moved.as_secs_f64()),
@@ -144,7 +144,7 @@ pub fn run(args: &BenchCandidatesArgs) -> anyhow::Result<()> {
         }
         let mean = ms.iter().sum::<f64>() / ms.len().max(1) as f64;
         let (p50, p99) = percentiles(&mut ms);
-        println!(
+        outln!(
             "candidates (k = {}, {label}): {} queries, p50 {p50:.3} ms, p99 {p99:.3} ms, mean {mean:.3} ms; {:.1} volunteers routed per query",
             args.k,
             tasks.len(),
@@ -155,7 +155,7 @@ pub fn run(args: &BenchCandidatesArgs) -> anyhow::Result<()> {
     let (_, plain) = timed(&engine, "straight-line bound")?;
     let t = Instant::now();
     let sizes = engine.build_landmarks(args.landmarks);
-    println!(
+    outln!(
         "landmarks: {} per profile, built in {:.2} s, {:.1} MB",
         args.landmarks,
         t.elapsed().as_secs_f64(),
@@ -168,7 +168,7 @@ pub fn run(args: &BenchCandidatesArgs) -> anyhow::Result<()> {
             "query {i}: the landmark bounds changed the answer"
         );
     }
-    println!("answers with and without landmark bounds: identical");
+    outln!("answers with and without landmark bounds: identical");
 
     let mut brute_ms = Vec::new();
     let mut brute_routed = 0usize;
@@ -188,7 +188,7 @@ pub fn run(args: &BenchCandidatesArgs) -> anyhow::Result<()> {
     }
     if !brute_ms.is_empty() {
         let (b50, b99) = percentiles(&mut brute_ms);
-        println!(
+        outln!(
             "brute force (road time from every placed volunteer): {} queries, p50 {b50:.3} ms, p99 {b99:.3} ms, {:.0} routes per query; ranking p50 {:.1}x faster",
             brute_ms.len(),
             brute_routed as f64 / brute_ms.len() as f64,

@@ -66,7 +66,7 @@ pub fn run(args: &BenchCchArgs) -> anyhow::Result<()> {
         Some(bytes) => ContractionHierarchy::from_bytes(bytes, g)?,
         None => build_hierarchy(g)?.0,
     };
-    println!(
+    outln!(
         "graph: {} nodes, {} edges, profile {}",
         g.num_nodes(),
         g.num_edges(),
@@ -75,7 +75,7 @@ pub fn run(args: &BenchCchArgs) -> anyhow::Result<()> {
     let t = Instant::now();
     let cch = Cch::build(g)?;
     let order_s = t.elapsed().as_secs_f64();
-    println!(
+    outln!(
         "order + supergraph: {order_s:.2} s, {} arcs, elimination tree height {}, {:.1} MiB (peak process memory {})",
         cch.num_arcs(),
         cch.tree_height(),
@@ -97,7 +97,7 @@ pub fn run(args: &BenchCchArgs) -> anyhow::Result<()> {
     let closed_ms = median_ms(|| Ok(cch.customize(g, |e| blocked[e.index()])?), args.runs)?;
     let open = cch.customize(g, |_| false)?;
     let closed = cch.customize(g, |e| blocked[e.index()])?;
-    println!(
+    outln!(
         "customization: all open {open_ms:.1} ms, {} roads closed {closed_ms:.1} ms (metric {:.1} MiB, rayon threads {})",
         args.blocked,
         open.heap_bytes() as f64 / 1048576.0,
@@ -106,7 +106,7 @@ pub fn run(args: &BenchCchArgs) -> anyhow::Result<()> {
 
     let t = Instant::now();
     let labelled = closed.clone().with_labels(&cch, DEFAULT_LABEL_ENTRIES);
-    println!(
+    outln!(
         "elimination-tree labels of the metric with closures: {:.1} ms, {} ({:.1} MiB with the metric)",
         t.elapsed().as_secs_f64() * 1e3,
         if labelled.has_labels() {
@@ -154,9 +154,9 @@ pub fn run(args: &BenchCchArgs) -> anyhow::Result<()> {
     let line = |name: &str, v: &mut Vec<f64>| {
         let m = mean(v);
         let (p50, p99) = percentiles(v);
-        println!("{name}: mean {m:.1} µs, p50 {p50:.1} µs, p99 {p99:.1} µs");
+        outln!("{name}: mean {m:.1} µs, p50 {p50:.1} µs, p99 {p99:.1} µs");
     };
-    println!(
+    outln!(
         "{} random point-to-point queries (same pairs):",
         pairs.len()
     );
@@ -165,7 +165,7 @@ pub fn run(args: &BenchCchArgs) -> anyhow::Result<()> {
     line("  CCH cost query, with closures", &mut closed_us);
     line("  CCH cost query, with closures, labels", &mut label_us);
     line("  CCH route (path unpacked), all open", &mut route_us);
-    println!(
+    outln!(
         "  CCH / CH query time: {:.2}x (bar: <= 2x)",
         open_mean / ch_mean
     );
@@ -175,7 +175,7 @@ pub fn run(args: &BenchCchArgs) -> anyhow::Result<()> {
     let ch_table_ms = median_ms(|| Ok(ch.matrix(g, &pts, &pts, usize::MAX)?), args.runs)?;
     let cch_table_ms = median_ms(|| Ok(open.matrix(&cch, g, &pts, &pts)?), args.runs)?;
     let label_table_ms = median_ms(|| Ok(labelled.matrix(&cch, g, &pts, &pts)?), args.runs)?;
-    println!(
+    outln!(
         "table {k}x{k}: CH buckets {ch_table_ms:.1} ms, CCH metric {cch_table_ms:.1} ms ({:.2}x), CCH metric with closures {label_table_ms:.1} ms",
         cch_table_ms / ch_table_ms
     );
@@ -197,13 +197,13 @@ pub fn run(args: &BenchCchArgs) -> anyhow::Result<()> {
         .contains(&ExcludeClass::Motorway)
     {
         engine.table_with(&profile, &locs, &[0], &[1], exclude)?;
-        println!(
+        outln!(
             "exclude=motorway right after start-up (order building in the background): {:.1} ms",
             t.elapsed().as_secs_f64() * 1e3
         );
     }
     engine.customize_now(&profile)?;
-    println!(
+    outln!(
         "order ready {:.2} s after start-up",
         t.elapsed().as_secs_f64()
     );
@@ -221,7 +221,7 @@ pub fn run(args: &BenchCchArgs) -> anyhow::Result<()> {
     for set in sets.into_iter().filter(|s| !s.is_empty()) {
         let t = Instant::now();
         engine.prepare_exclude(&profile, set)?;
-        println!(
+        outln!(
             "first use of exclude={set}: {:.0} ms",
             t.elapsed().as_secs_f64() * 1e3
         );
@@ -229,7 +229,7 @@ pub fn run(args: &BenchCchArgs) -> anyhow::Result<()> {
     if declared.contains(&ExcludeClass::Ferry) {
         let t = Instant::now();
         engine.prepare_exclude(&profile, ExcludeSet::EMPTY.with(ExcludeClass::Ferry))?;
-        println!(
+        outln!(
             "again exclude=ferry (cached): {:.3} ms",
             t.elapsed().as_secs_f64() * 1e3
         );

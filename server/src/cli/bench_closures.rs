@@ -148,7 +148,7 @@ fn print_ratios(label: &str, open: &[f64; 3], closed: &[f64; 3]) {
         (1, "route (snap + legs, as OSRM)", "us", 1e6),
         (2, "table (square)", "ms", 1e3),
     ] {
-        println!(
+        outln!(
             "{label:<14} {what:<32} open {:>9.1} {unit}  closed {:>9.1} {unit}  ratio {:.2}x  [bar <= 2x]",
             open[k] * scale,
             closed[k] * scale,
@@ -232,7 +232,7 @@ pub fn run(args: &BenchClosuresArgs) -> anyhow::Result<()> {
     let table: Vec<Location> = points.iter().map(|p| Location::new(p[0], p[1])).collect();
 
     let now = Time(1_800_000_000);
-    println!(
+    outln!(
         "closures on {} ({profile}): {} nodes, {} edges; hub labels {labels_s:.1} s; {} pairs, table {4} x {4}",
         args.graph.display(),
         g.num_nodes(),
@@ -244,7 +244,7 @@ pub fn run(args: &BenchClosuresArgs) -> anyhow::Result<()> {
     let t = Instant::now();
     engine.build_cch_in_background();
     engine.customize_now(&profile)?;
-    println!(
+    outln!(
         "customizable hierarchy order (background thread, waited for): {:.2} s",
         t.elapsed().as_secs_f64()
     );
@@ -266,7 +266,7 @@ pub fn run(args: &BenchClosuresArgs) -> anyhow::Result<()> {
         let t = Instant::now();
         apply(&engine, &mut matchers, &[], now)?;
         let lift = t.elapsed().as_secs_f64();
-        println!(
+        outln!(
             "{} closures ({edges} directed edges, {affected} of {} pairs change cost): apply {:.2} ms, metric in use {:.1} ms after  [bar <= 1 s]; lift {:.2} ms",
             closures.len(),
             pairs.len(),

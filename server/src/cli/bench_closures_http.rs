@@ -189,7 +189,7 @@ pub fn run(
     // This process's own background work (the hierarchy's order its closures started) ends
     // before the server is measured.
     engine.customize_now(profile)?;
-    println!(
+    outln!(
         "closures over HTTP at {addr} ({profile}): probe route {open:.1} s open; {runs} runs each"
     );
     for (closures, &closed) in sets.iter().zip(&expected) {
@@ -212,7 +212,7 @@ pub fn run(
             }
             let (reopened, _) = until_route(addr, token, profile, &pair, open, t1)?;
             until_customized(addr, token, profile, t1)?;
-            println!(
+            outln!(
                 "{:>3} closures run {run}: posted {:.1} ms; route avoids them {:.1} ms after the first POST ({polls} polls, {open:.1} -> {closed:.1} s); metric in use {:.1} ms; lifted, open route back {:.1} ms",
                 closures.len(),
                 posted * 1e3,

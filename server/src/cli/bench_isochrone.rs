@@ -96,28 +96,28 @@ pub fn run(args: &BenchIsochroneArgs) -> anyhow::Result<()> {
     let (j50, j99) = percentiles(&mut json_ms);
     let (r50, r99) = percentiles(&mut raster_ms);
     let (o50, o99) = percentiles(&mut outline_ms);
-    println!(
+    outln!(
         "graph {} ({profile}, {n} nodes), loaded in {load_s:.2} s",
         args.graph.display()
     );
-    println!(
+    outln!(
         "{} isochrones of {:?} min from random origins (seed {})",
         args.queries,
         contours.minutes(),
         args.seed
     );
-    println!("  one-to-all search (PHAST): p50 {s50:.2} ms, p99 {s99:.2} ms");
-    println!("  whole isochrone (snap, search, grid, contours): p50 {w50:.2} ms, p99 {w99:.2} ms");
-    println!("    of which rasterising the reached roads: p50 {r50:.2} ms, p99 {r99:.2} ms");
-    println!("    of which tracing the outlines: p50 {o50:.2} ms, p99 {o99:.2} ms");
-    println!("  GeoJSON encoding: p50 {j50:.2} ms, p99 {j99:.2} ms");
+    outln!("  one-to-all search (PHAST): p50 {s50:.2} ms, p99 {s99:.2} ms");
+    outln!("  whole isochrone (snap, search, grid, contours): p50 {w50:.2} ms, p99 {w99:.2} ms");
+    outln!("    of which rasterising the reached roads: p50 {r50:.2} ms, p99 {r99:.2} ms");
+    outln!("    of which tracing the outlines: p50 {o50:.2} ms, p99 {o99:.2} ms");
+    outln!("  GeoJSON encoding: p50 {j50:.2} ms, p99 {j99:.2} ms");
     #[expect(clippy::cast_precision_loss, reason = "averages of counts")]
     let (avg_reached, avg_vertices, avg_kb) = (
         reached as f64 / q,
         vertices as f64 / q,
         bytes as f64 / q / 1024.0,
     );
-    println!(
+    outln!(
         "  per query: {avg_reached:.0} nodes reached, grid cells of {:.0} m, {avg_vertices:.0} ring positions, {avg_kb:.0} KiB of GeoJSON",
         cell / q
     );

@@ -146,7 +146,7 @@ pub fn run(args: &BenchOptimizeArgs) -> anyhow::Result<()> {
                 phases = out["summary"]["computing_times"].clone();
             }
         }
-        println!(
+        outln!(
             "bench optimize {j} jobs x {v} vehicles on {} (median of {}): matrices {:.1} ms, \
              first feasible plan {:.1} ms (cost {:.0}){}",
             args.graph.display(),

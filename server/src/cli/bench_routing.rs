@@ -269,9 +269,9 @@ pub fn run(args: &BenchRoutingArgs) -> anyhow::Result<()> {
             "matrices": mats,
             "peak_memory_bytes": peak_memory_bytes(),
         });
-        println!("{v}");
+        outln!("{v}");
     } else {
-        println!(
+        outln!(
             "bench routing {}: {} nodes, {} edges, {} shortcuts, file {} bytes",
             args.graph.display(),
             g.num_nodes(),
@@ -279,47 +279,47 @@ pub fn run(args: &BenchRoutingArgs) -> anyhow::Result<()> {
             ch.num_shortcuts(),
             file_bytes.map_or_else(|| "?".to_owned(), |b| b.to_string()),
         );
-        println!("  source: {source_text}");
+        outln!("  source: {source_text}");
         match ch_built {
-            Some(d) => println!(
+            Some(d) => outln!(
                 "  load {:.3} s; no stored hierarchy: built in {:.3} s; spatial index {:.3} s",
                 load.as_secs_f64(),
                 d.as_secs_f64(),
                 index_build.as_secs_f64()
             ),
-            None => println!(
+            None => outln!(
                 "  load {:.3} s (stored hierarchy); spatial index {:.3} s",
                 load.as_secs_f64(),
                 index_build.as_secs_f64()
             ),
         }
-        println!(
+        outln!(
             "  snap: {snapped} points, {snap_failed} failed, p50 {snap50:.2} µs, p99 {snap99:.2} µs"
         );
-        println!(
+        outln!(
             "  CH query: {} pairs ({unreachable} unreachable), p50 {ch50:.1} µs, p99 {ch99:.1} µs, {settled_mean:.0} nodes settled on average; CH route with geometry p50 {route50:.1} µs",
             pairs.len()
         );
-        println!(
+        outln!(
             "  bidirectional Dijkstra: {nd} pairs, p50 {dij50:.1} µs, p99 {dij99:.1} µs; CH p50 on the same pairs {ch_sub:.1} µs; speedup {speedup:.0}x; durations and distances equal on all {nd}"
         );
         match &hub {
-            Ok((l, took)) => println!(
+            Ok((l, took)) => outln!(
                 "  hub labels: built in {:.3} s, {:.1} MB, {:.0} hubs per label; query p50 {hl50:.2} µs, p99 {hl99:.2} µs; p50 on the Dijkstra pairs {hl_sub:.2} µs; speedup {hl_speedup:.0}x; durations and distances equal the hierarchy's on all {}",
                 took.as_secs_f64(),
                 l.heap_bytes() as f64 / 1e6,
                 l.mean_label_size(),
                 pairs.len()
             ),
-            Err(why) => println!("  hub labels: skipped ({why})"),
+            Err(why) => outln!("  hub labels: skipped ({why})"),
         }
         for &(r, c, s, h, none) in &matrices {
             let hub = h.map_or_else(String::new, |h| {
                 format!("; hub labels {h:.4} s ({:.2}x)", h / s)
             });
-            println!("  matrix {r}x{c}: buckets {s:.4} s{hub} ({none} unreachable cells)");
+            outln!("  matrix {r}x{c}: buckets {s:.4} s{hub} ({none} unreachable cells)");
         }
-        println!("  peak memory {}", peak_memory_text());
+        outln!("  peak memory {}", peak_memory_text());
     }
     Ok(())
 }

@@ -102,7 +102,7 @@ pub fn run(args: &BenchStoreArgs) -> anyhow::Result<()> {
 
 async fn bench(args: &BenchStoreArgs) -> anyhow::Result<()> {
     let store = SqlStore::open(&args.store).await?;
-    println!("store: {:?} at {}", store.backend(), redact(&args.store));
+    outln!("store: {:?} at {}", store.backend(), redact(&args.store));
     let board = Arc::new(Board::new(store));
     let writers = args.concurrency.max(1);
     let per_writer = args.writes.div_ceil(writers);
@@ -169,7 +169,7 @@ async fn bench(args: &BenchStoreArgs) -> anyhow::Result<()> {
                     .await?;
                 lat.push(t.elapsed().as_secs_f64());
                 if let (true, Created::New(r)) = (print, &created) {
-                    println!("ack request {}", r.id);
+                    outln!("ack request {}", r.id);
                 }
             }
             anyhow::Ok(lat)
@@ -264,12 +264,12 @@ async fn bench(args: &BenchStoreArgs) -> anyhow::Result<()> {
             .await?;
         events.push(t.elapsed().as_secs_f64());
     }
-    println!("read one request by id: {}", percentiles(&mut by_id));
-    println!(
+    outln!("read one request by id: {}", percentiles(&mut by_id));
+    outln!(
         "read 100 new requests of an hq: {}",
         percentiles(&mut pages)
     );
-    println!("read 100 events of an hq: {}", percentiles(&mut events));
+    outln!("read 100 events of an hq: {}", percentiles(&mut events));
     board.store().close().await;
     Ok(())
 }
@@ -288,7 +288,7 @@ async fn gather(
 fn report(what: &str, n: usize, seconds: f64, lat: &mut [f64]) {
     #[expect(clippy::cast_precision_loss, reason = "a count of writes")]
     let rate = n as f64 / seconds;
-    println!(
+    outln!(
         "{what}: {n} in {seconds:.2} s = {rate:.0}/s; latency {}",
         percentiles(lat)
     );

@@ -91,7 +91,7 @@ pub fn run(args: &BenchTilesArgs) -> anyhow::Result<()> {
         let bytes = crate::http::tiles::encode(&map.tile(g, id))?;
         Ok(bytes.len())
     };
-    println!(
+    outln!(
         "{}: {} road pieces, base map built in {:.3} s; {} tiles at zooms {:?}",
         args.graph.display(),
         map.num_roads(),
@@ -109,7 +109,7 @@ pub fn run(args: &BenchTilesArgs) -> anyhow::Result<()> {
         }
         let count = ms.len();
         let (p50, p99) = percentiles(&mut ms);
-        println!(
+        outln!(
             "  z{z}: {count} tiles, p50 {p50:.3} ms, p99 {p99:.3} ms, mean {:.1} kB",
             bytes as f64 / count.max(1) as f64 / 1e3
         );
@@ -125,7 +125,7 @@ pub fn run(args: &BenchTilesArgs) -> anyhow::Result<()> {
         .map(|&id| cut(id))
         .collect::<anyhow::Result<Vec<usize>>>()?;
     let all = tiles.len() as f64 / t.elapsed().as_secs_f64();
-    println!(
+    outln!(
         "  all zooms: {one:.0} tiles/s on one thread, {all:.0} tiles/s on {} threads",
         rayon::current_num_threads()
     );

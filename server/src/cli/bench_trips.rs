@@ -117,14 +117,12 @@ pub fn run(args: &BenchTripsArgs) -> anyhow::Result<()> {
         seed: 1,
         ..TripConfig::default()
     };
-    println!(
+    outln!(
         "graph {} ({profile}), {} iterations",
         args.graph.display(),
         args.iterations
     );
-    println!(
-        "settlements days overnight  plan_ms(p50,p99)  search_ms(p50,p99)  visited  driving_h"
-    );
+    outln!("settlements days overnight  plan_ms(p50,p99)  search_ms(p50,p99)  visited  driving_h");
     for n in list(&args.sizes)? {
         for days in list(&args.days)? {
             for overnight in POLICIES {
@@ -149,7 +147,7 @@ pub fn run(args: &BenchTripsArgs) -> anyhow::Result<()> {
                 let runs = args.runs.max(1) as f64;
                 #[expect(clippy::cast_precision_loss, reason = "seconds of a few trips")]
                 let hours = driving as f64 / 3_600.0 / runs;
-                println!(
+                outln!(
                     "{n:>11} {days:>4} {:<10} {:>8.1} {:>8.1}  {:>8.1} {:>8.1}  {:>7.1}  {hours:>9.2}",
                     overnight.as_str(),
                     p.0,
@@ -162,8 +160,8 @@ pub fn run(args: &BenchTripsArgs) -> anyhow::Result<()> {
         }
     }
     if args.brute > 0 {
-        println!("brute force: 6 settlements, 3 days, 09:00-13:00, 3 h driving, 1 h service");
-        println!(
+        outln!("brute force: 6 settlements, 3 days, 09:00-13:00, 3 h driving, 1 h service");
+        outln!(
             "overnight  cases  optimal  same_left_out  mean_gap_%  max_gap_%  search_ms_p50  brute_ms_p50"
         );
     }
@@ -199,7 +197,7 @@ pub fn run(args: &BenchTripsArgs) -> anyhow::Result<()> {
         #[expect(clippy::cast_precision_loss, reason = "small counts")]
         let mean = gaps.iter().sum::<f64>() / gaps.len().max(1) as f64;
         let max = gaps.iter().copied().fold(0.0, f64::max);
-        println!(
+        outln!(
             "{:<10} {:>5} {optimal:>8} {same:>14} {mean:>11.2} {max:>10.2} {:>14.1} {:>13.1}",
             overnight.as_str(),
             args.brute,

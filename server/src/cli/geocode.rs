@@ -74,7 +74,7 @@ pub fn load_gazetteer(path: &Path) -> anyhow::Result<Gazetteer> {
 pub fn run_geocode(args: &GeocodeArgs) -> anyhow::Result<()> {
     let g = load_gazetteer(&args.graph)?;
     let found = g.search(&args.query, args.limit)?;
-    println!("{}", serde_json::to_string_pretty(&found)?);
+    outln!("{}", serde_json::to_string_pretty(&found)?);
     Ok(())
 }
 
@@ -107,7 +107,7 @@ pub fn run_places(args: &PlacesArgs) -> anyhow::Result<()> {
         PlacesFormat::Csv => places_csv(&places),
         PlacesFormat::Geojson => serde_json::to_string_pretty(&places_geojson(&places))?,
     };
-    println!("{}", out.trim_end());
+    outln!("{}", out.trim_end());
     Ok(())
 }
 

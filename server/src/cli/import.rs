@@ -193,7 +193,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
             z.places.len()
         )
     });
-    println!(
+    outln!(
         "{}: profile {}, {} nodes, {} edges, {} components, largest {:.1}% of nodes, {:.2} s (+ contraction hierarchy {:.2} s, {} shortcuts){gazetteer_text}, peak memory {}, wrote {} ({} bytes); {}",
         args.input.display(),
         profile.name,

@@ -90,7 +90,7 @@ pub fn run(args: &ImportCsvArgs) -> anyhow::Result<()> {
             },
         };
         if errors.is_empty() {
-            println!("{}", json!({"imported": ids.len(), "ids": ids}));
+            outln!("{}", json!({"imported": ids.len(), "ids": ids}));
             Ok(())
         } else {
             for e in &errors {

@@ -35,36 +35,36 @@ pub fn run(args: &InfoArgs) -> anyhow::Result<()> {
         s
     });
     let [a, b, c, d] = h.bbox.map(from_fixed);
-    println!(
+    outln!(
         "file: {} (verified: checksum and structure ok, {:.3} s)",
         args.file.display(),
         start.elapsed().as_secs_f64()
     );
-    println!("format version: {}", h.version);
-    println!("profile: {}", h.profile);
-    println!("source sha256: {sha}");
-    println!("bbox (min lon, min lat, max lon, max lat): {a:.7},{b:.7},{c:.7},{d:.7}");
-    println!(
+    outln!("format version: {}", h.version);
+    outln!("profile: {}", h.profile);
+    outln!("source sha256: {sha}");
+    outln!("bbox (min lon, min lat, max lon, max lat): {a:.7},{b:.7},{c:.7},{d:.7}");
+    outln!(
         "nodes: {}, edges: {}, components: {}, largest component: {:.1}% of nodes",
         h.num_nodes,
         h.num_edges,
         h.num_components,
         largest_component_pct(g)
     );
-    println!("{}", turn_restrictions_text(g));
+    outln!("{}", turn_restrictions_text(g));
     let sections: Vec<String> = h
         .sections
         .iter()
         .map(|(n, len)| format!("{n} ({len} B)"))
         .collect();
-    println!("sections: {}", sections.join(", "));
+    outln!("sections: {}", sections.join(", "));
     match ch {
-        Some(ch) => println!(
+        Some(ch) => outln!(
             "contraction hierarchy: {} edges, {} shortcuts (verified)",
             ch.num_edges(),
             ch.num_shortcuts()
         ),
-        None => println!("contraction hierarchy: none (routing builds one at load)"),
+        None => outln!("contraction hierarchy: none (routing builds one at load)"),
     }
     Ok(())
 }

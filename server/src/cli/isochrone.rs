@@ -72,6 +72,6 @@ pub fn run(args: &IsochroneArgs) -> anyhow::Result<()> {
     let exclude = engine.exclude_set(&profile, args.exclude.split(','))?;
     let iso = isochrone::isochrone_with(&engine, &profile, origin, exclude, &contours, &params)?;
     let out = crate::isochrone_geojson::feature_collection(&iso);
-    println!("{}", serde_json::to_string(&out)?);
+    outln!("{}", serde_json::to_string(&out)?);
     Ok(())
 }

@@ -4,6 +4,25 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// `print!` for a command's output on standard output: when the reader has gone
+/// (`vmeste solve … | head`), the process ends quietly with status 141 (as one killed by
+/// SIGPIPE) instead of panicking on the closed pipe.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::write_out(format_args!($($arg)*))
+    };
+}
+
+/// `println!` for a command's output (see `out!`).
+macro_rules! outln {
+    () => {
+        $crate::cli::write_out(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::write_out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 pub mod bench;
 pub mod bench_candidates;
 pub mod bench_cch;
@@ -130,5 +149,21 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reach(a) => reach::run(&a),
         Command::Isochrone(a) => isochrone::run(&a),
         Command::PlanTrip(a) => plan_trip::run(&a),
+    }
+}
+
+/// Writes a command's output to standard output: a closed pipe ends the process with status
+/// 141 (128 + SIGPIPE, as the shell reports a reader that went away), any other write error
+/// with status 1 and a message.
+pub(crate) fn write_out(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout.write_fmt(args).and_then(|()| stdout.flush());
+    if let Err(e) = written {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(141);
+        }
+        eprintln!("error: writing to standard output: {e}");
+        std::process::exit(1);
     }
 }

@@ -228,9 +228,9 @@ pub fn run(args: &PlanTripArgs) -> anyhow::Result<()> {
     }
     let a = answer(&trip, &planned);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&a)?);
+        outln!("{}", serde_json::to_string_pretty(&a)?);
     } else {
-        print!("{}", text(&a));
+        out!("{}", text(&a));
     }
     Ok(())
 }

@@ -172,6 +172,6 @@ pub fn run(args: &ReachArgs) -> anyhow::Result<()> {
             serde_json::to_string_pretty(&geojson(&pts, &results, &extra))?
         }
     };
-    println!("{}", out.trim_end());
+    outln!("{}", out.trim_end());
     Ok(())
 }

@@ -121,7 +121,7 @@ fn geojson(points: &[engine::types::LonLat]) -> Value {
 }
 
 fn print(v: &Value) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string(v)?);
+    outln!("{}", serde_json::to_string(v)?);
     Ok(())
 }
 

@@ -247,7 +247,7 @@ pub fn run(args: &SolveArgs) -> anyhow::Result<()> {
     }
     let config = solver_config(args.time_limit, args.iterations, args.seed, args.threads)?;
     let outcome = solve_and_check(&instance, &config)?;
-    println!("{}", solution_json(&instance, &outcome));
+    outln!("{}", solution_json(&instance, &outcome));
     Ok(())
 }
 
@@ -284,11 +284,11 @@ fn run_vroom(args: &SolveArgs) -> anyhow::Result<()> {
     };
     match out {
         Ok(v) => {
-            println!("{v}");
+            outln!("{v}");
             Ok(())
         }
         Err(e) => {
-            println!("{}", e.to_json());
+            outln!("{}", e.to_json());
             Err(anyhow::anyhow!("{e}"))
         }
     }

@@ -135,17 +135,17 @@ pub fn run(args: &TokenArgs) -> anyhow::Result<()> {
                 let store = open(&a.store.store).await?;
                 let id = store.insert_token(record).await?;
                 store.close().await;
-                println!("token {id} created; it is shown once, store it safely:");
-                println!("{token}");
+                outln!("token {id} created; it is shown once, store it safely:");
+                outln!("{token}");
             }
             TokenAction::List(a) => {
                 let store = open(&a.store).await?;
                 let tokens = store.tokens().await?;
                 store.close().await;
-                println!("id\trole\thqs\tvolunteer\tcreated_at\trevoked_at\tlabel");
+                outln!("id\trole\thqs\tvolunteer\tcreated_at\trevoked_at\tlabel");
                 for t in tokens {
                     let hqs: Vec<String> = t.hqs.iter().map(i64::to_string).collect();
-                    println!(
+                    outln!(
                         "{}\t{}\t{}\t{}\t{}\t{}\t{}",
                         t.id,
                         t.role.as_str(),
@@ -168,7 +168,7 @@ pub fn run(args: &TokenArgs) -> anyhow::Result<()> {
                 if !found {
                     bail!("no token {}", a.id);
                 }
-                println!("token {} revoked", a.id);
+                outln!("token {} revoked", a.id);
             }
         }
         Ok(())
