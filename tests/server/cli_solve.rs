@@ -167,7 +167,12 @@ fn solve_into_a_closed_pipe_ends_quietly() {
     let out = child.wait_with_output().unwrap();
     std::fs::remove_file(&path).unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(141), "{:?} {stderr}", out.status.signal());
+    assert_eq!(
+        out.status.code(),
+        Some(141),
+        "{:?} {stderr}",
+        out.status.signal()
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
