@@ -15,8 +15,8 @@
 //!
 //! With shipments, a move that pays is applied only when every new route keeps each pickup
 //! before its delivery on the same route ([`Search::pairs_kept`]); a stop only moves to a
-//! vehicle it is compatible with. Emptying a route
-//! earns the vehicle's opening penalty, so with vehicles first a route removal always wins.
+//! vehicle it is compatible with. Emptying a route earns the vehicle's opening penalty, so
+//! with vehicles first a route removal always wins.
 
 use std::collections::VecDeque;
 
