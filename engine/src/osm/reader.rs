@@ -577,7 +577,14 @@ fn sha256_file(path: &Path) -> Result<[u8; 32], ImportError> {
     };
     let mut f = File::open(path).map_err(io)?;
     let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
+    // Reads of up to 1 MiB, but no larger buffer than the file needs.
+    let len = f.metadata().map_err(io)?.len();
+    let mut buf = vec![
+        0u8;
+        usize::try_from(len)
+            .unwrap_or(usize::MAX)
+            .clamp(4096, 1 << 20)
+    ];
     loop {
         let n = f.read(&mut buf).map_err(io)?;
         if n == 0 {

@@ -10,6 +10,16 @@ fn main() {
         );
         std::process::exit(2);
     };
+    // One process per core is AFL++'s way to scale: the parsers' parallel parts (the OSM
+    // reader's block decoding) run inline on the calling thread, where waking a pool's
+    // threads for each input cost more than the parsing of a small one.
+    match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+        Ok(pool) => pool.install(|| run(target, &args)),
+        Err(_) => run(target, &args),
+    }
+}
+
+fn run(target: vmeste_fuzz::Target, args: &[String]) {
     if args.get(1).map(String::as_str) == Some("--replay") {
         for path in &args[2..] {
             match std::fs::read(path) {
