@@ -19,6 +19,7 @@ fn main() {
     }
 }
 
+/// Replays the files after `--replay`, or runs the AFL++ loop.
 fn run(target: vmeste_fuzz::Target, args: &[String]) {
     if args.get(1).map(String::as_str) == Some("--replay") {
         for path in &args[2..] {
