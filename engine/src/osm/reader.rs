@@ -136,7 +136,7 @@ fn read(
         .collect();
 
     let (sha, chunks) = rayon::join(
-        || sha256_file(path),
+        || sha256_file(path, len),
         || pass_ways(&file, path, &data, profile, progress, gather),
     );
     let source_sha256 = sha?;
@@ -568,8 +568,8 @@ fn deciseconds_u16(seconds: f64) -> u16 {
     d
 }
 
-/// SHA-256 of the whole file.
-fn sha256_file(path: &Path) -> Result<[u8; 32], ImportError> {
+/// SHA-256 of the whole file at `path`, `len` bytes long.
+fn sha256_file(path: &Path, len: u64) -> Result<[u8; 32], ImportError> {
     use std::io::Read;
     let io = |source| ImportError::Io {
         path: path.to_owned(),
@@ -578,7 +578,6 @@ fn sha256_file(path: &Path) -> Result<[u8; 32], ImportError> {
     let mut f = File::open(path).map_err(io)?;
     let mut h = Sha256::new();
     // Reads of up to 1 MiB, but no larger buffer than the file needs.
-    let len = f.metadata().map_err(io)?.len();
     let mut buf = vec![
         0u8;
         usize::try_from(len)
