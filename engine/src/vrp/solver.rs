@@ -190,7 +190,7 @@ pub fn construct(
 }
 
 /// Seed of thread `i` (SplitMix64 of the seed and the index; thread 0 keeps the seed).
-fn thread_seed(seed: u64, i: usize) -> u64 {
+pub(crate) fn thread_seed(seed: u64, i: usize) -> u64 {
     if i == 0 {
         return seed;
     }

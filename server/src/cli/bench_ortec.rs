@@ -1,9 +1,10 @@
 //! `vmeste bench vrp --set ortec`: the static ORTEC grocery-delivery instances against their
 //! best-known costs (`bks.csv`: `instance, cost, source, found_by, time_limit_s, routes,
 //! verified`), optionally with PyVRP back to back (`--pyvrp PYTHON` runs the anchor script
-//! `anchors/vrp/run_ortec_pyvrp.py` beside the `data/` folder (`<data>/../../anchors`), same budget, and re-checks its
-//! routes with vmeste's checker). Cost = total driving duration; gap = `100 × (cost − BKS) /
-//! BKS`. `--instances N` (a number) takes the N smallest instances; a pattern filters names.
+//! `anchors/vrp/run_ortec_pyvrp.py` beside the `data/` folder (`<data>/../../anchors`), same
+//! budget and seed, and re-checks its routes with vmeste's checker). Cost = total driving
+//! duration; gap = `100 × (cost − BKS) / BKS`. `--instances N` (a number) takes the N smallest
+//! instances; a pattern filters names.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -93,11 +94,14 @@ fn run_pyvrp(
     instance: &Instance,
     path: &Path,
     budget: f64,
+    seed: u64,
 ) -> anyhow::Result<PyvrpRow> {
     let out = Command::new(python)
         .arg(script)
         .arg("--budget")
         .arg(budget.to_string())
+        .arg("--seed")
+        .arg(seed.to_string())
         .arg(path)
         .output()
         .with_context(|| format!("cannot run {}", python.display()))?;
@@ -209,7 +213,14 @@ pub fn run(args: &BenchVrpArgs) -> anyhow::Result<()> {
         );
         let mut py = None;
         if let Some(python) = &args.pyvrp {
-            let p = run_pyvrp(python, &script, &instance, &path, args.time_limit)?;
+            let p = run_pyvrp(
+                python,
+                &script,
+                &instance,
+                &path,
+                args.time_limit,
+                args.seed,
+            )?;
             if p.feasible {
                 py_gaps.push(gap(p.cost, bks.cost));
             }

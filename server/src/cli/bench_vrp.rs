@@ -50,7 +50,8 @@ pub struct BenchVrpArgs {
     #[arg(long)]
     pub json: bool,
     /// `ortec` only: a Python with PyVRP; runs the anchor `run_ortec_pyvrp.py` on each
-    /// instance right after vmeste, same budget, and checks its routes with vmeste's checker.
+    /// instance right after vmeste, same budget and seed, and checks its routes with vmeste's
+    /// checker.
     #[arg(long)]
     pub pyvrp: Option<PathBuf>,
 }

@@ -29,6 +29,12 @@
 //!   iterations left) and on the whole new best, and local search on the construction hurt
 //!   fleet minimisation (tight routes leave no room to empty one).
 //!
+//! - Restarts ([`restart`]): when time windows or durations matter, cost counts alone and the
+//!   budget projects at least 1,500 iterations per task, three independent annealings share
+//!   70 % of the budget and the best of them is annealed again, from a lower temperature, on
+//!   the rest (on ORTEC's grocery days, one long annealing was decided by the basin it cooled
+//!   into).
+//!
 //! State: one [`RouteState`] per vehicle (most empty), the unassigned tasks, and the position
 //! of every routed stop. An iteration records the routes it touches (an undo log), so a
 //! rejected candidate is rolled back in time proportional to what it changed.
@@ -36,6 +42,7 @@
 mod construct;
 mod local;
 mod recreate;
+mod restart;
 mod ruin;
 
 use std::time::Instant;
@@ -93,6 +100,26 @@ impl Budget {
             start: Instant::now(),
             time_limit: config.time_limit.map(|d| d.as_secs_f64()),
             max_iterations,
+        }
+    }
+
+    /// The part of this budget between the fractions `from` and `to` of it, starting now: its
+    /// time ends where the fraction `to` of the whole ends.
+    fn slice(&self, from: f64, to: f64) -> Budget {
+        let now = Instant::now();
+        let elapsed = (now - self.start).as_secs_f64();
+        Budget {
+            start: now,
+            time_limit: self.time_limit.map(|l| (l * to - elapsed).max(0.0)),
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                clippy::cast_precision_loss,
+                reason = "a share of an iteration count"
+            )]
+            max_iterations: self
+                .max_iterations
+                .map(|i| (i as f64 * (to - from).max(0.0)).round() as u64),
         }
     }
 
@@ -312,7 +339,10 @@ pub(crate) fn run(m: &Model, config: &SolverConfig, seed: u64) -> Plan {
     let budget = Budget::new(config);
     let mut s = Search::new(m, seed);
     s.build(Construction::for_model(m));
-    improve(s, &budget)
+    match restart::count(&mut s, &budget) {
+        0 | 1 => improve(s, &budget),
+        k => restart::run(s, &budget, k, seed),
+    }
 }
 
 /// Runs one search from given routes (vehicle, stops; feasible, each task at most once):
@@ -356,11 +386,18 @@ fn improve(mut s: Search<'_>, budget: &Budget) -> Plan {
         best = s.fleet_minimisation(budget, &mut iterations, best);
         s.load_plan(&best);
     }
-    anneal(&mut s, budget, &mut iterations, best)
+    anneal(&mut s, budget, &mut iterations, best, None)
 }
 
-/// Simulated annealing over ruin and recreate (SISR), from the current state.
-fn anneal(s: &mut Search<'_>, budget: &Budget, iterations: &mut u64, mut best: Plan) -> Plan {
+/// Simulated annealing over ruin and recreate (SISR), from the current state; `t0` replaces
+/// the start temperature (in average arc costs of the start).
+fn anneal(
+    s: &mut Search<'_>,
+    budget: &Budget,
+    iterations: &mut u64,
+    mut best: Plan,
+    t0: Option<f64>,
+) -> Plan {
     let mut current = s.score();
     let start_progress = budget.progress(*iterations);
     let n = i64::try_from(s.m.n_nodes() + 1).unwrap_or(i64::MAX);
@@ -369,9 +406,9 @@ fn anneal(s: &mut Search<'_>, budget: &Budget, iterations: &mut u64, mut best: P
     #[expect(clippy::cast_precision_loss, reason = "a temperature scale")]
     let arc = (s.travel_cost() as f64 / n as f64).max(1e-9);
     let (t0, tf) = if s.routes.first().is_some_and(|r| r.plain) {
-        (PLAIN_T0 * arc, PLAIN_TF * arc)
+        (t0.unwrap_or(PLAIN_T0) * arc, PLAIN_TF * arc)
     } else {
-        (T0 * arc, TF * arc)
+        (t0.unwrap_or(T0) * arc, TF * arc)
     };
     let mut removed = Vec::new();
     let mut scope = Vec::new();
