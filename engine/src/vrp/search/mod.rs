@@ -28,7 +28,6 @@
 //!   new best. Measured on Solomon at 1 s, this beat local search on every candidate (too few
 //!   iterations left) and on the whole new best, and local search on the construction hurt
 //!   fleet minimisation (tight routes leave no room to empty one).
-//!
 //! - Restarts ([`restart`]): when time windows or durations matter, cost counts alone and the
 //!   budget projects at least 1,500 iterations per task, three independent annealings share
 //!   70 % of the budget and the best of them is annealed again, from a lower temperature, on

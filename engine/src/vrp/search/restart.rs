@@ -10,9 +10,9 @@
 //! (seeds 1–3, 30 s) fell from 1.69 % to 1.07 %; the other settings tried (3–5 restarts, a
 //! final share of 20–50 %, final start temperatures of 0.2–2 arcs) gave 1.11–1.32 %.
 //!
-//! Short budgets keep one annealing: on CVRPLIB X at 10 s (fewer iterations per customer, the
-//! largest instances 100–600 per customer), the same restarts lost on 15 instances spread over
-//! the set (mean gap 0.86 % → 1.14 %, most of it from 400 customers on). Restarts therefore
+//! Short budgets keep one annealing: on CVRPLIB X at 10 s (fewer iterations per customer: about
+//! 900 and fewer from 400 customers on), the same restarts lost on 15 instances spread over the
+//! set (mean gap 0.86 % → 1.14 %, most of it from 400 customers on). Restarts therefore
 //! need [`MIN_ITERATIONS_PER_TASK`] projected iterations per task over the budget, measured by a
 //! short calibration, and are not used on plain instances (capacities and distance alone,
 //! [`super::RouteState::plain`], which X is), nor when vehicles count first (fleet
@@ -32,7 +32,8 @@ const FINAL_SHARE: f64 = 0.3;
 /// first annealings start from 15).
 const FINAL_T0: f64 = 0.5;
 /// Projected iterations per task over the whole budget from which restarts are used: ORTEC's
-/// days at 30 s project about 3,400; X's largest instances at 10 s, 600 and fewer.
+/// days at 30 s project about 3,400; X's instances from 400 customers on at 10 s, about 900
+/// and fewer.
 const MIN_ITERATIONS_PER_TASK: f64 = 1_500.0;
 /// Iterations of the calibration, which also stops after [`CALIBRATION_SHARE`] of the time.
 const CALIBRATION: u32 = 100;
