@@ -158,7 +158,8 @@ fn restarted_plans_are_feasible_and_reproducible() {
         let solution = to_solution(&problem, &m, &a);
         let report = check::check(&problem, &solution).expect("feasible");
         assert_eq!(report.cost, a.score.cost);
-        // The windows leave every job servable by four vehicles over the day in this setup.
+        // The returned plan is the best one seen, so never worse than the construction the
+        // first restart began from.
         let construction = {
             let mut s = Search::new(&m, seed);
             s.build(Construction::for_model(&m));
